@@ -1,0 +1,53 @@
+#pragma once
+// Command-line arguments of one qatbench-cli command: positionals, --flag, --key value and --key=value.
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace qat::cli {
+
+class Args
+{
+public:
+    // valueOptions: the --keys that take a value; every other --key is a flag. Throws qat::Error on
+    // an unknown option or a missing value.
+    Args(const std::vector<std::string>& argv, const std::set<std::string>& valueOptions,
+         const std::set<std::string>& flags);
+
+    const std::vector<std::string>& positional() const { return m_positional; }
+    bool has(const std::string& key) const;
+    std::optional<std::string> get(const std::string& key) const;
+    std::string get(const std::string& key, const std::string& fallback) const;
+    long long getInt(const std::string& key, long long fallback) const;
+    double getDouble(const std::string& key, double fallback) const;
+
+private:
+    std::vector<std::string> m_positional;
+    std::map<std::string, std::string> m_values;
+    std::set<std::string> m_flags;
+};
+
+// Prints a one-line progress bar with ETA to stderr when it is a terminal, else a line every ~5%.
+class ProgressPrinter
+{
+public:
+    explicit ProgressPrinter(bool enabled = true);
+    ~ProgressPrinter();
+    void update(const std::string& phase, long long done, long long total, double etaSeconds,
+                const std::string& extra = {});
+    void finish();
+
+private:
+    bool m_enabled;
+    bool m_tty;
+    int m_lastPercent = -1;
+    bool m_open = false;
+};
+
+std::string formatDuration(double seconds); // "1h02m", "3m05s", "12s"
+std::string formatBytes(long long bytes);   // "1.5 GiB"
+
+} // namespace qat::cli

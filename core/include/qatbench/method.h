@@ -1,0 +1,69 @@
+#pragma once
+// Quantization methods as the rest of the program sees them: a name, a summary and a declared list of options.
+// The CLI's help, the config validation and the GUI's experiment form are all generated from this declaration.
+//
+// Intended usage:
+//   1. The application calls qat::registerBuiltinMethods() (plugins/builtin.cpp) once at start-up.
+//   2. availableMethods() lists them; findMethod("dlqat") gives one.
+//   3. validateOptions() checks a JSON object of option values against the declaration and names each bad field.
+// The torch-facing side (how a method runs) lives in core/sdk/qatbench_sdk/quant_method.h.
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace qat {
+
+enum class OptionType
+{
+    Int,
+    Float,
+    Bool,
+    Choice, // one of OptionSpec::choices
+    String,
+    Path, // a file path; validated to exist
+};
+
+struct OptionSpec
+{
+    std::string name;               // JSON key, e.g. "bits"
+    OptionType type = OptionType::Int;
+    nlohmann::json defaultValue;    // of the matching JSON type
+    double min = 0;                 // Int/Float: inclusive lower bound
+    double max = 0;                 // Int/Float: inclusive upper bound (min == max == 0: unbounded)
+    bool logScale = false;          // Float: a learning rate or similar, shown in scientific notation
+    std::vector<std::string> choices; // Choice: allowed values
+    std::string label;              // short label for forms, e.g. "Bits"
+    std::string help;               // one or two sentences with unit and meaning
+    std::string group;              // form section: "Quantization", "LoRA", "Calibration", "Training", ...
+};
+
+struct MethodInfo
+{
+    std::string id;        // "rtn", "dlqat", ...
+    std::string title;     // "DL-QAT"
+    std::string summary;   // one paragraph
+    std::string citation;  // paper, year
+    bool trains = false;   // false: post-training only
+    std::vector<OptionSpec> options;
+};
+
+struct ValidationIssue
+{
+    std::string field;   // JSON path, e.g. "method.options.bits"
+    std::string message; // what is wrong and the allowed range
+};
+
+std::vector<MethodInfo> availableMethods();
+const MethodInfo* findMethod(std::string_view id); // nullptr when unknown
+
+// Fills missing options with defaults; reports unknown keys, wrong types and out-of-range values.
+std::vector<ValidationIssue> validateOptions(const MethodInfo& method, nlohmann::json& options,
+                                             const std::string& pathPrefix = "method.options");
+
+// Implemented by the plugins library (plugins/builtin.cpp): registers every built-in method once.
+void registerBuiltinMethods();
+
+} // namespace qat

@@ -1,0 +1,138 @@
+#include "qatbench_sdk/quant_method.h"
+
+#include <cmath>
+#include <filesystem>
+#include <mutex>
+
+namespace qat {
+
+namespace {
+struct Entry
+{
+    MethodInfo info;
+    QuantMethodFactory factory;
+};
+std::mutex& registryMutex()
+{
+    static std::mutex m;
+    return m;
+}
+std::vector<Entry>& registry()
+{
+    static std::vector<Entry> r;
+    return r;
+}
+} // namespace
+
+void registerMethod(MethodInfo info, QuantMethodFactory factory)
+{
+    std::lock_guard lock(registryMutex());
+    for (const auto& e : registry())
+        if (e.info.id == info.id) return;
+    registry().push_back({std::move(info), std::move(factory)});
+}
+
+std::unique_ptr<QuantMethod> createMethod(std::string_view id)
+{
+    std::lock_guard lock(registryMutex());
+    for (const auto& e : registry())
+        if (e.info.id == id) return e.factory ? e.factory() : nullptr;
+    return nullptr;
+}
+
+std::vector<MethodInfo> availableMethods()
+{
+    std::lock_guard lock(registryMutex());
+    std::vector<MethodInfo> out;
+    for (const auto& e : registry()) out.push_back(e.info);
+    return out;
+}
+
+const MethodInfo* findMethod(std::string_view id)
+{
+    std::lock_guard lock(registryMutex());
+    for (const auto& e : registry())
+        if (e.info.id == id) return &e.info; // entries are never removed
+    return nullptr;
+}
+
+static std::string rangeText(const OptionSpec& o)
+{
+    if (o.min == 0 && o.max == 0) return "";
+    auto num = [&](double v) {
+        if (o.type == OptionType::Int) return std::to_string((long long)v);
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", v);
+        return std::string(buf);
+    };
+    return " (allowed: " + num(o.min) + " to " + num(o.max) + ")";
+}
+
+static void checkOne(const OptionSpec& o, const nlohmann::json& v, const std::string& field,
+                     std::vector<ValidationIssue>& issues)
+{
+    auto bad = [&](const std::string& msg) { issues.push_back({field, msg}); };
+    switch (o.type) {
+    case OptionType::Int:
+    case OptionType::Float: {
+        const bool isInt = o.type == OptionType::Int;
+        if (!v.is_number() || (isInt && !v.is_number_integer())) {
+            bad(std::string("must be ") + (isInt ? "an integer" : "a number") + rangeText(o));
+            return;
+        }
+        const double x = v.get<double>();
+        if (!std::isfinite(x)) {
+            bad("must be a finite number" + rangeText(o));
+            return;
+        }
+        if (!(o.min == 0 && o.max == 0) && (x < o.min || x > o.max)) bad("is " + v.dump() + rangeText(o));
+        return;
+    }
+    case OptionType::Bool:
+        if (!v.is_boolean()) bad("must be true or false");
+        return;
+    case OptionType::Choice: {
+        std::string allowed;
+        for (const auto& c : o.choices) allowed += (allowed.empty() ? "" : ", ") + c;
+        if (!v.is_string()) {
+            bad("must be one of: " + allowed);
+            return;
+        }
+        for (const auto& c : o.choices)
+            if (v.get<std::string>() == c) return;
+        bad("is '" + v.get<std::string>() + "'; must be one of: " + allowed);
+        return;
+    }
+    case OptionType::String:
+        if (!v.is_string()) bad("must be a string");
+        return;
+    case OptionType::Path:
+        if (!v.is_string()) bad("must be a file path");
+        else if (!v.get<std::string>().empty() && !std::filesystem::exists(v.get<std::string>()))
+            bad("file not found: " + v.get<std::string>());
+        return;
+    }
+}
+
+std::vector<ValidationIssue> validateOptions(const MethodInfo& method, nlohmann::json& options,
+                                             const std::string& pathPrefix)
+{
+    std::vector<ValidationIssue> issues;
+    if (options.is_null()) options = nlohmann::json::object();
+    if (!options.is_object()) {
+        issues.push_back({pathPrefix, "must be a JSON object"});
+        return issues;
+    }
+    for (const auto& [key, value] : options.items()) {
+        bool known = false;
+        for (const auto& o : method.options) known = known || o.name == key;
+        if (!known) issues.push_back({pathPrefix + "." + key, "unknown option of method '" + method.id + "'"});
+    }
+    for (const auto& o : method.options) {
+        if (!options.contains(o.name)) options[o.name] = o.defaultValue;
+        checkOne(o, options[o.name], pathPrefix + "." + o.name, issues);
+    }
+    return issues;
+}
+
+} // namespace qat
