@@ -3,6 +3,7 @@
 // A plugin implements QuantMethod and registers a factory once, from plugins/builtin.cpp.
 
 #include "qatbench/method.h"
+#include "qatbench_sdk/run_context.h"
 
 #include <functional>
 #include <memory>
@@ -13,6 +14,9 @@ class QuantMethod
 {
 public:
     virtual ~QuantMethod() = default;
+    // Runs the whole method (calibration, training, ...) on ctx.model. Throws qat::Error with a readable
+    // message on failure; returns Stopped when ctx.sink.progress() asked it to stop.
+    virtual RunOutcome run(RunContext& ctx) = 0;
 };
 
 using QuantMethodFactory = std::function<std::unique_ptr<QuantMethod>()>;
