@@ -14,7 +14,14 @@ std::string buildSummary()
 #else
     const char* accel = "CPU only";
 #endif
-    return std::string("QATBench ") + QATBENCH_VERSION_STRING + " (LibTorch " + TORCH_VERSION + ", " + accel + ")";
+    std::string s = "QATBench ";
+    s += QATBENCH_VERSION_STRING;
+    s += " (LibTorch ";
+    s += TORCH_VERSION;
+    s += ", ";
+    s += accel;
+    s += ")";
+    return s;
 }
 
 } // namespace qat

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Configures, builds and runs the whole test suite. Test data: $QATBENCH_TEST_DATA (default ../shared);
+# tests that need it and find no data are reported as skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${QATBENCH_BUILD_DIR:-build}
+# Relative paths are taken from the repository root (tests run from inside the build tree).
+export QATBENCH_TEST_DATA=$(realpath -m "${QATBENCH_TEST_DATA:-../shared}")
+if [ ! -d "$QATBENCH_TEST_DATA" ]; then
+    echo "test.sh: no test data at $QATBENCH_TEST_DATA: the tests that need it will be SKIPPED (not passed)"
+    unset QATBENCH_TEST_DATA
+fi
+JOBS=${QATBENCH_JOBS:-$(nproc)}
+cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release ${QATBENCH_CMAKE_ARGS:-}
+cmake --build "$BUILD" -j "$JOBS"
+export QT_QPA_PLATFORM=offscreen
+ctest --test-dir "$BUILD" --output-on-failure --no-tests=error -j "$JOBS" ${QATBENCH_CTEST_ARGS:-}
