@@ -1,13 +1,12 @@
+#include "dlqat.h"
+
 #include "qatbench_sdk/quant_method.h"
 
 namespace qat::plugins {
 
 void registerDlqat()
 {
-    MethodInfo info;
-    info.id = "dlqat";
-    info.title = "dlqat";
-    registerMethod(std::move(info), nullptr);
+    registerMethod(dlqatMethodInfo(), nullptr);
 }
 
 } // namespace qat::plugins

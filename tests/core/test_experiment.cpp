@@ -1,0 +1,193 @@
+// The experiment document: defaults, and bad configs rejected before any work starts, with the field named.
+#include "qat_test.h"
+
+#include "qatbench/error.h"
+#include "qatbench/experiment.h"
+
+#include <limits>
+
+namespace {
+
+using nlohmann::json;
+
+std::string g_dir;
+
+json goodExperiment()
+{
+    qat::registerBuiltinMethods();
+    if (g_dir.empty()) {
+        g_dir = qat::test::tempDir();
+        qat::test::writeFile(g_dir + "/train.txt", "some training text\n");
+        qat::test::writeFile(g_dir + "/eval.txt", "some eval text\n");
+        qat::test::writeFile(g_dir + "/config.json", "{}");
+    }
+    json e = {{"model", {{"path", g_dir}}},
+              {"data", {{"train", g_dir + "/train.txt"}, {"eval", g_dir + "/eval.txt"}}},
+              {"method", {{"name", "dlqat"}, {"options", {{"bits", 3}, {"group_size", 32}, {"rank", 4}}}}}};
+    return e;
+}
+
+bool hasIssue(const std::vector<qat::ValidationIssue>& issues, const std::string& field)
+{
+    for (const auto& i : issues)
+        if (i.field == field) return true;
+    return false;
+}
+
+std::string dump(const std::vector<qat::ValidationIssue>& issues)
+{
+    std::string s;
+    for (const auto& i : issues)
+        s += i.field + ": " + i.message + "\n";
+    return s;
+}
+
+qat::ModelConfig tinyConfig()
+{
+    qat::ModelConfig c;
+    c.hiddenSize = 64;
+    c.intermediateSize = 172; // like stories260K: 32 does not divide it
+    c.numLayers = 2;
+    c.numHeads = 8;
+    c.numKvHeads = 4;
+    c.headDim = 8;
+    c.vocabSize = 512;
+    c.maxPositions = 512;
+    return c;
+}
+
+} // namespace
+
+QAT_TEST(defaultsAreFilledIn)
+{
+    json e = goodExperiment();
+    auto issues = qat::validateExperiment(e);
+    QAT_CHECK_MSG(issues.empty(), dump(issues));
+    QAT_CHECK_EQ(e["data"]["seq_len"].get<int>(), 256);
+    QAT_CHECK_EQ(e["training"]["schedule"].get<std::string>(), std::string("cosine"));
+    QAT_CHECK_EQ(e["device"].get<std::string>(), std::string("auto"));
+    QAT_CHECK_EQ(e["method"]["options"]["calib_steps"].get<int>(), 1000);
+    QAT_CHECK_EQ(e["method"]["options"]["rank"].get<int>(), 4);
+    QAT_CHECK(e["method"]["options"]["train_m"].get<bool>());
+}
+
+QAT_TEST(defaultExperimentHasEverySection)
+{
+    qat::registerBuiltinMethods();
+    json d = qat::defaultExperiment();
+    for (const char* k : {"name", "seed", "device", "dtype", "model", "data", "method", "training"})
+        QAT_CHECK_MSG(d.contains(k), k);
+    QAT_CHECK_EQ(d["method"]["options"]["bits"].get<int>(), 3);
+    // Only the user's choices are missing.
+    auto issues = qat::validateExperiment(d);
+    QAT_CHECK(hasIssue(issues, "model.path"));
+    QAT_CHECK(hasIssue(issues, "data.train"));
+    QAT_CHECK(hasIssue(issues, "data.eval"));
+    QAT_CHECK_EQ(issues.size(), size_t(3));
+}
+
+QAT_TEST(bitsOneOrNineAreRejected)
+{
+    for (int bits : {1, 9}) {
+        json e = goodExperiment();
+        e["method"]["options"]["bits"] = bits;
+        QAT_CHECK_THROWS_WITH(qat::requireValidExperiment(e), "method.options.bits", "2 to 8");
+    }
+}
+
+QAT_TEST(rankZeroIsRejected)
+{
+    json e = goodExperiment();
+    e["method"]["options"]["rank"] = 0;
+    QAT_CHECK_THROWS_WITH(qat::requireValidExperiment(e), "method.options.rank", "allowed");
+}
+
+QAT_TEST(nanLearningRateIsRejected)
+{
+    json e = goodExperiment();
+    e["method"]["options"]["lr_lora"] = std::numeric_limits<double>::quiet_NaN();
+    QAT_CHECK_THROWS_WITH(qat::requireValidExperiment(e), "method.options.lr_lora", "finite");
+    json f = goodExperiment();
+    f["training"]["grad_clip"] = std::numeric_limits<double>::infinity();
+    QAT_CHECK_THROWS_WITH(qat::requireValidExperiment(f), "training.grad_clip", "finite");
+}
+
+QAT_TEST(missingDataFileIsRejected)
+{
+    json e = goodExperiment();
+    e["data"]["train"] = g_dir + "/no-such-file.txt";
+    QAT_CHECK_THROWS_WITH(qat::requireValidExperiment(e), "data.train", "file not found", "no-such-file.txt");
+    json f = goodExperiment();
+    f["data"]["calibration"] = g_dir + "/missing-calib.txt";
+    QAT_CHECK_THROWS_WITH(qat::requireValidExperiment(f), "data.calibration", "missing-calib.txt");
+}
+
+QAT_TEST(badEnumsAndTypesAreNamed)
+{
+    json e = goodExperiment();
+    e["device"] = "tpu";
+    e["dtype"] = "float16";
+    e["training"]["schedule"] = "step";
+    e["data"]["seq_len"] = "long";
+    e["method"]["name"] = "nosuch";
+    e["surprise"] = 1;
+    auto issues = qat::validateExperiment(e);
+    for (const char* f : {"device", "dtype", "training.schedule", "data.seq_len", "method.name", "surprise"})
+        QAT_CHECK_MSG(hasIssue(issues, f), std::string(f) + "\n" + dump(issues));
+    json ok = goodExperiment();
+    ok["device"] = "cuda:1";
+    QAT_CHECK(qat::validateExperiment(ok).empty());
+}
+
+QAT_TEST(groupSizeNotDividingTheRowIsRejected)
+{
+    json e = goodExperiment();
+    QAT_CHECK(qat::validateExperiment(e).empty());
+    e["method"]["options"]["group_size"] = 48; // divides neither 64 nor 172
+    auto issues = qat::validateAgainstModel(e, tinyConfig());
+    QAT_CHECK(hasIssue(issues, "method.options.group_size"));
+    QAT_CHECK_THROWS_WITH(qat::throwIfIssues(issues), "method.options.group_size", "q_proj", "64");
+    // 32 divides 64 but not 172 (down_proj)...
+    e["method"]["options"]["group_size"] = 32;
+    QAT_CHECK_THROWS_WITH(qat::throwIfIssues(qat::validateAgainstModel(e, tinyConfig())), "down_proj", "172");
+    // ... fine without down_proj, or with an explicit partial last group, or per-channel.
+    e["method"]["options"]["modules"] = "attn,gate,up";
+    QAT_CHECK(qat::validateAgainstModel(e, tinyConfig()).empty());
+    e["method"]["options"]["modules"] = "all";
+    e["method"]["options"]["allow_partial_group"] = true;
+    QAT_CHECK(qat::validateAgainstModel(e, tinyConfig()).empty());
+    e["method"]["options"]["group_size"] = 0;
+    e["method"]["options"]["allow_partial_group"] = false;
+    QAT_CHECK(qat::validateAgainstModel(e, tinyConfig()).empty());
+}
+
+QAT_TEST(evalTextShorterThanOneWindowIsRejected)
+{
+    json e = goodExperiment();
+    QAT_CHECK(qat::validateExperiment(e).empty());
+    e["data"]["eval_seq_len"] = 128;
+    QAT_CHECK(qat::checkTokenCounts(e, 10000, 128).empty());
+    auto issues = qat::checkTokenCounts(e, 10000, 127);
+    QAT_CHECK_THROWS_WITH(qat::throwIfIssues(issues), "data.eval", "127", "128");
+    QAT_CHECK(hasIssue(qat::checkTokenCounts(e, 100, 1000), "data.train"));
+    QAT_CHECK_EQ(qat::windowCount(1000, 128), int64_t(7));
+}
+
+QAT_TEST(seqLenBeyondTheModelIsRejected)
+{
+    json e = goodExperiment();
+    e["data"]["eval_seq_len"] = 1024;
+    QAT_CHECK(qat::validateExperiment(e).empty());
+    QAT_CHECK(hasIssue(qat::validateAgainstModel(e, tinyConfig()), "data.eval_seq_len"));
+}
+
+QAT_TEST(moduleListsParse)
+{
+    QAT_CHECK_EQ(qat::parseModuleList("all").size(), size_t(7));
+    QAT_CHECK_EQ(qat::parseModuleList("mlp").size(), size_t(3));
+    auto k = qat::parseModuleList("q_proj, v");
+    QAT_CHECK(k.size() == 2 && k[0] == qat::LinearKind::Q && k[1] == qat::LinearKind::V);
+    QAT_CHECK_THROWS_WITH(qat::parseModuleList("qq"), "method.options.modules", "qq");
+}
+
+QAT_TEST_MAIN()
