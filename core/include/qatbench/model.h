@@ -1,6 +1,6 @@
 #pragma once
-// A Hugging Face LLaMA directory as plain data: its config and what it holds. No torch types (Qt code includes
-// this). Loading the weights and running the model: core/sdk/qatbench_sdk/llama.h.
+// A Hugging Face LLaMA directory as plain data: its config and what it holds. No torch types (Qt code
+// includes this). Loading the weights and running the model: core/sdk/qatbench_sdk/llama.h.
 //
 // Intended usage:
 //   1. inspectModel(dir) reads config.json and the safetensors headers (no weights) and reports sizes.
@@ -34,16 +34,16 @@ enum class LinearKind
     Down,
 };
 constexpr int kLinearKinds = 7;
-const char* linearName(LinearKind k);                         // "q_proj", ..., "down_proj"
+const char* linearName(LinearKind k);                          // "q_proj", ..., "down_proj"
 std::optional<LinearKind> parseLinearName(std::string_view s); // accepts "q_proj" or "q"
 
 struct RopeScaling
 {
-    std::string type = "default";       // "default" or "llama3"
-    double factor = 1.0;                // llama3: scaling factor
-    double lowFreqFactor = 1.0;         // llama3
-    double highFreqFactor = 4.0;        // llama3
-    int64_t originalMaxPositions = 0;   // llama3: original_max_position_embeddings
+    std::string type = "default";     // "default", "linear" or "llama3"
+    double factor = 1.0;              // llama3: scaling factor
+    double lowFreqFactor = 1.0;       // llama3
+    double highFreqFactor = 4.0;      // llama3
+    int64_t originalMaxPositions = 0; // llama3: original_max_position_embeddings
 };
 
 struct ModelConfig
@@ -52,17 +52,18 @@ struct ModelConfig
     int64_t intermediateSize = 0;
     int64_t numLayers = 0;
     int64_t numHeads = 0;
-    int64_t numKvHeads = 0;    // == numHeads without GQA
-    int64_t headDim = 0;       // hidden / heads unless given
+    int64_t numKvHeads = 0; // == numHeads without GQA
+    int64_t headDim = 0;    // hidden / heads unless given
     int64_t vocabSize = 0;
-    int64_t maxPositions = 0;  // max_position_embeddings
+    int64_t maxPositions = 0; // max_position_embeddings
     double rmsNormEps = 1e-6;
     double ropeTheta = 10000.0;
     RopeScaling ropeScaling;
     bool tieWordEmbeddings = false;
-    int64_t bosTokenId = 1;    // -1 when none
-    int64_t eosTokenId = 2;    // -1 when none
-    DType dtype = DType::F32;  // torch_dtype / dtype as stored
+    int64_t bosTokenId = 1;           // -1 when none
+    int64_t eosTokenId = 2;           // -1 when none; the first of eosTokenIds
+    std::vector<int64_t> eosTokenIds; // every id config.json lists as eos (LLaMA 3.1 has several)
+    DType dtype = DType::F32;         // torch_dtype / dtype as stored
 };
 
 // Parses config.json text; errors name fileForErrors and the field.
@@ -72,12 +73,12 @@ ModelConfig loadModelConfig(const std::string& modelDir);
 struct ParamCounts
 {
     int64_t embedding = 0;
-    int64_t attention = 0;    // q, k, v, o of all blocks
-    int64_t mlp = 0;          // gate, up, down of all blocks
+    int64_t attention = 0; // q, k, v, o of all blocks
+    int64_t mlp = 0;       // gate, up, down of all blocks
     int64_t norms = 0;
-    int64_t lmHead = 0;       // 0 when tied
+    int64_t lmHead = 0; // 0 when tied
     int64_t total = 0;
-    int64_t quantizable = 0;  // the block linears
+    int64_t quantizable = 0; // the block linears
 };
 
 struct ModelInfo
@@ -89,11 +90,20 @@ struct ModelInfo
     DType storedDType = DType::F32;       // dtype of the block weights on disk
     ParamCounts params;
     int64_t bytesOnDisk = 0;
-    int64_t bytesFloat32 = 0;             // weights in memory as float32
-    int64_t bytesBFloat16 = 0;            // weights in memory as bfloat16
+    int64_t bytesFloat32 = 0;  // weights in memory as float32
+    int64_t bytesBFloat16 = 0; // weights in memory as bfloat16
 };
 
 // Reads config.json and the safetensors headers (all fields checked, no weights read).
 ModelInfo inspectModel(const std::string& modelDir);
+
+// The safetensors files of a model directory in load order: model.safetensors, or the shards named by
+// model.safetensors.index.json. Refuses pickle checkpoints (.bin, .pth) with a message on how to convert.
+std::vector<std::string> findWeightFiles(const std::string& modelDir);
+// The tokenizer file a directory provides: tokenizer.model when present, else tokenizer.json; empty when
+// none.
+std::string findTokenizerFile(const std::string& modelDir);
+// Parses "float32"/"fp32"/"float16"/"bfloat16"/"bf16"; throws ConfigError(field) otherwise.
+DType parseDType(std::string_view s, const std::string& field = "dtype");
 
 } // namespace qat

@@ -1,0 +1,28 @@
+#pragma once
+// Compute devices as plain data (no torch types: the GUI lists them), and the CPU thread count.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace qat {
+
+struct DeviceInfo
+{
+    std::string id;          // "cpu", "cuda:0", ...
+    std::string name;        // "CPU (16 threads)", "NVIDIA H100 80GB HBM3"
+    int64_t memoryBytes = 0; // total memory of a GPU; 0 for the CPU
+    bool cuda = false;
+};
+
+// The CPU first, then every CUDA GPU LibTorch sees.
+std::vector<DeviceInfo> listDevices();
+
+// Sets LibTorch's intra-op threads: threads > 0 as given, 0 = the hardware's count (LibTorch may start with
+// one). Returns the count set.
+int configureThreads(int threads = 0);
+
+// Checks "cpu", "cuda" or "cuda:N" against what is available; throws ConfigError(field) otherwise.
+std::string checkDevice(const std::string& device, const std::string& field = "device");
+
+} // namespace qat

@@ -1,0 +1,73 @@
+// Devices and threads for the model code.
+
+#include "qatbench/device.h"
+
+#include "qatbench/error.h"
+
+#include <torch/torch.h>
+
+#include <thread>
+
+#ifdef QATBENCH_HAVE_CUDA
+#include <ATen/cuda/CUDAContext.h>
+#endif
+
+namespace qat {
+
+std::vector<DeviceInfo> listDevices()
+{
+    std::vector<DeviceInfo> out;
+    const int threads = at::get_num_threads();
+    out.push_back({"cpu",
+                   "CPU (" + std::to_string(std::thread::hardware_concurrency()) + " hardware threads, " +
+                       std::to_string(threads) + " in use)",
+                   0, false});
+#ifdef QATBENCH_HAVE_CUDA
+    if (torch::cuda::is_available()) {
+        for (int i = 0; i < int(torch::cuda::device_count()); ++i) {
+            DeviceInfo d;
+            d.id = "cuda:" + std::to_string(i);
+            const auto* props = at::cuda::getDeviceProperties(i);
+            d.name = props->name;
+            d.memoryBytes = int64_t(props->totalGlobalMem);
+            d.cuda = true;
+            out.push_back(d);
+        }
+    }
+#else
+    if (torch::cuda::is_available())
+        for (int i = 0; i < int(torch::cuda::device_count()); ++i)
+            out.push_back({"cuda:" + std::to_string(i), "CUDA GPU " + std::to_string(i), 0, true});
+#endif
+    return out;
+}
+
+int configureThreads(int threads)
+{
+    if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(threads);
+    return threads;
+}
+
+std::string checkDevice(const std::string& device, const std::string& field)
+{
+    if (device == "cpu") return device;
+    if (device.rfind("cuda", 0) == 0) {
+        int index = 0;
+        if (device.size() > 4) {
+            if (device[4] != ':' || device.size() == 5 ||
+                device.find_first_not_of("0123456789", 5) != std::string::npos)
+                throw ConfigError(field, "'" + device + "' is not a device (cpu, cuda or cuda:N)");
+            index = std::stoi(device.substr(5));
+        }
+        if (!torch::cuda::is_available())
+            throw ConfigError(field, "'" + device + "' requested but this build/machine has no CUDA GPU");
+        if (index >= int(torch::cuda::device_count()))
+            throw ConfigError(field, "'" + device + "': only " + std::to_string(torch::cuda::device_count()) +
+                                         " CUDA device(s)");
+        return device;
+    }
+    throw ConfigError(field, "'" + device + "' is not a device (cpu, cuda or cuda:N)");
+}
+
+} // namespace qat

@@ -1,0 +1,295 @@
+// The LLaMA forward, written to match transformers' LlamaForCausalLM op for op where it matters for parity:
+// RMSNorm in float32 then cast back before the weight, RoPE in the rotate_half layout with inv_freq computed
+// in float32, attention softmax in float32.
+
+#include "qatbench_sdk/llama.h"
+
+#include "model/weights.h"
+#include "qatbench/device.h"
+#include "qatbench/error.h"
+#include "qatbench_sdk/tensor_io.h"
+
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include <cmath>
+#include <mutex>
+
+namespace qat {
+
+namespace {
+
+at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps)
+{
+    at::Tensor xf = x.to(at::kFloat);
+    xf = xf * at::rsqrt(xf.pow(2).mean(-1, true) + eps);
+    return weight * xf.to(x.scalar_type());
+}
+
+at::Tensor rotateHalf(const at::Tensor& x)
+{
+    const int64_t half = x.size(-1) / 2;
+    return at::cat({-x.slice(-1, half), x.slice(-1, 0, half)}, -1);
+}
+
+// transformers' _compute_default_rope_parameters / _compute_llama3_parameters, in float32 as they are there.
+at::Tensor ropeInvFreq(const ModelConfig& c)
+{
+    const int64_t dim = c.headDim;
+    at::Tensor exponent = at::arange(0, dim, 2, at::kLong).to(at::kFloat) / double(dim);
+    at::Tensor inv = 1.0 / at::pow(c.ropeTheta, exponent);
+    const RopeScaling& s = c.ropeScaling;
+    if (s.type == "linear") return inv / s.factor;
+    if (s.type != "llama3") return inv;
+    const double oldLen = double(s.originalMaxPositions);
+    const double lowWavelen = oldLen / s.lowFreqFactor;
+    const double highWavelen = oldLen / s.highFreqFactor;
+    at::Tensor wavelen = 2 * M_PI / inv;
+    at::Tensor invLlama = at::where(wavelen > lowWavelen, inv / s.factor, inv);
+    at::Tensor smooth = (oldLen / wavelen - s.lowFreqFactor) / (s.highFreqFactor - s.lowFreqFactor);
+    at::Tensor smoothed = (1 - smooth) * invLlama / s.factor + smooth * invLlama;
+    at::Tensor medium = (wavelen >= highWavelen).logical_and(wavelen <= lowWavelen);
+    return at::where(medium, smoothed, invLlama);
+}
+
+// Softmax attention. q [B, H, Tq, D], k/v [B, H, Tk, D]; query i sits at absolute position offset + i.
+at::Tensor causalAttention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t offset)
+{
+    const int64_t tq = q.size(2), tk = k.size(2);
+#if TORCH_VERSION_MAJOR >= 2
+    if (offset == 0 && tq == tk) return at::scaled_dot_product_attention(q, k, v, {}, 0.0, true);
+    if (tq == 1) return at::scaled_dot_product_attention(q, k, v, {}, 0.0, false);
+#endif
+    const double scale = 1.0 / std::sqrt(double(q.size(-1)));
+    at::Tensor scores = at::matmul(q, k.transpose(-2, -1)).to(at::kFloat) * scale;
+    if (tq > 1) {
+        const auto opts = at::TensorOptions().device(q.device()).dtype(at::kLong);
+        at::Tensor qi = at::arange(tq, opts).unsqueeze(1) + offset;
+        at::Tensor kj = at::arange(tk, opts).unsqueeze(0);
+        scores = scores.masked_fill(kj > qi, -std::numeric_limits<float>::infinity());
+    }
+    at::Tensor probs = at::softmax(scores, -1).to(q.scalar_type());
+    return at::matmul(probs, v);
+}
+
+// GQA: each KV head serves numHeads / numKvHeads consecutive query heads (transformers' repeat_kv).
+at::Tensor repeatKv(const at::Tensor& x, int64_t rep)
+{
+    if (rep == 1) return x;
+    const auto b = x.size(0), h = x.size(1), t = x.size(2), d = x.size(3);
+    return x.unsqueeze(2).expand({b, h, rep, t, d}).reshape({b, h * rep, t, d});
+}
+
+// Gradient checkpointing per block: forward runs the block without building a graph; backward runs it again
+// with grad enabled and backpropagates through that copy. The hook's trainable tensors are leaves reached by
+// the inner backward, so their .grad accumulates there (torch.utils.checkpoint's reentrant scheme).
+class BlockCheckpoint : public torch::autograd::Function<BlockCheckpoint>
+{
+public:
+    static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x,
+                              const at::Tensor& anchor, const at::Tensor& cos, const at::Tensor& sin,
+                              int64_t model, int64_t layer, int64_t hook)
+    {
+        (void)anchor;
+        ctx->save_for_backward({x, cos, sin});
+        ctx->saved_data["model"] = model;
+        ctx->saved_data["layer"] = layer;
+        ctx->saved_data["hook"] = hook;
+        const auto* m = reinterpret_cast<const LlamaModel*>(model);
+        return m->block(x, int(layer), {cos, sin}, reinterpret_cast<LinearHook*>(hook));
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                   torch::autograd::variable_list grads)
+    {
+        const auto saved = ctx->get_saved_variables();
+        const auto* m = reinterpret_cast<const LlamaModel*>(ctx->saved_data["model"].toInt());
+        auto* hook = reinterpret_cast<LinearHook*>(ctx->saved_data["hook"].toInt());
+        const int layer = int(ctx->saved_data["layer"].toInt());
+        at::Tensor x = saved[0].detach().requires_grad_(true);
+        at::Tensor out;
+        {
+            at::AutoGradMode enable(true);
+            out = m->block(x, layer, {saved[1], saved[2]}, hook);
+        }
+        torch::autograd::backward({out}, {grads[0]});
+        return {x.grad(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor(), at::Tensor()};
+    }
+};
+
+void checkWeight(const at::Tensor& t, const std::vector<int64_t>& shape, const std::string& name)
+{
+    if (!t.defined()) throw ConfigError("weights." + name, "tensor missing");
+    if (t.sizes().vec() != shape) throw ConfigError("weights." + name, "has the wrong shape");
+}
+
+} // namespace
+
+LlamaModel::LlamaModel(ModelConfig config, LlamaWeights weights, LoadOptions options)
+    : m_config(std::move(config)), m_weights(std::move(weights)), m_options(options)
+{
+    if (options.dtype != at::kFloat && options.dtype != at::kBFloat16 && options.dtype != at::kHalf)
+        throw ConfigError("dtype", "compute dtype must be float32, bfloat16 or float16");
+    if (int64_t(m_weights.layers.size()) != m_config.numLayers)
+        throw ConfigError("weights.layers", "has " + std::to_string(m_weights.layers.size()) +
+                                                " blocks, config says " + std::to_string(m_config.numLayers));
+    if (!m_weights.lmHead.defined() && m_config.tieWordEmbeddings) m_weights.lmHead = m_weights.embed;
+    auto place = [&](at::Tensor& t) {
+        if (t.defined()) t = t.to(options.device, options.dtype);
+    };
+    const bool tiedSame = m_weights.lmHead.defined() && m_weights.lmHead.is_same(m_weights.embed);
+    const auto expected = detail::expectedTensors(m_config);
+    size_t e = 0;
+    auto check = [&](at::Tensor& t) {
+        const auto& x = expected[e++];
+        checkWeight(t, x.shape, x.name);
+        place(t);
+    };
+    check(m_weights.embed);
+    for (auto& layer : m_weights.layers) {
+        check(layer.inputNorm);
+        for (auto& w : layer.linear)
+            check(w);
+        check(layer.postNorm);
+    }
+    check(m_weights.norm);
+    if (tiedSame)
+        m_weights.lmHead = m_weights.embed;
+    else
+        check(m_weights.lmHead);
+    m_ropeInvFreq = ropeInvFreq(m_config).to(options.device);
+}
+
+LlamaModel LlamaModel::load(const std::string& modelDir, const LoadOptions& options)
+{
+    static std::once_flag threadsOnce;
+    std::call_once(threadsOnce, [] {
+        if (at::get_num_threads() <= 1) configureThreads(0);
+    });
+    ModelConfig config = loadModelConfig(modelDir);
+    detail::WeightFiles files(findWeightFiles(modelDir));
+    auto get = [&](const detail::ExpectedTensor& e) {
+        const SafetensorsFile* f = nullptr;
+        const StTensorInfo& info = files.require(e, &f);
+        return readTensor(*f, info).to(options.device, options.dtype);
+    };
+    LlamaWeights w;
+    const auto expected = detail::expectedTensors(config);
+    size_t e = 0;
+    w.embed = get(expected[e++]);
+    for (int l = 0; l < int(config.numLayers); ++l) {
+        LlamaLayerWeights layer;
+        layer.inputNorm = get(expected[e++]);
+        for (auto& lin : layer.linear)
+            lin = get(expected[e++]);
+        layer.postNorm = get(expected[e++]);
+        w.layers.push_back(std::move(layer));
+    }
+    w.norm = get(expected[e++]);
+    // transformers ties lm_head to the embedding whenever tie_word_embeddings is set, stored or not.
+    w.lmHead = config.tieWordEmbeddings ? w.embed : get(expected[e]);
+    return LlamaModel(std::move(config), std::move(w), options);
+}
+
+RopeTables LlamaModel::rope(int64_t length, int64_t offset) const
+{
+    const auto opts = at::TensorOptions().device(m_ropeInvFreq.device()).dtype(at::kFloat);
+    at::Tensor pos = at::arange(offset, offset + length, opts);
+    at::Tensor freqs = at::outer(pos, m_ropeInvFreq);
+    at::Tensor emb = at::cat({freqs, freqs}, -1).view({1, 1, length, m_config.headDim});
+    return {emb.cos().to(m_options.dtype), emb.sin().to(m_options.dtype)};
+}
+
+at::Tensor LlamaModel::embed(const at::Tensor& ids) const
+{
+    if (ids.dim() != 2) throw ConfigError("ids", "token ids must be [batch, length]");
+    return at::embedding(m_weights.embed, ids.to(m_weights.embed.device(), at::kLong));
+}
+
+at::Tensor LlamaModel::attention(const at::Tensor& x, int layer, const RopeTables& rope, LinearHook* hook,
+                                 KvCache* cache) const
+{
+    const auto& w = m_weights.layers[size_t(layer)];
+    auto lin = [&](const at::Tensor& in, LinearKind k) {
+        return hook ? hook->linear(in, layer, k, w[k]) : at::linear(in, w[k]);
+    };
+    const int64_t b = x.size(0), t = x.size(1), d = m_config.headDim;
+    at::Tensor q = lin(x, LinearKind::Q).view({b, t, m_config.numHeads, d}).transpose(1, 2);
+    at::Tensor k = lin(x, LinearKind::K).view({b, t, m_config.numKvHeads, d}).transpose(1, 2);
+    at::Tensor v = lin(x, LinearKind::V).view({b, t, m_config.numKvHeads, d}).transpose(1, 2);
+    q = q * rope.cos + rotateHalf(q) * rope.sin;
+    k = k * rope.cos + rotateHalf(k) * rope.sin;
+    int64_t offset = 0;
+    if (cache) {
+        offset = cache->length;
+        auto& ck = cache->keys[size_t(layer)];
+        auto& cv = cache->values[size_t(layer)];
+        ck = ck.defined() ? at::cat({ck, k}, 2) : k;
+        cv = cv.defined() ? at::cat({cv, v}, 2) : v;
+        k = ck;
+        v = cv;
+    }
+    const int64_t rep = m_config.numHeads / m_config.numKvHeads;
+    at::Tensor o = causalAttention(q, repeatKv(k, rep), repeatKv(v, rep), offset);
+    o = o.transpose(1, 2).reshape({b, t, m_config.numHeads * d});
+    return lin(o, LinearKind::O);
+}
+
+at::Tensor LlamaModel::block(const at::Tensor& x, int layer, const RopeTables& rope, LinearHook* hook,
+                             KvCache* cache) const
+{
+    const auto& w = m_weights.layers[size_t(layer)];
+    auto lin = [&](const at::Tensor& in, LinearKind k) {
+        return hook ? hook->linear(in, layer, k, w[k]) : at::linear(in, w[k]);
+    };
+    const double eps = m_config.rmsNormEps;
+    at::Tensor h = x + attention(rmsNorm(x, w.inputNorm, eps), layer, rope, hook, cache);
+    at::Tensor n = rmsNorm(h, w.postNorm, eps);
+    at::Tensor mlp = at::silu(lin(n, LinearKind::Gate)) * lin(n, LinearKind::Up);
+    return h + lin(mlp, LinearKind::Down);
+}
+
+at::Tensor LlamaModel::runBlocks(at::Tensor x, const RopeTables& rope, const ForwardOptions& options,
+                                 KvCache* cache) const
+{
+    const bool checkpoint = options.checkpointBlocks && !cache && at::GradMode::is_enabled();
+    for (int l = 0; l < int(m_config.numLayers); ++l) {
+        if (!checkpoint) {
+            x = block(x, l, rope, options.hook, cache);
+            continue;
+        }
+        // The anchor requires grad so backward reaches the block even when x does not (frozen embeddings).
+        at::Tensor anchor = at::zeros({1}, at::TensorOptions().device(x.device())).requires_grad_(true);
+        x = BlockCheckpoint::apply(x, anchor, rope.cos, rope.sin, reinterpret_cast<int64_t>(this), int64_t(l),
+                                   reinterpret_cast<int64_t>(options.hook));
+    }
+    return rmsNorm(x, m_weights.norm, m_config.rmsNormEps);
+}
+
+at::Tensor LlamaModel::hidden(const at::Tensor& ids, const ForwardOptions& options) const
+{
+    at::Tensor x = embed(ids);
+    return runBlocks(x, rope(ids.size(1)), options, nullptr);
+}
+
+at::Tensor LlamaModel::forward(const at::Tensor& ids, const ForwardOptions& options) const
+{
+    at::Tensor logits = at::linear(hidden(ids, options), m_weights.lmHead);
+    return options.float32Logits ? logits.to(at::kFloat) : logits;
+}
+
+at::Tensor LlamaModel::forwardCached(const at::Tensor& ids, KvCache& cache,
+                                     const ForwardOptions& options) const
+{
+    if (cache.keys.empty()) {
+        cache.keys.resize(size_t(m_config.numLayers));
+        cache.values.resize(size_t(m_config.numLayers));
+    }
+    at::Tensor x = embed(ids);
+    at::Tensor h = runBlocks(x, rope(ids.size(1), cache.length), options, &cache);
+    cache.length += ids.size(1);
+    at::Tensor logits = at::linear(h, m_weights.lmHead);
+    return options.float32Logits ? logits.to(at::kFloat) : logits;
+}
+
+} // namespace qat

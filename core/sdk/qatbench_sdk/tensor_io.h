@@ -1,0 +1,35 @@
+#pragma once
+// safetensors <-> LibTorch tensors (torch-facing; never included by Qt code).
+//
+// Intended usage:
+//   1. SafetensorsFile f(path); at::Tensor w = readTensor(f, "model.norm.weight");   // CPU copy, stored
+//   dtype
+//   2. writeSafetensors(path, {{"a", a}, {"b", b}});                                 // e.g. an exported
+//   model
+
+#include "qatbench/safetensors.h"
+
+#include <ATen/ATen.h>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace qat {
+
+at::ScalarType toScalarType(StDType t);
+
+// A CPU copy of one tensor in its stored dtype; InputError(file, name) when it is missing.
+at::Tensor readTensor(const SafetensorsFile& file, const std::string& name);
+at::Tensor readTensor(const SafetensorsFile& file, const StTensorInfo& info);
+
+// Every tensor of a file, as CPU copies.
+std::map<std::string, at::Tensor> readSafetensors(const std::string& path);
+
+// Writes tensors (any device; contiguous copies are made) in the given order, with optional string metadata.
+// The header is padded with spaces to a multiple of 8 bytes, as the reference writer does.
+void writeSafetensors(const std::string& path, const std::vector<std::pair<std::string, at::Tensor>>& tensors,
+                      const std::map<std::string, std::string>& metadata = {});
+
+} // namespace qat
