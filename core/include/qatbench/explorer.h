@@ -1,0 +1,115 @@
+#pragma once
+// The quantization explorer (teaching): what group-wise quantization does to one weight group and one layer
+// of a loaded model. Plain structs, no torch types (Qt code includes this). The numbers come from core's
+// quantizer (qatbench_sdk/quantizer.h: initQuantParams, fakeQuant, quantCodes), so they equal what training
+// uses.
+//
+// Intended usage:
+//   1. QuantExplorer ex(modelDir);                       // loads the weights on the CPU in float32 (once)
+//   2. ex.config(), ex.linearShape(layer, kind)          // fill the pickers
+//   3. ExplorerQuery q{.layer = 2, .module = LinearKind::Q, .row = 0, .group = 1, .spec = {.bits = 3}};
+//      ExplorerResult r = ex.compute(q, progress);       // any thread; a slow first call per (layer, module)
+//                                                        // captures the sample activations, later calls
+//                                                        reuse
+//   4. r.group: the group's weights, levels, codes, clipping and rounding error;
+//      r.layer: code usage, weight error and the layer's relative output error on the sample activations.
+// compute() is const and may run on several threads at once; progress returning false throws qat::Cancelled.
+// Bad picks (layer, row, group out of range, a group size that does not divide the row) throw ConfigError.
+
+#include "qatbench/model.h"
+#include "qatbench/progress.h"
+#include "qatbench/quantizer.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace qat {
+
+struct ExplorerQuery
+{
+    int layer = 0;                     // 0 .. numLayers - 1
+    LinearKind module = LinearKind::Q; // which linear of the block
+    int64_t row = 0;                   // output feature: 0 .. rows - 1
+    int64_t group = 0;                 // group inside the row: 0 .. groups - 1
+    QuantSpec spec;                    // bits 2..8, group size (0 = per-channel), range init
+};
+
+// One group of one row: every weight, what it becomes, and why.
+struct ExplorerGroup
+{
+    int64_t row = 0;
+    int64_t group = 0;
+    int64_t firstColumn = 0;      // input column of weights[0]
+    double scale = 0;             // s of this group
+    double zero = 0;              // z of this group (an integer in [0, 2^N - 1])
+    std::vector<double> levels;   // the 2^N values the group can represent: s * (k - z), k = 0 .. 2^N - 1
+    std::vector<float> weights;   // w, as loaded (float32)
+    std::vector<float> quantized; // Q(w) = s * (q - z)
+    std::vector<int> codes;       // q(w) in [0, 2^N - 1]
+    std::vector<uint8_t> clipped; // 1 where round(w / s) + z fell outside [0, 2^N - 1] and was clamped
+    std::vector<float> error;     // Q(w) - w (rounding error, plus clipping error where clipped)
+    double rmsError = 0;          // sqrt(mean(error^2)) over the group
+    double maxAbsError = 0;
+};
+
+// The whole linear layer under the same settings.
+struct ExplorerLayer
+{
+    int64_t rows = 0;      // out features
+    int64_t cols = 0;      // in features
+    int64_t groupSize = 0; // effective columns per group (cols when per-channel)
+    int64_t groupsPerRow = 0;
+    std::vector<int64_t> codeUsage; // how many weights got each code 0 .. 2^N - 1
+    double clippedFraction = 0;     // share of weights clamped to the grid's ends
+    double weightRelError = 0;      // ||Q(W) - W||_F / ||W||_F
+    double outputRelError = 0;      // ||X Q(W)^T - X W^T||_F / ||X W^T||_F on the sample activations X
+    int64_t sampleTokens = 0;       // rows of X (tokens the activations come from)
+    double bitsPerWeight = 0;       // N + the cost of s and z per group (16 + N bits per group, amortized)
+};
+
+struct ExplorerResult
+{
+    ExplorerQuery query;
+    ExplorerGroup group;
+    ExplorerLayer layer;
+    double seconds = 0; // time compute() took
+};
+
+struct ExplorerOptions
+{
+    std::vector<int64_t> sampleTokens; // token ids the activations come from; empty: kDefaultSampleTokens
+                                       // ids drawn with a fixed seed from the vocabulary (after BOS)
+    int64_t maxSampleTokens = 512;     // longer samples are cut to this many
+    int threads = 0;                   // LibTorch intra-op threads; 0 = leave as is
+};
+constexpr int64_t kDefaultSampleTokens = 128;
+
+class QuantExplorer
+{
+public:
+    // Loads config.json and the weights of modelDir (InputError naming the file on bad input).
+    explicit QuantExplorer(const std::string& modelDir, const ExplorerOptions& options = {});
+    ~QuantExplorer();
+    QuantExplorer(const QuantExplorer&) = delete;
+    QuantExplorer& operator=(const QuantExplorer&) = delete;
+
+    const std::string& modelDir() const;
+    const ModelConfig& config() const;
+    // {rows (out), cols (in)} of a block linear.
+    std::pair<int64_t, int64_t> linearShape(int layer, LinearKind module) const;
+
+    ExplorerResult compute(const ExplorerQuery& query, const ProgressFn& progress = {}) const;
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> m_impl;
+};
+
+// Writes a result as CSV (one row per weight of the group: column, w, code, Q(w), error, clipped), with the
+// layer's numbers as leading comment lines. For the explorer's export and for tests.
+std::string explorerCsv(const ExplorerResult& r);
+
+} // namespace qat
