@@ -1,0 +1,325 @@
+#include "comparemodels.h"
+
+#include "runcolors.h"
+
+#include <QDateTime>
+#include <QFont>
+#include <QPalette>
+
+#include <cmath>
+
+namespace qat::ui {
+
+namespace {
+
+QString formatValue(double v)
+{
+    if (std::isnan(v)) return QStringLiteral("NaN");
+    if (std::isinf(v)) return v > 0 ? QStringLiteral("inf") : QStringLiteral("-inf");
+    return QString::number(v, 'g', 6);
+}
+
+QVariant pointValue(const std::optional<ScalarPoint>& p)
+{
+    return p ? QVariant(formatValue(p->value)) : QVariant(QStringLiteral("–"));
+}
+
+QVariant pointStep(const std::optional<ScalarPoint>& p)
+{
+    return p ? QVariant(qlonglong(p->step)) : QVariant(QStringLiteral("–"));
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- CompareRunsModel
+
+CompareRunsModel::CompareRunsModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void CompareRunsModel::setRuns(std::vector<RunInfo> runs)
+{
+    beginResetModel();
+    m_runs = std::move(runs);
+    QSet<int64_t> present;
+    for (const RunInfo& r : m_runs)
+        present.insert(r.id);
+    const bool lost = !(m_checked - present).isEmpty();
+    m_checked &= present;
+    endResetModel();
+    if (lost) Q_EMIT checkedRunsChanged();
+}
+
+std::vector<int64_t> CompareRunsModel::checkedRuns() const
+{
+    std::vector<int64_t> ids;
+    for (const RunInfo& r : m_runs)
+        if (m_checked.contains(r.id)) ids.push_back(r.id);
+    return ids;
+}
+
+void CompareRunsModel::setChecked(int64_t runId, bool on)
+{
+    if (m_checked.contains(runId) == on) return;
+    if (on)
+        m_checked.insert(runId);
+    else
+        m_checked.remove(runId);
+    for (size_t i = 0; i < m_runs.size(); ++i)
+        if (m_runs[i].id == runId) Q_EMIT dataChanged(index(int(i), Name), index(int(i), Name));
+    Q_EMIT checkedRunsChanged();
+}
+
+void CompareRunsModel::refreshColors()
+{
+    if (!m_runs.empty()) Q_EMIT dataChanged(index(0, Name), index(rowCount() - 1, Name));
+}
+
+int CompareRunsModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_runs.size());
+}
+
+int CompareRunsModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant CompareRunsModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= rowCount()) return {};
+    const RunInfo& r = m_runs[size_t(index.row())];
+    if (role == RunIdRole) return qlonglong(r.id);
+    if (index.column() == Name) {
+        if (role == Qt::CheckStateRole) return m_checked.contains(r.id) ? Qt::Checked : Qt::Unchecked;
+        if (role == Qt::DecorationRole) return RunColors::instance().color(r.id);
+        if (role == Qt::ToolTipRole) return tr("Double-click the colour square to change the run's colour.");
+    }
+    if (role != Qt::DisplayRole) return {};
+    switch (index.column()) {
+    case Name:
+        return r.name.empty() ? tr("run %1").arg(r.id) : QString::fromStdString(r.name);
+    case Status:
+        return QString::fromLatin1(runStatusName(r.status));
+    case Method:
+        return QString::fromStdString(r.method);
+    case Started:
+        return r.started > 0 ? QDateTime::fromSecsSinceEpoch(qint64(r.started))
+                                   .toString(QStringLiteral("yyyy-MM-dd hh:mm"))
+                             : QString();
+    }
+    return {};
+}
+
+QVariant CompareRunsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case Name:
+        return tr("Run");
+    case Status:
+        return tr("Status");
+    case Method:
+        return tr("Method");
+    case Started:
+        return tr("Started");
+    }
+    return {};
+}
+
+Qt::ItemFlags CompareRunsModel::flags(const QModelIndex& index) const
+{
+    Qt::ItemFlags f = QAbstractTableModel::flags(index);
+    if (index.column() == Name) f |= Qt::ItemIsUserCheckable;
+    return f;
+}
+
+bool CompareRunsModel::setData(const QModelIndex& index, const QVariant& value, int role)
+{
+    if (!index.isValid() || index.column() != Name || role != Qt::CheckStateRole) return false;
+    setChecked(m_runs[size_t(index.row())].id, value.toInt() == Qt::Checked);
+    return true;
+}
+
+// ---------------------------------------------------------------- CompareMetricsModel
+
+CompareMetricsModel::CompareMetricsModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void CompareMetricsModel::setRuns(const std::vector<CompareRun>& runs, const QString& metric, qint64 step)
+{
+    beginResetModel();
+    m_metric = metric;
+    m_step = step;
+    m_lowerBetter = lowerIsBetter(metric);
+    m_rows.clear();
+    for (const CompareRun& r : runs)
+        m_rows.append({r.label(), r.color, summarize(r.series.value(metric), step, m_lowerBetter)});
+    endResetModel();
+}
+
+int CompareMetricsModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int CompareMetricsModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant CompareMetricsModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= rowCount()) return {};
+    const Row& r = m_rows[index.row()];
+    if (role == Qt::DecorationRole && index.column() == Run) return r.color;
+    if (role == Qt::TextAlignmentRole && index.column() != Run) return int(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::FontRole && index.column() == Best) {
+        // The best value over all runs in bold: the row a reader looks for first.
+        double best = m_lowerBetter ? INFINITY : -INFINITY;
+        for (const Row& o : m_rows)
+            if (o.summary.best)
+                best = m_lowerBetter ? std::min(best, o.summary.best->value)
+                                     : std::max(best, o.summary.best->value);
+        if (r.summary.best && r.summary.best->value == best) {
+            QFont f;
+            f.setBold(true);
+            return f;
+        }
+    }
+    if (role != Qt::DisplayRole) return {};
+    switch (index.column()) {
+    case Run:
+        return r.label;
+    case AtStep:
+        return pointValue(r.summary.atStep);
+    case AtStepStep:
+        return pointStep(r.summary.atStep);
+    case Final:
+        return pointValue(r.summary.last);
+    case FinalStep:
+        return pointStep(r.summary.last);
+    case Best:
+        return pointValue(r.summary.best);
+    case BestStep:
+        return pointStep(r.summary.best);
+    }
+    return {};
+}
+
+QVariant CompareMetricsModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole) return {};
+    switch (section) {
+    case Run:
+        return tr("Run");
+    case AtStep:
+        return tr("At step %1").arg(m_step);
+    case AtStepStep:
+        return tr("(from step)");
+    case Final:
+        return tr("Final");
+    case FinalStep:
+        return tr("Final step");
+    case Best:
+        return m_lowerBetter ? tr("Best (lowest)") : tr("Best (highest)");
+    case BestStep:
+        return tr("Best step");
+    }
+    return {};
+}
+
+CsvTable CompareMetricsModel::csv() const
+{
+    CsvTable t;
+    t.header = {
+        QStringLiteral("run"),           QStringLiteral("metric"),       QStringLiteral("chosen_step"),
+        QStringLiteral("value_at_step"), QStringLiteral("at_step_from"), QStringLiteral("final"),
+        QStringLiteral("final_step"),    QStringLiteral("best"),         QStringLiteral("best_step")};
+    auto v = [](const std::optional<ScalarPoint>& p) { return p ? formatValue(p->value) : QString(); };
+    auto s = [](const std::optional<ScalarPoint>& p) { return p ? QString::number(p->step) : QString(); };
+    for (const Row& r : m_rows)
+        t.rows.append({r.label, m_metric, QString::number(m_step), v(r.summary.atStep), s(r.summary.atStep),
+                       v(r.summary.last), s(r.summary.last), v(r.summary.best), s(r.summary.best)});
+    return t;
+}
+
+// ---------------------------------------------------------------- ConfigDiffModel
+
+ConfigDiffModel::ConfigDiffModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+void ConfigDiffModel::setRuns(const std::vector<CompareRun>& runs)
+{
+    beginResetModel();
+    m_all = configDiff(runs);
+    m_runLabels.clear();
+    m_runColors.clear();
+    for (const CompareRun& r : runs) {
+        m_runLabels << r.label();
+        m_runColors << r.color;
+    }
+    rebuild();
+    endResetModel();
+}
+
+void ConfigDiffModel::setOnlyDifferences(bool on)
+{
+    if (on == m_onlyDiff) return;
+    beginResetModel();
+    m_onlyDiff = on;
+    rebuild();
+    endResetModel();
+}
+
+void ConfigDiffModel::rebuild()
+{
+    m_visible.clear();
+    for (const DiffRow& r : m_all)
+        if (!m_onlyDiff || r.differs) m_visible.push_back(r);
+}
+
+int ConfigDiffModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : int(m_visible.size());
+}
+
+int ConfigDiffModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : 1 + int(m_runLabels.size());
+}
+
+QVariant ConfigDiffModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= rowCount()) return {};
+    const DiffRow& r = m_visible[size_t(index.row())];
+    if (role == DiffersRole) return r.differs;
+    if (role == Qt::BackgroundRole && r.differs) return QColor(255, 236, 179); // amber: "look here"
+    if (role == Qt::ForegroundRole && r.differs) return QColor(Qt::black);
+    if (role == Qt::FontRole && r.differs) {
+        QFont f;
+        f.setBold(true);
+        return f;
+    }
+    if (role == Qt::ToolTipRole && r.differs) return tr("The runs differ in this parameter.");
+    if (role != Qt::DisplayRole) return {};
+    if (index.column() == 0) return r.key;
+    return r.values.value(index.column() - 1);
+}
+
+QVariant ConfigDiffModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal) return {};
+    if (section == 0) return role == Qt::DisplayRole ? QVariant(tr("Parameter")) : QVariant();
+    if (role == Qt::DisplayRole) return m_runLabels.value(section - 1);
+    if (role == Qt::DecorationRole) return m_runColors.value(section - 1);
+    return {};
+}
+
+CsvTable ConfigDiffModel::csv() const
+{
+    CsvTable t;
+    t.header << QStringLiteral("parameter") << m_runLabels << QStringLiteral("differs");
+    for (const DiffRow& r : m_visible)
+        t.rows.append(QStringList{r.key} + r.values +
+                      QStringList{r.differs ? QStringLiteral("1") : QStringLiteral("0")});
+    return t;
+}
+
+} // namespace qat::ui

@@ -1,0 +1,113 @@
+#include "plotexport.h"
+
+#include "qcp.h"
+
+#include <QFile>
+#include <QFileDialog>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPdfWriter>
+#include <QTextStream>
+#include <QToolButton>
+
+namespace qat::ui {
+
+QString csvQuote(const QString& cell)
+{
+    if (!cell.contains(QLatin1Char(',')) && !cell.contains(QLatin1Char('"')) &&
+        !cell.contains(QLatin1Char('\n')))
+        return cell;
+    QString q = cell;
+    q.replace(QLatin1String("\""), QLatin1String("\"\""));
+    return QLatin1Char('"') + q + QLatin1Char('"');
+}
+
+QString toCsv(const CsvTable& table)
+{
+    QString out;
+    auto line = [&out](const QStringList& cells) {
+        QStringList quoted;
+        for (const QString& c : cells)
+            quoted << csvQuote(c);
+        out += quoted.join(QLatin1Char(',')) + QLatin1Char('\n');
+    };
+    line(table.header);
+    for (const QStringList& r : table.rows)
+        line(r);
+    return out;
+}
+
+bool writeText(const QString& file, const QString& text)
+{
+    QFile f(file);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate | QIODevice::Text)) return false;
+    QTextStream out(&f);
+    out << text;
+    out.flush();
+    return f.error() == QFileDevice::NoError;
+}
+
+bool writeCsv(const QString& file, const CsvTable& table)
+{
+    return writeText(file, toCsv(table));
+}
+
+bool savePng(QWidget* widget, const QString& file)
+{
+    return widget->grab().save(file, "PNG");
+}
+
+bool savePdf(QWidget* widget, const QList<QCustomPlot*>& plots, const QString& file, const QString& title)
+{
+    QPdfWriter writer(file);
+    writer.setTitle(title);
+    writer.setPageOrientation(QPageLayout::Landscape);
+    QCPPainter painter(&writer);
+    if (!painter.isActive()) return false;
+    const QRect page = painter.viewport();
+    if (plots.isEmpty()) {
+        const QPixmap pix = widget->grab();
+        painter.drawPixmap(page, pix.scaled(page.size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
+        return painter.end();
+    }
+    // Vector output: each plot draws itself into its share of the page.
+    painter.setMode(QCPPainter::pmVectorized);
+    painter.setMode(QCPPainter::pmNoCaching);
+    const int h = page.height() / int(plots.size());
+    for (QCustomPlot* p : plots) {
+        p->toPainter(&painter, page.width(), h);
+        painter.translate(0, h);
+    }
+    return painter.end();
+}
+
+QToolButton* makeExportButton(QWidget* parent, const QString& baseName, ExportHooks hooks)
+{
+    auto* button = new QToolButton(parent);
+    button->setText(QToolButton::tr("Export"));
+    button->setToolTip(QToolButton::tr("Save this view as a PNG image, a PDF document or CSV data."));
+    button->setPopupMode(QToolButton::InstantPopup);
+    auto* menu = new QMenu(button);
+    auto add = [=](const QString& label, const QString& ext, const QString& filter,
+                   std::function<bool(const QString&)> hook) {
+        menu->addAction(label, button, [=] {
+            QString file = QFileDialog::getSaveFileName(parent, QToolButton::tr("Export"),
+                                                        baseName + QLatin1Char('.') + ext, filter);
+            if (file.isEmpty()) return;
+            if (!file.endsWith(QLatin1Char('.') + ext)) file += QLatin1Char('.') + ext;
+            if (!hook || !hook(file))
+                QMessageBox::warning(parent, QToolButton::tr("Export"),
+                                     QToolButton::tr("Could not write %1.").arg(file));
+        });
+    };
+    add(QToolButton::tr("PNG image..."), QStringLiteral("png"), QToolButton::tr("PNG image (*.png)"),
+        hooks.png);
+    add(QToolButton::tr("PDF document..."), QStringLiteral("pdf"), QToolButton::tr("PDF document (*.pdf)"),
+        hooks.pdf);
+    add(QToolButton::tr("CSV data..."), QStringLiteral("csv"), QToolButton::tr("CSV data (*.csv)"),
+        hooks.csv);
+    button->setMenu(menu);
+    return button;
+}
+
+} // namespace qat::ui
