@@ -1,12 +1,268 @@
+// DL-QAT (Ke et al., 2025) as a QuantMethod: calibration of s, z with W0 fixed, then m and LoRA trained.
 #include "dlqat.h"
 
+#include "qatbench/error.h"
+#include "qatbench/export.h"
+#include "qatbench_sdk/export.h"
+#include "qatbench_sdk/quant_linear.h"
 #include "qatbench_sdk/quant_method.h"
+#include "qatbench_sdk/trainer.h"
+
+#include <torch/torch.h>
 
 namespace qat::plugins {
 
+namespace {
+
+using nlohmann::json;
+
+class DlqatMethod final : public QuantMethod
+{
+public:
+    RunOutcome run(RunContext& ctx) override;
+
+private:
+    at::Tensor calibrationLoss(RunContext& ctx, const at::Tensor& windows);
+    void reportHistograms(RunContext& ctx, int64_t step);
+    void reportEval(RunContext& ctx, int64_t step);
+    void saveTensors(CheckpointState& s, bool training) const;
+    void loadTensors(const CheckpointState& s);
+    void finish(RunContext& ctx);
+
+    json m_opts;
+    std::vector<QuantLinear> m_mods;
+    std::unique_ptr<QuantHook> m_hook;
+    ForwardOptions m_fwd;
+    std::string m_objective;
+};
+
+at::Tensor DlqatMethod::calibrationLoss(RunContext& ctx, const at::Tensor& windows)
+{
+    if (m_objective == "next_token") return nextTokenLoss(ctx.model, windows, m_fwd);
+    const int64_t t = windows.size(1) - 1;
+    at::Tensor ids = windows.narrow(1, 0, t);
+    if (m_objective == "block_mse") {
+        m_hook->setCollectMse(true);
+        ForwardOptions plain = m_fwd;
+        plain.checkpointBlocks = false; // the loss is collected inside the blocks
+        (void)ctx.model.hidden(ids, plain);
+        m_hook->setCollectMse(false);
+        return m_hook->takeAuxLoss();
+    }
+    // distill: KL(teacher || student) per token, the teacher being the unquantized model.
+    at::Tensor teacher;
+    {
+        at::NoGradGuard noGrad;
+        teacher = at::log_softmax(ctx.model.forward(ids), -1);
+    }
+    at::Tensor student = at::log_softmax(ctx.model.forward(ids, m_fwd), -1);
+    return (teacher.exp() * (teacher - student)).sum(-1).mean();
+}
+
+void DlqatMethod::reportHistograms(RunContext& ctx, int64_t step)
+{
+    at::NoGradGuard noGrad;
+    at::Tensor codeCount;
+    for (const auto& q : m_mods) {
+        const std::string c = q.context();
+        if (q.m.defined()) ctx.sink.histogram("dlqat/m", step, q.m, c);
+        ctx.sink.histogram("dlqat/scale", step, q.scale(), c);
+        if (q.A.defined()) {
+            // Size of the LoRA update per group, in quantization steps: rms((alpha/r) B A) / s.
+            at::Tensor upd = toGroups(at::matmul(q.B, q.A) * q.loraScale, q.lay).pow(2).mean(-1).sqrt();
+            ctx.sink.histogram("dlqat/lora_update", step, upd / q.scale(), c);
+        }
+        at::Tensor counts = at::bincount(q.codes().reshape({-1}).to(at::kLong), {}, q.spec.levels() + 1);
+        codeCount = codeCount.defined() ? codeCount + counts : counts;
+    }
+    if (codeCount.defined()) {
+        // Code usage as samples would be huge on a 7B model: report it as one value per code level, weighted
+        // by how often it is used (the histogram's bins are the levels).
+        at::Tensor levels = at::arange(codeCount.size(0), codeCount.options()).to(at::kFloat);
+        at::Tensor frac = codeCount.to(at::kDouble) / codeCount.sum().to(at::kDouble);
+        at::Tensor samples = levels.repeat_interleave((frac * 1000).round().to(at::kLong));
+        ctx.sink.histogram("dlqat/codes", step, samples);
+        for (int64_t i = 0; i < codeCount.size(0); ++i)
+            ctx.sink.scalar("dlqat/code_usage", step, frac[i].item<double>(), "code=" + std::to_string(i));
+    }
+}
+
+void DlqatMethod::reportEval(RunContext& ctx, int64_t step)
+{
+    const auto& d = ctx.experiment["data"];
+    if (ctx.data.eval.empty()) return;
+    m_hook->invalidate();
+    NllResult r = evaluateNll(ctx.model, ctx.data.eval, d.value("eval_seq_len", int64_t(512)),
+                              d.value("eval_max_windows", int64_t(0)), m_hook.get());
+    m_hook->invalidate();
+    ctx.sink.scalar("eval/ppl", step, r.ppl());
+    ctx.sink.scalar("eval/nll", step, r.meanNll);
+}
+
+void DlqatMethod::saveTensors(CheckpointState& s, bool training) const
+{
+    for (size_t i = 0; i < m_mods.size(); ++i) {
+        const auto& q = m_mods[i];
+        const std::string p = std::to_string(i) + ".";
+        s.tensors.emplace_back(p + "log_scale", q.logScale);
+        s.tensors.emplace_back(p + "zero", q.zero);
+        if (!training) continue;
+        if (q.m.defined()) s.tensors.emplace_back(p + "m", q.m);
+        if (q.A.defined()) s.tensors.emplace_back(p + "A", q.A);
+        if (q.B.defined()) s.tensors.emplace_back(p + "B", q.B);
+    }
+}
+
+void DlqatMethod::loadTensors(const CheckpointState& s)
+{
+    at::NoGradGuard noGrad;
+    std::map<std::string, at::Tensor> byName(s.tensors.begin(), s.tensors.end());
+    for (size_t i = 0; i < m_mods.size(); ++i) {
+        auto& q = m_mods[i];
+        const std::string p = std::to_string(i) + ".";
+        auto load = [&](const char* name, at::Tensor& dst) {
+            auto it = byName.find(p + name);
+            if (it == byName.end()) return;
+            if (!dst.defined() || dst.sizes() != it->second.sizes())
+                throw Error("the checkpoint does not match this model/config (tensor " + p + name + ")");
+            dst.copy_(it->second);
+        };
+        load("log_scale", q.logScale);
+        load("zero", q.zero);
+        load("m", q.m);
+        load("A", q.A);
+        load("B", q.B);
+    }
+}
+
+void DlqatMethod::finish(RunContext& ctx)
+{
+    if (!ctx.workDir.empty()) {
+        ExportResult r = exportQuantized(
+            ctx.model, m_mods, ctx.experiment["model"].value("path", std::string()), ctx.workDir + "/export");
+        ctx.sink.artifact("export", r.deployablePath);
+        ctx.sink.artifact("export_hf", r.dequantizedDir);
+    }
+    applyToModel(ctx.model, m_mods);
+    ctx.finalHook = nullptr;
+}
+
+RunOutcome DlqatMethod::run(RunContext& ctx)
+{
+    m_opts = ctx.experiment["method"]["options"];
+    const QuantSpec spec = quantSpecFromOptions(m_opts);
+    const auto kinds = parseModuleList(m_opts.value("modules", std::string("all")));
+    const at::Device dev = ctx.model.options().device;
+    const uint64_t seed = ctx.experiment.value("seed", uint64_t(0));
+    torch::manual_seed(seed);
+    m_mods = makeQuantLinears(ctx.model, kinds, spec);
+    m_hook = std::make_unique<QuantHook>(m_mods);
+    m_fwd.hook = m_hook.get();
+    m_fwd.checkpointBlocks = ctx.experiment["training"].value("gradient_checkpointing", false);
+    m_objective = m_opts.value("calib_objective", std::string("next_token"));
+    const bool trainM = m_opts.value("train_m", true), trainLora = m_opts.value("train_lora", true);
+    for (auto& q : m_mods) {
+        if (trainM) q.enableMagnitude();
+        if (trainLora)
+            q.enableLora(m_opts.value("rank", 16), m_opts.value("alpha", 16.0),
+                         m_opts.value("lora_init", std::string("kaiming")));
+        q.loraInGrid = m_opts.value("lora_in_grid", false);
+    }
+    const bool resuming = ctx.resume && hasCheckpoint(ctx.workDir);
+    const std::string resumePhase = resuming ? peekCheckpoint(ctx.workDir).phase : "";
+    const LoopSettings base = loopSettingsFrom(ctx.experiment);
+
+    int64_t trainable = 0;
+    for (const auto& q : m_mods)
+        trainable += q.trainableCount(false);
+    const double fraction = double(trainable) / double(modelParamCount(ctx.model));
+    ctx.sink.scalar("dlqat/trainable_fraction", 0, fraction);
+    ctx.sink.message("info", "DL-QAT: " + std::to_string(m_mods.size()) + " quantized linears, " +
+                                 std::to_string(trainable) + " trainable parameters in training (" +
+                                 std::to_string(fraction * 100) + " % of the model)");
+
+    // Stage 1: calibration of s and z, W0 fixed (LoRA B = 0 and m = 1 leave W_hat = Q(W0)).
+    const int64_t calibSteps = m_opts.value("calib_steps", int64_t(1000));
+    if (calibSteps > 0 && resumePhase != "training") {
+        ctx.sink.phase("calibration");
+        LoopSettings cs = base;
+        cs.steps = calibSteps;
+        cs.warmup = std::min(base.warmup, calibSteps / 10);
+        cs.phase = "calibration";
+        cs.seriesPrefix = "calib";
+        cs.evalEvery = 0;
+        cs.histogramEvery = 0;
+        std::vector<at::Tensor> scales, zeros;
+        for (auto& q : m_mods) {
+            scales.push_back(q.logScale.requires_grad_(true));
+            zeros.push_back(q.zero.requires_grad_(true));
+        }
+        TrainLoop loop(cs, {{"scale", scales, m_opts.value("lr_scale", 1e-3)},
+                            {"zero", zeros, m_opts.value("lr_zero", 1e-3)}});
+        const auto& text = ctx.data.calib.empty() ? ctx.data.train : ctx.data.calib;
+        WindowSampler sampler(text, ctx.experiment["data"].value("seq_len", int64_t(256)), seed * 2 + 1);
+        loop.saveState = [&](CheckpointState& s) {
+            s.phase = "calibration";
+            s.samplerPosition = sampler.position();
+            saveTensors(s, true);
+        };
+        if (resuming) {
+            CheckpointState s = loop.readCheckpoint(ctx.workDir);
+            loadTensors(s);
+            sampler.seek(s.samplerPosition);
+        }
+        if (loop.run(
+                sampler, [&](const at::Tensor& w) { return calibrationLoss(ctx, w); }, ctx, dev) ==
+            RunOutcome::Stopped)
+            return RunOutcome::Stopped;
+    }
+    // Freeze the quantization space.
+    for (auto& q : m_mods) {
+        q.logScale = q.logScale.detach();
+        q.zero = at::round(q.zero.detach());
+    }
+
+    // Stage 2: m and LoRA.
+    ctx.sink.phase("training");
+    std::vector<at::Tensor> mParams, loraParams;
+    for (auto& q : m_mods) {
+        if (q.m.defined()) mParams.push_back(q.m.requires_grad_(true));
+        if (q.A.defined()) {
+            loraParams.push_back(q.A.requires_grad_(true));
+            loraParams.push_back(q.B.requires_grad_(true));
+        }
+    }
+    const double wd = ctx.experiment["training"].value("weight_decay", 0.0);
+    TrainLoop loop(base, {{"m", mParams, m_opts.value("lr_m", 2e-3)},
+                          {"lora", loraParams, m_opts.value("lr_lora", 1e-3), wd}});
+    WindowSampler sampler(ctx.data.train, ctx.experiment["data"].value("seq_len", int64_t(256)),
+                          seed * 2 + 2);
+    loop.saveState = [&](CheckpointState& s) {
+        s.phase = "training";
+        s.samplerPosition = sampler.position();
+        saveTensors(s, true);
+    };
+    loop.onHistogram = [&](int64_t step) { reportHistograms(ctx, step); };
+    loop.onEval = [&](int64_t step) { reportEval(ctx, step); };
+    if (resuming && resumePhase == "training") {
+        CheckpointState s = loop.readCheckpoint(ctx.workDir);
+        loadTensors(s);
+        sampler.seek(s.samplerPosition);
+    }
+    if (loop.run(
+            sampler, [&](const at::Tensor& w) { return nextTokenLoss(ctx.model, w, m_fwd); }, ctx, dev) ==
+        RunOutcome::Stopped)
+        return RunOutcome::Stopped;
+    if (base.histogramEvery > 0) reportHistograms(ctx, loop.step());
+    finish(ctx);
+    return RunOutcome::Completed;
+}
+
+} // namespace
+
 void registerDlqat()
 {
-    registerMethod(dlqatMethodInfo(), nullptr);
+    registerMethod(dlqatMethodInfo(), [] { return std::make_unique<DlqatMethod>(); });
 }
 
 } // namespace qat::plugins

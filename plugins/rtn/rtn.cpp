@@ -1,7 +1,42 @@
+// RTN: post-training round-to-nearest, the baseline every other method is measured against.
+#include "qatbench/experiment.h"
 #include "qatbench/quantizer.h"
+#include "qatbench_sdk/export.h"
+#include "qatbench_sdk/quant_linear.h"
 #include "qatbench_sdk/quant_method.h"
 
 namespace qat::plugins {
+
+namespace {
+
+class RtnMethod final : public QuantMethod
+{
+public:
+    RunOutcome run(RunContext& ctx) override
+    {
+        const auto& opts = ctx.experiment["method"]["options"];
+        const QuantSpec spec = quantSpecFromOptions(opts);
+        const auto kinds = parseModuleList(opts.value("modules", std::string("all")));
+        ctx.sink.phase("quantize");
+        std::vector<QuantLinear> mods = makeQuantLinears(ctx.model, kinds, spec);
+        ctx.sink.message("info", "RTN: " + std::to_string(mods.size()) + " linears, W" +
+                                     std::to_string(spec.bits) + " g" + std::to_string(spec.groupSize) +
+                                     ", init " + rangeInitName(spec.init));
+        if (!ctx.workDir.empty()) {
+            ExportResult r =
+                exportQuantized(ctx.model, mods, ctx.experiment["model"].value("path", std::string()),
+                                ctx.workDir + "/export");
+            ctx.sink.artifact("export", r.deployablePath);
+            ctx.sink.artifact("export_hf", r.dequantizedDir);
+        }
+        applyToModel(ctx.model, mods);
+        ctx.finalHook = nullptr;
+        ctx.sink.progress(Progress{"quantize", 1, 1, 0, 0, "steps"});
+        return RunOutcome::Completed;
+    }
+};
+
+} // namespace
 
 MethodInfo rtnMethodInfo()
 {
@@ -18,7 +53,7 @@ MethodInfo rtnMethodInfo()
 
 void registerRtn()
 {
-    registerMethod(rtnMethodInfo(), nullptr);
+    registerMethod(rtnMethodInfo(), [] { return std::make_unique<RtnMethod>(); });
 }
 
 } // namespace qat::plugins

@@ -1,0 +1,227 @@
+// The deployable quantized form and the dequantized Hugging Face checkpoint (layout: qatbench/export.h).
+#include "qatbench_sdk/export.h"
+
+#include "qatbench/error.h"
+#include "qatbench/safetensors.h"
+#include "qatbench_sdk/tensor_io.h"
+#include "qatbench_sdk/trainer.h"
+
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace qat {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+const char* const kFormat = "qatbench-gq-v1";
+
+std::string readText(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, "", "cannot open");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// config.json text with torch_dtype float32 (our exports are float32).
+std::string float32Config(const std::string& text)
+{
+    json c = json::parse(text);
+    c["torch_dtype"] = "float32";
+    if (c.contains("dtype")) c["dtype"] = "float32";
+    return c.dump(2);
+}
+
+void copyTokenizerFiles(const std::string& from, const std::string& to)
+{
+    if (from.empty()) return;
+    for (const char* f : {"tokenizer.model", "tokenizer.json", "tokenizer_config.json",
+                          "special_tokens_map.json", "generation_config.json"}) {
+        std::error_code ec;
+        if (fs::is_regular_file(fs::path(from) / f, ec))
+            fs::copy_file(fs::path(from) / f, fs::path(to) / f, fs::copy_options::overwrite_existing, ec);
+    }
+}
+
+// Every tensor of the model under its HF name, except the block linears in `skip`.
+std::vector<std::pair<std::string, at::Tensor>> plainTensors(const LlamaModel& model,
+                                                             const std::vector<std::pair<int, int>>& skip)
+{
+    const auto& w = model.weights();
+    std::vector<std::pair<std::string, at::Tensor>> out;
+    out.emplace_back("model.embed_tokens.weight", w.embed);
+    for (int l = 0; l < int(w.layers.size()); ++l) {
+        const auto& L = w.layers[size_t(l)];
+        const std::string p = "model.layers." + std::to_string(l) + ".";
+        out.emplace_back(p + "input_layernorm.weight", L.inputNorm);
+        out.emplace_back(p + "post_attention_layernorm.weight", L.postNorm);
+        for (int k = 0; k < kLinearKinds; ++k)
+            if (std::find(skip.begin(), skip.end(), std::make_pair(l, k)) == skip.end())
+                out.emplace_back(hfLinearName(l, LinearKind(k)), L.linear[k]);
+    }
+    out.emplace_back("model.norm.weight", w.norm);
+    if (!model.config().tieWordEmbeddings && w.lmHead.defined()) out.emplace_back("lm_head.weight", w.lmHead);
+    return out;
+}
+
+void writeConfigAndTensors(const std::string& outDir, const std::string& configText,
+                           std::vector<std::pair<std::string, at::Tensor>> tensors)
+{
+    fs::create_directories(outDir);
+    for (auto& [n, t] : tensors)
+        t = t.detach().to(at::kCPU, at::kFloat).contiguous();
+    writeSafetensors((fs::path(outDir) / "model.safetensors").string(), tensors, {{"format", "pt"}});
+    writeFileAtomic((fs::path(outDir) / "config.json").string(), float32Config(configText));
+}
+
+} // namespace
+
+std::string hfLinearName(int layer, LinearKind kind, const std::string& suffix)
+{
+    static const char* names[kLinearKinds] = {"self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj",
+                                              "self_attn.o_proj", "mlp.gate_proj",    "mlp.up_proj",
+                                              "mlp.down_proj"};
+    return "model.layers." + std::to_string(layer) + "." + names[int(kind)] +
+           (suffix.empty() ? "" : "." + suffix);
+}
+
+std::string modelConfigJson(const ModelConfig& c)
+{
+    json j = {{"architectures", {"LlamaForCausalLM"}},
+              {"model_type", "llama"},
+              {"hidden_size", c.hiddenSize},
+              {"intermediate_size", c.intermediateSize},
+              {"num_hidden_layers", c.numLayers},
+              {"num_attention_heads", c.numHeads},
+              {"num_key_value_heads", c.numKvHeads},
+              {"head_dim", c.headDim},
+              {"vocab_size", c.vocabSize},
+              {"max_position_embeddings", c.maxPositions},
+              {"rms_norm_eps", c.rmsNormEps},
+              {"rope_theta", c.ropeTheta},
+              {"rope_scaling", nullptr},
+              {"tie_word_embeddings", c.tieWordEmbeddings},
+              {"hidden_act", "silu"},
+              {"attention_bias", false},
+              {"mlp_bias", false},
+              {"bos_token_id", c.bosTokenId},
+              {"eos_token_id", c.eosTokenId},
+              {"torch_dtype", "float32"}};
+    return j.dump(2);
+}
+
+at::Tensor packCodes(const at::Tensor& codes, int bits)
+{
+    const int64_t rows = codes.size(0), cols = codes.size(1);
+    const int64_t nbits = cols * bits, nbytes = (nbits + 7) / 8;
+    at::Tensor shifts = at::arange(bits, codes.options().dtype(at::kLong));
+    at::Tensor b =
+        (codes.to(at::kLong).unsqueeze(-1).bitwise_right_shift(shifts)).bitwise_and(1).reshape({rows, nbits});
+    b = at::constant_pad_nd(b, {0, nbytes * 8 - nbits}).reshape({rows, nbytes, 8});
+    at::Tensor weights = at::arange(8, b.options()).unsqueeze(0).unsqueeze(0);
+    return (b.bitwise_left_shift(weights)).sum(-1).to(at::kByte).contiguous();
+}
+
+at::Tensor unpackCodes(const at::Tensor& packed, int bits, int64_t cols)
+{
+    const int64_t rows = packed.size(0);
+    at::Tensor shifts = at::arange(8, packed.options().dtype(at::kLong));
+    at::Tensor b = packed.to(at::kLong).unsqueeze(-1).bitwise_right_shift(shifts).bitwise_and(1);
+    b = b.reshape({rows, -1}).narrow(1, 0, cols * bits).reshape({rows, cols, bits});
+    at::Tensor weights = at::arange(bits, b.options()).unsqueeze(0).unsqueeze(0);
+    return b.bitwise_left_shift(weights).sum(-1).to(at::kByte).contiguous();
+}
+
+void writeHfCheckpoint(const LlamaModel& model, const std::string& sourceModelDir, const std::string& outDir)
+{
+    std::error_code ec;
+    const bool haveSource =
+        !sourceModelDir.empty() && fs::is_regular_file(fs::path(sourceModelDir) / "config.json", ec);
+    const std::string cfg = haveSource ? readText((fs::path(sourceModelDir) / "config.json").string())
+                                       : modelConfigJson(model.config());
+    writeConfigAndTensors(outDir, cfg, plainTensors(model, {}));
+    copyTokenizerFiles(sourceModelDir, outDir);
+}
+
+ExportResult exportQuantized(const LlamaModel& model, const std::vector<QuantLinear>& modules,
+                             const std::string& sourceModelDir, const std::string& outDir)
+{
+    at::NoGradGuard noGrad;
+    if (modules.empty()) throw Error("export: no quantized linear");
+    fs::create_directories(outDir);
+    std::vector<std::pair<int, int>> skip;
+    std::vector<std::pair<std::string, at::Tensor>> tensors;
+    json shapes = json::object();
+    for (const auto& q : modules) {
+        skip.emplace_back(q.layer, int(q.kind));
+        const std::string base = hfLinearName(q.layer, q.kind, "");
+        tensors.emplace_back(base + ".qweight", packCodes(q.codes().cpu(), q.spec.bits));
+        tensors.emplace_back(base + ".scales", q.exportScale().cpu().contiguous());
+        tensors.emplace_back(base + ".zeros", at::round(q.zero).to(at::kCPU, at::kByte).contiguous());
+        shapes[base] = {q.w0.size(0), q.w0.size(1)};
+    }
+    for (auto& t : plainTensors(model, skip))
+        tensors.emplace_back(t.first, t.second.detach().cpu().contiguous());
+    std::error_code ec;
+    const bool haveSource =
+        !sourceModelDir.empty() && fs::is_regular_file(fs::path(sourceModelDir) / "config.json", ec);
+    const std::string cfg = haveSource ? readText((fs::path(sourceModelDir) / "config.json").string())
+                                       : modelConfigJson(model.config());
+    ExportResult r;
+    r.deployablePath = (fs::path(outDir) / "quantized.safetensors").string();
+    r.dequantizedDir = (fs::path(outDir) / "hf").string();
+    r.quantizedLinears = int64_t(modules.size());
+    writeSafetensors(r.deployablePath, tensors,
+                     {{"format", kFormat},
+                      {"bits", std::to_string(modules[0].spec.bits)},
+                      {"group_size", std::to_string(modules[0].lay.group)},
+                      {"shapes", shapes.dump()},
+                      {"config", cfg}});
+    r.deployableBytes = int64_t(fs::file_size(r.deployablePath));
+    dequantizeDeployable(r.deployablePath, r.dequantizedDir, sourceModelDir);
+    return r;
+}
+
+void dequantizeDeployable(const std::string& path, const std::string& outDir, const std::string& tokenizerDir)
+{
+    SafetensorsFile file(path);
+    const auto& meta = file.metadata();
+    auto need = [&](const char* key) {
+        auto it = meta.find(key);
+        if (it == meta.end()) throw InputError(path, std::string("__metadata__.") + key, "missing");
+        return it->second;
+    };
+    if (need("format") != kFormat)
+        throw InputError(path, "__metadata__.format", "is '" + need("format") + "'; expected " + kFormat);
+    const int bits = std::stoi(need("bits"));
+    const int64_t group = std::stoll(need("group_size"));
+    const json shapes = json::parse(need("shapes"));
+    std::vector<std::pair<std::string, at::Tensor>> tensors;
+    for (const auto& info : file.tensors()) {
+        const std::string& n = info.name;
+        if (n.size() > 8 && n.ends_with(".qweight")) {
+            const std::string base = n.substr(0, n.size() - 8);
+            if (!shapes.contains(base)) throw InputError(path, n, "no shape in __metadata__.shapes");
+            const int64_t cols = shapes[base][1].get<int64_t>();
+            at::Tensor codes = unpackCodes(readTensor(file, info), bits, cols).to(at::kFloat);
+            at::Tensor scales = readTensor(file, base + ".scales").to(at::kFloat);
+            at::Tensor zeros = readTensor(file, base + ".zeros").to(at::kFloat);
+            const int64_t g = std::min(group, cols);
+            auto expand = [&](const at::Tensor& t) { return t.repeat_interleave(g, 1).narrow(1, 0, cols); };
+            tensors.emplace_back(base + ".weight", expand(scales) * (codes - expand(zeros)));
+        } else if (!n.ends_with(".scales") && !n.ends_with(".zeros")) {
+            tensors.emplace_back(n, readTensor(file, info));
+        }
+    }
+    writeConfigAndTensors(outDir, need("config"), std::move(tensors));
+    copyTokenizerFiles(tokenizerDir, outDir);
+}
+
+} // namespace qat

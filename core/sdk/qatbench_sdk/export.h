@@ -1,0 +1,38 @@
+#pragma once
+// Writing quantized models (torch-facing; never included by Qt code). Layout: qatbench/export.h.
+//
+// Intended usage (at the end of a method's run):
+//   ExportResult r = exportQuantized(model, modules, sourceModelDir, workDir + "/export");
+
+#include "qatbench/export.h"
+#include "qatbench_sdk/llama.h"
+#include "qatbench_sdk/quant_linear.h"
+
+#include <ATen/ATen.h>
+
+#include <string>
+#include <vector>
+
+namespace qat {
+
+// The deployable file, then the dequantized HF checkpoint made from it (so the HF checkpoint is exactly what
+// the deployable form computes). sourceModelDir supplies config.json and tokenizer files ("" = generated
+// config).
+ExportResult exportQuantized(const LlamaModel& model, const std::vector<QuantLinear>& modules,
+                             const std::string& sourceModelDir, const std::string& outDir);
+
+// config.json + model.safetensors (float32) + tokenizer files of a plain model.
+void writeHfCheckpoint(const LlamaModel& model, const std::string& sourceModelDir, const std::string& outDir);
+
+// A Hugging Face config.json for a ModelConfig (architectures LlamaForCausalLM, torch_dtype float32).
+std::string modelConfigJson(const ModelConfig& config);
+
+// Codes uint8 [rows, cols] (< 2^bits) <-> the packed bit stream uint8 [rows, ceil(cols * bits / 8)].
+at::Tensor packCodes(const at::Tensor& codes, int bits);
+at::Tensor unpackCodes(const at::Tensor& packed, int bits, int64_t cols);
+
+// The Hugging Face tensor name of a block linear: "model.layers.3.self_attn.q_proj.weight" (with suffix
+// "weight").
+std::string hfLinearName(int layer, LinearKind kind, const std::string& suffix = "weight");
+
+} // namespace qat

@@ -1,0 +1,93 @@
+#pragma once
+// A quantized block linear as the training methods hold it, and the LinearHook that runs the model with it
+// (torch-facing; never included by Qt code).
+//
+//     W_hat = m (.) Q(W0 + (alpha / r) B A)           (DL-QAT, DESIGN.md §4; m broadcast over each group)
+//     W_hat = m (.) s (clamp(round(W0/s + (alpha/r) B A) + z, 0, 2^N-1) - z)    (loraInGrid ablation)
+//
+// Without m and LoRA it is plain fake quantization (RTN, calibration). s is kept as log s (so a learning rate
+// is a relative step), z as a float rounded straight-through.
+//
+// Intended usage:
+//   1. auto mods = makeQuantLinears(model, kinds, spec);      // s, z initialized from W0 (spec.init)
+//   2. QuantHook hook(mods); model.forward(ids, {&hook});     // y = x W_hat^T for the selected linears
+//   3. mods[i].enableLora(rank, alpha, init) / enableMagnitude(); train their tensors.
+//   4. applyToModel(model, mods): write W_hat into the model's weights (the result is an ordinary model).
+
+#include "qatbench_sdk/llama.h"
+#include "qatbench_sdk/quantizer.h"
+
+#include <ATen/ATen.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace qat {
+
+struct QuantLinear
+{
+    int layer = 0;
+    LinearKind kind = LinearKind::Q;
+    QuantSpec spec;
+    GroupLayout lay;
+    at::Tensor w0;        // the frozen full-precision weight [out, in] (the model's tensor, its dtype)
+    at::Tensor logScale;  // float32 [out, groups]
+    at::Tensor zero;      // float32 [out, groups]; integer values once frozen
+    at::Tensor m;         // float32 [out, groups]; undefined = 1
+    at::Tensor A;         // float32 [r, in]; undefined = no LoRA
+    at::Tensor B;         // float32 [out, r]
+    double loraScale = 1; // alpha / r
+    bool loraInGrid = false;
+
+    std::string context() const; // "layer=3,module=q_proj"
+    at::Tensor scale() const { return logScale.exp(); }
+    // The (W0 + update) the quantizer sees, float32 [out, in]; without LoRA just W0.
+    at::Tensor latent() const;
+    // W_hat in float32, differentiable in every trainable tensor.
+    at::Tensor weight() const;
+    // Integer codes [out, in] uint8 of the current state (no gradient).
+    at::Tensor codes() const;
+    // The deployable per-group scale m * s and zero-point, float32 [out, groups].
+    at::Tensor exportScale() const;
+
+    void enableMagnitude();                                               // m = 1
+    void enableLora(int64_t rank, double alpha, const std::string& init); // A random, B = 0
+    int64_t trainableCount(bool withScaleZero) const;
+};
+
+// One QuantLinear per (layer, kind) in layer-major order; s, z from W0 by spec.init.
+std::vector<QuantLinear> makeQuantLinears(const LlamaModel& model, const std::vector<LinearKind>& kinds,
+                                          const QuantSpec& spec);
+
+// y = x W_hat^T for the linears it holds, plain x W^T for the others. In no-grad mode the weights are cached
+// (until invalidate()), so evaluation does not re-quantize per batch.
+class QuantHook : public LinearHook
+{
+public:
+    explicit QuantHook(std::vector<QuantLinear>& modules);
+    at::Tensor linear(const at::Tensor& x, int layer, LinearKind kind, const at::Tensor& weight) override;
+    void invalidate() { m_cache.clear(); }
+
+    // Block-output MSE mode (calibration objective): every quantized linear also computes the full-precision
+    // output and accumulates ||y_q - y||^2 / ||y||^2; takeAuxLoss() returns the mean and resets it.
+    void setCollectMse(bool on) { m_collectMse = on; }
+    at::Tensor takeAuxLoss();
+
+private:
+    std::vector<QuantLinear>& m_modules;
+    std::map<std::pair<int, int>, size_t> m_index;
+    std::map<std::pair<int, int>, at::Tensor> m_cache;
+    bool m_collectMse = false;
+    at::Tensor m_aux;
+    int m_auxCount = 0;
+};
+
+// Writes W_hat (in the model's dtype) into the model's weights: afterwards a plain forward is the
+// fake-quantized model. The modules' w0 keep the full-precision tensors.
+void applyToModel(LlamaModel& model, const std::vector<QuantLinear>& modules);
+
+// Every parameter of the model (embeddings, norms, linears, head; a tied head counted once).
+int64_t modelParamCount(const LlamaModel& model);
+
+} // namespace qat

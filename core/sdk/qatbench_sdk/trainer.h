@@ -1,0 +1,161 @@
+#pragma once
+// Training machinery shared by the training methods (torch-facing; never included by Qt code): token windows
+// with seeded sampling, the learning-rate schedule, a training loop with AdamW param groups, gradient
+// accumulation and clipping, periodic evaluation, and atomic stop/resume checkpoints.
+//
+// Intended usage (inside a QuantMethod::run):
+//   1. WindowSampler sampler(ctx.data.train, seqLen, seed);     // windows of seqLen + 1 tokens
+//   2. TrainLoop loop(settings, {{"lora", loraParams, 1e-3}, {"m", mParams, 2e-3}}, ctx.sink);
+//   3. loop.run(sampler, lossFn, ctx, "training");             // returns Stopped when the sink asked to stop
+//   A resumed run: TrainLoop::loadCheckpoint() restores the tensors, the optimizer, the sampler and the step
+//   before run(), and the loss curve continues as if the run had never stopped (CPU: step for step).
+
+#include "qatbench/experiment.h"
+#include "qatbench_sdk/run_context.h"
+
+#include <ATen/ATen.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace qat {
+
+// Random windows of a token stream. Window i of the sequence depends only on (seed, i), so the sampler's
+// whole state is the number of windows drawn: a checkpoint stores that and resumes the same sequence.
+class WindowSampler
+{
+public:
+    WindowSampler(const std::vector<int64_t>& tokens, int64_t seqLen, uint64_t seed);
+    // int64 [batch, seqLen + 1] on device: inputs are [:, :-1], targets [:, 1:].
+    at::Tensor next(int64_t batch, const at::Device& device);
+    int64_t position() const { return m_position; }
+    void seek(int64_t position) { m_position = position; }
+    int64_t seqLen() const { return m_seqLen; }
+
+private:
+    const std::vector<int64_t>& m_tokens;
+    int64_t m_seqLen;
+    uint64_t m_seed;
+    int64_t m_position = 0;
+};
+
+enum class Schedule
+{
+    Cosine,
+    Constant,
+    Linear,
+};
+Schedule parseSchedule(const std::string& s); // "cosine", "constant", "linear"
+
+// Multiplier of the base learning rate at step (0-based): linear warm-up over warmup steps, then the schedule
+// decays to 0 at totalSteps (cosine, linear) or stays at 1 (constant).
+double lrFactor(int64_t step, int64_t warmup, int64_t totalSteps, Schedule schedule);
+
+// Mean next-token negative log-likelihood over non-overlapping windows of seqLen tokens (tail dropped); each
+// window scores seqLen - 1 predictions. maxWindows 0 = all. hook may be nullptr. Returns {mean NLL, windows}.
+struct NllResult
+{
+    double meanNll = 0;
+    int64_t windows = 0;
+    int64_t tokens = 0; // scored predictions
+    double ppl() const;
+};
+NllResult evaluateNll(const LlamaModel& model, const std::vector<int64_t>& tokens, int64_t seqLen,
+                      int64_t maxWindows = 0, LinearHook* hook = nullptr, int64_t batch = 8,
+                      const ProgressFn& progress = {});
+
+// Cross-entropy of next-token prediction for a window batch [B, T+1] (mean over B*T).
+at::Tensor nextTokenLoss(const LlamaModel& model, const at::Tensor& windows, const ForwardOptions& options);
+
+struct ParamGroup
+{
+    std::string name;               // "lora", "m", "scale", ...: checkpoint keys and the lr series name
+    std::vector<at::Tensor> params; // leaves with requires_grad
+    double lr = 1e-3;
+    double weightDecay = 0;
+};
+
+struct LoopSettings
+{
+    int64_t steps = 0;
+    int64_t warmup = 0;
+    Schedule schedule = Schedule::Cosine;
+    double gradClip = 1.0; // 0 = off
+    int64_t batch = 8;
+    int64_t gradAccum = 1;
+    int64_t logEvery = 10;
+    int64_t evalEvery = 0;       // 0 = off
+    int64_t checkpointEvery = 0; // 0 = only when stopped
+    int64_t histogramEvery = 0;  // 0 = off
+    std::string phase =
+        "training"; // series prefix: "training" -> "train/loss", "calibration" -> "calib/loss"
+    std::string seriesPrefix = "train";
+};
+
+// Reads the experiment's training and data sections (validated) into settings.
+LoopSettings loopSettingsFrom(const nlohmann::json& experiment);
+
+// Everything a checkpoint holds besides the optimizer: named tensors, the sampler position, the step, the
+// phase, and method-specific JSON. Written atomically (temp file, fsync, rename).
+struct CheckpointState
+{
+    std::string phase;
+    int64_t step = 0; // steps completed in phase
+    int64_t samplerPosition = 0;
+    nlohmann::json extra = nlohmann::json::object();
+    std::vector<std::pair<std::string, at::Tensor>> tensors;
+};
+
+class TrainLoop
+{
+public:
+    using LossFn = std::function<at::Tensor(const at::Tensor& windows)>; // scalar loss of one micro-batch
+    using StepFn = std::function<void(int64_t step)>; // after optimizer step `step` (1-based)
+
+    TrainLoop(LoopSettings settings, std::vector<ParamGroup> groups);
+    ~TrainLoop();
+
+    StepFn onEval;      // called every evalEvery steps and after the last step
+    StepFn onHistogram; // called every histogramEvery steps
+    // Fills the tensors to save (the trainable state) and extra JSON; called when a checkpoint is written.
+    std::function<void(CheckpointState&)> saveState;
+
+    // Runs steps [startStep, settings.steps). Returns Stopped after writing a checkpoint when the sink asks
+    // to stop.
+    RunOutcome run(WindowSampler& sampler, const LossFn& loss, RunContext& ctx, const at::Device& device);
+
+    int64_t step() const { return m_step; }
+    void setStep(int64_t step) { m_step = step; }
+    double lastLoss() const { return m_lastLoss; }
+    const LoopSettings& settings() const { return m_settings; }
+
+    // Writes <dir>/checkpoint.pt atomically: state + optimizer + torch RNG.
+    void writeCheckpoint(const std::string& dir, CheckpointState state);
+    // Reads <dir>/checkpoint.pt: optimizer state and RNG restored here; returns the rest (tensors by name).
+    CheckpointState readCheckpoint(const std::string& dir);
+
+private:
+    double clipGradients();
+
+    LoopSettings m_settings;
+    std::vector<ParamGroup> m_groups;
+    std::unique_ptr<struct TrainLoopOptimizer> m_opt;
+    int64_t m_step = 0;
+    double m_lastLoss = 0;
+};
+
+// The path of a run's checkpoint, and whether one exists.
+std::string checkpointPath(const std::string& dir);
+bool hasCheckpoint(const std::string& dir);
+// Reads only the phase/step/extra of a checkpoint (to decide where a resumed run starts).
+CheckpointState peekCheckpoint(const std::string& dir);
+
+// Writes bytes to path atomically: path.tmp, fsync, rename (and fsync of the directory).
+void writeFileAtomic(const std::string& path, const std::string& bytes);
+
+} // namespace qat
