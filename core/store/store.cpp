@@ -340,6 +340,13 @@ void RunStore::heartbeat(int64_t runId)
         .run();
 }
 
+void RunStore::setWorkDir(int64_t runId, const std::string& dir)
+{
+    checkWritable(*m_impl);
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->db.prepare("UPDATE run SET work_dir = ? WHERE id = ?").bind(1, dir).bind(2, runId).run();
+}
+
 void RunStore::renameRun(int64_t runId, const std::string& name)
 {
     checkWritable(*m_impl);

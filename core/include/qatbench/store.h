@@ -226,6 +226,7 @@ public:
     // Records the engine process (this process) and refreshes the heartbeat.
     void claim(int64_t runId);
     void heartbeat(int64_t runId);
+    void setWorkDir(int64_t runId, const std::string& dir);
     void renameRun(int64_t runId, const std::string& name);
     void setTags(int64_t runId, const std::vector<std::string>& tags);
     void addTag(int64_t runId, const std::string& tag);

@@ -1,0 +1,380 @@
+// runExperiment: config -> run in the store; loads the model and data, runs the method, evaluates, marks the
+// run. Every failure ends as a recorded run status with a message that says what to change.
+#include "qatbench/engine.h"
+
+#include "engine/sink.h"
+#include "qatbench/device.h"
+#include "qatbench/error.h"
+#include "qatbench/experiment.h"
+#include "qatbench/tokenizer.h"
+#include "qatbench_sdk/quant_method.h"
+#include "qatbench_sdk/trainer.h"
+
+#include <algorithm>
+#include <condition_variable>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <new>
+#include <thread>
+
+namespace qat {
+
+namespace fs = std::filesystem;
+using engine::EngineSink;
+
+int EngineResult::exitCode() const
+{
+    if (status == RunStatus::Completed) return 0;
+    if (status == RunStatus::Cancelled) return 3;
+    return runId == 0 ? 2 : 1;
+}
+
+std::string modelFingerprint(const std::string& modelDir)
+{
+    std::error_code ec;
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(modelDir, ec))
+        if (e.path().extension() == ".safetensors") files.push_back(e.path());
+    if (files.empty()) return "";
+    std::sort(files.begin(), files.end());
+    uint64_t h = 1469598103934665603ull; // FNV-1a
+    auto mix = [&](const char* p, size_t n) {
+        for (size_t i = 0; i < n; ++i)
+            h = (h ^ uint8_t(p[i])) * 1099511628211ull;
+    };
+    for (const auto& f : files) {
+        const std::string name = f.filename().string();
+        const uint64_t size = fs::file_size(f, ec);
+        mix(name.data(), name.size());
+        mix(reinterpret_cast<const char*>(&size), sizeof size);
+        std::ifstream in(f, std::ios::binary);
+        std::string buf(64 * 1024, '\0');
+        in.read(buf.data(), std::streamsize(buf.size()));
+        mix(buf.data(), size_t(in.gcount()));
+        if (size > buf.size()) {
+            in.clear();
+            in.seekg(std::streamoff(size - buf.size()));
+            in.read(buf.data(), std::streamsize(buf.size()));
+            mix(buf.data(), size_t(in.gcount()));
+        }
+    }
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+    return hex;
+}
+
+namespace {
+
+struct Prepared
+{
+    nlohmann::json exp;
+    int64_t runId = 0;
+    std::string workDir;
+    bool resume = false;
+};
+
+// Refreshes the run's heartbeat from its own connection, so a long step or a pause never looks like death.
+class Heartbeat
+{
+public:
+    Heartbeat(const std::string& dbPath, int64_t runId, double seconds)
+        : m_thread([this, dbPath, runId, seconds] { loop(dbPath, runId, seconds); })
+    {}
+    ~Heartbeat()
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stop = true;
+        }
+        m_cv.notify_all();
+        m_thread.join();
+    }
+
+private:
+    void loop(const std::string& dbPath, int64_t runId, double seconds)
+    {
+        std::unique_ptr<RunStore> store;
+        std::unique_lock lock(m_mutex);
+        while (!m_cv.wait_for(lock, std::chrono::duration<double>(seconds), [this] { return m_stop; })) {
+            try {
+                if (!store) store = std::make_unique<RunStore>(dbPath, StoreOptions{.markDeadRuns = false});
+                store->heartbeat(runId);
+            } catch (const std::exception&) {
+                // A busy database delays one heartbeat; the next one catches up.
+            }
+        }
+    }
+
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    bool m_stop = false;
+    std::thread m_thread;
+};
+
+std::string defaultWorkDir(const std::string& dbPath, int64_t runId)
+{
+    fs::path parent = fs::absolute(dbPath).parent_path();
+    return (parent / "work" / ("run-" + std::to_string(runId))).string();
+}
+
+Prepared prepareResume(const EngineOptions& opt, RunStore& store)
+{
+    const auto run = store.run(opt.resumeRunId);
+    if (!run)
+        throw ConfigError("--resume", "no run " + std::to_string(opt.resumeRunId) + " in " + store.path() +
+                                          " (see `qatbench-cli runs list`)");
+    if (run->status == RunStatus::Completed)
+        throw ConfigError("--resume", "run " + std::to_string(run->id) + " is already completed");
+    if (isActive(run->status))
+        throw ConfigError("--resume", "run " + std::to_string(run->id) + " is still " +
+                                          runStatusName(run->status) + " (pid " + std::to_string(run->pid) +
+                                          " on " + run->host + "); stop it first");
+    Prepared p;
+    p.exp = nlohmann::json::parse(run->config, nullptr, false);
+    if (p.exp.is_discarded())
+        throw ConfigError("--resume",
+                          "the stored config of run " + std::to_string(run->id) + " is not valid JSON");
+    p.runId = run->id;
+    p.workDir = run->workDir.empty() ? defaultWorkDir(store.path(), run->id) : run->workDir;
+    p.resume = true;
+    return p;
+}
+
+Prepared prepareNew(const EngineOptions& opt, RunStore& store)
+{
+    Prepared p;
+    p.exp = opt.experiment;
+    // Files are checked inside the run: a missing file then fails a recorded run with its message.
+    requireValidExperiment(p.exp, ExperimentCheck{.checkFiles = false});
+    NewRun nr;
+    nr.experiment = p.exp.value("name", std::string());
+    nr.method = p.exp["method"]["name"].get<std::string>();
+    nr.modelPath = p.exp["model"]["path"].get<std::string>();
+    nr.modelHash = modelFingerprint(nr.modelPath);
+    nr.totalSteps = p.exp["training"].value("steps", int64_t(0));
+    nr.status = RunStatus::Queued;
+    nr.config = p.exp.dump();
+    p.runId = store.createRun(nr);
+    p.workDir = opt.workDir.empty() ? defaultWorkDir(store.path(), p.runId) : opt.workDir;
+    store.setWorkDir(p.runId, p.workDir);
+    return p;
+}
+
+std::string resolveDevice(const std::string& requested)
+{
+    if (requested == "auto") return torch::cuda::is_available() ? "cuda:0" : "cpu";
+    return checkDevice(requested);
+}
+
+std::vector<int64_t> tokenizeFile(const Tokenizer& tok, const std::string& path)
+{
+    const auto ids = tok.encode(readTextFile(path), true);
+    return std::vector<int64_t>(ids.begin(), ids.end());
+}
+
+struct Loaded
+{
+    std::string device;
+    LlamaModel model;
+    TokenData data;
+};
+
+Loaded loadInputs(nlohmann::json& exp, EngineSink& sink)
+{
+    sink.phase("loading");
+    throwIfIssues(validateExperiment(exp)); // now with the files: a vanished file is named here
+    const std::string device = resolveDevice(exp.value("device", std::string("auto")));
+    if (device == "cpu") configureThreads(0);
+    LoadOptions lo;
+    lo.device = at::Device(device);
+    lo.dtype = exp.value("dtype", std::string("float32")) == "bfloat16" ? at::kBFloat16 : at::kFloat;
+    const std::string modelPath = exp["model"]["path"].get<std::string>();
+    LlamaModel model = LlamaModel::load(modelPath, lo);
+    throwIfIssues(validateAgainstModel(exp, model.config()));
+
+    sink.phase("tokenizing");
+    const auto& d = exp["data"];
+    const Tokenizer tok = Tokenizer::load(modelPath);
+    TokenData data;
+    data.train = tokenizeFile(tok, d["train"].get<std::string>());
+    const std::string calib = d.value("calibration", std::string());
+    if (!calib.empty() && calib != d["train"].get<std::string>()) data.calib = tokenizeFile(tok, calib);
+    data.eval = tokenizeFile(tok, d["eval"].get<std::string>());
+    throwIfIssues(checkTokenCounts(exp, int64_t(data.train.size()), int64_t(data.eval.size()),
+                                   data.calib.empty() ? -1 : int64_t(data.calib.size())));
+    sink.message("info", "tokens: train " + std::to_string(data.train.size()) + ", eval " +
+                             std::to_string(data.eval.size()) + " on " + device);
+    return Loaded{device, std::move(model), std::move(data)};
+}
+
+void finalEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, EngineSink& sink, RunWriter& writer)
+{
+    sink.phase("eval");
+    const auto& d = exp["data"];
+    const int64_t seqLen = d.value("eval_seq_len", int64_t(512));
+    const int64_t maxWindows = d.value("eval_max_windows", int64_t(0));
+    const NllResult r = evaluateNll(in.model, in.data.eval, seqLen, maxWindows, hook, 8,
+                                    [&](const Progress& p) { return sink.progress(p); });
+    const int64_t step = sink.lastStep();
+    const nlohmann::json protocol = {{"seq_len", seqLen},
+                                     {"stride", seqLen},
+                                     {"bos", true},
+                                     {"join", "whole file encoded once"},
+                                     {"tail", "dropped"},
+                                     {"max_windows", maxWindows},
+                                     {"windows", r.windows},
+                                     {"file", d["eval"]},
+                                     {"scored_per_window", seqLen - 1}};
+    writer.eval({.step = step,
+                 .dataset = fs::path(d["eval"].get<std::string>()).filename().string(),
+                 .metric = "ppl",
+                 .value = r.ppl(),
+                 .nll = r.meanNll,
+                 .tokens = r.tokens,
+                 .protocol = protocol.dump()});
+    writer.scalar("eval/ppl", step, r.ppl(), "split=final");
+    sink.emit(
+        event::kEval,
+        {{"step", step}, {"ppl", r.ppl()}, {"nll", r.meanNll}, {"tokens", r.tokens}, {"dataset", d["eval"]}});
+}
+
+bool isOutOfMemory(const std::string& what)
+{
+    for (const char* s : {"out of memory", "not enough memory", "can't allocate memory", "bad_alloc",
+                          "Tried to allocate", "OutOfMemory"})
+        if (what.find(s) != std::string::npos) return true;
+    return false;
+}
+
+struct Ending
+{
+    RunStatus status = RunStatus::Failed;
+    std::string message;
+    std::string hint;
+};
+
+std::string oomHint(const nlohmann::json& exp, const std::string& device)
+{
+    const auto& d = exp["data"];
+    return "out of memory on " + device + " (data.batch_size " +
+           d.value("batch_size", nlohmann::json(0)).dump() + ", data.seq_len " +
+           d.value("seq_len", nlohmann::json(0)).dump() + ", dtype " +
+           exp.value("dtype", std::string("float32")) +
+           "): lower data.batch_size (raise data.grad_accum to keep the tokens per step) or data.seq_len, "
+           "set "
+           "training.gradient_checkpointing to true, or use dtype bfloat16";
+}
+
+// Turns whatever ended the run into its status, message and advice. Must be called inside a catch block.
+Ending classifyCurrentException(const nlohmann::json& exp, const std::string& device)
+{
+    try {
+        throw;
+    } catch (const engine::NonFiniteLoss& e) {
+        return {
+            RunStatus::Failed, e.what(),
+            "the training diverged: lower the learning rate (method.options), keep training.grad_clip > 0, "
+            "or check the training data (data.train) for broken text"};
+    } catch (const Cancelled&) {
+        return {RunStatus::Cancelled, "stopped by the user", ""};
+    } catch (const ConfigError& e) {
+        return {RunStatus::Failed, e.what(), "change " + e.field() + " in the experiment config"};
+    } catch (const InputError& e) {
+        return {RunStatus::Failed, e.what(),
+                "check or restore the file " + e.file() + ", or point the config at another one"};
+    } catch (const std::bad_alloc&) {
+        return {RunStatus::Failed, "out of memory", oomHint(exp, device)};
+    } catch (const std::exception& e) {
+        if (isOutOfMemory(e.what())) {
+            std::string first = e.what();
+            first = first.substr(0, first.find('\n'));
+            return {RunStatus::Failed, "out of memory: " + first, oomHint(exp, device)};
+        }
+        return {RunStatus::Failed, e.what(), ""};
+    }
+}
+
+} // namespace
+
+EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
+{
+    if (const char* s = std::getenv("QATBENCH_ENABLE_SELFTEST"); s && std::string(s) == "1")
+        registerSelftestMethod();
+    const std::string dbPath = opt.dbPath.empty() ? defaultDatabasePath() : opt.dbPath;
+    RunStore store(dbPath);
+    auto emit = [&](const std::string& name, nlohmann::json fields) {
+        if (opt.onEvent) opt.onEvent(makeEvent(name, std::move(fields)));
+    };
+
+    EngineResult result;
+    Prepared prep;
+    try {
+        prep = opt.resumeRunId > 0 ? prepareResume(opt, store) : prepareNew(opt, store);
+    } catch (const std::exception& e) {
+        const Ending end = classifyCurrentException(opt.experiment, "?");
+        result.status = RunStatus::Failed;
+        result.message = end.message;
+        result.hint = end.hint;
+        emit(event::kFailed, {{"message", end.message}, {"hint", end.hint}, {"run_id", nullptr}});
+        return result;
+    }
+    result.runId = prep.runId;
+    store.claim(prep.runId);
+    store.setStatus(prep.runId, RunStatus::Running);
+    Heartbeat heartbeat(dbPath, prep.runId, opt.heartbeatSeconds);
+    RunWriter writer(store, prep.runId, opt.writer);
+
+    const auto& data = prep.exp["data"];
+    const int64_t tokensPerStep = data.value("batch_size", int64_t(1)) *
+                                  data.value("grad_accum", int64_t(1)) * data.value("seq_len", int64_t(1));
+    std::string device = prep.exp.value("device", std::string("auto"));
+    EngineSink sink(store, writer, control, opt, tokensPerStep, device);
+    sink.setLogEvery(prep.exp["training"].value("log_every", int64_t(10)));
+    emit(event::kStarted, {{"run_id", prep.runId},
+                           {"method", prep.exp["method"]["name"]},
+                           {"total_steps", prep.exp["training"].value("steps", int64_t(0))},
+                           {"db", dbPath},
+                           {"work_dir", prep.workDir},
+                           {"resumed", prep.resume}});
+    Ending end{RunStatus::Completed, "completed", ""};
+    try {
+        fs::create_directories(prep.workDir);
+        Loaded in = loadInputs(prep.exp, sink);
+        device = in.device;
+        auto method = createMethod(prep.exp["method"]["name"].get<std::string>());
+        if (!method) throw ConfigError("method.name", "unknown method (see `qatbench-cli methods`)");
+        RunContext ctx{prep.exp, in.model, in.data, sink, prep.workDir, prep.resume};
+        const RunOutcome outcome = method->run(ctx);
+        if (outcome == RunOutcome::Stopped) {
+            end = {RunStatus::Cancelled,
+                   "stopped at step " + std::to_string(sink.lastStep()) +
+                       " with a checkpoint; continue with `qatbench-cli run --resume " +
+                       std::to_string(prep.runId) + "`",
+                   ""};
+        } else {
+            finalEval(prep.exp, in, ctx.finalHook, sink, writer);
+        }
+    } catch (...) {
+        end = classifyCurrentException(prep.exp, device);
+    }
+    try {
+        writer.flush();
+    } catch (const std::exception& e) {
+        end = {RunStatus::Failed, std::string("could not write the last points: ") + e.what(),
+               "free disk space"};
+    }
+    const std::string stored = end.hint.empty() ? end.message : end.message + "; " + end.hint;
+    store.setStatus(prep.runId, end.status, end.status == RunStatus::Completed ? "" : stored);
+    result.status = end.status;
+    result.message = end.message;
+    result.hint = end.hint;
+    if (end.status == RunStatus::Failed)
+        emit(event::kFailed, {{"message", end.message}, {"hint", end.hint}, {"run_id", prep.runId}});
+    emit(event::kFinished,
+         {{"status", runStatusName(end.status)}, {"message", end.message}, {"run_id", prep.runId}});
+    return result;
+}
+
+} // namespace qat

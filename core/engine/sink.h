@@ -1,0 +1,64 @@
+#pragma once
+// The engine's RunSink: what a method reports goes to the store (batched) and out as events (private to
+// core/engine; torch-facing).
+
+#include "qatbench/engine.h"
+#include "qatbench/error.h"
+#include "qatbench_sdk/run_context.h"
+
+#include <chrono>
+
+namespace qat::engine {
+
+// A loss that is NaN or infinite: the run fails with advice instead of training on garbage.
+class NonFiniteLoss : public Error
+{
+public:
+    using Error::Error;
+};
+
+class EngineSink final : public RunSink
+{
+public:
+    EngineSink(RunStore& store, RunWriter& writer, EngineControl& control, const EngineOptions& options,
+               int64_t tokensPerStep, std::string deviceId);
+
+    void scalar(const std::string& name, int64_t step, double value,
+                const std::string& context = {}) override;
+    void histogram(const std::string& name, int64_t step, const at::Tensor& values,
+                   const std::string& context = {}) override;
+    void phase(const std::string& phase) override;
+    void message(const std::string& level, const std::string& text) override;
+    void artifact(const std::string& kind, const std::string& path) override;
+    bool progress(const Progress& p) override;
+
+    void emit(const std::string& name, nlohmann::json fields);
+    int64_t lastStep() const { return m_lastStep; }
+    const std::string& currentPhase() const { return m_phase; }
+    int64_t memoryBytes() const;
+    void setLogEvery(int64_t n) { m_logEvery = std::max<int64_t>(1, n); }
+
+private:
+    void waitWhilePaused();
+    void logPerf(const Progress& p);
+
+    RunStore& m_store;
+    RunWriter& m_writer;
+    EngineControl& m_control;
+    const EngineOptions& m_options;
+    int64_t m_tokensPerStep;
+    std::string m_device;
+    std::string m_phase;
+    int64_t m_lastStep = 0;
+    int64_t m_logEvery = 10;
+    double m_lastEvent = 0;
+    // Throughput over the steps since the last rate sample.
+    double m_rateTime = 0;
+    int64_t m_rateStep = -1;
+    double m_tokensPerSecond = 0;
+    int64_t m_lastPerfStep = -1;
+};
+
+double nowSeconds();
+
+} // namespace qat::engine
