@@ -1,0 +1,183 @@
+// The DL-QAT and RTN plugins end to end on a tiny random LLaMA: training lowers the loss, the ablation
+// switches and calibration objectives work, histograms and the trainable fraction are reported, and the
+// exported model computes what the fake-quantized model computed.
+#include "qat_test.h"
+#include "../core/test_train_fixtures.h"
+
+#include "qatbench_sdk/export.h"
+#include "qatbench_sdk/quant_method.h"
+#include "qatbench_sdk/trainer.h"
+
+#include <filesystem>
+
+namespace {
+
+using nlohmann::json;
+
+json experiment(const std::string& method, json options, int64_t steps)
+{
+    qat::registerBuiltinMethods();
+    json e = {
+        {"seed", 1},
+        {"model", {{"path", "unused"}}},
+        {"data", {{"train", "x"}, {"eval", "y"}, {"seq_len", 32}, {"batch_size", 8}, {"eval_seq_len", 64}}},
+        {"method", {{"name", method}, {"options", options}}},
+        {"training",
+         {{"steps", steps},
+          {"warmup_steps", 2},
+          {"log_every", 1},
+          {"eval_every", 10},
+          {"histogram_every", 10}}}};
+    auto issues = qat::validateExperiment(e, {false, true});
+    if (!issues.empty()) QAT_FAIL_AT(issues[0].field + ": " + issues[0].message);
+    return e;
+}
+
+qat::TokenData data()
+{
+    qat::TokenData d;
+    d.train = qat::test::patternTokens(6000, 64, 1);
+    d.eval = qat::test::patternTokens(1300, 64, 2);
+    return d;
+}
+
+struct Result
+{
+    qat::test::RecordingSink sink;
+    double ppl = 0;
+    std::string workDir;
+};
+
+Result run(const json& e, bool exportToo = false)
+{
+    static const auto d = data();
+    Result r;
+    auto model = qat::test::tinyModel(qat::test::tinyConfig());
+    r.workDir = exportToo ? qat::test::tempDir() + "/w" + std::to_string(rand()) : "";
+    qat::RunContext ctx{e, model, d, r.sink, r.workDir, false};
+    auto m = qat::createMethod(e["method"]["name"].get<std::string>());
+    QAT_CHECK(m != nullptr);
+    QAT_CHECK(m->run(ctx) == qat::RunOutcome::Completed);
+    QAT_CHECK(ctx.finalHook == nullptr);
+    r.ppl = qat::evaluateNll(model, d.eval, 64).ppl();
+    return r;
+}
+
+double first(const Result& r, const std::string& n)
+{
+    return r.sink.scalars.at(n).front().second;
+}
+double last(const Result& r, const std::string& n)
+{
+    return r.sink.scalars.at(n).back().second;
+}
+
+} // namespace
+
+QAT_TEST(dlqatTrainingLowersTheLossAndBeatsRtn)
+{
+    auto rtn = run(experiment("rtn", {{"bits", 3}, {"group_size", 16}}, 0));
+    auto dl = run(experiment("dlqat",
+                             {{"bits", 3},
+                              {"group_size", 16},
+                              {"rank", 4},
+                              {"calib_steps", 20},
+                              {"lr_m", 5e-3},
+                              {"lr_lora", 5e-3},
+                              {"init", "minmax0"}},
+                             40));
+    QAT_CHECK(last(dl, "calib/loss") < first(dl, "calib/loss"));
+    QAT_CHECK(last(dl, "train/loss") < first(dl, "train/loss"));
+    QAT_CHECK_MSG(dl.ppl < rtn.ppl, std::to_string(dl.ppl) + " vs RTN " + std::to_string(rtn.ppl));
+    // reported: phases, the trainable fraction, histograms of m, s, the LoRA update and the codes, eval ppl
+    QAT_CHECK(dl.sink.phases.size() == 2 && dl.sink.phases[0] == "calibration" &&
+              dl.sink.phases[1] == "training");
+    const double frac = first(dl, "dlqat/trainable_fraction");
+    QAT_CHECK(frac > 0 && frac < 0.5);
+    for (const char* h : {"dlqat/m", "dlqat/scale", "dlqat/lora_update", "dlqat/codes"})
+        QAT_CHECK_MSG(dl.sink.histograms.count(h), h);
+    QAT_CHECK(dl.sink.scalars.count("eval/ppl"));
+    QAT_CHECK_NEAR(last(dl, "eval/ppl"), dl.ppl, dl.ppl * 1e-4); // the final eval is the result
+}
+
+QAT_TEST(ablationsAndObjectivesRun)
+{
+    json base = {{"bits", 2}, {"group_size", 16}, {"rank", 2}, {"calib_steps", 5}};
+    for (json extra : {json{{"train_m", false}}, json{{"train_lora", false}}, json{{"lora_in_grid", true}},
+                       json{{"calib_objective", "distill"}}, json{{"calib_objective", "block_mse"}},
+                       json{{"init", "search"}}, json{{"lora_init", "gaussian"}}}) {
+        json o = base;
+        o.update(extra);
+        auto r = run(experiment("dlqat", o, 6));
+        QAT_CHECK_MSG(std::isfinite(r.ppl), extra.dump());
+        QAT_CHECK_MSG(last(r, "train/loss") < first(r, "train/loss") + 0.5, extra.dump());
+    }
+    // m only trains fewer parameters than m + LoRA
+    json mo = base;
+    mo["train_lora"] = false;
+    auto a = run(experiment("dlqat", mo, 1)), b = run(experiment("dlqat", base, 1));
+    QAT_CHECK(first(a, "dlqat/trainable_fraction") < first(b, "dlqat/trainable_fraction"));
+}
+
+QAT_TEST(noTrainingStepsEqualsCalibratedFakeQuant)
+{
+    // 0 calibration and 0 training steps: W_hat = Q(W0) with min/max(0) init, i.e. RTN.
+    auto rtn = run(experiment("rtn", {{"bits", 3}, {"group_size", 16}}, 0));
+    auto dl = run(
+        experiment("dlqat", {{"bits", 3}, {"group_size", 16}, {"calib_steps", 0}, {"init", "minmax0"}}, 0));
+    QAT_CHECK_NEAR(dl.ppl, rtn.ppl, rtn.ppl * 1e-6);
+}
+
+QAT_TEST(exportedModelHasTheFakeQuantizedPerplexity)
+{
+    static const auto d = data();
+    for (const char* method : {"dlqat", "rtn"}) {
+        json o = {{"bits", 3}, {"group_size", 16}};
+        if (std::string(method) == "dlqat")
+            o.update({{"rank", 4}, {"calib_steps", 5}, {"lora_in_grid", false}});
+        auto r = run(experiment(method, o, 8), true);
+        const std::string hf = r.workDir + "/export/hf";
+        QAT_CHECK(std::filesystem::exists(hf + "/config.json"));
+        QAT_CHECK(std::filesystem::exists(r.workDir + "/export/quantized.safetensors"));
+        auto loaded = qat::LlamaModel::load(hf);
+        const double ppl = qat::evaluateNll(loaded, d.eval, 64).ppl();
+        QAT_CHECK_MSG(std::fabs(ppl - r.ppl) <= 1e-4 * r.ppl, std::string(method) + ": exported " +
+                                                                  std::to_string(ppl) + " vs " +
+                                                                  std::to_string(r.ppl));
+        // The deployable file is smaller than the float32 weights it replaces.
+        const auto deploy = std::filesystem::file_size(r.workDir + "/export/quantized.safetensors");
+        const auto full = std::filesystem::file_size(hf + "/model.safetensors");
+        QAT_CHECK(deploy < full);
+    }
+}
+
+QAT_TEST(lastPartialGroupExportsToo)
+{
+    static const auto d = data();
+    auto cfg = qat::test::tinyConfig(32, 72); // down_proj rows of 72 = 4 x 16 + 8
+    auto model = qat::test::tinyModel(cfg);
+    json e = experiment("rtn", {{"bits", 4}, {"group_size", 16}, {"allow_partial_group", true}}, 0);
+    QAT_CHECK(qat::validateAgainstModel(e, cfg).empty());
+    qat::test::RecordingSink sink;
+    const std::string dir = qat::test::tempDir() + "/partial";
+    qat::RunContext ctx{e, model, d, sink, dir, false};
+    QAT_CHECK(qat::createMethod("rtn")->run(ctx) == qat::RunOutcome::Completed);
+    auto loaded = qat::LlamaModel::load(dir + "/export/hf");
+    QAT_CHECK_NEAR(qat::evaluateNll(loaded, d.eval, 64).ppl(), qat::evaluateNll(model, d.eval, 64).ppl(),
+                   1e-3);
+}
+
+QAT_TEST(codesPackAndUnpack)
+{
+    for (int bits = 2; bits <= 8; ++bits) {
+        auto codes = torch::randint(0, 1 << bits, {5, 37}, torch::kLong).to(torch::kByte);
+        auto packed = qat::packCodes(codes, bits);
+        QAT_CHECK_EQ(packed.size(1), (37 * bits + 7) / 8);
+        QAT_CHECK(torch::equal(qat::unpackCodes(packed, bits, 37), codes));
+    }
+    // bit order: code 0 in the low bits of byte 0
+    auto c = torch::tensor({1, 2, 3, 0}, torch::kLong).to(torch::kByte).view({1, 4});
+    QAT_CHECK_EQ(qat::packCodes(c, 2)[0][0].item<int>(), 1 + (2 << 2) + (3 << 4));
+}
+
+QAT_TEST_MAIN()
