@@ -1,28 +1,65 @@
 #pragma once
 // The main window: a frame that holds the views. Each view is its own widget with its own behaviour;
-// this class only wires them (STYLE.md: no god-object main window).
+// this class only wires them (STYLE.md: no god-object main window). Views are pages of a stack chosen from
+// the side bar; more views (Compare, Histograms: issue 7) are added with addView().
 
 #include <QMainWindow>
 
+#include <functional>
+
+class QListWidget;
 class QStackedWidget;
 
 namespace qat::ui {
 
+class RunRepository;
+class RunsView;
 class WelcomeView;
+class WorkbenchView;
 
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
+    enum class CloseChoice
+    {
+        StopRun,   // stop the run (checkpoint), then close
+        LetFinish, // keep the run going; the window closes itself when it ends
+        Cancel,
+    };
+
     explicit MainWindow(QWidget* parent = nullptr);
 
     WelcomeView* welcomeView() const { return m_welcome; }
+    WorkbenchView* workbenchView() const { return m_workbench; }
+    RunsView* runsView() const { return m_runs; }
+    RunRepository* repository() const { return m_repository; }
+
+    // A page in the side bar; returns its index.
+    int addView(const QString& title, QWidget* view);
+    void showView(QWidget* view);
+    QWidget* currentView() const;
+
+    void setDatabase(const QString& file); // the run store the runs table and the engine use
+    void openSettings();
+    // Tests replace the question asked when closing during a run.
+    void setCloseChoiceProvider(std::function<CloseChoice()> provider) { m_askClose = std::move(provider); }
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     void createMenus();
+    CloseChoice askClose();
 
+    QListWidget* m_nav = nullptr;
     QStackedWidget* m_stack = nullptr;
     WelcomeView* m_welcome = nullptr;
+    WorkbenchView* m_workbench = nullptr;
+    RunsView* m_runs = nullptr;
+    RunRepository* m_repository = nullptr;
+    std::function<CloseChoice()> m_askClose;
+    bool m_closeWhenIdle = false;
 };
 
 } // namespace qat::ui

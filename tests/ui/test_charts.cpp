@@ -1,0 +1,144 @@
+// Live charts: display downsampling keeps spikes and the last point, smoothing is TensorBoard's EMA, 100,000
+// points stay fast, metric routing, and export to PNG, PDF and CSV.
+#include "chartpanel.h"
+#include "metricchart.h"
+#include "metricseries.h"
+#include "qcp.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+using namespace qat::ui;
+
+class TestCharts : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void downsamplingKeepsSpikesAndEnds()
+    {
+        MetricSeries s;
+        for (int i = 0; i < 100000; ++i)
+            s.append(i, 1000.0 + i * 0.01, i == 54321 ? 50.0 : 1.0 + 1e-6 * i);
+        const XYData d = s.downsampled(XAxis::Step, 0, 99999, 500, false);
+        QVERIFY2(d.x.size() <= 4 * 500 + 2, qPrintable(QString::number(d.x.size())));
+        QVERIFY(d.x.size() >= 500);
+        QCOMPARE(d.x.first(), 0.0);
+        QCOMPARE(d.x.last(), 99999.0);
+        QVERIFY(std::is_sorted(d.x.cbegin(), d.x.cend()));
+        QVERIFY2(d.y.contains(50.0), "the spike was dropped");
+        // Zoomed in: the detail is back at full resolution.
+        const XYData zoom = s.downsampled(XAxis::Step, 54300, 54340, 500, false);
+        QVERIFY(zoom.x.size() >= 41);
+        QVERIFY(zoom.x.contains(54321.0));
+        // Wall time axis counts from the first point.
+        const XYData wall = s.downsampled(XAxis::WallTime, 0, 2000, 100, false);
+        QCOMPARE(wall.x.first(), 0.0);
+    }
+
+    void smoothingIsTheDebiasedEma()
+    {
+        MetricSeries s;
+        s.setSmoothing(0.5);
+        s.append(1, 0, 2.0);
+        s.append(2, 0, 4.0);
+        QCOMPARE(s.smoothedValues()[0], 2.0); // debiased: the first point is itself
+        QCOMPARE(s.smoothedValues()[1], (0.5 * 0.5 * 2.0 + 0.5 * 4.0) / 0.75);
+        s.append(3, 0, qQNaN()); // a non-finite value leaves the average alone
+        QCOMPARE(s.smoothedValues()[2], s.smoothedValues()[1]);
+        s.setSmoothing(0);
+        QCOMPARE(s.smoothedValues()[1], 4.0);
+    }
+
+    void resumedRunReplacesRepeatedSteps()
+    {
+        MetricSeries s;
+        for (int i = 1; i <= 10; ++i)
+            s.append(i, i, 10.0 - i);
+        s.append(6, 20, 100.0); // resumed from a checkpoint at step 5
+        QCOMPARE(s.size(), 6);
+        QCOMPARE(s.values().last(), 100.0);
+    }
+
+    void hundredThousandPointsStaySmooth()
+    {
+        ChartPanel panel;
+        panel.resize(1200, 800);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        QElapsedTimer timer;
+        timer.start();
+        for (int i = 1; i <= 100000; ++i)
+            panel.addMetric(QStringLiteral("train/loss"), i,
+                            3.0 * std::exp(-i / 30000.0) + 0.1 * std::sin(i * 0.1), 1000.0 + i * 0.05);
+        const qint64 ingestMs = timer.elapsed();
+        MetricChart* loss = panel.lossChart();
+        QCOMPARE(loss->pointCount(QStringLiteral("loss")), 100000);
+        timer.restart();
+        constexpr int kRedraws = 10;
+        for (int r = 0; r < kRedraws; ++r) {
+            loss->refreshNow();
+            loss->plot()->replot(QCustomPlot::rpImmediateRefresh);
+        }
+        const double redrawMs = double(timer.elapsed()) / kRedraws;
+        qInfo("100,000 points: ingest %lld ms, redraw %.1f ms (downsampled to %lld drawn points)", ingestMs,
+              redrawMs, qlonglong(loss->drawnPointCount()));
+        QVERIFY2(loss->drawnPointCount() < 20000, "display downsampling did not happen");
+        QVERIFY2(redrawMs < 100, qPrintable(QStringLiteral("redraw took %1 ms").arg(redrawMs)));
+        QVERIFY2(ingestMs < 2000, qPrintable(QStringLiteral("ingest took %1 ms").arg(ingestMs)));
+    }
+
+    void metricsAreRoutedByName()
+    {
+        ChartPanel panel;
+        QVERIFY(panel.addMetric(QStringLiteral("train/loss"), 1, 2.0, 0));
+        QVERIFY(panel.addMetric(QStringLiteral("lr/m"), 1, 1e-3, 0));
+        QVERIFY(panel.addMetric(QStringLiteral("lr/lora"), 1, 2e-3, 0));
+        QVERIFY(!panel.addMetric(QStringLiteral("perf/tokens_per_s"), 1, 100, 0));
+        panel.addEval(1, 12.5, 0);
+        QCOMPARE(panel.lossChart()->pointCount(QStringLiteral("loss")), 1);
+        QCOMPARE(panel.learningRateChart()->seriesNames().size(), 2);
+        QCOMPARE(panel.perplexityChart()->pointCount(QStringLiteral("ppl")), 1);
+    }
+
+    void exportsPngPdfCsv()
+    {
+        QTemporaryDir dir;
+        ChartPanel panel;
+        panel.resize(1000, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        for (int i = 1; i <= 200; ++i) {
+            panel.addMetric(QStringLiteral("train/loss"), i, 3.0 / std::sqrt(i), 100 + i);
+            panel.addMetric(QStringLiteral("lr"), i, 1e-3, 100 + i);
+            if (i % 50 == 0) panel.addEval(i, 20.0 / std::sqrt(i), 100 + i);
+        }
+        panel.lossChart()->setLogScale(true);
+        const QString png = dir.filePath(QStringLiteral("c.png")),
+                      pdf = dir.filePath(QStringLiteral("c.pdf")),
+                      csv = dir.filePath(QStringLiteral("c.csv"));
+        QVERIFY(panel.exportPng(png));
+        QVERIFY(panel.exportPdf(pdf));
+        QVERIFY(panel.exportCsv(csv));
+        QVERIFY(QImage(png).width() >= 900);
+        QFile p(pdf);
+        QVERIFY(p.open(QIODevice::ReadOnly));
+        QVERIFY(p.read(5) == "%PDF-");
+        QFile c(csv);
+        QVERIFY(c.open(QIODevice::ReadOnly | QIODevice::Text));
+        const QStringList lines = QString::fromUtf8(c.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.first(), QStringLiteral("series,step,wall_time,value,smoothed"));
+        QCOMPARE(lines.size(), 1 + 200 + 4 + 200);
+        QVERIFY(lines.at(1).startsWith(QLatin1String("loss,1,101.000,3,")));
+
+        const QString dirShots = qEnvironmentVariable("QATBENCH_SCREENSHOT_DIR");
+        if (!dirShots.isEmpty())
+            QVERIFY(panel.lossChart()->savePng(dirShots + QStringLiteral("/chart-loss.png")));
+    }
+};
+
+QTEST_MAIN(TestCharts)
+#include "test_charts.moc"

@@ -1,0 +1,59 @@
+#pragma once
+// The live charts of one run: training loss (raw and smoothed), evaluation perplexity and learning rate, with
+// one toolbar for the x axis (step or wall time), log scale, smoothing, following the data, and export (PNG,
+// PDF, CSV). Fed point by point from engine events, or all at once from the store for a past run.
+
+#include "metricseries.h"
+
+#include <QWidget>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QToolButton;
+
+namespace qat::ui {
+
+class MetricChart;
+
+class ChartPanel final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit ChartPanel(QWidget* parent = nullptr);
+
+    void setRunTitle(const QString& title);
+    void clear();
+
+    // Routes an engine metric by name: "*loss*" -> loss chart, "lr*"/"*learning_rate*" -> learning-rate
+    // chart. Other metrics are kept for nothing here (the Compare view shows them). Returns whether it was
+    // charted.
+    bool addMetric(const QString& name, qint64 step, double value, double wallTime);
+    void addEval(qint64 step, double perplexity, double wallTime);
+    void setTimeOrigin(double wallTime);
+
+    MetricChart* lossChart() const { return m_loss; }
+    MetricChart* perplexityChart() const { return m_ppl; }
+    MetricChart* learningRateChart() const { return m_lr; }
+
+    bool exportPng(const QString& file);
+    bool exportPdf(const QString& file);
+    bool exportCsv(const QString& file) const;
+
+private:
+    void exportTo(const QString& format);
+    QList<MetricChart*> charts() const { return {m_loss, m_ppl, m_lr}; }
+
+    QLabel* m_title = nullptr;
+    QComboBox* m_xAxis = nullptr;
+    QCheckBox* m_logScale = nullptr;
+    QDoubleSpinBox* m_smoothing = nullptr;
+    QToolButton* m_follow = nullptr;
+    QToolButton* m_export = nullptr;
+    MetricChart* m_loss = nullptr;
+    MetricChart* m_ppl = nullptr;
+    MetricChart* m_lr = nullptr;
+};
+
+} // namespace qat::ui

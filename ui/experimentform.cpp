@@ -1,0 +1,535 @@
+#include "experimentform.h"
+
+#include "optiontext.h"
+
+#include "qatbench/experiment.h"
+#include "qatbench/method.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSaveFile>
+#include <QScrollArea>
+#include <QTimer>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <limits>
+
+namespace qat::ui {
+
+namespace {
+
+constexpr int kValidateDelayMs = 250;
+
+nlohmann::json::json_pointer pointer(const QString& path)
+{
+    QString p = path;
+    return nlohmann::json::json_pointer("/" + p.replace(QLatin1Char('.'), QLatin1Char('/')).toStdString());
+}
+
+OptionSpec spec(OptionType type, const QString& label, const QString& help,
+                std::vector<std::string> choices = {})
+{
+    OptionSpec o;
+    o.type = type;
+    o.label = label.toStdString();
+    o.help = help.toStdString();
+    o.choices = std::move(choices);
+    return o;
+}
+
+QString jsonText(const nlohmann::json& v)
+{
+    if (v.is_null()) return {};
+    if (v.is_string()) return QString::fromStdString(v.get<std::string>());
+    if (v.is_number_float()) return QString::number(v.get<double>(), 'g', 10);
+    return QString::fromStdString(v.dump());
+}
+
+QString rangeHint(const OptionSpec& o)
+{
+    if (o.min == 0 && o.max == 0) return {};
+    return ExperimentForm::tr("Allowed: %1 to %2.").arg(o.min, 0, 'g', 10).arg(o.max, 0, 'g', 10);
+}
+
+} // namespace
+
+ExperimentForm::ExperimentForm(QWidget* parent) : QWidget(parent), m_doc(defaultExperiment())
+{
+    m_validateTimer = new QTimer(this);
+    m_validateTimer->setSingleShot(true);
+    m_validateTimer->setInterval(kValidateDelayMs);
+    connect(m_validateTimer, &QTimer::timeout, this, &ExperimentForm::validateNow);
+
+    auto* content = new QWidget;
+    auto* layout = new QVBoxLayout(content);
+    m_modelLabel = new QLabel(content);
+    m_modelLabel->setWordWrap(true);
+    m_summary = new QLabel(content);
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::PlainText);
+    layout->addWidget(m_modelLabel);
+    layout->addWidget(m_summary);
+    buildStaticSections(layout);
+    layout->addStretch(1);
+
+    auto* scroll = new QScrollArea(this);
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
+
+    rebuildMethodSection();
+    populateEditors();
+    validateNow();
+}
+
+void ExperimentForm::buildStaticSections(QVBoxLayout* layout)
+{
+    auto section = [&](const QString& title) {
+        auto* box = new QGroupBox(title);
+        auto* form = new QFormLayout(box);
+        form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+        layout->addWidget(box);
+        return form;
+    };
+
+    QFormLayout* method = section(tr("Method"));
+    m_method = new QComboBox;
+    for (const MethodInfo& m : availableMethods())
+        m_method->addItem(QString::fromStdString(m.title.empty() ? m.id : m.title),
+                          QString::fromStdString(m.id));
+    m_method->setToolTip(tr("The quantization method. Its options appear below."));
+    method->addRow(tr("Method"), m_method);
+    m_methodSummary = new QLabel;
+    m_methodSummary->setWordWrap(true);
+    method->addRow(m_methodSummary);
+    m_methodBox = new QWidget;
+    m_methodLayout = new QVBoxLayout(m_methodBox);
+    m_methodLayout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_methodBox);
+    connect(m_method, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_populating) return;
+        const std::string id = m_method->currentData().toString().toStdString();
+        // Options the new method also declares keep their values; the rest would be "unknown option".
+        nlohmann::json kept = nlohmann::json::object();
+        if (const MethodInfo* info = findMethod(id)) {
+            const nlohmann::json old = m_doc["method"].value("options", nlohmann::json::object());
+            for (const OptionSpec& o : info->options)
+                if (old.contains(o.name)) kept[o.name] = old[o.name];
+        }
+        m_doc["method"]["name"] = id;
+        m_doc["method"]["options"] = kept;
+        rebuildMethodSection();
+        populateEditors();
+        scheduleValidation();
+        Q_EMIT edited();
+    });
+
+    QFormLayout* data = section(tr("Data"));
+    addField(data, QStringLiteral("data.train"),
+             spec(OptionType::Path, tr("Training text"), tr("Plain-text file the model is trained on.")));
+    addField(data, QStringLiteral("data.calibration"),
+             spec(OptionType::Path, tr("Calibration text"),
+                  tr("Text for calibrating s and z; empty = the training text.")));
+    addField(data, QStringLiteral("data.eval"),
+             spec(OptionType::Path, tr("Evaluation text"), tr("Held-out text for perplexity.")));
+    addField(data, QStringLiteral("data.seq_len"),
+             spec(OptionType::Int, tr("Sequence length"), tr("Tokens per training window.")));
+    addField(data, QStringLiteral("data.batch_size"),
+             spec(OptionType::Int, tr("Batch size"), tr("Windows per step.")));
+    addField(
+        data, QStringLiteral("data.grad_accum"),
+        spec(OptionType::Int, tr("Gradient accumulation"), tr("Batches summed before each optimizer step.")));
+    addField(data, QStringLiteral("data.eval_seq_len"),
+             spec(OptionType::Int, tr("Eval sequence length"), tr("Tokens per perplexity window.")));
+    addField(
+        data, QStringLiteral("data.eval_max_windows"),
+        spec(OptionType::Int, tr("Eval windows"), tr("At most this many eval windows; 0 = the whole file.")));
+
+    QFormLayout* training = section(tr("Training"));
+    addField(training, QStringLiteral("training.steps"),
+             spec(OptionType::Int, tr("Training steps"), tr("Optimizer steps after calibration.")));
+    addField(training, QStringLiteral("training.warmup_steps"),
+             spec(OptionType::Int, tr("Warm-up steps"), tr("Steps of linear learning-rate warm-up.")));
+    addField(training, QStringLiteral("training.schedule"),
+             spec(OptionType::Choice, tr("Schedule"), tr("Learning-rate schedule after warm-up."),
+                  {"cosine", "constant", "linear"}));
+    addField(training, QStringLiteral("training.weight_decay"),
+             spec(OptionType::Float, tr("Weight decay"), tr("AdamW weight decay.")));
+    addField(training, QStringLiteral("training.grad_clip"),
+             spec(OptionType::Float, tr("Gradient clipping"), tr("Maximum gradient norm; 0 = off.")));
+    addField(training, QStringLiteral("training.eval_every"),
+             spec(OptionType::Int, tr("Evaluate every"),
+                  tr("Steps between perplexity evaluations; 0 = only at the end.")));
+    addField(
+        training, QStringLiteral("training.checkpoint_every"),
+        spec(OptionType::Int, tr("Checkpoint every"), tr("Steps between checkpoints; 0 = only at the end.")));
+    addField(training, QStringLiteral("training.log_every"),
+             spec(OptionType::Int, tr("Log every"), tr("Steps between logged metrics.")));
+    addField(
+        training, QStringLiteral("training.histogram_every"),
+        spec(OptionType::Int, tr("Histograms every"), tr("Steps between magnitude histograms; 0 = off.")));
+    addField(training, QStringLiteral("training.gradient_checkpointing"),
+             spec(OptionType::Bool, tr("Gradient checkpointing"),
+                  tr("Recompute each block in the backward pass: less memory, more time.")));
+
+    QFormLayout* general = section(tr("Run"));
+    addField(general, QStringLiteral("name"),
+             spec(OptionType::String, tr("Experiment name"),
+                  tr("Runs are grouped by this name in the runs table.")));
+    addField(general, QStringLiteral("device"),
+             spec(OptionType::Choice, tr("Device"),
+                  tr("Where the engine runs: auto picks the first GPU, else the CPU."), {"auto", "cpu"}));
+    addField(general, QStringLiteral("dtype"),
+             spec(OptionType::Choice, tr("Precision"), tr("Compute dtype of the model."),
+                  {"float32", "bfloat16"}));
+    addField(general, QStringLiteral("seed"),
+             spec(OptionType::Int, tr("Seed"), tr("Seed of data order and initialisation.")));
+}
+
+void ExperimentForm::rebuildMethodSection()
+{
+    for (const QString& path : std::as_const(m_methodFieldPaths))
+        m_fields.remove(path);
+    m_methodFieldPaths.clear();
+    while (QLayoutItem* item = m_methodLayout->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    const std::string id = m_doc["method"].value("name", std::string());
+    const MethodInfo* info = findMethod(id);
+    m_methodSummary->setText(info ? optionText(info->summary)
+                                  : tr("Unknown method '%1'.").arg(QString::fromStdString(id)));
+    if (!info) return;
+    // One box per declared group ("Quantization", "LoRA", ...), in order of first appearance.
+    QList<QPair<QString, QFormLayout*>> groups;
+    for (const OptionSpec& o : info->options) {
+        const QString group = QString::fromStdString(o.group.empty() ? std::string("Options") : o.group);
+        QFormLayout* form = nullptr;
+        for (const auto& g : groups)
+            if (g.first == group) form = g.second;
+        if (!form) {
+            auto* box = new QGroupBox(optionText(group.toStdString()), m_methodBox);
+            form = new QFormLayout(box);
+            form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+            m_methodLayout->addWidget(box);
+            groups.append({group, form});
+        }
+        const QString path = QStringLiteral("method.options.") + QString::fromStdString(o.name);
+        OptionSpec translated = o;
+        translated.label = optionText(o.label.empty() ? o.name : o.label).toStdString();
+        translated.help = optionText(o.help).toStdString();
+        addField(form, path, translated);
+        m_methodFieldPaths << path;
+    }
+}
+
+QWidget* ExperimentForm::addField(QFormLayout* form, const QString& path, const OptionSpec& o)
+{
+    Field f;
+    f.path = path;
+    f.type = int(o.type);
+    QString tip = QString::fromStdString(o.help);
+    const QString range = rangeHint(o);
+    if (!range.isEmpty()) tip += QLatin1Char(' ') + range;
+
+    auto* cell = new QWidget;
+    auto* column = new QVBoxLayout(cell);
+    column->setContentsMargins(0, 0, 0, 0);
+    column->setSpacing(2);
+    switch (o.type) {
+    case OptionType::Bool: {
+        auto* box = new QCheckBox(cell);
+        connect(box, &QCheckBox::toggled, this, [this, path] { readEditor(m_fields.value(path)); });
+        f.editor = box;
+        break;
+    }
+    case OptionType::Choice: {
+        auto* combo = new QComboBox(cell);
+        for (const std::string& c : o.choices)
+            combo->addItem(QString::fromStdString(c), QString::fromStdString(c));
+        connect(combo, &QComboBox::currentIndexChanged, this,
+                [this, path] { readEditor(m_fields.value(path)); });
+        f.editor = combo;
+        break;
+    }
+    default: {
+        auto* edit = new QLineEdit(cell);
+        if (o.type == OptionType::Int || o.type == OptionType::Float) edit->setAlignment(Qt::AlignRight);
+        connect(edit, &QLineEdit::textEdited, this, [this, path] { readEditor(m_fields.value(path)); });
+        f.editor = edit;
+        if (o.type == OptionType::Path) {
+            auto* row = new QWidget(cell);
+            auto* h = new QHBoxLayout(row);
+            h->setContentsMargins(0, 0, 0, 0);
+            edit->setParent(row);
+            h->addWidget(edit, 1);
+            auto* browse = new QToolButton(row);
+            browse->setText(QStringLiteral("..."));
+            browse->setToolTip(tr("Choose a file"));
+            h->addWidget(browse);
+            connect(browse, &QToolButton::clicked, this, [this, path, edit] {
+                const QString file = QFileDialog::getOpenFileName(
+                    this, tr("Choose a text file"), edit->text(), tr("Text files (*.txt);;All files (*)"));
+                if (!file.isEmpty()) setFieldText(path, file);
+            });
+            column->addWidget(row);
+        }
+        break;
+    }
+    }
+    f.editor->setObjectName(path);
+    f.editor->setToolTip(tip);
+    if (o.type != OptionType::Path) column->addWidget(f.editor);
+    f.error = new QLabel(cell);
+    f.error->setWordWrap(true);
+    f.error->setTextFormat(Qt::PlainText);
+    f.error->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    f.error->hide();
+    column->addWidget(f.error);
+    auto* label = new QLabel(QString::fromStdString(o.label));
+    label->setToolTip(tip);
+    form->addRow(label, cell);
+    m_fields.insert(path, f);
+    return f.editor;
+}
+
+void ExperimentForm::populateEditors()
+{
+    m_populating = true;
+    const int methodIndex =
+        m_method->findData(QString::fromStdString(m_doc["method"].value("name", std::string())));
+    m_method->setCurrentIndex(methodIndex);
+    for (const Field& f : std::as_const(m_fields)) {
+        const auto ptr = pointer(f.path);
+        const nlohmann::json value = m_doc.contains(ptr) ? m_doc.at(ptr) : nlohmann::json();
+        if (auto* box = qobject_cast<QCheckBox*>(f.editor)) {
+            box->setChecked(value.is_boolean() && value.get<bool>());
+        } else if (auto* combo = qobject_cast<QComboBox*>(f.editor)) {
+            const QString text = jsonText(value);
+            int i = combo->findData(text);
+            if (i < 0 && !text.isEmpty()) { // a loaded value the list lacks: show it, validation names it
+                combo->addItem(text, text);
+                i = combo->count() - 1;
+            }
+            combo->setCurrentIndex(i);
+        } else if (auto* edit = qobject_cast<QLineEdit*>(f.editor)) {
+            edit->setText(jsonText(value));
+        }
+    }
+    m_populating = false;
+}
+
+void ExperimentForm::readEditor(const Field& f)
+{
+    if (m_populating || !f.editor) return;
+    nlohmann::json value;
+    if (auto* box = qobject_cast<QCheckBox*>(f.editor)) {
+        value = box->isChecked();
+    } else if (auto* combo = qobject_cast<QComboBox*>(f.editor)) {
+        value = combo->currentData().toString().toStdString();
+    } else if (auto* edit = qobject_cast<QLineEdit*>(f.editor)) {
+        const QString text = edit->text().trimmed();
+        const auto type = OptionType(f.type);
+        bool ok = false;
+        if (type == OptionType::Int || type == OptionType::Float) {
+            const qlonglong i = text.toLongLong(&ok);
+            if (ok)
+                value = i;
+            else {
+                const double d = text.toDouble(&ok);
+                // Not a number: keep the text so that core says "must be a number", like the CLI would.
+                value = ok ? nlohmann::json(d) : nlohmann::json(text.toStdString());
+            }
+            if (type == OptionType::Float && ok && value.is_number_integer())
+                value = double(value.get<qlonglong>());
+            if (text.isEmpty()) value = nlohmann::json(); // empty = the default, filled in by validation
+        } else {
+            value = text.toStdString();
+        }
+    }
+    const auto ptr = pointer(f.path);
+    if (value.is_null()) {
+        // Removing the key lets validateExperiment put the default back.
+        nlohmann::json& parent = m_doc[ptr.parent_pointer()];
+        if (parent.is_object()) parent.erase(ptr.back());
+    } else {
+        m_doc[ptr] = value;
+    }
+    scheduleValidation();
+    Q_EMIT edited();
+}
+
+void ExperimentForm::setFieldText(const QString& field, const QString& text)
+{
+    const Field f = m_fields.value(field);
+    if (auto* edit = qobject_cast<QLineEdit*>(f.editor))
+        edit->setText(text);
+    else if (auto* combo = qobject_cast<QComboBox*>(f.editor)) {
+        int i = combo->findData(text);
+        if (i < 0) {
+            combo->addItem(text, text);
+            i = combo->count() - 1;
+        }
+        combo->setCurrentIndex(i);
+    } else if (auto* box = qobject_cast<QCheckBox*>(f.editor))
+        box->setChecked(text == QLatin1String("true"));
+    readEditor(f);
+}
+
+void ExperimentForm::scheduleValidation()
+{
+    m_validateTimer->start();
+}
+
+void ExperimentForm::validateNow()
+{
+    m_validateTimer->stop();
+    m_issues.clear();
+    nlohmann::json checked = m_doc;
+    try {
+        std::vector<ValidationIssue> issues = validateExperiment(checked);
+        if (m_modelConfig && issues.empty()) {
+            const auto more = validateAgainstModel(checked, *m_modelConfig);
+            issues.insert(issues.end(), more.begin(), more.end());
+        }
+        for (const ValidationIssue& i : issues)
+            m_issues.append({QString::fromStdString(i.field), QString::fromStdString(i.message)});
+        m_doc = checked; // defaults filled in
+    } catch (const std::exception& e) {
+        m_issues.append({QString(), QString::fromUtf8(e.what())});
+    }
+    showIssues();
+    const bool valid = m_issues.isEmpty();
+    if (valid != m_lastValid) {
+        m_lastValid = valid;
+        Q_EMIT validityChanged(valid);
+    }
+}
+
+void ExperimentForm::showIssues()
+{
+    QHash<QString, QStringList> byField;
+    QStringList elsewhere;
+    for (const auto& [field, message] : std::as_const(m_issues)) {
+        if (m_fields.contains(field))
+            byField[field] << message;
+        else
+            elsewhere << (field.isEmpty() ? message : field + QStringLiteral(": ") + message);
+    }
+    for (const Field& f : std::as_const(m_fields)) {
+        const QStringList messages = byField.value(f.path);
+        f.error->setText(messages.join(QLatin1Char('\n')));
+        f.error->setVisible(!messages.isEmpty());
+    }
+    if (m_issues.isEmpty()) {
+        m_summary->setText(tr("Ready to run."));
+        m_summary->setStyleSheet(QStringLiteral("color: #1e8449;"));
+    } else {
+        QString text = tr("%n problem(s) to fix before a run can start.", nullptr, int(m_issues.size()));
+        if (!elsewhere.isEmpty()) text += QLatin1Char('\n') + elsewhere.join(QLatin1Char('\n'));
+        m_summary->setText(text);
+        m_summary->setStyleSheet(QStringLiteral("color: #c0392b;"));
+    }
+    const QString model = QString::fromStdString(m_doc["model"].value("path", std::string()));
+    m_modelLabel->setText(model.isEmpty() ? tr("<b>Model:</b> none yet. Open one in the model panel.")
+                                          : tr("<b>Model:</b> %1").arg(model.toHtmlEscaped()));
+}
+
+QString ExperimentForm::errorFor(const QString& field) const
+{
+    QStringList messages;
+    for (const auto& [f, message] : m_issues)
+        if (f == field) messages << message;
+    return messages.join(QLatin1Char('\n'));
+}
+
+QWidget* ExperimentForm::editorFor(const QString& field) const
+{
+    return m_fields.value(field).editor;
+}
+
+void ExperimentForm::setExperiment(const nlohmann::json& doc)
+{
+    m_doc = doc.is_object() ? doc : defaultExperiment();
+    // Missing sections first, so that the editors show defaults; the loaded values are kept as they are.
+    nlohmann::json filled = m_doc;
+    try {
+        validateExperiment(filled, {false, false});
+        m_doc = filled;
+    } catch (const std::exception&) {
+        // validateNow() reports it
+    }
+    rebuildMethodSection();
+    populateEditors();
+    validateNow();
+}
+
+bool ExperimentForm::loadFile(const QString& file, QString* error)
+{
+    try {
+        setExperiment(loadExperimentFile(file.toStdString()));
+        return true;
+    } catch (const std::exception& e) {
+        if (error) *error = QString::fromUtf8(e.what());
+        return false;
+    }
+}
+
+bool ExperimentForm::saveFile(const QString& file, QString* error) const
+{
+    QSaveFile f(file);
+    if (!f.open(QIODevice::WriteOnly)) {
+        if (error) *error = f.errorString();
+        return false;
+    }
+    const std::string text = m_doc.dump(2) + "\n";
+    f.write(text.data(), qint64(text.size()));
+    if (!f.commit()) {
+        if (error) *error = f.errorString();
+        return false;
+    }
+    return true;
+}
+
+void ExperimentForm::setModel(const QString& dir, const std::optional<ModelConfig>& config)
+{
+    m_doc["model"]["path"] = dir.toStdString();
+    m_modelConfig = config;
+    validateNow();
+    Q_EMIT edited();
+}
+
+void ExperimentForm::setDevices(const QList<QPair<QString, QString>>& devices)
+{
+    auto* combo = qobject_cast<QComboBox*>(editorFor(QStringLiteral("device")));
+    if (!combo) return;
+    m_populating = true;
+    const QString current = combo->currentData().toString();
+    combo->clear();
+    combo->addItem(tr("auto (first GPU, else CPU)"), QStringLiteral("auto"));
+    combo->addItem(tr("CPU"), QStringLiteral("cpu"));
+    for (const auto& [value, label] : devices)
+        combo->addItem(label, value);
+    int i = combo->findData(current);
+    combo->setCurrentIndex(i < 0 ? 0 : i);
+    m_populating = false;
+}
+
+void ExperimentForm::setDefaultDevice(const QString& device)
+{
+    if (!device.isEmpty()) setFieldText(QStringLiteral("device"), device);
+}
+
+} // namespace qat::ui

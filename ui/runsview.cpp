@@ -1,0 +1,209 @@
+#include "runsview.h"
+
+#include "runrepository.h"
+#include "runsmodel.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace qat::ui {
+
+namespace {
+
+// Text filter over every column plus an optional status.
+class RunsFilter final : public QSortFilterProxyModel
+{
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    void setStatus(std::optional<RunStatus> s)
+    {
+        m_status = s;
+        invalidateFilter();
+    }
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex& parent) const override
+    {
+        if (m_status) {
+            const auto* model = static_cast<const RunsModel*>(sourceModel());
+            const RunRow* r = model->rowAt(row);
+            if (!r || r->info.status != *m_status) return false;
+        }
+        return QSortFilterProxyModel::filterAcceptsRow(row, parent);
+    }
+
+private:
+    std::optional<RunStatus> m_status;
+};
+
+} // namespace
+
+RunsView::RunsView(RunRepository* repository, QWidget* parent) : QWidget(parent), m_repository(repository)
+{
+    m_model = new RunsModel(this);
+    auto* proxy = new RunsFilter(this);
+    m_proxy = proxy;
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(RunsModel::SortRole);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(tr("Filter runs (name, method, tag, ...)"));
+    m_filter->setClearButtonEnabled(true);
+    m_status = new QComboBox(this);
+    m_status->addItem(tr("All statuses"), -1);
+    for (RunStatus s : {RunStatus::Running, RunStatus::Paused, RunStatus::Completed, RunStatus::Failed,
+                        RunStatus::Cancelled, RunStatus::Interrupted, RunStatus::Queued})
+        m_status->addItem(RunsModel::statusTitle(s), int(s));
+    auto button = [this](const QString& text, const QString& tip) {
+        auto* b = new QToolButton(this);
+        b->setText(text);
+        b->setToolTip(tip);
+        b->setToolButtonStyle(Qt::ToolButtonTextOnly);
+        return b;
+    };
+    m_open = button(tr("Open charts"), tr("Show the selected run's charts (or double-click it)."));
+    m_rename = button(tr("Rename..."), tr("Rename the selected run (or edit its name in the table)."));
+    m_tags = button(tr("Tags..."), tr("Edit the selected run's tags."));
+    m_delete = button(tr("Delete..."), tr("Delete the selected run and its metrics from the database."));
+    m_refresh = button(tr("Refresh"), tr("Read the database again."));
+
+    m_table = new QTableView(this);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(RunsModel::Started, Qt::DescendingOrder);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_table->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);
+    m_table->setAlternatingRowColors(true);
+    m_table->verticalHeader()->hide();
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(RunsModel::Name, QHeaderView::Interactive);
+    m_table->setColumnWidth(RunsModel::Name, 220);
+    m_info = new QLabel(this);
+
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(m_filter, 1);
+    bar->addWidget(m_status);
+    for (QToolButton* b : {m_open, m_rename, m_tags, m_delete, m_refresh})
+        bar->addWidget(b);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(bar);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_info);
+
+    connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_status, &QComboBox::currentIndexChanged, this, &RunsView::applyStatusFilter);
+    connect(m_open, &QToolButton::clicked, this, &RunsView::openSelected);
+    connect(m_rename, &QToolButton::clicked, this, &RunsView::renameSelected);
+    connect(m_tags, &QToolButton::clicked, this, &RunsView::editTagsSelected);
+    connect(m_delete, &QToolButton::clicked, this, [this] { deleteSelected(true); });
+    connect(m_refresh, &QToolButton::clicked, m_repository, &RunRepository::refresh);
+    connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
+        if (index.column() != RunsModel::Name) openSelected();
+    });
+    connect(m_model, &RunsModel::renameRequested, m_repository, &RunRepository::rename);
+    connect(m_repository, &RunRepository::rowsLoaded, this, [this](const std::vector<RunRow>& rows) {
+        const qint64 selected = selectedRunId();
+        m_model->setRows(rows);
+        const int row = m_model->rowOfRun(selected);
+        if (row >= 0) m_table->selectRow(m_proxy->mapFromSource(m_model->index(row, 0)).row());
+        m_info->setText(tr("%n run(s) in %1", nullptr, int(rows.size())).arg(m_repository->database()));
+        updateActions();
+    });
+    connect(m_repository, &RunRepository::errorOccurred, this,
+            [this](const QString& message) { m_info->setText(tr("Database: %1").arg(message)); });
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &RunsView::updateActions);
+    updateActions();
+}
+
+void RunsView::setFilterText(const QString& text)
+{
+    m_filter->setText(text);
+}
+
+void RunsView::applyStatusFilter()
+{
+    const int s = m_status->currentData().toInt();
+    static_cast<RunsFilter*>(m_proxy)->setStatus(s < 0 ? std::nullopt
+                                                       : std::optional<RunStatus>(RunStatus(s)));
+}
+
+qint64 RunsView::selectedRunId() const
+{
+    const QModelIndexList rows =
+        m_table->selectionModel() ? m_table->selectionModel()->selectedRows() : QModelIndexList();
+    if (rows.isEmpty()) return -1;
+    return rows.first().data(RunsModel::RunIdRole).toLongLong();
+}
+
+void RunsView::updateActions()
+{
+    const bool any = selectedRunId() >= 0;
+    for (QToolButton* b : {m_open, m_rename, m_tags, m_delete})
+        b->setEnabled(any);
+}
+
+void RunsView::openSelected()
+{
+    const qint64 id = selectedRunId();
+    if (id >= 0) Q_EMIT openRunRequested(id);
+}
+
+void RunsView::renameSelected()
+{
+    const qint64 id = selectedRunId();
+    const RunRow* r = m_model->rowAt(m_model->rowOfRun(id));
+    if (!r) return;
+    bool ok = false;
+    const QString name = QInputDialog::getText(this, tr("Rename run"), tr("New name:"), QLineEdit::Normal,
+                                               QString::fromStdString(r->info.name), &ok);
+    if (ok && !name.trimmed().isEmpty()) m_repository->rename(id, name.trimmed());
+}
+
+void RunsView::editTagsSelected()
+{
+    const qint64 id = selectedRunId();
+    const RunRow* r = m_model->rowAt(m_model->rowOfRun(id));
+    if (!r) return;
+    QStringList tags;
+    for (const auto& t : r->info.tags)
+        tags << QString::fromStdString(t);
+    bool ok = false;
+    const QString text = QInputDialog::getText(this, tr("Edit tags"), tr("Tags, separated by commas:"),
+                                               QLineEdit::Normal, tags.join(QStringLiteral(", ")), &ok);
+    if (ok) m_repository->setTags(id, text.split(QLatin1Char(','), Qt::SkipEmptyParts));
+}
+
+void RunsView::deleteSelected(bool confirm)
+{
+    const qint64 id = selectedRunId();
+    const RunRow* r = m_model->rowAt(m_model->rowOfRun(id));
+    if (!r) return;
+    if (isActive(r->info.status)) {
+        QMessageBox::information(this, tr("Delete run"), tr("This run is still active. Stop it first."));
+        return;
+    }
+    if (confirm) {
+        const auto answer = QMessageBox::question(
+            this, tr("Delete run"),
+            tr("Delete run \"%1\" with all its metrics? Checkpoint files on disk are kept.")
+                .arg(m_model->data(m_model->index(m_model->rowOfRun(id), RunsModel::Name)).toString()),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Yes) return;
+    }
+    m_repository->remove(id);
+}
+
+} // namespace qat::ui

@@ -1,0 +1,59 @@
+#pragma once
+// The runs table: every run of the database with sort, filter (text and status), rename, tags, delete (with
+// confirmation) and "open" to see a past run's charts. Reads and edits go through RunRepository.
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSortFilterProxyModel;
+class QTableView;
+class QToolButton;
+
+namespace qat::ui {
+
+class RunRepository;
+class RunsModel;
+struct RunRow;
+
+class RunsView final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit RunsView(RunRepository* repository, QWidget* parent = nullptr);
+
+    RunsModel* model() const { return m_model; }
+    QSortFilterProxyModel* proxy() const { return m_proxy; }
+    QTableView* table() const { return m_table; }
+    void setFilterText(const QString& text);
+    qint64 selectedRunId() const; // -1 when none
+
+    // The actions of the toolbar, callable directly (tests); they ask the user where the UI would.
+    void renameSelected();
+    void editTagsSelected();
+    void deleteSelected(bool confirm = true);
+    void openSelected();
+
+Q_SIGNALS:
+    void openRunRequested(qint64 runId);
+
+private:
+    void applyStatusFilter();
+    void updateActions();
+
+    RunRepository* m_repository = nullptr;
+    RunsModel* m_model = nullptr;
+    QSortFilterProxyModel* m_proxy = nullptr;
+    QTableView* m_table = nullptr;
+    QLineEdit* m_filter = nullptr;
+    QComboBox* m_status = nullptr;
+    QLabel* m_info = nullptr;
+    QToolButton* m_open = nullptr;
+    QToolButton* m_rename = nullptr;
+    QToolButton* m_tags = nullptr;
+    QToolButton* m_delete = nullptr;
+    QToolButton* m_refresh = nullptr;
+};
+
+} // namespace qat::ui

@@ -1,0 +1,61 @@
+#pragma once
+// The experiment workbench: the model panel and the experiment form on the left, the live charts and the run
+// control on the right. It owns the EngineClient of the one active run and routes its events to the charts.
+
+#include <QWidget>
+
+class QPushButton;
+class QSplitter;
+
+namespace qat::ui {
+
+class ChartPanel;
+class EngineClient;
+class ExperimentForm;
+class ModelPanel;
+class RunControl;
+struct RunChartData;
+
+class WorkbenchView final : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit WorkbenchView(QWidget* parent = nullptr);
+    ~WorkbenchView() override;
+
+    ModelPanel* modelPanel() const { return m_model; }
+    ExperimentForm* form() const { return m_form; }
+    RunControl* runControl() const { return m_control; }
+    ChartPanel* charts() const { return m_charts; }
+    EngineClient* engine() const { return m_engine; }
+
+    void setDatabase(const QString& file) { m_database = file; }
+    QString database() const { return m_database; }
+    bool isRunActive() const;
+
+    void startRun(); // writes the experiment next to the app's data and starts the engine on it
+    void runDemo();  // `qatbench-cli demo`: no model, no data needed
+    void showPastRun(const RunChartData& data);
+
+    void loadExperiment(); // file dialogs
+    void saveExperiment();
+
+Q_SIGNALS:
+    void runEnded(); // completed, stopped or failed: the runs table refreshes
+
+private:
+    void connectEngine();
+    void updateStartState();
+    QString writeExperimentFile(QString* error);
+
+    ModelPanel* m_model = nullptr;
+    ExperimentForm* m_form = nullptr;
+    RunControl* m_control = nullptr;
+    ChartPanel* m_charts = nullptr;
+    EngineClient* m_engine = nullptr;
+    QPushButton* m_load = nullptr;
+    QPushButton* m_save = nullptr;
+    QString m_database;
+};
+
+} // namespace qat::ui
