@@ -1,0 +1,209 @@
+// Tokenizer front: picks the format, finds BOS/EOS in the config files, checks UTF-8.
+
+#include "qatbench/tokenizer.h"
+
+#include "model/unicode.h"
+#include "qatbench/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+namespace fs = std::filesystem;
+
+namespace qat {
+
+namespace detail {
+
+std::unique_ptr<TokenizerImpl> loadSentencePiece(const std::string& path);
+std::unique_ptr<TokenizerImpl> loadByteLevelBpe(const std::string& path);
+
+size_t utf8Length(std::string_view s, size_t i, char32_t* cp)
+{
+    const auto b = [&](size_t k) { return uint8_t(s[k]); };
+    const uint8_t c = b(i);
+    size_t n;
+    char32_t v;
+    if (c < 0x80) {
+        if (cp) *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2, v = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, v = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, v = c & 0x07;
+    else
+        return 0;
+    if (i + n > s.size()) return 0;
+    for (size_t k = 1; k < n; ++k) {
+        if ((b(i + k) & 0xC0) != 0x80) return 0;
+        v = (v << 6) | (b(i + k) & 0x3F);
+    }
+    if ((n == 3 && (v < 0x800 || (v >= 0xD800 && v <= 0xDFFF))) || (n == 4 && (v < 0x10000 || v > 0x10FFFF)))
+        return 0;
+    if (cp) *cp = v;
+    return n;
+}
+
+void appendUtf8(std::string& out, char32_t c)
+{
+    if (c < 0x80) {
+        out += char(c);
+    } else if (c < 0x800) {
+        out += char(0xC0 | (c >> 6));
+        out += char(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        out += char(0xE0 | (c >> 12));
+        out += char(0x80 | ((c >> 6) & 0x3F));
+        out += char(0x80 | (c & 0x3F));
+    } else {
+        out += char(0xF0 | (c >> 18));
+        out += char(0x80 | ((c >> 12) & 0x3F));
+        out += char(0x80 | ((c >> 6) & 0x3F));
+        out += char(0x80 | (c & 0x3F));
+    }
+}
+
+} // namespace detail
+
+void checkUtf8(std::string_view text, const std::string& fileForErrors)
+{
+    for (size_t i = 0; i < text.size();) {
+        const size_t n = detail::utf8Length(text, i);
+        if (n == 0) {
+            char hex[8];
+            std::snprintf(hex, sizeof hex, "0x%02X", unsigned(uint8_t(text[i])));
+            throw InputError(fileForErrors, "byte " + std::to_string(i),
+                             std::string("not valid UTF-8 (") + hex + "); convert the text to UTF-8 first");
+        }
+        i += n;
+    }
+}
+
+std::string readTextFile(const std::string& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, "", "cannot read the text file");
+    std::string text((std::istreambuf_iterator<char>(in)), {});
+    checkUtf8(text, path);
+    return text;
+}
+
+namespace {
+
+// "bos_token": "<s>" or {"content": "<s>", ...} in tokenizer_config.json.
+std::string tokenText(const nlohmann::json& j, const char* key)
+{
+    auto it = j.find(key);
+    if (it == j.end() || it->is_null()) return {};
+    if (it->is_string()) return it->get<std::string>();
+    if (it->is_object() && it->contains("content") && (*it)["content"].is_string())
+        return (*it)["content"].get<std::string>();
+    return {};
+}
+
+nlohmann::json readJsonIfPresent(const fs::path& p)
+{
+    if (!fs::exists(p)) return nlohmann::json::object();
+    std::ifstream in(p);
+    try {
+        return nlohmann::json::parse(in);
+    } catch (const nlohmann::json::exception& e) {
+        throw InputError(p.string(), "", std::string("not valid JSON: ") + e.what());
+    }
+}
+
+} // namespace
+
+Tokenizer Tokenizer::load(const std::string& pathOrDir)
+{
+    fs::path file(pathOrDir), dir;
+    if (fs::is_directory(file)) {
+        dir = file;
+        if (fs::exists(dir / "tokenizer.model"))
+            file = dir / "tokenizer.model";
+        else if (fs::exists(dir / "tokenizer.json"))
+            file = dir / "tokenizer.json";
+        else
+            throw InputError(pathOrDir, "tokenizer.model",
+                             "no tokenizer in this folder (expected tokenizer.model or tokenizer.json)");
+    } else {
+        if (!fs::exists(file)) throw InputError(pathOrDir, "", "tokenizer file not found");
+        dir = file.parent_path();
+    }
+    Tokenizer t;
+    t.m_file = file.string();
+    if (file.extension() == ".model")
+        t.m_impl = detail::loadSentencePiece(t.m_file);
+    else if (file.extension() == ".json")
+        t.m_impl = detail::loadByteLevelBpe(t.m_file);
+    else
+        throw InputError(t.m_file, "",
+                         "unknown tokenizer format (expected tokenizer.model or tokenizer.json)");
+
+    t.m_bos = t.m_impl->defaultBos();
+    t.m_eos = t.m_impl->defaultEos();
+    // config.json's ids, then tokenizer_config.json's token strings, which say what the tokenizer itself
+    // adds.
+    const auto config = readJsonIfPresent(dir / "config.json");
+    auto id = [&](const char* key, int32_t& out) {
+        auto it = config.find(key);
+        if (it != config.end() && it->is_number_integer()) out = it->get<int32_t>();
+        if (it != config.end() && it->is_array() && !it->empty() && (*it)[0].is_number_integer())
+            out = (*it)[0].get<int32_t>();
+    };
+    id("bos_token_id", t.m_bos);
+    id("eos_token_id", t.m_eos);
+    const auto tc = readJsonIfPresent(dir / "tokenizer_config.json");
+    for (auto [key, out] : {std::pair{"bos_token", &t.m_bos}, std::pair{"eos_token", &t.m_eos}}) {
+        const std::string text = tokenText(tc, key);
+        if (text.empty()) continue;
+        const int32_t found = t.m_impl->pieceId(text);
+        if (found < 0)
+            throw InputError((dir / "tokenizer_config.json").string(), key,
+                             "'" + text + "' is not in the vocabulary of " + t.m_file);
+        *out = found;
+    }
+    const int32_t n = t.m_impl->vocabSize();
+    if (t.m_bos >= n) t.m_bos = -1;
+    if (t.m_eos >= n) t.m_eos = -1;
+    return t;
+}
+
+std::vector<int32_t> Tokenizer::encode(std::string_view text, bool addBos, bool addEos) const
+{
+    checkUtf8(text, "text");
+    std::vector<int32_t> ids;
+    if (addBos && m_bos >= 0) ids.push_back(m_bos);
+    auto body = m_impl->encode(text);
+    ids.insert(ids.end(), body.begin(), body.end());
+    if (addEos && m_eos >= 0) ids.push_back(m_eos);
+    return ids;
+}
+
+std::string Tokenizer::decode(const std::vector<int32_t>& ids) const
+{
+    return m_impl->decode(ids);
+}
+std::string Tokenizer::piece(int32_t id) const
+{
+    return m_impl->piece(id);
+}
+std::optional<int32_t> Tokenizer::pieceId(const std::string& p) const
+{
+    const int32_t id = m_impl->pieceId(p);
+    return id < 0 ? std::nullopt : std::optional<int32_t>(id);
+}
+int32_t Tokenizer::vocabSize() const
+{
+    return m_impl->vocabSize();
+}
+std::string Tokenizer::kind() const
+{
+    return m_impl->kind();
+}
+
+} // namespace qat
