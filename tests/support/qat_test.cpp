@@ -23,15 +23,21 @@ std::string dataPath(const std::string& rel)
 }
 
 namespace {
-std::vector<fs::path>& tempDirs()
+// Owns the temporary directories and removes them during static destruction (not through std::atexit: with
+// CUDA LibTorch 2.11 an atexit handler here crashed at exit, seen on an H100 machine).
+struct TempDirs
 {
-    static std::vector<fs::path> dirs;
+    std::vector<fs::path> dirs;
+    ~TempDirs()
+    {
+        std::error_code ec;
+        for (const auto& d : dirs) fs::remove_all(d, ec);
+    }
+};
+TempDirs& tempDirs()
+{
+    static TempDirs dirs;
     return dirs;
-}
-void removeTempDirs()
-{
-    std::error_code ec;
-    for (const auto& d : tempDirs()) fs::remove_all(d, ec);
 }
 } // namespace
 
@@ -40,8 +46,7 @@ std::string tempDir()
     static std::mt19937_64 rng{std::random_device{}()};
     fs::path p = fs::temp_directory_path() / ("qatbench-test-" + std::to_string(rng()));
     fs::create_directories(p);
-    if (tempDirs().empty()) std::atexit(removeTempDirs);
-    tempDirs().push_back(p);
+    tempDirs().dirs.push_back(p);
     return p.string();
 }
 
