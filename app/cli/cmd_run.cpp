@@ -149,9 +149,19 @@ int cmdRun(const Argv& argv)
     std::signal(SIGINT, onStopSignal);
     std::signal(SIGTERM, onStopSignal);
     std::thread(readCommands, std::ref(control), json).detach();
-    const EngineResult r = runExperiment(opt, control);
-    g_control = nullptr;
-    return r.exitCode();
+    try {
+        const EngineResult r = runExperiment(opt, control);
+        g_control = nullptr;
+        return r.exitCode();
+    } catch (const std::exception& e) {
+        // No run exists (the store could not be opened): still one failed event for a GUI reading stdout.
+        if (!json) throw;
+        opt.onEvent(makeEvent(
+            event::kFailed,
+            {{"message", e.what()}, {"hint", "choose another database file (--db)"}, {"run_id", nullptr}}));
+        std::cerr << "qatbench-cli run: error: " << e.what() << "\n";
+        return 1;
+    }
 }
 
 } // namespace qat::cli

@@ -335,7 +335,7 @@ EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
     emit(event::kStarted, {{"run_id", prep.runId},
                            {"method", prep.exp["method"]["name"]},
                            {"total_steps", prep.exp["training"].value("steps", int64_t(0))},
-                           {"db", dbPath},
+                           {"db", fs::absolute(dbPath).string()},
                            {"work_dir", prep.workDir},
                            {"resumed", prep.resume}});
     Ending end{RunStatus::Completed, "completed", ""};

@@ -56,7 +56,7 @@ public:
             if ((ckptEvery > 0 && (step + 1) % ckptEvery == 0) || !go) save(ctx, ckpt, step + 1);
             if (!go) return RunOutcome::Stopped;
         }
-        save(ctx, ckpt, steps);
+        if (ckptEvery <= 0 || steps % ckptEvery != 0 || start == steps) save(ctx, ckpt, steps);
         return RunOutcome::Completed;
     }
 

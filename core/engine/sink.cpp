@@ -138,15 +138,17 @@ bool EngineSink::progress(const Progress& p)
     if (p.phase == "training" || p.phase == "calibration") m_lastStep = p.done;
     logPerf(p);
     const double now = nowSeconds();
+    const bool training = p.phase == "training" || p.phase == "calibration";
     if (now - m_lastEvent >= m_options.progressEverySeconds || (p.total > 0 && p.done >= p.total)) {
         m_lastEvent = now;
-        nlohmann::json f = {
-            {"phase", p.phase},
-            {"step", p.done},
-            {"total", p.total},
-            {"eta_s", p.etaSeconds >= 0 ? nlohmann::json(p.etaSeconds) : nlohmann::json()},
-            {"tokens_per_s", m_tokensPerSecond > 0 ? nlohmann::json(m_tokensPerSecond) : nlohmann::json()},
-            {"mem_bytes", memoryBytes()}};
+        nlohmann::json f = {{"phase", p.phase},
+                            {"step", p.done},
+                            {"total", p.total},
+                            {"eta_s", p.etaSeconds >= 0 ? nlohmann::json(p.etaSeconds) : nlohmann::json()},
+                            {"tokens_per_s", training && m_tokensPerSecond > 0
+                                                 ? nlohmann::json(m_tokensPerSecond)
+                                                 : nlohmann::json()},
+                            {"mem_bytes", memoryBytes()}};
         emit(event::kProgress, std::move(f));
     }
     // A long stretch without new points still reaches the store on time.
