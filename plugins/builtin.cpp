@@ -4,6 +4,11 @@
 namespace qat::plugins {
 void registerRtn();
 void registerDlqat();
+void registerGptq();
+void registerLlmQat();
+void registerQaLora();
+void registerL4q();
+void registerLrQat();
 } // namespace qat::plugins
 
 namespace qat {
@@ -13,6 +18,11 @@ void registerBuiltinMethods()
     static const bool once = [] {
         plugins::registerRtn();
         plugins::registerDlqat();
+        plugins::registerGptq();
+        plugins::registerLlmQat();
+        plugins::registerQaLora();
+        plugins::registerL4q();
+        plugins::registerLrQat();
         return true;
     }();
     (void)once;

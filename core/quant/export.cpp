@@ -164,7 +164,11 @@ ExportResult exportQuantized(const LlamaModel& model, const std::vector<QuantLin
         const std::string base = hfLinearName(q.layer, q.kind, "");
         tensors.emplace_back(base + ".qweight", packCodes(q.codes().cpu(), q.spec.bits));
         tensors.emplace_back(base + ".scales", q.exportScale().cpu().contiguous());
-        tensors.emplace_back(base + ".zeros", at::round(q.zero).to(at::kCPU, at::kByte).contiguous());
+        if (q.zeroShift.defined()) // QA-LoRA's merged update: a fractional zero-point, stored as F32
+            tensors.emplace_back(base + ".zeros",
+                                 (at::round(q.zero) + q.zeroShift).to(at::kCPU, at::kFloat).contiguous());
+        else
+            tensors.emplace_back(base + ".zeros", at::round(q.zero).to(at::kCPU, at::kByte).contiguous());
         shapes[base] = {q.w0.size(0), q.w0.size(1)};
     }
     for (auto& t : plainTensors(model, skip))

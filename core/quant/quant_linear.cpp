@@ -43,6 +43,7 @@ at::Tensor QuantLinear::weight() const
     } else {
         q = fakeQuant(latent(), s, z, spec);
     }
+    if (zeroShift.defined()) q = q - expandGroups(s * zeroShift, lay);
     if (!m.defined()) return q;
     return q * expandGroups(m, lay);
 }

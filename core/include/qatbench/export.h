@@ -11,7 +11,7 @@
 //   occupies
 //                                                      bits [j*bits, (j+1)*bits) counted from bit 0 of byte 0
 //   <linear>.scales   F32 [out, groups]               m * s per group (groups = ceil(in / group_size))
-//   <linear>.zeros    U8  [out, groups]               zero-point z per group
+//   <linear>.zeros    U8  [out, groups]               zero-point z per group (F32 when fractional: QA-LoRA)
 //   every other tensor under its Hugging Face name, unquantized (embeddings, norms, lm_head unless tied)
 //   metadata: format, bits, group_size, config (the config.json text)
 // with <linear> = model.layers.<i>.self_attn.{q,k,v,o}_proj or model.layers.<i>.mlp.{gate,up,down}_proj, and

@@ -39,6 +39,9 @@ struct QuantLinear
     at::Tensor B;         // float32 [out, r]
     double loraScale = 1; // alpha / r
     bool loraInGrid = false;
+    // float32 [out, groups]; undefined = 0. A fractional shift of the zero-point applied after rounding,
+    // W_hat = s (q - z - zeroShift): QA-LoRA merges its group-pooled LoRA here (exported as float zeros).
+    at::Tensor zeroShift;
 
     std::string context() const; // "layer=3,module=q_proj"
     at::Tensor scale() const { return logScale.exp(); }

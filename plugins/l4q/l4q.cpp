@@ -1,0 +1,113 @@
+// L4Q (Jeon et al., 2024) as a QuantMethod: the LoRA update is added before the quantizer and the quantizer's
+// scale and offset are trained together with it, in one stage: W_hat = Q(W0 + (alpha/r) B A; s, z)
+// (README.md has the formula). Everything is core's QuantLinear; only the trainable set differs from DL-QAT.
+#include "peer.h"
+
+#include "qatbench/quantizer.h"
+#include "qatbench_sdk/quant_method.h"
+
+#include <torch/torch.h>
+
+namespace qat::plugins {
+
+namespace {
+
+using nlohmann::json;
+
+class L4qMethod final : public QuantMethod
+{
+public:
+    RunOutcome run(RunContext& ctx) override
+    {
+        const json& opts = ctx.experiment["method"]["options"];
+        const QuantSpec spec = quantSpecFromOptions(opts);
+        const uint64_t seed = ctx.experiment.value("seed", uint64_t(0));
+        std::vector<QuantLinear> mods =
+            makeQuantLinears(ctx.model, parseModuleList(opts.value("modules", std::string("all"))), spec);
+        initGrid(ctx, mods, opts);
+        torch::manual_seed(seed);
+        std::vector<at::Tensor> lora, scales, zeros;
+        int64_t trainable = 0;
+        for (auto& q : mods) {
+            q.enableLora(opts.value("rank", int64_t(16)), opts.value("alpha", 16.0),
+                         opts.value("lora_init", std::string("kaiming")));
+            lora.push_back(q.A.requires_grad_(true));
+            lora.push_back(q.B.requires_grad_(true));
+            scales.push_back(q.logScale.requires_grad_(true));
+            zeros.push_back(q.zero.requires_grad_(true));
+            trainable += q.trainableCount(true);
+        }
+        reportTrainable(ctx, "L4Q", trainable, mods.size());
+        QuantHook hook(mods);
+        ForwardOptions fwd;
+        fwd.hook = &hook;
+        fwd.checkpointBlocks = ctx.experiment["training"].value("gradient_checkpointing", false);
+        const double wd = ctx.experiment["training"].value("weight_decay", 0.0);
+        TrainLoop loop(loopSettingsFrom(ctx.experiment), {{"lora", lora, opts.value("lr_lora", 1e-3), wd},
+                                                          {"scale", scales, opts.value("lr_scale", 1e-3)},
+                                                          {"zero", zeros, opts.value("lr_zero", 1e-3)}});
+        WindowSampler sampler(ctx.data.train, ctx.experiment["data"].value("seq_len", int64_t(256)),
+                              seed * 2 + 2);
+        auto fields = [](QuantLinear& q) {
+            return std::vector<std::pair<std::string, at::Tensor*>>{
+                {"A", &q.A}, {"B", &q.B}, {"log_scale", &q.logScale}, {"zero", &q.zero}};
+        };
+        loop.saveState = [&](CheckpointState& s) {
+            s.phase = "training";
+            s.samplerPosition = sampler.position();
+            saveModuleTensors(s, mods, fields);
+        };
+        loop.onEval = [&](int64_t step) {
+            hook.invalidate();
+            reportEval(ctx, &hook, step);
+            hook.invalidate();
+        };
+        if (auto s = resumeLoop(ctx, loop, sampler)) loadModuleTensors(*s, mods, fields);
+        ctx.sink.phase("training");
+        if (loop.run(
+                sampler, [&](const at::Tensor& w) { return nextTokenLoss(ctx.model, w, fwd); }, ctx,
+                ctx.model.options().device) == RunOutcome::Stopped)
+            return RunOutcome::Stopped;
+        for (auto& q : mods)
+            materialize(q); // the codes of W0 + (alpha/r) B A on the learned grid
+        finishPeer(ctx, mods);
+        return RunOutcome::Completed;
+    }
+};
+
+MethodInfo l4qMethodInfo()
+{
+    MethodInfo m;
+    m.id = "l4q";
+    m.title = "L4Q";
+    m.summary =
+        "LoRA inside the quantizer with a learnable grid: W_hat = s (clamp(round((W0 + (alpha/r) B A) / s) "
+        "+ z) - z), with A, B, the scale s and the zero-point z trained together in one stage. The "
+        "result is an ordinary group-wise quantized weight.";
+    m.citation =
+        "Jeon et al., 2024, L4Q: Parameter Efficient Quantization-Aware Fine-Tuning on Large Language "
+        "Models";
+    m.trains = true;
+    m.options = quantizerOptions(4, 128, RangeInit::MinMax);
+    for (auto& o : loraOptions())
+        m.options.push_back(std::move(o));
+    m.options.push_back(lrOption("lr_lora", 1e-3, "LR LoRA", "AdamW learning rate of A and B.", "Training"));
+    m.options.push_back(lrOption("lr_scale", 1e-3, "LR scale s",
+                                 "AdamW learning rate of log s (learned in the log domain: a relative step).",
+                                 "Training"));
+    m.options.push_back(lrOption("lr_zero", 1e-3, "LR zero-point z",
+                                 "AdamW learning rate of z in code units (rounded straight-through).",
+                                 "Training"));
+    for (auto& o : initFromOptions())
+        m.options.push_back(std::move(o));
+    return m;
+}
+
+} // namespace
+
+void registerL4q()
+{
+    registerMethod(l4qMethodInfo(), [] { return std::make_unique<L4qMethod>(); });
+}
+
+} // namespace qat::plugins
