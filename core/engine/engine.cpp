@@ -292,7 +292,12 @@ Ending classifyCurrentException(const nlohmann::json& exp, const std::string& de
             first = first.substr(0, first.find('\n'));
             return {RunStatus::Failed, "out of memory: " + first, oomHint(exp, device)};
         }
-        return {RunStatus::Failed, e.what(), ""};
+        const std::string what = e.what();
+        if (what.find("diverged") != std::string::npos || what.find("NaN") != std::string::npos)
+            return {RunStatus::Failed, what,
+                    "lower the learning rates (method.options), keep training.grad_clip > 0, or check the "
+                    "training data (data.train)"};
+        return {RunStatus::Failed, what, ""};
     }
 }
 

@@ -1,9 +1,10 @@
 // "selftest": a hidden method for testing the engine, the CLI and the GUI without real training. It is
 // registered only on request (QATBENCH_ENABLE_SELFTEST=1 or registerSelftestMethod()).
 //
-// It loops training.steps steps, logs a decaying train/loss and train/lr every step and a histogram of 64
-// samples every training.histogram_every steps, and checkpoints a step counter (selftest.ckpt in the work
-// dir) every training.checkpoint_every steps and when asked to stop. Options make it misbehave on purpose.
+// It loops training.steps steps, logs a decaying train/loss and train/lr after every step (at step = steps
+// done) and a histogram of 64 samples every training.histogram_every steps, and checkpoints a step counter
+// (selftest.ckpt in the work dir) every training.checkpoint_every steps and when asked to stop. Options make
+// it misbehave on purpose.
 #include "qatbench/engine.h"
 #include "qatbench/error.h"
 #include "qatbench_sdk/quant_method.h"
@@ -45,15 +46,16 @@ public:
         for (int64_t step = start; step < steps; ++step) {
             if (step == failAt) misbehave(fail, ctx, step);
             if (stepMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(stepMs));
-            const double loss = 1.0 + 2.0 * std::exp(-double(step) / 50.0) + 0.05 * std::sin(double(step));
-            ctx.sink.scalar("train/loss", step, loss);
-            ctx.sink.scalar("train/lr", step, lr * 0.5 * (1 + std::cos(M_PI * double(step) / double(steps))));
-            if (histEvery > 0 && step % histEvery == 0) {
-                at::Tensor m = at::ones({64}) + 0.01 * double(step) * at::linspace(-1, 1, 64);
-                ctx.sink.histogram("selftest/m", step, m, "layer=0,module=q_proj");
+            const int64_t done = step + 1; // points carry the number of steps done, as in TrainLoop
+            const double loss = 1.0 + 2.0 * std::exp(-double(done) / 50.0) + 0.05 * std::sin(double(done));
+            ctx.sink.scalar("train/loss", done, loss);
+            ctx.sink.scalar("train/lr", done, lr * 0.5 * (1 + std::cos(M_PI * double(step) / double(steps))));
+            if (histEvery > 0 && done % histEvery == 0) {
+                at::Tensor m = at::ones({64}) + 0.01 * double(done) * at::linspace(-1, 1, 64);
+                ctx.sink.histogram("selftest/m", done, m, "layer=0,module=q_proj");
             }
-            const bool go = ctx.sink.progress(clock.make("training", step + 1, steps, "steps"));
-            if ((ckptEvery > 0 && (step + 1) % ckptEvery == 0) || !go) save(ctx, ckpt, step + 1);
+            const bool go = ctx.sink.progress(clock.make("training", done, steps, "steps"));
+            if ((ckptEvery > 0 && done % ckptEvery == 0) || !go) save(ctx, ckpt, done);
             if (!go) return RunOutcome::Stopped;
         }
         if (ckptEvery <= 0 || steps % ckptEvery != 0 || start == steps) save(ctx, ckpt, steps);
@@ -74,7 +76,7 @@ private:
 
     static void misbehave(const std::string& fail, RunContext& ctx, int64_t step)
     {
-        if (fail == "nan") ctx.sink.scalar("train/loss", step, std::nan(""));
+        if (fail == "nan") ctx.sink.scalar("train/loss", step + 1, std::nan(""));
         if (fail == "oom") throw std::bad_alloc();
         if (fail == "cuda_oom")
             throw std::runtime_error(

@@ -32,6 +32,28 @@ void EngineSink::emit(const std::string& name, nlohmann::json fields)
     if (m_options.onEvent) m_options.onEvent(makeEvent(name, std::move(fields)));
 }
 
+// "layer=3,module=q_proj" -> {"layer": 3, "module": "q_proj"} (integers as numbers).
+static nlohmann::json contextObject(const std::string& context)
+{
+    nlohmann::json o = nlohmann::json::object();
+    size_t start = 0;
+    while (start < context.size()) {
+        size_t end = context.find(',', start);
+        if (end == std::string::npos) end = context.size();
+        const std::string item = context.substr(start, end - start);
+        const size_t eq = item.find('=');
+        if (eq != std::string::npos) {
+            const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+            const bool integer = !value.empty() &&
+                                 value.find_first_not_of("0123456789") == std::string::npos &&
+                                 value.size() < 18;
+            o[key] = integer ? nlohmann::json(std::stoll(value)) : nlohmann::json(value);
+        }
+        start = end + 1;
+    }
+    return o;
+}
+
 static bool isLoss(const std::string& name)
 {
     return name.size() >= 5 && name.compare(name.size() - 5, 5, "/loss") == 0;
@@ -41,7 +63,11 @@ void EngineSink::scalar(const std::string& name, int64_t step, double value, con
 {
     m_writer.scalar(name, step, value, context);
     if (m_options.metricEvents)
-        emit(event::kMetric, {{"name", name}, {"step", step}, {"value", value}, {"context", context}});
+        emit(event::kMetric, {{"name", name},
+                              {"step", step},
+                              {"value", value},
+                              {"context", contextObject(context)},
+                              {"context_key", context}});
     if (isLoss(name) && context.empty() && !std::isfinite(value)) {
         m_writer.flush(); // the bad point is part of the record
         throw NonFiniteLoss(name + " is " + (std::isnan(value) ? "NaN" : "infinite") + " at step " +

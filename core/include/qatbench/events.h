@@ -6,7 +6,7 @@
 //   started    {run_id, method, total_steps, db, work_dir, resumed}
 //   phase      {phase}
 //   progress   {phase, step, total, eta_s, tokens_per_s, mem_bytes}
-//   metric     {name, step, value, context}
+//   metric     {name, step, value, context (object), context_key (string)}
 //   eval       {step, ppl, nll, tokens, dataset}
 //   message    {level, text}
 //   paused     {step}          resumed {step}

@@ -1,0 +1,185 @@
+// `qatbench-cli runs list|show|export|rename|tag|delete` and `qatbench-cli compare` over a store filled
+// through the store API (no training needed).
+#include "qat_test.h"
+
+#include "qatbench/store.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <cstdio>
+#include <sys/wait.h>
+
+using namespace qat;
+using nlohmann::json;
+
+namespace {
+
+struct Output
+{
+    int code = -1;
+    std::string out;
+};
+
+Output cli(const std::string& args)
+{
+    Output o;
+    FILE* p = popen((std::string(QATBENCH_CLI_PATH) + " " + args + " 2>/dev/null").c_str(), "r");
+    QAT_CHECK(p != nullptr);
+    char buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+        o.out.append(buf, n);
+    const int status = pclose(p);
+    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return o;
+}
+
+bool has(const std::string& text, const std::string& part)
+{
+    return text.find(part) != std::string::npos;
+}
+
+struct Fixture
+{
+    std::string db;
+    int64_t a = 0, b = 0;
+};
+
+Fixture fill()
+{
+    Fixture f;
+    f.db = test::tempDir() + "/runs.db";
+    RunStore store(f.db);
+    auto make = [&](int bits, double lossScale, const char* name) {
+        const json cfg = {{"name", "cmp"},
+                          {"method", {{"name", "dlqat"}, {"options", {{"bits", bits}, {"rank", 16}}}}},
+                          {"training", {{"steps", 100}}}};
+        const int64_t id = store.createRun({.experiment = "cmp",
+                                            .name = name,
+                                            .method = "dlqat",
+                                            .config = cfg.dump(),
+                                            .totalSteps = 100,
+                                            .tags = {"w" + std::to_string(bits)}});
+        store.setStatus(id, RunStatus::Running);
+        {
+            RunWriter w(store, id);
+            for (int s = 0; s < 100; ++s) {
+                w.scalar("train/loss", s, lossScale * (3.0 - 0.01 * s) + (s == 50 ? -1.0 : 0.0));
+                w.scalar("perf/tokens_per_s", s, 1000 + s);
+                w.scalar("dlqat/m_mean", s, 1.0, "layer=0,module=q_proj");
+            }
+            w.scalar("train/loss", 100, std::nan(""));
+            w.histogram("dlqat/m", 0, makeHistogram(std::vector<double>{1, 2, 3}), "layer=0,module=q_proj");
+            w.eval({.step = 100,
+                    .dataset = "wiki.test.raw",
+                    .metric = "ppl",
+                    .value = 10.0 * lossScale,
+                    .nll = std::log(10.0 * lossScale),
+                    .tokens = 1000,
+                    .protocol = R"({"seq_len":512})"});
+        }
+        store.setStatus(id, RunStatus::Completed);
+        return id;
+    };
+    f.a = make(4, 1.0, "w4 run");
+    f.b = make(3, 1.5, "w3 run");
+    return f;
+}
+
+} // namespace
+
+QAT_TEST(runsListShowsRunsAndFilters)
+{
+    const Fixture f = fill();
+    const Output all = cli("runs list --db " + f.db);
+    QAT_CHECK_EQ(all.code, 0);
+    QAT_CHECK(has(all.out, "w4 run") && has(all.out, "w3 run") && has(all.out, "completed"));
+    QAT_CHECK(has(all.out, "101/100") || has(all.out, "100/100")); // steps stored / planned
+    const Output tagged = cli("runs list --tag w3 --db " + f.db);
+    QAT_CHECK(has(tagged.out, "w3 run") && !has(tagged.out, "w4 run"));
+    QAT_CHECK_EQ(cli("runs list --status nonsense --db " + f.db).code, 1);
+}
+
+QAT_TEST(runsShowListsSeriesParamsAndEvals)
+{
+    const Fixture f = fill();
+    const Output o = cli("runs show " + std::to_string(f.a) + " --db " + f.db);
+    QAT_CHECK_EQ(o.code, 0);
+    QAT_CHECK(has(o.out, "method.options.bits = 4"));
+    QAT_CHECK(has(o.out, "train/loss") && has(o.out, "histogram") && has(o.out, "wiki.test.raw"));
+    QAT_CHECK_EQ(cli("runs show 999 --db " + f.db).code, 1);
+}
+
+QAT_TEST(runsExportWritesEveryPointAsCsvAndJson)
+{
+    const Fixture f = fill();
+    const Output csv = cli("runs export " + std::to_string(f.a) + " --format csv --db " + f.db);
+    QAT_CHECK_EQ(csv.code, 0);
+    size_t lines = 0;
+    for (char c : csv.out)
+        lines += c == '\n';
+    QAT_CHECK_EQ(lines, size_t(1 + 101 + 100 + 100)); // header + loss (with a NaN) + tokens/s + m_mean
+    QAT_CHECK(has(csv.out, "run_id,series,context,step,wall_time,value\n"));
+    QAT_CHECK(has(csv.out, ",train/loss,\"\",100,") && has(csv.out, ",nan\n"));
+
+    const std::string file = test::tempDir() + "/run.json";
+    QAT_CHECK_EQ(
+        cli("runs export " + std::to_string(f.b) + " --format json --out " + file + " --db " + f.db).code, 0);
+    const json j = json::parse(test::readFile(file));
+    QAT_CHECK_EQ(j["run"]["name"].get<std::string>(), std::string("w3 run"));
+    QAT_CHECK_EQ(j["params"]["method.options.bits"].get<int>(), 3);
+    size_t scalarPoints = 0, histograms = 0;
+    for (const auto& s : j["series"]) {
+        if (s["kind"] == "scalar")
+            scalarPoints += s["points"].size();
+        else
+            histograms += s["points"].size();
+    }
+    QAT_CHECK_EQ(scalarPoints, size_t(301));
+    QAT_CHECK_EQ(histograms, size_t(1));
+    QAT_CHECK_EQ(j["evals"][0]["protocol"]["seq_len"].get<int>(), 512);
+    QAT_CHECK_EQ(cli("runs export " + std::to_string(f.a) + " --format xml --db " + f.db).code, 1);
+}
+
+QAT_TEST(runsRenameTagAndDelete)
+{
+    const Fixture f = fill();
+    const std::string id = std::to_string(f.a);
+    QAT_CHECK_EQ(cli("runs rename " + id + " renamed --db " + f.db).code, 0);
+    QAT_CHECK_EQ(cli("runs tag " + id + " keep best --db " + f.db).code, 0);
+    QAT_CHECK_EQ(cli("runs untag " + id + " w4 --db " + f.db).code, 0);
+    {
+        RunStore store(f.db);
+        const RunInfo r = *store.run(f.a);
+        QAT_CHECK_EQ(r.name, std::string("renamed"));
+        QAT_CHECK((r.tags == std::vector<std::string>{"best", "keep"}));
+    }
+    QAT_CHECK_EQ(cli("runs delete " + id + " --db " + f.db).code, 0);
+    RunStore store(f.db);
+    QAT_CHECK(!store.run(f.a).has_value());
+    QAT_CHECK_EQ(store.runs().size(), size_t(1));
+}
+
+QAT_TEST(compareShowsFinalAndBestMetricsAndTheParametersThatDiffer)
+{
+    const Fixture f = fill();
+    const Output o = cli("compare " + std::to_string(f.a) + " " + std::to_string(f.b) + " --db " + f.db);
+    QAT_CHECK_EQ(o.code, 0);
+    QAT_CHECK(has(o.out, "train/loss final/best"));
+    QAT_CHECK(has(o.out, "method.options.bits"));
+    QAT_CHECK(!has(o.out, "method.options.rank")); // the same in both runs
+    QAT_CHECK(!has(o.out, "dlqat/m_mean"));        // per-module series are left out
+
+    const Output js =
+        cli("compare " + std::to_string(f.a) + " " + std::to_string(f.b) + " --json --db " + f.db);
+    const json j = json::parse(js.out);
+    QAT_CHECK((j["differing_params"] == json::array({"method.options.bits"})));
+    const auto& loss = j["runs"][0]["metrics"]["train/loss"];
+    QAT_CHECK(loss["final"].is_null());                                // the last point is NaN
+    QAT_CHECK_NEAR(loss["best"].get<double>(), 3.0 - 0.5 - 1.0, 1e-9); // the dip at step 50 is the best
+    QAT_CHECK_NEAR(j["runs"][1]["metrics"]["perf/tokens_per_s"]["best"].get<double>(), 1099, 1e-9);
+    QAT_CHECK_EQ(cli("compare " + std::to_string(f.a) + " --db " + f.db).code, 1);
+}
+
+QAT_TEST_MAIN()

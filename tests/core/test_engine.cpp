@@ -1,0 +1,166 @@
+// runExperiment in process with the selftest method: events, control from another thread, resume, failures.
+#include "qat_test.h"
+
+#include "qatbench/engine.h"
+#include "qatbench/method.h"
+#include "qatbench/store.h"
+
+#include <chrono>
+#include <thread>
+
+using namespace qat;
+using nlohmann::json;
+
+namespace {
+
+struct Env
+{
+    std::string dir, db;
+    json exp;
+};
+
+Env makeEnv(const json& options, int64_t steps)
+{
+    registerBuiltinMethods();
+    registerSelftestMethod();
+    Env e;
+    const std::string text =
+        test::readFile(test::dataPath("data/tinystories/TinyStories-validation-head.txt"));
+    e.dir = test::tempDir();
+    e.db = e.dir + "/runs.db";
+    test::writeFile(e.dir + "/train.txt", text.substr(0, 12000));
+    test::writeFile(e.dir + "/eval.txt", text.substr(12000, 12000));
+    e.exp = {{"name", "engine-test"},
+             {"device", "cpu"},
+             {"model", {{"path", test::dataPath("models/stories260K")}}},
+             {"data",
+              {{"train", e.dir + "/train.txt"},
+               {"eval", e.dir + "/eval.txt"},
+               {"seq_len", 32},
+               {"batch_size", 1},
+               {"eval_seq_len", 64},
+               {"eval_max_windows", 2}}},
+             {"method", {{"name", "selftest"}, {"options", options}}},
+             {"training",
+              {{"steps", steps}, {"checkpoint_every", 20}, {"log_every", 5}, {"histogram_every", 10}}}};
+    return e;
+}
+
+struct Recorder
+{
+    std::vector<EngineEvent> events;
+    int count(const std::string& name) const
+    {
+        int n = 0;
+        for (const auto& e : events)
+            n += e.name == name;
+        return n;
+    }
+};
+
+} // namespace
+
+QAT_TEST(engineRunsToCompletionAndRecordsTheRun)
+{
+    Env env = makeEnv({{"step_ms", 0}}, 60);
+    Recorder rec;
+    EngineOptions opt{.experiment = env.exp, .dbPath = env.db};
+    opt.onEvent = [&](const EngineEvent& e) { rec.events.push_back(e); };
+    EngineControl control;
+    const EngineResult r = runExperiment(opt, control);
+    QAT_CHECK_MSG(r.status == RunStatus::Completed, r.message + " / " + r.hint);
+    QAT_CHECK_EQ(r.exitCode(), 0);
+    QAT_CHECK_EQ(rec.events.front().name, std::string(event::kStarted));
+    QAT_CHECK_EQ(rec.events.back().name, std::string(event::kFinished));
+    QAT_CHECK_EQ(rec.count(event::kEval), 1);
+    QAT_CHECK_EQ(rec.count(event::kMetric), 120); // train/loss + train/lr per step
+    QAT_CHECK_EQ(rec.count(event::kCheckpoint), 3);
+
+    RunStore store(env.db);
+    const RunInfo info = *store.run(r.runId);
+    QAT_CHECK(info.status == RunStatus::Completed && info.message.empty());
+    QAT_CHECK(info.started > 0 && info.ended >= info.started && info.pid == 0);
+    QAT_CHECK_EQ(info.lastStep, int64_t(60));
+    QAT_CHECK(info.workDir.find("run-" + std::to_string(r.runId)) != std::string::npos);
+    const auto ppl = store.findSeries(r.runId, "eval/ppl", "split=final");
+    QAT_CHECK(ppl && ppl->count == 1 && ppl->lastValue > 1);
+    const auto hist = store.findSeries(r.runId, "selftest/m", "layer=0,module=q_proj", SeriesKind::Histogram);
+    QAT_CHECK(hist && hist->count == 6 && hist->layer == 0 && hist->module == "q_proj");
+    const auto h = store.histogramAt(hist->id, 50);
+    QAT_CHECK(h && h->count == 64 && h->counts.size() == 64);
+    QAT_CHECK_NEAR(h->mean(), 1.0, 1e-6);
+    bool sawParam = false;
+    for (const auto& p : store.params(r.runId))
+        sawParam |= p.key == "training.steps" && p.number && *p.number == 60;
+    QAT_CHECK(sawParam);
+}
+
+QAT_TEST(controlPausesAndStopsFromAnotherThreadThenTheRunResumes)
+{
+    Env env = makeEnv({{"step_ms", 5}}, 400);
+    Recorder rec;
+    EngineControl control;
+    EngineOptions opt{.experiment = env.exp, .dbPath = env.db};
+    opt.onEvent = [&](const EngineEvent& e) { rec.events.push_back(e); };
+    std::thread driver([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+        control.pause();
+        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+        control.resume();
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        control.stop();
+    });
+    const EngineResult r = runExperiment(opt, control);
+    driver.join();
+    QAT_CHECK(r.status == RunStatus::Cancelled);
+    QAT_CHECK_EQ(r.exitCode(), 3);
+    QAT_CHECK_EQ(rec.count(event::kPaused), 1);
+    QAT_CHECK_EQ(rec.count(event::kResumed), 1);
+    QAT_CHECK(r.message.find("--resume " + std::to_string(r.runId)) != std::string::npos);
+
+    EngineControl again;
+    EngineOptions resume{.dbPath = env.db, .resumeRunId = r.runId};
+    const EngineResult r2 = runExperiment(resume, again);
+    QAT_CHECK_MSG(r2.status == RunStatus::Completed, r2.message);
+    QAT_CHECK_EQ(r2.runId, r.runId);
+    RunStore store(env.db);
+    QAT_CHECK_EQ(store.findSeries(r.runId, "train/loss")->count, int64_t(400));
+    // A completed run cannot be resumed again.
+    const EngineResult r3 = runExperiment(resume, again);
+    QAT_CHECK(r3.status == RunStatus::Failed && r3.message.find("already completed") != std::string::npos);
+}
+
+QAT_TEST(failuresEndTheRunWithAMessageAndAHint)
+{
+    struct Case
+    {
+        const char* fail;
+        const char* message;
+        const char* hint;
+    };
+    for (const Case& c :
+         {Case{"nan", "NaN", "learning rate"}, Case{"oom", "out of memory", "gradient_checkpointing"},
+          Case{"cuda_oom", "out of memory", "data.batch_size"}, Case{"throw", "on purpose", ""}}) {
+        Env env = makeEnv({{"fail", c.fail}, {"fail_at", 3}}, 50);
+        EngineControl control;
+        const EngineResult r = runExperiment({.experiment = env.exp, .dbPath = env.db}, control);
+        QAT_CHECK(r.status == RunStatus::Failed);
+        QAT_CHECK_MSG(r.message.find(c.message) != std::string::npos, r.message);
+        QAT_CHECK_MSG(r.hint.find(c.hint) != std::string::npos, r.hint);
+        RunStore store(env.db);
+        const RunInfo info = *store.run(r.runId);
+        QAT_CHECK(info.status == RunStatus::Failed && info.message.find(c.message) != std::string::npos);
+    }
+}
+
+QAT_TEST(anUnknownMethodOrMissingModelFailsTheRunNamingTheField)
+{
+    Env env = makeEnv({}, 10);
+    env.exp["model"]["path"] = env.dir + "/no-such-model";
+    EngineControl control;
+    const EngineResult r = runExperiment({.experiment = env.exp, .dbPath = env.db}, control);
+    QAT_CHECK(r.status == RunStatus::Failed && r.runId > 0);
+    QAT_CHECK_MSG(r.message.find("model.path") != std::string::npos, r.message);
+}
+
+QAT_TEST_MAIN()
