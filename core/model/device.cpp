@@ -6,6 +6,7 @@
 
 #include <torch/torch.h>
 
+#include <cstdlib>
 #include <thread>
 
 #ifdef QATBENCH_HAVE_CUDA
@@ -44,7 +45,13 @@ std::vector<DeviceInfo> listDevices()
 
 int configureThreads(int threads)
 {
-    if (threads <= 0) threads = int(std::max(1u, std::thread::hardware_concurrency()));
+    if (threads <= 0) {
+        // $QATBENCH_THREADS wins over the hardware count: on a shared, oversubscribed machine OpenMP barriers
+        // between many tiny ops can cost more than the ops.
+        const char* env = std::getenv("QATBENCH_THREADS");
+        threads = env && std::atoi(env) > 0 ? std::atoi(env)
+                                            : int(std::max(1u, std::thread::hardware_concurrency()));
+    }
     at::set_num_threads(threads);
     return threads;
 }

@@ -60,16 +60,21 @@ at::Tensor causalAttention(const at::Tensor& q, const at::Tensor& k, const at::T
     if (offset == 0 && tq == tk) return at::scaled_dot_product_attention(q, k, v, {}, 0.0, true);
     if (tq == 1) return at::scaled_dot_product_attention(q, k, v, {}, 0.0, false);
 #endif
-    const double scale = 1.0 / std::sqrt(double(q.size(-1)));
-    at::Tensor scores = at::matmul(q, k.transpose(-2, -1)).to(at::kFloat) * scale;
+    // baddbmm folds the scale and the causal mask into the matmul: on the CPU the [B*H, T, T] score tensor is
+    // what costs time, so it is written once and read once by the softmax.
+    const int64_t b = q.size(0), h = q.size(1), d = q.size(3);
+    const double scale = 1.0 / std::sqrt(double(d));
+    at::Tensor bias = at::zeros({tq, tk}, q.options());
     if (tq > 1) {
         const auto opts = at::TensorOptions().device(q.device()).dtype(at::kLong);
         at::Tensor qi = at::arange(tq, opts).unsqueeze(1) + offset;
         at::Tensor kj = at::arange(tk, opts).unsqueeze(0);
-        scores = scores.masked_fill(kj > qi, -std::numeric_limits<float>::infinity());
+        bias.masked_fill_(kj > qi, -std::numeric_limits<float>::infinity());
     }
-    at::Tensor probs = at::softmax(scores, -1).to(q.scalar_type());
-    return at::matmul(probs, v);
+    at::Tensor scores = at::baddbmm(bias.unsqueeze(0), q.reshape({b * h, tq, d}),
+                                    k.reshape({b * h, tk, d}).transpose(1, 2), 1.0, scale);
+    at::Tensor probs = at::softmax(scores, -1, at::kFloat).to(q.scalar_type());
+    return at::bmm(probs, v.reshape({b * h, tk, d})).view({b, h, tq, d});
 }
 
 // GQA: each KV head serves numHeads / numKvHeads consecutive query heads (transformers' repeat_kv).

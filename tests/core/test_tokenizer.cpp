@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <iostream>
 
 using namespace qat;
@@ -134,6 +135,24 @@ QAT_TEST(unigramModelRefused)
     const std::string path = test::tempDir() + "/tokenizer.model";
     test::writeFile(path, proto);
     QAT_CHECK_THROWS_WITH(Tokenizer::load(path), "tokenizer.model", "model_type", "unigram");
+}
+
+QAT_TEST(wholeFileTokenCounts)
+{
+    // Token counts of MANIFEST.md / REFERENCE.md: 393,012 tok512 tokens (TinyStories head), 809,284
+    // (wiki.test), 335,687 LLaMA-2 tokens (wiki.test).
+    const auto t0 = std::chrono::steady_clock::now();
+    Tokenizer tok512 = Tokenizer::load(test::dataPath("models/stories260K"));
+    QAT_CHECK_EQ(
+        tok512.encode(readTextFile(test::dataPath("data/tinystories/TinyStories-validation-head.txt")))
+            .size(),
+        size_t(393012));
+    const std::string wiki = readTextFile(test::dataPath("data/wikitext-2-raw/wiki.test.raw"));
+    QAT_CHECK_EQ(tok512.encode(wiki).size(), size_t(809284));
+    Tokenizer llama = Tokenizer::load(test::dataPath("data/tokenizers/llama2/tokenizer.model"));
+    QAT_CHECK_EQ(llama.encode(wiki).size(), size_t(335687));
+    std::cout << "  encoded 2.9 MB in "
+              << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s\n";
 }
 
 QAT_TEST_MAIN()

@@ -18,8 +18,8 @@ struct DeviceInfo
 // The CPU first, then every CUDA GPU LibTorch sees.
 std::vector<DeviceInfo> listDevices();
 
-// Sets LibTorch's intra-op threads: threads > 0 as given, 0 = the hardware's count (LibTorch may start with
-// one). Returns the count set.
+// Sets LibTorch's intra-op threads: threads > 0 as given; 0 = $QATBENCH_THREADS when set, else the hardware's
+// count (LibTorch may start with one). Returns the count set.
 int configureThreads(int threads = 0);
 
 // Checks "cpu", "cuda" or "cuda:N" against what is available; throws ConfigError(field) otherwise.
