@@ -1,0 +1,317 @@
+// Sweeps: a grid file expanded into experiments, run through the engine into the store, resumable; and the
+// comparison table read back from the store (qatbench/sweep.h).
+#include "qatbench/sweep.h"
+
+#include "qatbench/error.h"
+#include "qatbench/experiment.h"
+#include "qatbench/model.h"
+
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <sstream>
+
+namespace qat {
+
+namespace {
+
+using nlohmann::json;
+
+struct MethodEntry
+{
+    std::string label;
+    std::string name;
+    json options = json::object();
+};
+
+std::vector<MethodEntry> methodEntries(const json& grid)
+{
+    if (!grid.contains("methods") || !grid["methods"].is_array() || grid["methods"].empty())
+        throw ConfigError("grid.methods", "must be a non-empty list of method ids or {label, name, options}");
+    std::vector<MethodEntry> out;
+    for (size_t i = 0; i < grid["methods"].size(); ++i) {
+        const json& m = grid["methods"][i];
+        const std::string field = "grid.methods[" + std::to_string(i) + "]";
+        MethodEntry e;
+        if (m.is_string()) {
+            e.name = m.get<std::string>();
+        } else if (m.is_object() && m.contains("name") && m["name"].is_string()) {
+            e.name = m["name"].get<std::string>();
+            e.label = m.value("label", std::string());
+            if (m.contains("options")) e.options = m["options"];
+        } else {
+            throw ConfigError(field, "must be a method id or an object with \"name\"");
+        }
+        if (!findMethod(e.name)) throw ConfigError(field + ".name", "unknown method '" + e.name + "'");
+        if (e.label.empty()) e.label = e.name;
+        for (const auto& o : out)
+            if (o.label == e.label)
+                throw ConfigError(field + ".label",
+                                  "'" + e.label + "' appears twice; give each variant a label");
+        out.push_back(std::move(e));
+    }
+    return out;
+}
+
+template <typename T> std::vector<T> listOf(const json& grid, const char* key, std::vector<T> fallback)
+{
+    if (!grid.contains(key)) return fallback;
+    const json& v = grid[key];
+    if (!v.is_array() || v.empty()) throw ConfigError(std::string("grid.") + key, "must be a non-empty list");
+    std::vector<T> out;
+    for (const auto& x : v) {
+        if (!x.is_number_integer()) throw ConfigError(std::string("grid.") + key, "must hold integers");
+        out.push_back(x.get<T>());
+    }
+    return out;
+}
+
+bool declares(const MethodInfo& m, const std::string& option)
+{
+    for (const auto& o : m.options)
+        if (o.name == option) return true;
+    return false;
+}
+
+json cellExperiment(const json& grid, const MethodEntry& m, int bits, int64_t group, uint64_t seed,
+                    const std::string& name)
+{
+    const MethodInfo* info = findMethod(m.name);
+    json e = grid.value("base", json::object());
+    e["name"] = name;
+    e["seed"] = seed;
+    json opts = json::object();
+    for (const auto& [k, v] : grid.value("options", json::object()).items())
+        if (declares(*info, k)) opts[k] = v;
+    opts.update(m.options);
+    opts["bits"] = bits;
+    opts["group_size"] = group;
+    e["method"] = {{"name", m.name}, {"options", opts}};
+    if (!info->trains) e["training"]["steps"] = 0;
+    return e;
+}
+
+double nan()
+{
+    return std::numeric_limits<double>::quiet_NaN();
+}
+
+// The newest run of each cell, and the row the table shows for it.
+SweepRow rowFor(const SweepCell& cell, RunStore& store, std::map<std::string, int64_t>& paramTotals)
+{
+    SweepRow row;
+    row.cell = cell;
+    row.status = "missing";
+    row.ppl = nan();
+    RunFilter f;
+    f.experiment = cell.name;
+    auto runs = store.runs(f);
+    if (runs.empty()) return row;
+    const RunInfo* best = &runs.front(); // newest first; a completed run wins
+    for (const auto& r : runs)
+        if (r.status == RunStatus::Completed) {
+            best = &r;
+            break;
+        }
+    row.runId = best->id;
+    row.status = runStatusName(best->status);
+    row.message = best->message;
+    row.workDir = best->workDir;
+    if (best->started > 0)
+        row.wallSeconds = (best->ended > 0 ? best->ended : best->heartbeat) - best->started;
+    for (const auto& ev : store.evalResults(best->id))
+        if (ev.metric == "ppl") row.ppl = ev.value;
+    double fraction = -1;
+    for (const auto& s : store.series(best->id)) {
+        if (s.kind != SeriesKind::Scalar) continue;
+        if (s.name == "perf/mem_bytes")
+            row.peakMemBytes = std::max<int64_t>(row.peakMemBytes, int64_t(s.maxValue));
+        if (s.name == "train/trainable_params") row.trainable = int64_t(s.lastValue);
+        if (s.name == "dlqat/trainable_fraction") fraction = s.lastValue;
+    }
+    const MethodInfo* info = findMethod(cell.method);
+    if (row.trainable < 0 && info && !info->trains) row.trainable = 0;
+    if (row.trainable < 0 && fraction >= 0) {
+        // DL-QAT reports a fraction of the model's parameters.
+        const std::string dir = cell.experiment["model"].value("path", std::string());
+        auto it = paramTotals.find(dir);
+        if (it == paramTotals.end()) {
+            int64_t total = -1;
+            try {
+                total = inspectModel(dir).params.total;
+            } catch (const std::exception&) {
+            }
+            it = paramTotals.emplace(dir, total).first;
+        }
+        if (it->second > 0) row.trainable = int64_t(std::llround(fraction * double(it->second)));
+    }
+    return row;
+}
+
+std::string fmt(const char* f, double v)
+{
+    char buf[64];
+    std::snprintf(buf, sizeof buf, f, v);
+    return buf;
+}
+
+std::string humanBytes(int64_t b)
+{
+    if (b < 0) return "-";
+    const double mib = double(b) / (1024.0 * 1024.0);
+    return mib >= 1024 ? fmt("%.2f GiB", mib / 1024) : fmt("%.0f MiB", mib);
+}
+
+std::string humanCount(int64_t n)
+{
+    if (n < 0) return "-";
+    if (n >= 1'000'000) return fmt("%.2fM", double(n) / 1e6);
+    if (n >= 10'000) return fmt("%.1fk", double(n) / 1e3);
+    return std::to_string(n);
+}
+
+} // namespace
+
+std::vector<SweepCell> expandSweep(const json& grid, bool checkFiles)
+{
+    if (!grid.is_object()) throw ConfigError("grid", "must be a JSON object");
+    const std::string name = grid.value("name", std::string());
+    if (name.empty()) throw ConfigError("grid.name", "is required (it names every cell's experiment)");
+    if (grid.contains("base") && !grid["base"].is_object())
+        throw ConfigError("grid.base", "must be an object");
+    const auto methods = methodEntries(grid);
+    const auto bits = listOf<int>(grid, "bits", {4});
+    const auto groups = listOf<int64_t>(grid, "group_sizes", {128});
+    const auto seeds = listOf<uint64_t>(grid, "seeds", {0});
+    std::vector<SweepCell> cells;
+    for (const auto& m : methods)
+        for (int b : bits)
+            for (int64_t g : groups)
+                for (uint64_t s : seeds) {
+                    SweepCell c;
+                    c.label = m.label;
+                    c.method = m.name;
+                    c.bits = b;
+                    c.group = g;
+                    c.seed = s;
+                    c.name = name + "/" + m.label + "/w" + std::to_string(b) + "g" + std::to_string(g) +
+                             "/s" + std::to_string(s);
+                    c.experiment = cellExperiment(grid, m, b, g, s, c.name);
+                    auto issues = validateExperiment(c.experiment, ExperimentCheck{.checkFiles = checkFiles});
+                    if (!issues.empty())
+                        throw ConfigError(issues[0].field, "in cell " + c.name + ": " + issues[0].message);
+                    cells.push_back(std::move(c));
+                }
+    return cells;
+}
+
+std::vector<SweepRow> runSweep(const json& grid, const SweepOptions& opt, EngineControl& control)
+{
+    const auto cells = expandSweep(grid);
+    const std::string db = opt.dbPath.empty() ? defaultDatabasePath() : opt.dbPath;
+    auto log = [&](const std::string& s) {
+        if (opt.log) opt.log(s);
+    };
+    std::map<std::string, int64_t> totals;
+    std::vector<SweepRow> rows;
+    for (size_t i = 0; i < cells.size(); ++i) {
+        const SweepCell& c = cells[i];
+        const std::string at =
+            "[" + std::to_string(i + 1) + "/" + std::to_string(cells.size()) + "] " + c.name;
+        int64_t resumeId = 0;
+        {
+            RunStore store(db); // marks runs of dead processes interrupted
+            SweepRow now = rowFor(c, store, totals);
+            if (now.status == "completed") {
+                log(at + ": completed (run " + std::to_string(now.runId) + "), skipped");
+                rows.push_back(now);
+                continue;
+            }
+            if (now.status == "queued" || now.status == "running" || now.status == "paused") {
+                log(at + ": run " + std::to_string(now.runId) + " is " + now.status +
+                    " elsewhere, left alone");
+                rows.push_back(now);
+                continue;
+            }
+            if (now.status == "cancelled" || now.status == "interrupted") resumeId = now.runId;
+        }
+        if (control.stopRequested()) break;
+        log(at + (resumeId ? ": resuming run " + std::to_string(resumeId) : ": running") +
+            (opt.dryRun ? " (dry run)" : ""));
+        if (opt.dryRun) {
+            SweepRow r;
+            r.cell = c;
+            r.status = "missing";
+            r.ppl = nan();
+            rows.push_back(r);
+            continue;
+        }
+        EngineOptions eo;
+        eo.experiment = c.experiment;
+        eo.dbPath = db;
+        eo.resumeRunId = resumeId;
+        eo.onEvent = opt.onEvent;
+        const EngineResult res = runExperiment(eo, control);
+        RunStore store(db);
+        rows.push_back(rowFor(c, store, totals));
+        if (res.status == RunStatus::Failed) log(at + ": failed: " + res.message);
+        if (res.status == RunStatus::Cancelled) {
+            log(at + ": stopped; run the same sweep again to resume it");
+            break;
+        }
+    }
+    return rows;
+}
+
+std::vector<SweepRow> sweepResults(const json& grid, const std::string& dbPath)
+{
+    const auto cells = expandSweep(grid, false);
+    RunStore store(dbPath.empty() ? defaultDatabasePath() : dbPath);
+    std::map<std::string, int64_t> totals;
+    std::vector<SweepRow> rows;
+    for (const auto& c : cells)
+        rows.push_back(rowFor(c, store, totals));
+    return rows;
+}
+
+std::string sweepTable(const std::vector<SweepRow>& rows, bool markdown)
+{
+    const std::vector<std::string> head = {"method",    "bits",     "group", "seed",  "ppl",
+                                           "trainable", "peak mem", "wall",  "status"};
+    std::vector<std::vector<std::string>> cells;
+    for (const auto& r : rows) {
+        const double w = r.wallSeconds;
+        cells.push_back({r.cell.label, std::to_string(r.cell.bits), std::to_string(r.cell.group),
+                         std::to_string(r.cell.seed), std::isnan(r.ppl) ? "-" : fmt("%.3f", r.ppl),
+                         humanCount(r.trainable), humanBytes(r.peakMemBytes),
+                         w > 0 ? (w >= 120 ? fmt("%.1f min", w / 60) : fmt("%.1f s", w)) : "-", r.status});
+    }
+    std::vector<size_t> width(head.size());
+    for (size_t i = 0; i < head.size(); ++i) {
+        width[i] = head[i].size();
+        for (const auto& c : cells)
+            width[i] = std::max(width[i], c[i].size());
+    }
+    std::ostringstream out;
+    auto line = [&](const std::vector<std::string>& v) {
+        for (size_t i = 0; i < v.size(); ++i) {
+            const std::string pad(width[i] - v[i].size(), ' ');
+            out << (markdown ? "| " : (i ? "  " : "")) << (i >= 1 && i <= 7 ? pad + v[i] : v[i] + pad)
+                << (markdown ? " " : "");
+        }
+        out << (markdown ? "|\n" : "\n");
+    };
+    line(head);
+    if (markdown) {
+        std::vector<std::string> sep;
+        for (size_t i = 0; i < head.size(); ++i)
+            sep.push_back(std::string(width[i] - 1, '-') + (i >= 1 && i <= 7 ? ":" : "-"));
+        line(sep);
+    }
+    for (const auto& c : cells)
+        line(c);
+    return out.str();
+}
+
+} // namespace qat

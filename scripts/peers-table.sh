@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# The peers table: RTN, GPTQ, DL-QAT, LLM-QAT, QA-LoRA, L4Q, LR-QAT at W4/W3/W2 g64 on one model, the same steps
+# and data for every QAT method, through `qatbench-cli sweep` (resumable: run it again after an interruption).
+#
+#   scripts/peers-table.sh MODEL_DIR DATA_DIR STEPS [DB]
+#
+# DATA_DIR is either a folder with train/ (*.txt or *.txt.xz) and valid/ (*.txt) -- e.g. shared/data/gutenberg --
+# or one with TinyStories-train-head.txt and TinyStories-validation-head.txt (shared/data/tinystories).
+# With a valid/ folder, every exported model is also evaluated per book (BOS + 511 windows, pooled
+# token-weighted, as the gutenberg model's SOURCE.md protocol) and that table is printed too.
+#
+# Environment (defaults): QATBENCH_CLI (build/bin/qatbench-cli), WORK (./peers-work), BITS ("4 3 2"),
+# GROUP (64), SEEDS ("0"), DEVICE (auto), DTYPE (float32), SEQ_LEN (256), BATCH (8), EVAL_SEQ (512),
+# CALIB_STEPS (50: DL-QAT's s/z calibration, on top of STEPS), RANK (8), TRAIN_MAX_BYTES (8000000),
+# METHODS ("rtn gptq dlqat llmqat qalora l4q lrqat"), GEN_SAMPLES (256: LLM-QAT's generated sequences).
+#
+# GPU example (the lead's run):
+#   DEVICE=cuda DTYPE=float32 scripts/peers-table.sh ../shared/models/gutenberg-llama-22M ../shared/data/gutenberg 300
+set -euo pipefail
+
+if [[ $# -lt 3 ]]; then
+    sed -n '2,20p' "$0"
+    exit 2
+fi
+MODEL=$(realpath "$1")
+DATA=$(realpath "$2")
+STEPS=$3
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+CLI=${QATBENCH_CLI:-$HERE/build/bin/qatbench-cli}
+WORK=$(realpath -m "${WORK:-./peers-work}")
+DB=$(realpath -m "${4:-$WORK/runs.db}")
+BITS=${BITS:-"4 3 2"}
+GROUP=${GROUP:-64}
+SEEDS=${SEEDS:-0}
+DEVICE=${DEVICE:-auto}
+DTYPE=${DTYPE:-float32}
+SEQ_LEN=${SEQ_LEN:-256}
+BATCH=${BATCH:-8}
+EVAL_SEQ=${EVAL_SEQ:-512}
+CALIB_STEPS=${CALIB_STEPS:-50}
+RANK=${RANK:-8}
+TRAIN_MAX_BYTES=${TRAIN_MAX_BYTES:-8000000}
+METHODS=${METHODS:-"rtn gptq dlqat llmqat qalora l4q lrqat"}
+GEN_SAMPLES=${GEN_SAMPLES:-256}
+[[ -x "$CLI" ]] || { echo "qatbench-cli not found at $CLI (set QATBENCH_CLI)" >&2; exit 2; }
+mkdir -p "$WORK"
+
+# Training and evaluation text.
+BOOKS=()
+if [[ -d "$DATA/train" && -d "$DATA/valid" ]]; then
+    TRAIN=$WORK/train.txt
+    if [[ ! -s "$TRAIN" ]]; then
+        for f in "$DATA"/train/*; do
+            case "$f" in *.xz) xz -dc "$f" ;; *.txt) cat "$f" ;; esac
+        done | head -c "$TRAIN_MAX_BYTES" > "$TRAIN.tmp"
+        mv "$TRAIN.tmp" "$TRAIN"
+    fi
+    EVAL=$WORK/valid.txt
+    BOOKS=("$DATA"/valid/*.txt)
+    [[ -s "$EVAL" ]] || cat "${BOOKS[@]}" > "$EVAL"
+elif [[ -f "$DATA/TinyStories-train-head.txt" ]]; then
+    TRAIN=$DATA/TinyStories-train-head.txt
+    EVAL=$DATA/TinyStories-validation-head.txt
+else
+    echo "$DATA: neither train/ + valid/ nor TinyStories-*-head.txt" >&2
+    exit 2
+fi
+
+json_list() { local out="" x; for x in "$@"; do out+="${out:+, }$x"; done; echo "[$out]"; }
+method_list() {
+    local out="" m
+    for m in $METHODS; do
+        out+="${out:+, }\"$m\""
+    done
+    echo "[$out]"
+}
+NAME="peers-$(basename "$MODEL")-s${STEPS}"
+GRID=$WORK/$NAME.json
+# shellcheck disable=SC2086
+cat > "$GRID" <<EOF
+{
+  "name": "$NAME",
+  "base": {
+    "device": "$DEVICE", "dtype": "$DTYPE",
+    "model": {"path": "$MODEL"},
+    "data": {"train": "$TRAIN", "eval": "$EVAL", "seq_len": $SEQ_LEN, "batch_size": $BATCH,
+             "eval_seq_len": $EVAL_SEQ},
+    "training": {"steps": $STEPS, "warmup_steps": $((STEPS / 10)), "schedule": "cosine", "log_every": 10,
+                 "eval_every": 0, "histogram_every": 0, "checkpoint_every": 100}
+  },
+  "methods": $(method_list),
+  "bits": $(json_list $BITS),
+  "group_sizes": [$GROUP],
+  "seeds": $(json_list $SEEDS),
+  "options": {"allow_partial_group": true, "init": "minmax", "rank": $RANK, "alpha": $((2 * RANK)),
+              "calib_steps": $CALIB_STEPS, "calib_windows": 128, "gen_samples": $GEN_SAMPLES,
+              "lr_lora": 2e-3, "lr_m": 2e-3, "lr_scale": 1e-3, "lr_zero": 1e-3, "lr_weight": 1e-4}
+}
+EOF
+echo "grid: $GRID, store: $DB" >&2
+status=0
+"$CLI" sweep --grid "$GRID" --db "$DB" >/dev/null || status=$?
+echo
+echo "## $NAME (model $(basename "$MODEL"), eval $(basename "$EVAL") at seq $EVAL_SEQ, $STEPS steps)"
+echo
+"$CLI" sweep --grid "$GRID" --db "$DB" --table-only
+
+if [[ ${#BOOKS[@]} -gt 0 ]]; then
+    # Per book, BOS + (EVAL_SEQ - 1) windows, pooled token-weighted (the reference protocol of SOURCE.md).
+    echo
+    echo "Pooled over $(basename -a "${BOOKS[@]}" | tr '\n' ' ')(bos-window $EVAL_SEQ):"
+    echo
+    echo "| method | bits | group | seed | pooled ppl |"
+    echo "| --- | ---: | ---: | ---: | ---: |"
+    "$CLI" sweep --grid "$GRID" --db "$DB" --table-only --exports | while IFS=$'\t' read -r label bits group seed st run hf; do
+        [[ "$st" == completed && -d "$hf" ]] || { echo "| $label | $bits | $group | $seed | - |"; continue; }
+        nll=0; tok=0
+        for b in "${BOOKS[@]}"; do
+            out=$("$CLI" eval "$hf" --text "$b" --seq-len "$EVAL_SEQ" --protocol bos-window --json --quiet \
+                  --device "${DEVICE/auto/cpu}")
+            read -r n t < <(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["nll"], d["tokens_scored"])' <<<"$out")
+            nll=$(python3 -c "print($nll + $n * $t)"); tok=$((tok + t))
+        done
+        echo "| $label | $bits | $group | $seed | $(python3 -c "import math; print('%.3f' % math.exp($nll / $tok))") |"
+    done
+fi
+exit $status
