@@ -125,7 +125,11 @@ std::vector<DiffRow> configDiff(const std::vector<CompareRun>& runs)
             QStringList& values = table[QString::fromStdString(p.key)];
             while (values.size() < qsizetype(runs.size()))
                 values << QString();
-            values[qsizetype(i)] = QString::fromStdString(p.text);
+            QString text = QString::fromStdString(p.text);
+            // JSON strings are shown without their quotes: "cosine" reads better than "\"cosine\"".
+            if (text.size() >= 2 && text.startsWith(QLatin1Char('"')) && text.endsWith(QLatin1Char('"')))
+                text = text.mid(1, text.size() - 2);
+            values[qsizetype(i)] = text;
         }
     std::vector<DiffRow> rows;
     for (auto& [key, values] : table) {

@@ -68,6 +68,15 @@ void CompareRunsModel::setChecked(int64_t runId, bool on)
     Q_EMIT checkedRunsChanged();
 }
 
+void CompareRunsModel::setCheckedRuns(const std::vector<int64_t>& runIds)
+{
+    const QSet<int64_t> wanted(runIds.begin(), runIds.end());
+    if (wanted == m_checked) return;
+    m_checked = wanted;
+    if (!m_runs.empty()) Q_EMIT dataChanged(index(0, Name), index(rowCount() - 1, Name));
+    Q_EMIT checkedRunsChanged();
+}
+
 void CompareRunsModel::refreshColors()
 {
     if (!m_runs.empty()) Q_EMIT dataChanged(index(0, Name), index(rowCount() - 1, Name));

@@ -31,7 +31,8 @@ public:
     const std::vector<RunInfo>& runs() const { return m_runs; }
     std::vector<int64_t> checkedRuns() const; // in list order
     void setChecked(int64_t runId, bool on);
-    void refreshColors(); // after a colour changed
+    void setCheckedRuns(const std::vector<int64_t>& runIds); // exactly these (one checkedRunsChanged)
+    void refreshColors();                                    // after a colour changed
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

@@ -129,11 +129,13 @@ void CompareView::buildUi()
         m_plot->replot();
     });
 
-    auto* metricsTable = new QTableView(this);
+    m_runsTable->setWordWrap(false);
+    auto* metricsTable = m_metricsTable = new QTableView(this);
     metricsTable->setModel(m_metricsModel);
     metricsTable->verticalHeader()->hide();
     metricsTable->horizontalHeader()->setStretchLastSection(true);
-    auto* diffTable = new QTableView(this);
+    auto* diffTable = m_diffTable = new QTableView(this);
+    diffTable->setWordWrap(false);
     diffTable->setModel(m_diffModel);
     diffTable->verticalHeader()->hide();
     diffTable->horizontalHeader()->setStretchLastSection(true);
@@ -153,11 +155,13 @@ void CompareView::buildUi()
     right->addWidget(m_tabs);
     right->setStretchFactor(0, 3);
     right->setStretchFactor(1, 2);
+    right->setSizes({480, 260});
     auto* split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_runsTable);
     split->addWidget(right);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 3);
+    split->setSizes({330, 800});
 
     m_status = new QLabel(tr("Open a run store to compare its runs."), this);
     auto* layout = new QVBoxLayout(this);
@@ -189,13 +193,10 @@ void CompareView::reload()
 void CompareView::setSelectedRuns(const std::vector<int64_t>& runIds)
 {
     if (m_listWatcher.isRunning()) {
-        m_pendingSelection = runIds;
+        m_pendingSelection = runIds; // applied when the run list arrives
         return;
     }
-    const QSignalBlocker block(m_runsModel);
-    for (const RunInfo& r : m_runsModel->runs())
-        m_runsModel->setChecked(r.id, std::find(runIds.begin(), runIds.end(), r.id) != runIds.end());
-    loadSelected();
+    m_runsModel->setCheckedRuns(runIds); // checkedRunsChanged -> loadSelected
 }
 
 void CompareView::loadSelected()
@@ -223,8 +224,10 @@ void CompareView::onDataLoaded(std::vector<CompareRun> runs)
         m_metric->setCurrentIndex(i >= 0 ? i : 0);
     }
     m_diffModel->setRuns(m_runs);
+    m_diffTable->resizeColumnsToContents();
     updateStepRange();
     refreshMetrics();
+    m_metricsTable->resizeColumnsToContents();
     redraw();
     m_plot->rescaleAxes();
     m_plot->replot();
@@ -358,6 +361,11 @@ void CompareView::editColor(const QModelIndex& index)
     m_diffModel->setRuns(m_runs);
     refreshMetrics();
     redraw();
+}
+
+void CompareView::showConfigDiff(bool on)
+{
+    m_tabs->setCurrentIndex(on ? 1 : 0);
 }
 
 void CompareView::setMetric(const QString& metric)

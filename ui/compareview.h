@@ -52,6 +52,7 @@ public:
     CompareMetricsModel* metricsModel() const { return m_metricsModel; }
     ConfigDiffModel* diffModel() const { return m_diffModel; }
     QCustomPlot* plot() const { return m_plot; }
+    void showConfigDiff(bool on); // the config diff tab instead of the metrics tab
     const std::vector<CompareRun>& loadedRuns() const { return m_runs; }
     const std::vector<RunGroup>& groups() const { return m_groups; }
 
@@ -88,6 +89,8 @@ private:
     CompareMetricsModel* m_metricsModel = nullptr;
     ConfigDiffModel* m_diffModel = nullptr;
     QTableView* m_runsTable = nullptr;
+    QTableView* m_metricsTable = nullptr;
+    QTableView* m_diffTable = nullptr;
     QComboBox* m_metric = nullptr;
     QComboBox* m_axis = nullptr;
     QCheckBox* m_grouped = nullptr;

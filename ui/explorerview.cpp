@@ -132,13 +132,32 @@ void ExplorerView::buildUi()
     m_groupPlot = makePlot(tr("The group's weights and the levels they are rounded to"));
     m_groupPlot->xAxis->setLabel(tr("input column"));
     m_groupPlot->yAxis->setLabel(tr("weight"));
+    // The legend goes below the plot: inside it would hide weights near the group's extremes.
     m_groupPlot->legend->setVisible(true);
+    m_groupPlot->axisRect()->insetLayout()->take(m_groupPlot->legend);
+    m_groupPlot->plotLayout()->addElement(2, 0, m_groupPlot->legend);
+    m_groupPlot->plotLayout()->setRowStretchFactor(2, 0.001);
+    m_groupPlot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    m_groupPlot->legend->setBorderPen(Qt::NoPen);
     m_groupPlot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    // The right axis names the levels by their integer code.
+    m_groupPlot->yAxis2->setVisible(true);
+    m_groupPlot->yAxis2->setLabel(tr("code q"));
+    m_groupPlot->yAxis2->setTickLabels(true);
+    m_groupPlot->yAxis2->setTicker(QSharedPointer<QCPAxisTickerText>::create());
+    connect(m_groupPlot->yAxis, qOverload<const QCPRange&>(&QCPAxis::rangeChanged), m_groupPlot->yAxis2,
+            qOverload<const QCPRange&>(&QCPAxis::setRange));
     m_errorPlot = makePlot(tr("Rounding error Q(w) - w of each weight"));
     m_errorPlot->xAxis->setLabel(tr("input column"));
     m_usagePlot = makePlot(tr("How often each integer code is used in the whole layer"));
     m_usagePlot->xAxis->setLabel(tr("code"));
     m_usagePlot->yAxis->setLabel(tr("weights"));
+    for (QCustomPlot* p : {m_groupPlot, m_errorPlot, m_usagePlot}) {
+        auto ticker = QSharedPointer<QCPAxisTickerFixed>::create();
+        ticker->setTickStep(1);
+        ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples); // whole columns and codes only
+        p->xAxis->setTicker(ticker);
+    }
     auto* lower = new QSplitter(Qt::Horizontal, this);
     lower->addWidget(m_errorPlot);
     lower->addWidget(m_usagePlot);
@@ -256,7 +275,9 @@ void ExplorerView::setQuery(const ExplorerQuery& q)
     m_updating = false;
     updateRanges();
     m_updating = true;
-    const int gi = m_groupSize->findData(qint64(q.spec.groupSize));
+    const qint64 cols = m_explorer ? m_explorer->linearShape(m_layer->value(), q.module).second : 0;
+    const qint64 wanted = q.spec.groupSize >= cols ? 0 : q.spec.groupSize; // core treats these as per-channel
+    const int gi = m_groupSize->findData(wanted);
     if (gi >= 0) m_groupSize->setCurrentIndex(gi);
     m_updating = false;
     updateRanges();
@@ -384,14 +405,19 @@ void ExplorerView::drawGroup(const ExplorerResult& r)
     const ExplorerGroup& g = r.group;
     // With up to 64 levels every level is a line; beyond that the lines would only grey out the plot.
     const bool allLevels = g.levels.size() <= 64;
+    auto codes = qSharedPointerCast<QCPAxisTickerText>(p->yAxis2->ticker());
+    codes->clear();
+    const size_t labelEvery = std::max<size_t>(1, g.levels.size() / 16);
     for (size_t k = 0; k < g.levels.size(); ++k) {
-        if (!allLevels && k != 0 && k + 1 != g.levels.size()) continue;
+        const bool zero = std::lround(g.zero) == long(k);
+        const bool edge = k == 0 || k + 1 == g.levels.size();
+        if (zero || edge || k % labelEvery == 0) codes->addTick(g.levels[k], QString::number(k));
+        if (!allLevels && !edge && !zero) continue;
         auto* line = new QCPItemStraightLine(p);
         line->point1->setCoords(0, g.levels[k]);
         line->point2->setCoords(1, g.levels[k]);
-        const bool zero = std::lround(g.zero) == long(k);
         line->setPen(
-            QPen(zero ? QColor(90, 90, 90) : QColor(190, 190, 190), 1, zero ? Qt::SolidLine : Qt::DotLine));
+            QPen(zero ? QColor(60, 60, 60) : QColor(140, 140, 140), 1, zero ? Qt::SolidLine : Qt::DashLine));
     }
     QVector<double> x, w, q, cx, cw;
     for (size_t i = 0; i < g.weights.size(); ++i) {

@@ -135,7 +135,13 @@ void HistogramView::buildUi()
 
     m_histPlot = new QCustomPlot(this);
     m_histPlot->setMinimumSize(320, 220);
+    // The legend sits below the plot, where it cannot hide a bin.
     m_histPlot->legend->setVisible(true);
+    m_histPlot->axisRect()->insetLayout()->take(m_histPlot->legend);
+    m_histPlot->plotLayout()->addElement(1, 0, m_histPlot->legend);
+    m_histPlot->plotLayout()->setRowStretchFactor(1, 0.001);
+    m_histPlot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    m_histPlot->legend->setBorderPen(Qt::NoPen);
     m_histPlot->yAxis->setLabel(tr("share of values"));
     m_heatPlot = new QCustomPlot(this);
     m_heatPlot->setMinimumSize(320, 220);
@@ -143,7 +149,8 @@ void HistogramView::buildUi()
     m_colorMap = new QCPColorMap(m_heatPlot->xAxis, m_heatPlot->yAxis);
     auto* scale = new QCPColorScale(m_heatPlot);
     m_heatPlot->plotLayout()->addElement(0, 1, scale);
-    scale->setLabel(tr("share"));
+    scale->setLabel(tr("share of values"));
+    scale->axis()->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
     m_colorMap->setColorScale(scale);
     m_colorMap->setGradient(QCPColorGradient::gpThermal);
     m_colorMap->setInterpolate(false);
@@ -458,13 +465,17 @@ void HistogramView::drawHeatMap()
     const double x0 = double(grid.steps.first()), x1 = double(grid.steps.last());
     m_colorMap->data()->setRange(QCPRange(x0, n > 1 ? x1 : x0 + 1), QCPRange(grid.lo, grid.hi));
     double top = 0;
-    for (int s = 0; s < n; ++s)
-        for (int b = 0; b < grid.bins; ++b) {
-            const double v = grid.density[size_t(s)][size_t(b)];
-            m_colorMap->data()->setCell(s, b, v);
+    for (const auto& row : grid.density)
+        for (double v : row)
             top = std::max(top, v);
-        }
-    m_colorMap->setDataRange(QCPRange(0, top > 0 ? top : 1));
+    // A logarithmic colour scale: a spike (every m = 1 at the start) must not wash out the later, spread-out
+    // steps. Empty cells get a value below the scale so they show its lowest colour.
+    const double floor = top > 0 ? top * 1e-3 : 1e-3;
+    for (int s = 0; s < n; ++s)
+        for (int b = 0; b < grid.bins; ++b)
+            m_colorMap->data()->setCell(s, b, std::max(grid.density[size_t(s)][size_t(b)], floor * 0.5));
+    m_colorMap->setDataScaleType(QCPAxis::stLogarithmic);
+    m_colorMap->setDataRange(QCPRange(floor, top > 0 ? top : 1));
     m_heatPlot->yAxis->setLabel(m_data.ref.name);
     m_heatPlot->rescaleAxes();
 }

@@ -3,12 +3,14 @@
 #include "qcp.h"
 
 #include <QFile>
+
 #include <QFileDialog>
 #include <QMenu>
 #include <QMessageBox>
 #include <QPdfWriter>
 #include <QTextStream>
 #include <QToolButton>
+#include <algorithm>
 
 namespace qat::ui {
 
@@ -61,6 +63,7 @@ bool savePdf(QWidget* widget, const QList<QCustomPlot*>& plots, const QString& f
 {
     QPdfWriter writer(file);
     writer.setTitle(title);
+    writer.setResolution(300);
     writer.setPageOrientation(QPageLayout::Landscape);
     QCPPainter painter(&writer);
     if (!painter.isActive()) return false;
@@ -70,13 +73,23 @@ bool savePdf(QWidget* widget, const QList<QCustomPlot*>& plots, const QString& f
         painter.drawPixmap(page, pix.scaled(page.size(), Qt::KeepAspectRatio, Qt::SmoothTransformation));
         return painter.end();
     }
-    // Vector output: each plot draws itself into its share of the page.
+    // Vector output, each plot stacked under the previous one. The plots are laid out at their on-screen size
+    // and the painter's window maps that onto the page: laid out at the printer's resolution instead, margins
+    // would shrink to nothing and a colour map would be rasterized at page resolution (seconds, megabytes).
     painter.setMode(QCPPainter::pmVectorized);
     painter.setMode(QCPPainter::pmNoCaching);
-    const int h = page.height() / int(plots.size());
+    int w = 0, h = 0;
     for (QCustomPlot* p : plots) {
-        p->toPainter(&painter, page.width(), h);
-        painter.translate(0, h);
+        w = std::max(w, std::max(p->width(), 400));
+        h += std::max(p->height(), 250);
+    }
+    const double scale = std::min(double(page.width()) / w, double(page.height()) / h);
+    painter.setViewport(page.x(), page.y(), int(w * scale), int(h * scale));
+    painter.setWindow(0, 0, w, h);
+    for (QCustomPlot* p : plots) {
+        const int ph = std::max(p->height(), 250);
+        p->toPainter(&painter, w, ph);
+        painter.translate(0, ph);
     }
     return painter.end();
 }

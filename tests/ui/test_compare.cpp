@@ -214,8 +214,7 @@ private Q_SLOTS:
         QSignalSpy loadedSpy(&view, &CompareView::dataLoaded);
         view.setSelectedRuns({1, 2, 3, 4});
         QVERIFY(loadedSpy.wait(10000));
-        while (view.isLoading())
-            QVERIFY(loadedSpy.wait(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isLoading(), 10000);
         QCOMPARE(view.loadedRuns().size(), size_t(4));
         view.setMetric(QStringLiteral("train/loss"));
         view.setStep(90);
@@ -232,6 +231,10 @@ private Q_SLOTS:
         view.show();
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         shoot(view, QStringLiteral("compare.png"));
+        view.setOnlyDifferences(false);
+        view.showConfigDiff(true);
+        shoot(view, QStringLiteral("compare-diff.png"));
+        view.showConfigDiff(false);
 
         view.setGrouped(true);
         QCOMPARE(view.groups().size(), size_t(2));

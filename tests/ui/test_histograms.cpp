@@ -15,19 +15,22 @@
 
 #include <cmath>
 #include <numeric>
+#include <random>
 
 using namespace qat;
 using namespace qat::ui;
 
 namespace {
 
-// The magnitudes of 256 groups at a step: all 1 at step 0 (m starts at 1), then spreading out linearly with a
-// drift of the mean, as training does.
+// The magnitudes of 256 groups at a step: all 1 at step 0 (m starts at 1), then spreading out (normally) with
+// a drift of the mean, as training does.
 std::vector<double> magnitudes(int64_t step, double drift)
 {
+    std::mt19937 rng(7);
+    std::normal_distribution<double> normal;
     std::vector<double> v(256);
-    for (int i = 0; i < 256; ++i)
-        v[size_t(i)] = 1.0 + drift * double(step) / 1000.0 + 0.0001 * double(step) * (i - 127.5) / 127.5;
+    for (double& x : v)
+        x = 1.0 + drift * double(step) / 1000.0 + 0.0001 * double(step) * normal(rng);
     return v;
 }
 
@@ -171,8 +174,7 @@ private Q_SLOTS:
         QVERIFY(listed.wait(10000));
         QCOMPARE(view.runId(), 1);
         QVERIFY(view.setSeries(QStringLiteral("dlqat/m"), 0, QStringLiteral("q_proj")));
-        while (view.isLoading())
-            QVERIFY(loaded.wait(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isLoading(), 10000);
         QCOMPARE(view.data().points.size(), size_t(5));
         QCOMPARE(view.step(), 400); // opens on the latest step
         view.setStep(210);
@@ -183,8 +185,7 @@ private Q_SLOTS:
         listed.clear();
         view.setOverlayRun(2);
         QVERIFY(listed.wait(10000));
-        while (view.isLoading())
-            QVERIFY(loaded.wait(10000));
+        QTRY_VERIFY_WITH_TIMEOUT(!view.isLoading(), 10000);
         QVERIFY(view.overlayData());
         QCOMPARE(view.overlayData()->points.size(), size_t(5));
         view.setStep(300);
