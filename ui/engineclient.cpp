@@ -5,6 +5,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QPointer>
+#include <QRegularExpression>
 #include <QTimer>
 
 namespace qat::ui {
@@ -119,7 +120,8 @@ void EngineClient::onReadyStdout()
 
 void EngineClient::onReadyStderr()
 {
-    m_stderrBuffer += m_process->readAllStandardError();
+    // A progress bar redraws itself with carriage returns: each redraw counts as a line.
+    m_stderrBuffer += m_process->readAllStandardError().replace('\r', '\n');
     qsizetype newline;
     while ((newline = m_stderrBuffer.indexOf('\n')) >= 0) {
         const QString line = QString::fromUtf8(m_stderrBuffer.left(newline)).trimmed();
@@ -127,9 +129,28 @@ void EngineClient::onReadyStderr()
         if (line.isEmpty()) continue;
         m_stderrTail << line;
         if (m_stderrTail.size() > kStderrTailLines) m_stderrTail.removeFirst();
-        Q_EMIT message(QStringLiteral("stderr"), line);
+        if (!parseTextProgress(line)) Q_EMIT message(QStringLiteral("stderr"), line);
     }
     if (m_stderrBuffer.size() > kMaxLineBytes) m_stderrBuffer.clear();
+}
+
+bool EngineClient::parseTextProgress(const QString& line)
+{
+    // Commands without --events (the demo) print "phase: 35% (350/1000) ETA 1m05s" lines (app/cli/args.h
+    // ProgressPrinter); they drive the progress bar like progress events.
+    static const QRegularExpression re(
+        QStringLiteral(R"(^([\w -]+): +\d+% \((\d+)/(\d+)\)(?: ETA (?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?)?)"));
+    const QRegularExpressionMatch m = re.match(line);
+    if (!m.hasMatch()) return false;
+    EngineProgress p;
+    p.phase = m.captured(1).trimmed();
+    p.step = m.captured(2).toLongLong();
+    p.total = m.captured(3).toLongLong();
+    if (m.capturedLength(4) || m.capturedLength(5) || m.capturedLength(6))
+        p.etaSeconds =
+            m.captured(4).toDouble() * 3600 + m.captured(5).toDouble() * 60 + m.captured(6).toDouble();
+    Q_EMIT progress(p);
+    return true;
 }
 
 void EngineClient::handleLine(const QByteArray& line)

@@ -81,6 +81,7 @@ private:
     void onProcessFinished(int exitCode, QProcess::ExitStatus status);
     void onProcessError(QProcess::ProcessError error);
     void handleLine(const QByteArray& line);
+    bool parseTextProgress(const QString& line);
     void handleEvent(const QString& event, const QJsonObject& o);
     void setState(State state);
     void send(const QByteArray& command);

@@ -54,6 +54,15 @@ QString jsonText(const nlohmann::json& v)
     return QString::fromStdString(v.dump());
 }
 
+// doc[section][key] as a string, or "" when the document has another shape (a loaded file can hold anything;
+// validation names the problem, the form must not throw on it).
+std::string textAt(const nlohmann::json& doc, const char* section, const char* key)
+{
+    if (!doc.is_object() || !doc.contains(section) || !doc[section].is_object()) return {};
+    const auto it = doc[section].find(key);
+    return it != doc[section].end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 QString rangeHint(const OptionSpec& o)
 {
     if (o.min == 0 && o.max == 0) return {};
@@ -124,10 +133,14 @@ void ExperimentForm::buildStaticSections(QVBoxLayout* layout)
         // Options the new method also declares keep their values; the rest would be "unknown option".
         nlohmann::json kept = nlohmann::json::object();
         if (const MethodInfo* info = findMethod(id)) {
-            const nlohmann::json old = m_doc["method"].value("options", nlohmann::json::object());
+            const nlohmann::json old = m_doc["method"].is_object() && m_doc["method"].contains("options") &&
+                                               m_doc["method"]["options"].is_object()
+                                           ? m_doc["method"]["options"]
+                                           : nlohmann::json::object();
             for (const OptionSpec& o : info->options)
                 if (old.contains(o.name)) kept[o.name] = old[o.name];
         }
+        if (!m_doc["method"].is_object()) m_doc["method"] = nlohmann::json::object();
         m_doc["method"]["name"] = id;
         m_doc["method"]["options"] = kept;
         rebuildMethodSection();
@@ -207,7 +220,7 @@ void ExperimentForm::rebuildMethodSection()
         delete item->widget();
         delete item;
     }
-    const std::string id = m_doc["method"].value("name", std::string());
+    const std::string id = textAt(m_doc, "method", "name");
     const MethodInfo* info = findMethod(id);
     m_methodSummary->setText(info ? optionText(info->summary)
                                   : tr("Unknown method '%1'.").arg(QString::fromStdString(id)));
@@ -308,8 +321,7 @@ QWidget* ExperimentForm::addField(QFormLayout* form, const QString& path, const 
 void ExperimentForm::populateEditors()
 {
     m_populating = true;
-    const int methodIndex =
-        m_method->findData(QString::fromStdString(m_doc["method"].value("name", std::string())));
+    const int methodIndex = m_method->findData(QString::fromStdString(textAt(m_doc, "method", "name")));
     m_method->setCurrentIndex(methodIndex);
     for (const Field& f : std::as_const(m_fields)) {
         const auto ptr = pointer(f.path);
@@ -360,13 +372,12 @@ void ExperimentForm::readEditor(const Field& f)
         }
     }
     const auto ptr = pointer(f.path);
-    if (value.is_null()) {
-        // Removing the key lets validateExperiment put the default back.
-        nlohmann::json& parent = m_doc[ptr.parent_pointer()];
-        if (parent.is_object()) parent.erase(ptr.back());
-    } else {
-        m_doc[ptr] = value;
-    }
+    nlohmann::json& parent = m_doc[ptr.parent_pointer()];
+    if (!parent.is_object()) parent = nlohmann::json::object(); // a loaded file had a non-object section here
+    if (value.is_null())
+        parent.erase(ptr.back()); // removing the key lets validation put the default back
+    else
+        parent[ptr.back()] = value;
     scheduleValidation();
     Q_EMIT edited();
 }
@@ -442,7 +453,7 @@ void ExperimentForm::showIssues()
         m_summary->setText(text);
         m_summary->setStyleSheet(QStringLiteral("color: #c0392b;"));
     }
-    const QString model = QString::fromStdString(m_doc["model"].value("path", std::string()));
+    const QString model = QString::fromStdString(textAt(m_doc, "model", "path"));
     m_modelLabel->setText(model.isEmpty() ? tr("<b>Model:</b> none yet. Open one in the model panel.")
                                           : tr("<b>Model:</b> %1").arg(model.toHtmlEscaped()));
 }
@@ -505,6 +516,7 @@ bool ExperimentForm::saveFile(const QString& file, QString* error) const
 
 void ExperimentForm::setModel(const QString& dir, const std::optional<ModelConfig>& config)
 {
+    if (!m_doc["model"].is_object()) m_doc["model"] = nlohmann::json::object();
     m_doc["model"]["path"] = dir.toStdString();
     m_modelConfig = config;
     validateNow();

@@ -59,6 +59,8 @@ void MetricChart::addSeries(const QString& name, const QString& label, const QCo
     QColor rawColor = color;
     if (showSmoothed) rawColor.setAlpha(70);
     e.raw->setPen(QPen(rawColor, showSmoothed ? 1.0 : 1.6));
+    // The faint raw line under a smoothed one is dense; antialiasing it costs time and shows nothing.
+    if (showSmoothed) e.raw->setAntialiased(false);
     if (showSmoothed) {
         e.smooth = m_plot->addGraph();
         e.smooth->setName(tr("%1 (smoothed)").arg(label));

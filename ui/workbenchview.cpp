@@ -196,8 +196,8 @@ void WorkbenchView::runDemo()
         QStringLiteral("info"),
         tr("Running the demo: a small LLaMA is built and trained here, then compared in full "
            "precision, RTN and DL-QAT. No download needed."));
-    m_engine->start({QStringLiteral("demo"), QStringLiteral("--db"), m_database, QStringLiteral("--events"),
-                     QStringLiteral("jsonl")});
+    // The demo prints its progress and its perplexity table as text; the log shows both.
+    m_engine->start({QStringLiteral("demo")});
 }
 
 void WorkbenchView::showPastRun(const RunChartData& data)
@@ -224,7 +224,11 @@ void WorkbenchView::loadExperiment()
     if (file.isEmpty()) return;
     QString error;
     if (!m_form->loadFile(file, &error)) QMessageBox::warning(this, tr("Load experiment"), error);
-    const QString model = QString::fromStdString(m_form->experiment()["model"].value("path", std::string()));
+    const nlohmann::json doc = m_form->experiment();
+    const QString model = doc.contains("model") && doc["model"].is_object() &&
+                                  doc["model"].value("path", nlohmann::json()).is_string()
+                              ? QString::fromStdString(doc["model"]["path"].get<std::string>())
+                              : QString();
     if (!model.isEmpty() && model != m_model->modelDir()) m_model->openModel(model);
 }
 

@@ -43,6 +43,12 @@ inline int fakeEngine(const std::string& script)
     });
     reader.detach();
 
+    if (script == "textprogress") { // what `qatbench-cli demo` prints when its stderr is not a terminal
+        std::cerr << "pretrain: 35% (350/1000) ETA 1m05s\n" << std::flush;
+        std::cerr << "dlqat w3: 100% (200/200)\n" << std::flush;
+        std::cout << "method      ppl\nDL-QAT W3   3.21\n" << std::flush;
+        return 0;
+    }
     const bool slow = script == "slow" || script == "live";
     const int steps = script == "slow" ? 400 : script == "live" ? 2000 : 5;
     emitLine(event("started", "\"run_id\":42,\"method\":\"dlqat\",\"total_steps\":" + std::to_string(steps)));

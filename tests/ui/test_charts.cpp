@@ -5,6 +5,7 @@
 #include "metricseries.h"
 #include "qcp.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
@@ -77,17 +78,24 @@ private Q_SLOTS:
         const qint64 ingestMs = timer.elapsed();
         MetricChart* loss = panel.lossChart();
         QCOMPARE(loss->pointCount(QStringLiteral("loss")), 100000);
-        timer.restart();
         constexpr int kRedraws = 10;
+        timer.restart();
+        for (int r = 0; r < kRedraws; ++r)
+            loss->refreshNow();
+        const double downsampleMs = double(timer.elapsed()) / kRedraws;
+        timer.restart();
         for (int r = 0; r < kRedraws; ++r) {
             loss->refreshNow();
             loss->plot()->replot(QCustomPlot::rpImmediateRefresh);
         }
         const double redrawMs = double(timer.elapsed()) / kRedraws;
-        qInfo("100,000 points: ingest %lld ms, redraw %.1f ms (downsampled to %lld drawn points)", ingestMs,
-              redrawMs, qlonglong(loss->drawnPointCount()));
+        qInfo("100,000 points: ingest %lld ms, downsample %.1f ms, downsample + draw %.1f ms (%lld drawn "
+              "points)",
+              ingestMs, downsampleMs, redrawMs, qlonglong(loss->drawnPointCount()));
         QVERIFY2(loss->drawnPointCount() < 20000, "display downsampling did not happen");
-        QVERIFY2(redrawMs < 100, qPrintable(QStringLiteral("redraw took %1 ms").arg(redrawMs)));
+        // Bounds with room for a loaded 2-core CI machine; the point count above is the real guarantee.
+        QVERIFY2(downsampleMs < 50, qPrintable(QStringLiteral("downsampling took %1 ms").arg(downsampleMs)));
+        QVERIFY2(redrawMs < 500, qPrintable(QStringLiteral("redraw took %1 ms").arg(redrawMs)));
         QVERIFY2(ingestMs < 2000, qPrintable(QStringLiteral("ingest took %1 ms").arg(ingestMs)));
     }
 
@@ -135,7 +143,7 @@ private Q_SLOTS:
         QVERIFY(lines.at(1).startsWith(QLatin1String("loss,1,101.000,3,")));
 
         const QString dirShots = qEnvironmentVariable("QATBENCH_SCREENSHOT_DIR");
-        if (!dirShots.isEmpty())
+        if (!dirShots.isEmpty() && QDir().mkpath(dirShots))
             QVERIFY(panel.lossChart()->savePng(dirShots + QStringLiteral("/chart-loss.png")));
     }
 };

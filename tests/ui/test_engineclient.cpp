@@ -136,6 +136,27 @@ private Q_SLOTS:
         QVERIFY(failed.at(0).at(1).toString().contains(QLatin1String("something went wrong")));
     }
 
+    void textProgressOfTheDemoDrivesTheProgressBar()
+    {
+        EngineClient c;
+        useScript(c, "textprogress");
+        QSignalSpy progress(&c, &EngineClient::progress), messages(&c, &EngineClient::message),
+            finished(&c, &EngineClient::finished);
+        c.start({});
+        QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 20000);
+        QCOMPARE(progress.count(), 2);
+        const auto p = progress.at(0).at(0).value<qat::ui::EngineProgress>();
+        QCOMPARE(p.phase, QStringLiteral("pretrain"));
+        QCOMPARE(p.step, 350);
+        QCOMPARE(p.total, 1000);
+        QCOMPARE(p.etaSeconds, 65.0);
+        QCOMPARE(progress.at(1).at(0).value<qat::ui::EngineProgress>().etaSeconds, -1.0);
+        bool table = false;
+        for (const auto& m : messages)
+            table = table || m.at(1).toString().contains(QLatin1String("DL-QAT W3"));
+        QVERIFY(table);
+    }
+
     void missingProgramFailsPlainly()
     {
         EngineClient c;
