@@ -52,7 +52,7 @@ inline std::string freshDir(const std::string& name)
 {
     static std::atomic<int> n{0};
     const std::string d = qat::test::tempDir() + "/" + name + std::to_string(n++);
-    std::filesystem::remove_all(d);
+    qat::test::removeTree(d);
     return d;
 }
 

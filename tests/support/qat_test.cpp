@@ -6,6 +6,8 @@
 #include <iostream>
 #include <random>
 
+#include <ftw.h>
+
 namespace qat::test {
 
 namespace fs = std::filesystem;
@@ -23,15 +25,14 @@ std::string dataPath(const std::string& rel)
 }
 
 namespace {
-// Owns the temporary directories and removes them during static destruction (not through std::atexit: with
-// CUDA LibTorch 2.11 an atexit handler here crashed at exit, seen on an H100 machine).
+int removeEntry(const char* path, const struct stat*, int, struct FTW*) { return ::remove(path); }
+
 struct TempDirs
 {
     std::vector<fs::path> dirs;
     ~TempDirs()
     {
-        std::error_code ec;
-        for (const auto& d : dirs) fs::remove_all(d, ec);
+        for (const auto& d : dirs) removeTree(d.string());
     }
 };
 TempDirs& tempDirs()
@@ -40,6 +41,14 @@ TempDirs& tempDirs()
     return dirs;
 }
 } // namespace
+
+// Not std::filesystem::remove_all: Python torch's libtorch.so (2.11) exports its own std::filesystem symbols,
+// and its remove_all, bound in place of libstdc++'s, jumps to address 0 (seen on the CUDA machine under
+// cuda-gdb). nftw is plain libc.
+void removeTree(const std::string& path)
+{
+    ::nftw(path.c_str(), removeEntry, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 std::string tempDir()
 {

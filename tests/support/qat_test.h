@@ -46,6 +46,8 @@ struct Registrar
 std::string dataPath(const std::string& rel);
 // A fresh temporary directory, removed at exit.
 std::string tempDir();
+// Removes a directory tree (use this, not std::filesystem::remove_all: see qat_test.cpp).
+void removeTree(const std::string& path);
 // Reads a whole file as bytes.
 std::string readFile(const std::string& path);
 void writeFile(const std::string& path, const std::string& bytes);
