@@ -14,4 +14,7 @@ JOBS=${QATBENCH_JOBS:-$(nproc)}
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release ${QATBENCH_CMAKE_ARGS:-}
 cmake --build "$BUILD" -j "$JOBS"
 export QT_QPA_PLATFORM=offscreen
+# Tests run in parallel; give each its share of the cores (oversubscribed OpenMP barriers spin for seconds).
+export QATBENCH_THREADS=${QATBENCH_THREADS:-$(( $(nproc) / $JOBS > 0 ? $(nproc) / $JOBS : 1 ))}
+export OMP_NUM_THREADS=$QATBENCH_THREADS
 ctest --test-dir "$BUILD" --output-on-failure --no-tests=error -j "$JOBS" ${QATBENCH_CTEST_ARGS:-}
