@@ -1,4 +1,2591 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
+<context>
+    <name>QToolButton</name>
+    <message>
+        <location filename="../ui/plotexport.cpp" line="+100"/>
+        <location line="+7"/>
+        <location line="+5"/>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <source>Save this view as a PNG image, a PDF document or CSV data.</source>
+        <translation>Diese Ansicht als PNG-Bild, PDF-Dokument oder CSV-Daten speichern.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Could not write %1.</source>
+        <translation>%1 konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>PNG image...</source>
+        <translation>PNG-Bild...</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>PNG image (*.png)</source>
+        <translation>PNG-Bild (*.png)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>PDF document...</source>
+        <translation>PDF-Dokument...</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF-Dokument (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>CSV data...</source>
+        <translation>CSV-Daten...</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CSV data (*.csv)</source>
+        <translation>CSV-Daten (*.csv)</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::ChartPanel</name>
+    <message>
+        <location filename="../ui/chartpanel.cpp" line="+32"/>
+        <source>x: step</source>
+        <translation>x: Schritt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>x: wall time</source>
+        <translation>x: Uhrzeit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Log scale</source>
+        <translation>Log. Skala</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Logarithmic y axis for loss and perplexity.</source>
+        <translation>Logarithmische y-Achse für Verlust und Perplexität.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Smoothing </source>
+        <translation>Glättung </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Weight of the exponential moving average drawn over the raw training loss.</source>
+        <translation>Gewicht des exponentiellen gleitenden Mittels über dem rohen Trainingsverlust.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Follow</source>
+        <translation>Folgen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show all data again and follow new points (or double-click a chart).</source>
+        <translation>Wieder alle Daten zeigen und neuen Punkten folgen (oder Diagramm doppelklicken).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>PNG image...</source>
+        <translation>PNG-Bild...</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PDF document...</source>
+        <translation>PDF-Dokument...</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV data...</source>
+        <translation>CSV-Daten...</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Training loss</source>
+        <translation>Trainingsverlust</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Loss</source>
+        <translation>Verlust</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>loss</source>
+        <translation>Verlust</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Evaluation perplexity</source>
+        <translation>Perplexität der Auswertung</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Perplexity</source>
+        <translation>Perplexität</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>perplexity</source>
+        <translation>Perplexität</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No data yet: start a run or open a past one.</source>
+        <translation>Noch keine Daten: starten Sie einen Lauf oder öffnen Sie einen früheren.</translation>
+    </message>
+    <message>
+        <location line="+118"/>
+        <source>PNG image (*.png)</source>
+        <translation>PNG-Bild (*.png)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>PDF document (*.pdf)</source>
+        <translation>PDF-Dokument (*.pdf)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CSV data (*.csv)</source>
+        <translation>CSV-Daten (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+6"/>
+        <source>Export charts</source>
+        <translation>Diagramme exportieren</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Could not write %1.</source>
+        <translation>%1 konnte nicht geschrieben werden.</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::CompareMetricsModel</name>
+    <message>
+        <location filename="../ui/comparemodels.cpp" line="+221"/>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>At step %1</source>
+        <translation>Bei Schritt %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>(from step)</source>
+        <translation>(aus Schritt)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Final</source>
+        <translation>Ende</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Final step</source>
+        <translation>Letzter Schritt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Best (lowest)</source>
+        <translation>Bester (niedrigster)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Best (highest)</source>
+        <translation>Bester (höchster)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Best step</source>
+        <translation>Bester Schritt</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::CompareRunsModel</name>
+    <message>
+        <location line="-130"/>
+        <source>Double-click the colour square to change the run&apos;s colour.</source>
+        <translation>Doppelklicken Sie auf das Farbquadrat, um die Farbe des Laufs zu ändern.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>run %1</source>
+        <translation>Lauf %1</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::CompareView</name>
+    <message numerus="yes">
+        <location filename="../ui/compareview.cpp" line="+44"/>
+        <source>%n run(s) in the store.</source>
+        <translation>
+            <numerusform>%n Lauf in der Datenbank.</numerusform>
+            <numerusform>%n Läufe in der Datenbank.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Tick the runs to compare; double-click a run&apos;s colour square to change it.</source>
+        <translation>Haken Sie die zu vergleichenden Läufe an; ein Doppelklick auf das Farbquadrat ändert die Farbe.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The metric drawn and summarized.</source>
+        <translation>Der gezeichnete und zusammengefasste Messwert.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>x: step</source>
+        <translation>x: Schritt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>x: wall time</source>
+        <translation>x: Uhrzeit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>x: time since start</source>
+        <translation>x: Zeit seit Start</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Group by parameters</source>
+        <translation>Nach Parametern gruppieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Runs that differ only in their seed form one group: the line is their mean, the band spans their minimum and maximum.</source>
+        <translation>Läufe, die sich nur im Startwert unterscheiden, bilden eine Gruppe: die Linie ist ihr Mittelwert, das Band reicht von ihrem Minimum bis zum Maximum.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Step </source>
+        <translation>Schritt </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The table shows each run&apos;s value at this step (the nearest point at or before it).</source>
+        <translation>Die Tabelle zeigt den Wert jedes Laufs bei diesem Schritt (den nächsten Punkt an oder vor ihm).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reload</source>
+        <translation>Neu laden</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Metric</source>
+        <translation>Messwert</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Only parameters that differ</source>
+        <translation>Nur abweichende Parameter</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Metrics</source>
+        <translation>Messwerte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Config diff</source>
+        <translation>Konfigurationsunterschiede</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Open a run store to compare its runs.</source>
+        <translation>Öffnen Sie eine Lauf-Datenbank, um ihre Läufe zu vergleichen.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Reading runs...</source>
+        <translation>Läufe werden gelesen...</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+52"/>
+        <source>%n run(s) compared.</source>
+        <translation>
+            <numerusform>%n Lauf verglichen.</numerusform>
+            <numerusform>%n Läufe verglichen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>wall time</source>
+        <translation>Uhrzeit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>seconds since start</source>
+        <translation>Sekunden seit Start</translation>
+    </message>
+    <message>
+        <location line="+63"/>
+        <source>Colour of the run</source>
+        <translation>Farbe des Laufs</translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>Compare: %1</source>
+        <translation>Vergleich: %1</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::ConfigDiffModel</name>
+    <message>
+        <location filename="../ui/comparemodels.cpp" line="+177"/>
+        <source>The runs differ in this parameter.</source>
+        <translation>Die Läufe unterscheiden sich in diesem Parameter.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Parameter</source>
+        <translation>Parameter</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::EngineClient</name>
+    <message>
+        <location filename="../ui/engineclient.cpp" line="+57"/>
+        <source>A run is already active; stop it first.</source>
+        <translation>Es läuft bereits ein Lauf; halten Sie ihn zuerst an.</translation>
+    </message>
+    <message>
+        <location line="+162"/>
+        <source>Unknown engine event: %1</source>
+        <translation>Unbekanntes Engine-Ereignis: %1</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>The engine was ended before it could report how the run ended.</source>
+        <translation>Die Engine wurde beendet, bevor sie melden konnte, wie der Lauf endete.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The engine crashed.</source>
+        <translation>Die Engine ist abgestürzt.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The engine exited with code %1.</source>
+        <translation>Die Engine wurde mit Code %1 beendet.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Could not start the engine: %1</source>
+        <translation>Die Engine konnte nicht gestartet werden: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expected qatbench-cli at %1. Reinstall QATBench or set QATBENCH_CLI.</source>
+        <translation>qatbench-cli wurde unter %1 erwartet. Installieren Sie QATBench neu oder setzen Sie QATBENCH_CLI.</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::ExperimentForm</name>
+    <message>
+        <location filename="../ui/experimentform.cpp" line="+69"/>
+        <source>Allowed: %1 to %2.</source>
+        <translation>Erlaubt: %1 bis %2.</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <location line="+6"/>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>The quantization method. Its options appear below.</source>
+        <translation>Das Quantisierungsverfahren. Seine Optionen erscheinen darunter.</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Data</source>
+        <translation>Daten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Training text</source>
+        <translation>Trainingstext</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Plain-text file the model is trained on.</source>
+        <translation>Textdatei, auf der das Modell trainiert wird.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Calibration text</source>
+        <translation>Kalibrierungstext</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Text for calibrating s and z; empty = the training text.</source>
+        <translation>Text zum Kalibrieren von s und z; leer = der Trainingstext.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Evaluation text</source>
+        <translation>Auswertungstext</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Held-out text for perplexity.</source>
+        <translation>Zurückgehaltener Text für die Perplexität.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sequence length</source>
+        <translation>Sequenzlänge</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Tokens per training window.</source>
+        <translation>Tokens pro Trainingsfenster.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Batch size</source>
+        <translation>Batchgröße</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Windows per step.</source>
+        <translation>Fenster pro Schritt.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Gradient accumulation</source>
+        <translation>Gradientenakkumulation</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Batches summed before each optimizer step.</source>
+        <translation>Batches, die vor jedem Optimiererschritt summiert werden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Eval sequence length</source>
+        <translation>Sequenzlänge der Auswertung</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Tokens per perplexity window.</source>
+        <translation>Tokens pro Perplexitätsfenster.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Eval windows</source>
+        <translation>Auswertungsfenster</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>At most this many eval windows; 0 = the whole file.</source>
+        <translation>Höchstens so viele Auswertungsfenster; 0 = die ganze Datei.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Training steps</source>
+        <translation>Trainingsschritte</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Optimizer steps after calibration.</source>
+        <translation>Optimiererschritte nach der Kalibrierung.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Warm-up steps</source>
+        <translation>Aufwärmschritte</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Steps of linear learning-rate warm-up.</source>
+        <translation>Schritte mit linearem Anstieg der Lernrate.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Schedule</source>
+        <translation>Zeitplan</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Learning-rate schedule after warm-up.</source>
+        <translation>Verlauf der Lernrate nach dem Aufwärmen.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Weight decay</source>
+        <translation>Gewichtsabnahme</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>AdamW weight decay.</source>
+        <translation>Gewichtsabnahme von AdamW.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Gradient clipping</source>
+        <translation>Gradientenbegrenzung</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Maximum gradient norm; 0 = off.</source>
+        <translation>Maximale Gradientennorm; 0 = aus.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Evaluate every</source>
+        <translation>Auswerten alle</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Steps between perplexity evaluations; 0 = only at the end.</source>
+        <translation>Schritte zwischen Perplexitätsauswertungen; 0 = nur am Ende.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Checkpoint every</source>
+        <translation>Checkpoint alle</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Steps between checkpoints; 0 = only at the end.</source>
+        <translation>Schritte zwischen Checkpoints; 0 = nur am Ende.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Log every</source>
+        <translation>Protokollieren alle</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Steps between logged metrics.</source>
+        <translation>Schritte zwischen protokollierten Messwerten.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Histograms every</source>
+        <translation>Histogramme alle</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Steps between magnitude histograms; 0 = off.</source>
+        <translation>Schritte zwischen Magnituden-Histogrammen; 0 = aus.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Gradient checkpointing</source>
+        <translation>Gradienten-Checkpointing</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recompute each block in the backward pass: less memory, more time.</source>
+        <translation>Jeden Block im Rückwärtsdurchlauf neu berechnen: weniger Speicher, mehr Zeit.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Experiment name</source>
+        <translation>Name des Experiments</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Runs are grouped by this name in the runs table.</source>
+        <translation>Läufe werden in der Lauftabelle nach diesem Namen gruppiert.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Where the engine runs: auto picks the first GPU, else the CPU.</source>
+        <translation>Wo die Engine läuft: auto wählt die erste GPU, sonst die CPU.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Precision</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Compute dtype of the model.</source>
+        <translation>Rechen-Datentyp des Modells.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Seed</source>
+        <translation>Startwert</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Seed of data order and initialisation.</source>
+        <translation>Startwert für Datenreihenfolge und Initialisierung.</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Unknown method &apos;%1&apos;.</source>
+        <translation>Unbekannte Methode &apos;%1&apos;.</translation>
+    </message>
+    <message>
+        <location line="+67"/>
+        <source>Choose a file</source>
+        <translation>Datei wählen</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choose a text file</source>
+        <translation>Textdatei wählen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>Textdateien (*.txt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="+151"/>
+        <source>Ready to run.</source>
+        <translation>Bereit zum Start.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n problem(s) to fix before a run can start.</source>
+        <translation>
+            <numerusform>%n Problem muss behoben werden, bevor ein Lauf starten kann.</numerusform>
+            <numerusform>%n Probleme müssen behoben werden, bevor ein Lauf starten kann.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&lt;b&gt;Model:&lt;/b&gt; none yet. Open one in the model panel.</source>
+        <translation>&lt;b&gt;Modell:&lt;/b&gt; noch keines. Öffnen Sie eines im Modellbereich.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&lt;b&gt;Model:&lt;/b&gt; %1</source>
+        <translation>&lt;b&gt;Modell:&lt;/b&gt; %1</translation>
+    </message>
+    <message>
+        <location line="+75"/>
+        <source>auto (first GPU, else CPU)</source>
+        <translation>auto (erste GPU, sonst CPU)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::ExplorerView</name>
+    <message>
+        <location filename="../ui/explorertext.cpp" line="+12"/>
+        <source>What you see</source>
+        <translation>Was Sie sehen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A weight matrix stores one real number per connection. To make the model small, each number is replaced by one of a few allowed values, the &lt;b&gt;levels&lt;/b&gt; (the grey lines). The dots are the original weights of one group, the crosses are what they become. The distance between them is the &lt;b&gt;rounding error&lt;/b&gt;.</source>
+        <translation>Eine Gewichtsmatrix speichert eine reelle Zahl pro Verbindung. Um das Modell klein zu machen, wird jede Zahl durch einen von wenigen erlaubten Werten ersetzt, die &lt;b&gt;Stufen&lt;/b&gt; (die grauen Linien). Die Punkte sind die ursprünglichen Gewichte einer Gruppe, die Kreuze das, was aus ihnen wird. Der Abstand dazwischen ist der &lt;b&gt;Rundungsfehler&lt;/b&gt;.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Scale s</source>
+        <translation>Skalierung s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>With N bits there are 2&lt;sup&gt;N&lt;/sup&gt; levels, evenly spaced. The scale s is the spacing between two neighbouring levels. A group whose weights spread widely needs a large s, so its levels are far apart and the rounding error grows. Each weight moves by at most s/2 when it is rounded.</source>
+        <translation>Mit N Bits gibt es 2&lt;sup&gt;N&lt;/sup&gt; gleichmäßig verteilte Stufen. Die Skalierung s ist der Abstand zwischen zwei benachbarten Stufen. Eine Gruppe mit weit gestreuten Gewichten braucht ein großes s, ihre Stufen liegen weit auseinander und der Rundungsfehler wächst. Beim Runden verschiebt sich jedes Gewicht um höchstens s/2.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Zero-point z</source>
+        <translation>Nullpunkt z</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The levels need not be centred on zero. The integer code z marks the level that stands for the value 0, so a group whose weights are mostly positive can spend most of its levels on positive values. A weight is stored as the integer code q = round(w / s) + z and read back as s (q - z).</source>
+        <translation>Die Stufen müssen nicht um null zentriert sein. Der ganzzahlige Code z markiert die Stufe, die für den Wert 0 steht; so kann eine Gruppe mit überwiegend positiven Gewichten die meisten Stufen für positive Werte verwenden. Ein Gewicht wird als ganzzahliger Code q = round(w / s) + z gespeichert und als s (q - z) zurückgelesen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Groups</source>
+        <translation>Gruppen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every row of the matrix is cut into groups of consecutive weights (32, 64, 128, ...), and each group gets its own s and z. Smaller groups follow the local range of the weights more closely, so the error drops, but every group costs extra bits for its s and z: compare the bits per weight.</source>
+        <translation>Jede Zeile der Matrix wird in Gruppen aufeinanderfolgender Gewichte zerlegt (32, 64, 128, ...), und jede Gruppe erhält ihr eigenes s und z. Kleinere Gruppen folgen dem lokalen Wertebereich genauer, der Fehler sinkt, aber jede Gruppe kostet zusätzliche Bits für ihr s und z: vergleichen Sie die Bits pro Gewicht.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Clipping</source>
+        <translation>Abschneiden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Codes must stay between 0 and 2&lt;sup&gt;N&lt;/sup&gt; - 1. A weight outside the range the levels cover is clamped to the first or last level (red). Shrinking the range on purpose clips a few outliers but makes the levels denser for all the other weights; the &apos;search&apos; rule picks the shrink factor that gives the smallest error.</source>
+        <translation>Codes müssen zwischen 0 und 2&lt;sup&gt;N&lt;/sup&gt; - 1 bleiben. Ein Gewicht außerhalb des von den Stufen abgedeckten Bereichs wird auf die erste oder letzte Stufe begrenzt (rot). Ein absichtlich verkleinerter Bereich schneidet einige Ausreißer ab, macht die Stufen aber für alle anderen Gewichte dichter; die Regel &apos;search&apos; wählt den Verkleinerungsfaktor mit dem kleinsten Fehler.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Straight-through rounding</source>
+        <translation>Gerade durchgereichtes Runden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rounding is a staircase: its slope is zero almost everywhere, so training could never learn through it. Quantization-aware training pretends, only when computing gradients, that rounding was the identity. This straight-through estimator lets the gradient pass to the weights and to s and z as if the staircase were a ramp, while the forward pass still uses the rounded values.</source>
+        <translation>Runden ist eine Treppe: ihre Steigung ist fast überall null, daher könnte das Training nie durch sie hindurch lernen. Quantisierungsbewusstes Training tut nur bei der Gradientenberechnung so, als wäre Runden die Identität. Dieser Straight-Through-Schätzer lässt den Gradienten zu den Gewichten und zu s und z durch, als wäre die Treppe eine Rampe, während der Vorwärtsdurchlauf weiterhin die gerundeten Werte verwendet.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>LoRA inside the grid</source>
+        <translation>LoRA im Raster</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>DL-QAT leaves the original weights W&lt;sub&gt;0&lt;/sub&gt; frozen and learns a small low-rank update B A (LoRA). The update is added before rounding, Q(W&lt;sub&gt;0&lt;/sub&gt; + B A), so it can push individual weights across a rounding boundary into a neighbouring level. After training the result is again just integer codes with s and z: no adapter remains and inference costs nothing extra.</source>
+        <translation>DL-QAT lässt die ursprünglichen Gewichte W&lt;sub&gt;0&lt;/sub&gt; eingefroren und lernt eine kleine Niedrigrang-Änderung B A (LoRA). Die Änderung wird vor dem Runden addiert, Q(W&lt;sub&gt;0&lt;/sub&gt; + B A), und kann so einzelne Gewichte über eine Rundungsgrenze in eine benachbarte Stufe schieben. Nach dem Training bleiben wieder nur ganzzahlige Codes mit s und z: kein Adapter bleibt übrig, die Inferenz kostet nichts extra.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The magnitude m</source>
+        <translation>Die Magnitude m</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>DL-QAT also learns one number m per group, starting at 1, that stretches or shrinks all of the group&apos;s levels together: the weight used is m times the quantized value. It fixes the overall size of a group cheaply, while LoRA fixes its direction. The histogram view shows how the m of all groups spread out during training.</source>
+        <translation>DL-QAT lernt außerdem eine Zahl m pro Gruppe, beginnend bei 1, die alle Stufen der Gruppe gemeinsam streckt oder staucht: verwendet wird m mal der quantisierte Wert. Sie korrigiert die Gesamtgröße einer Gruppe günstig, während LoRA ihre Richtung korrigiert. Die Histogramm-Ansicht zeigt, wie sich die m aller Gruppen während des Trainings auffächern.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Output error</source>
+        <translation>Ausgabefehler</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What matters in the end is not the weight error but how much the layer&apos;s output changes. The explorer feeds sample activations of the model through the original and the quantized layer and reports the relative difference of the two outputs.</source>
+        <translation>Am Ende zählt nicht der Gewichtsfehler, sondern wie stark sich die Ausgabe der Schicht ändert. Der Explorer schickt Beispielaktivierungen des Modells durch die ursprüngliche und die quantisierte Schicht und meldet den relativen Unterschied der beiden Ausgaben.</translation>
+    </message>
+    <message>
+        <location filename="../ui/explorerview.cpp" line="+59"/>
+        <source>Pick a weight group</source>
+        <translation>Gewichtsgruppe wählen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No model loaded.</source>
+        <translation>Kein Modell geladen.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The output feature (row of the weight matrix).</source>
+        <translation>Das Ausgabemerkmal (Zeile der Gewichtsmatrix).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Which group of consecutive weights inside the row.</source>
+        <translation>Welche Gruppe aufeinanderfolgender Gewichte innerhalb der Zeile.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> bits</source>
+        <translation> Bits</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>min/max with 0</source>
+        <translation>Min/Max mit 0</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>min/max</source>
+        <translation>Min/Max</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>search (clips outliers)</source>
+        <translation>Suche (schneidet Ausreißer ab)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How each group&apos;s range is chosen before s and z are computed.</source>
+        <translation>Wie der Bereich jeder Gruppe gewählt wird, bevor s und z berechnet werden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Layer</source>
+        <translation>Schicht</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Module</source>
+        <translation>Modul</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Row</source>
+        <translation>Zeile</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Group</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bits</source>
+        <translation>Bits</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Group size</source>
+        <translation>Gruppengröße</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Range</source>
+        <translation>Bereich</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>The group&apos;s weights and the levels they are rounded to</source>
+        <translation>Die Gewichte der Gruppe und die Stufen, auf die sie gerundet werden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+18"/>
+        <source>input column</source>
+        <translation>Eingabespalte</translation>
+    </message>
+    <message>
+        <location line="-17"/>
+        <source>weight</source>
+        <translation>Gewicht</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>code q</source>
+        <translation>Code q</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Rounding error Q(w) - w of each weight</source>
+        <translation>Rundungsfehler Q(w) - w jedes Gewichts</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>How often each integer code is used in the whole layer</source>
+        <translation>Wie oft jeder ganzzahlige Code in der ganzen Schicht verwendet wird</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>code</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>weights</source>
+        <translation>Gewichte</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Open a model to explore how its weights are quantized.</source>
+        <translation>Öffnen Sie ein Modell, um zu erkunden, wie seine Gewichte quantisiert werden.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Loading %1 ...</source>
+        <translation>%1 wird geladen ...</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>%1
+%2 layers, hidden %3, intermediate %4
+sample activations from %5</source>
+        <translation>%1
+%2 Schichten, verborgen %3, MLP %4
+Beispielaktivierungen aus %5</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>whole row (%1)</source>
+        <translation>ganze Zeile (%1)</translation>
+    </message>
+    <message>
+        <location line="+60"/>
+        <source>Computing...</source>
+        <translation>Wird berechnet...</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>&lt;b&gt;This group&lt;/b&gt; (row %1, columns %2–%3)&lt;br&gt;scale s = %4&lt;br&gt;zero-point z = %5&lt;br&gt;%6 levels from %7 to %8&lt;br&gt;RMS rounding error = %9 (%10 of s)&lt;br&gt;largest error = %11&lt;br&gt;clipped here: %12 of %13&lt;br&gt;&lt;br&gt;&lt;b&gt;The whole layer&lt;/b&gt; (%14 × %15, %16 groups per row)&lt;br&gt;weight error ‖Q(W)−W‖/‖W‖ = %17&lt;br&gt;&lt;b&gt;output error&lt;/b&gt; on %18 sample tokens = %19&lt;br&gt;clipped weights: %20&lt;br&gt;bits per weight incl. s and z: %21&lt;br&gt;&lt;br&gt;&lt;small&gt;computed in %22 ms&lt;/small&gt;</source>
+        <translation>&lt;b&gt;Diese Gruppe&lt;/b&gt; (Zeile %1, Spalten %2–%3)&lt;br&gt;Skalierung s = %4&lt;br&gt;Nullpunkt z = %5&lt;br&gt;%6 Stufen von %7 bis %8&lt;br&gt;RMS-Rundungsfehler = %9 (%10 von s)&lt;br&gt;größter Fehler = %11&lt;br&gt;hier abgeschnitten: %12 von %13&lt;br&gt;&lt;br&gt;&lt;b&gt;Die ganze Schicht&lt;/b&gt; (%14 × %15, %16 Gruppen pro Zeile)&lt;br&gt;Gewichtsfehler ‖Q(W)−W‖/‖W‖ = %17&lt;br&gt;&lt;b&gt;Ausgabefehler&lt;/b&gt; auf %18 Beispiel-Tokens = %19&lt;br&gt;abgeschnittene Gewichte: %20&lt;br&gt;Bits pro Gewicht inkl. s und z: %21&lt;br&gt;&lt;br&gt;&lt;small&gt;berechnet in %22 ms&lt;/small&gt;</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Layer %1 %2: %3 bits, %4.</source>
+        <translation>Schicht %1 %2: %3 Bits, %4.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>groups of %1</source>
+        <translation>Gruppen zu %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>one group per row</source>
+        <translation>eine Gruppe pro Zeile</translation>
+    </message>
+    <message>
+        <location line="+49"/>
+        <source>weight w</source>
+        <translation>Gewicht w</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>quantized Q(w)</source>
+        <translation>quantisiert Q(w)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>clipped</source>
+        <translation>abgeschnitten</translation>
+    </message>
+    <message>
+        <location line="+78"/>
+        <source>Quantization explorer</source>
+        <translation>Quantisierungs-Explorer</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::HistogramStatsModel</name>
+    <message>
+        <location filename="../ui/histogrammodel.cpp" line="+77"/>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Groups</source>
+        <translation>Gruppen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Min</source>
+        <translation>Min</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Max</source>
+        <translation>Max</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mean</source>
+        <translation>Mittelwert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Std</source>
+        <translation>Std.-Abw.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Mean (overlay)</source>
+        <translation>Mittelwert (Überlagerung)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Std (overlay)</source>
+        <translation>Std.-Abw. (Überlagerung)</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::HistogramView</name>
+    <message>
+        <location filename="../ui/histogramview.cpp" line="+34"/>
+        <source>run %1</source>
+        <translation>Lauf %1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>step %1 · %2 values · min %3 · max %4 · mean %5 · std %6</source>
+        <translation>Schritt %1 · %2 Werte · Min %3 · Max %4 · Mittel %5 · Std.-Abw. %6</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>What is measured per group: the magnitude m, the scale s, the LoRA update size or the integer code usage, as the run logged them.</source>
+        <translation>Was pro Gruppe gemessen wird: die Magnitude m, die Skalierung s, die Größe der LoRA-Änderung oder die Nutzung der ganzzahligen Codes, so wie der Lauf sie protokolliert hat.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Draw the same series of a second run on top.</source>
+        <translation>Dieselbe Reihe eines zweiten Laufs darüber zeichnen.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Reload</source>
+        <translation>Neu laden</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Series</source>
+        <translation>Reihe</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Layer</source>
+        <translation>Schicht</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Module</source>
+        <translation>Modul</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Overlay</source>
+        <translation>Überlagerung</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <location line="+7"/>
+        <source>share of values</source>
+        <translation>Anteil der Werte</translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <source>step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Distribution against step: each column is one logged step. Right-click a column to show that step.</source>
+        <translation>Verteilung über die Schritte: jede Spalte ist ein protokollierter Schritt. Rechtsklick auf eine Spalte zeigt diesen Schritt.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The logged step shown on the left.</source>
+        <translation>Der links gezeigte protokollierte Schritt.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Open a run store to see the histograms its runs logged.</source>
+        <translation>Öffnen Sie eine Lauf-Datenbank, um die Histogramme ihrer Läufe zu sehen.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>(none)</source>
+        <translation>(keiner)</translation>
+    </message>
+    <message>
+        <location line="+52"/>
+        <source>This run logged no histograms (DL-QAT logs them every training.histogram_every steps).</source>
+        <translation>Dieser Lauf hat keine Histogramme protokolliert (DL-QAT protokolliert sie alle training.histogram_every Schritte).</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n histogram series.</source>
+        <translation>
+            <numerusform>%n Histogrammreihe.</numerusform>
+            <numerusform>%n Histogrammreihen.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <location line="+12"/>
+        <source>–</source>
+        <translation>–</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>The overlay run has no %1 for this layer and module.</source>
+        <translation>Der überlagerte Lauf hat kein %1 für diese Schicht und dieses Modul.</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>No histogram to show.</source>
+        <translation>Kein Histogramm anzuzeigen.</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>step %1</source>
+        <translation>Schritt %1</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>Histograms: %1</source>
+        <translation>Histogramme: %1</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::MainWindow</name>
+    <message>
+        <location filename="../ui/mainwindow.cpp" line="+27"/>
+        <source>QATBench</source>
+        <translation>QATBench</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Experiment</source>
+        <translation>Experiment</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Runs</source>
+        <translation>Läufe</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Open model...</source>
+        <translation>Modell ö&amp;ffnen...</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Load experiment...</source>
+        <translation>Experiment &amp;laden...</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Save experiment...</source>
+        <translation>Experiment &amp;speichern...</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Se&amp;ttings...</source>
+        <translation>&amp;Einstellungen...</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Run</source>
+        <translation>&amp;Lauf</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pausieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Resume</source>
+        <translation>&amp;Fortsetzen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>S&amp;top</source>
+        <translation>Anhal&amp;ten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Run the &amp;demo</source>
+        <translation>&amp;Demo ausführen</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;About QATBench</source>
+        <translation>&amp;Über QATBench</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>About QATBench</source>
+        <translation>Über QATBench</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&lt;b&gt;QATBench&lt;/b&gt; %1&lt;br&gt;A workbench for quantization-aware training of LLaMA-family language models.</source>
+        <translation>&lt;b&gt;QATBench&lt;/b&gt; %1&lt;br&gt;Eine Werkbank für quantisierungsbewusstes Training von Sprachmodellen der LLaMA-Familie.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The new database is used from the next run on.</source>
+        <translation>Die neue Datenbank wird ab dem nächsten Lauf verwendet.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>A run is active</source>
+        <translation>Ein Lauf ist aktiv</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A run is still active. Stop it (it writes a checkpoint and can be resumed later), or let it finish and close QATBench afterwards?</source>
+        <translation>Ein Lauf ist noch aktiv. Anhalten (er schreibt einen Checkpoint und kann später fortgesetzt werden) oder zu Ende laufen lassen und QATBench danach schließen?</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Stop the run</source>
+        <translation>Lauf anhalten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Let it finish</source>
+        <translation>Zu Ende laufen lassen</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Stopping the run; QATBench closes when the engine has written its checkpoint.</source>
+        <translation>Der Lauf wird angehalten; QATBench schließt, sobald die Engine ihren Checkpoint geschrieben hat.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>QATBench closes when the run has finished.</source>
+        <translation>QATBench schließt, wenn der Lauf beendet ist.</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::MetricChart</name>
+    <message>
+        <location filename="../ui/metricchart.cpp" line="+30"/>
+        <location line="+73"/>
+        <source>Step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <location line="-54"/>
+        <source>Drag to pan, wheel to zoom, double-click to follow the data again.</source>
+        <translation>Ziehen zum Verschieben, Mausrad zum Zoomen, Doppelklick, um wieder den Daten zu folgen.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>%1 (raw)</source>
+        <translation>%1 (roh)</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>%1 (smoothed)</source>
+        <translation>%1 (geglättet)</translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Wall time (h:mm:ss)</source>
+        <translation>Uhrzeit (h:mm:ss)</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::ModelPanel</name>
+    <message>
+        <location filename="../ui/modelpanel.cpp" line="+26"/>
+        <source>Open model...</source>
+        <translation>Modell öffnen...</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose a Hugging Face LLaMA folder (config.json + safetensors). You can also drop a folder here.</source>
+        <translation>Wählen Sie einen Hugging-Face-LLaMA-Ordner (config.json + safetensors). Sie können einen Ordner auch hierher ziehen.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recently opened models</source>
+        <translation>Zuletzt geöffnete Modelle</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No model open. Open a folder or drop one here.</source>
+        <translation>Kein Modell geöffnet. Öffnen Sie einen Ordner oder ziehen Sie einen hierher.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Open a LLaMA model folder</source>
+        <translation>LLaMA-Modellordner öffnen</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Reading %1 ...</source>
+        <translation>%1 wird gelesen ...</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Could not open %1:
+%2</source>
+        <translation>%1 konnte nicht geöffnet werden:
+%2</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Layers</source>
+        <translation>Schichten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hidden size</source>
+        <translation>Verborgene Größe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>MLP size</source>
+        <translation>MLP-Größe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Heads</source>
+        <translation>Köpfe</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 (key/value: %2)</source>
+        <translation>%1 (Key/Value: %2)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Head size</source>
+        <translation>Kopfgröße</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Vocabulary</source>
+        <translation>Vokabular</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Context</source>
+        <translation>Kontext</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>RoPE</source>
+        <translation>RoPE</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Tied embeddings</source>
+        <translation>Geteilte Einbettungen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>no</source>
+        <translation>nein</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quantizable</source>
+        <translation>Quantisierbar</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 (%2 %)</source>
+        <translation>%1 (%2 %)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Embedding</source>
+        <translation>Einbettung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stored as</source>
+        <translation>Gespeichert als</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>On disk</source>
+        <translation>Auf der Festplatte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In memory (float32)</source>
+        <translation>Im Speicher (float32)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>In memory (bfloat16)</source>
+        <translation>Im Speicher (bfloat16)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Weight files</source>
+        <translation>Gewichtsdateien</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tokenizer</source>
+        <translation>Tokenizer</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>none found</source>
+        <translation>keiner gefunden</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>No recent models</source>
+        <translation>Keine zuletzt geöffneten Modelle</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Recent models...</source>
+        <translation>Zuletzt geöffnete Modelle...</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::OptionText</name>
+    <message>
+        <location filename="../ui/optiontext.cpp" line="+11"/>
+        <source>Post-training round-to-nearest: every group&apos;s scale and zero-point from its min and max (0 included by default, the reference protocol), weights rounded once. No training.</source>
+        <translation>Runden auf den nächsten Wert nach dem Training: Skalierung und Nullpunkt jeder Gruppe aus ihrem Minimum und Maximum (standardmäßig mit 0, das Referenzprotokoll), Gewichte einmal gerundet. Kein Training.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bits</source>
+        <translation>Bits</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bit-width N of the weight codes: 2^N levels per group.</source>
+        <translation>Bitbreite N der Gewichtscodes: 2^N Stufen pro Gruppe.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quantization</source>
+        <translation>Quantisierung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Group size</source>
+        <translation>Gruppengröße</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Consecutive input columns that share one scale and zero-point; 0 = per-channel (whole row). Must divide the row of every quantized module unless allow_partial_group is set.</source>
+        <translation>Aufeinanderfolgende Eingabespalten, die sich Skalierung und Nullpunkt teilen; 0 = pro Kanal (ganze Zeile). Muss die Zeile jedes quantisierten Moduls teilen, außer allow_partial_group ist gesetzt.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Allow a partial last group</source>
+        <translation>Unvollständige letzte Gruppe erlauben</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>When the group size does not divide a row, quantize the rest as a shorter last group instead of rejecting the config.</source>
+        <translation>Wenn die Gruppengröße eine Zeile nicht teilt, den Rest als kürzere letzte Gruppe quantisieren, statt die Konfiguration abzulehnen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Range init</source>
+        <translation>Bereichsinitialisierung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Initial scale and zero-point: minmax0 = min/max of the group with 0 included (the RTN reference), minmax = plain min/max, search = min/max shrunk to minimize the group&apos;s squared error.</source>
+        <translation>Anfängliche Skalierung und Nullpunkt: minmax0 = Min/Max der Gruppe mit 0 (die RTN-Referenz), minmax = einfaches Min/Max, search = Min/Max so verkleinert, dass der quadratische Fehler der Gruppe minimal ist.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Modules</source>
+        <translation>Module</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Block linears to quantize: all, attn, mlp or a comma list of q,k,v,o,gate,up,down.</source>
+        <translation>Zu quantisierende Linearschichten der Blöcke: all, attn, mlp oder eine Kommaliste aus q,k,v,o,gate,up,down.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Weight-decomposed low-rank QAT: calibrate the scale s and zero-point z of every group with the weights fixed, freeze them, then train a magnitude m per group and LoRA matrices A, B per layer: W_hat = m * Q(W0 + (alpha/r) B A). The result is an ordinary group-wise quantized weight.</source>
+        <translation>Gewichtszerlegtes Niedrigrang-QAT: Skalierung s und Nullpunkt z jeder Gruppe bei festen Gewichten kalibrieren, einfrieren, dann eine Magnitude m pro Gruppe und LoRA-Matrizen A, B pro Schicht trainieren: W_hat = m * Q(W0 + (alpha/r) B A). Das Ergebnis ist ein gewöhnliches gruppenweise quantisiertes Gewicht.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LoRA rank r</source>
+        <translation>LoRA-Rang r</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rank of the LoRA update B A added to W0 inside the quantizer.</source>
+        <translation>Rang der LoRA-Änderung B A, die im Quantisierer zu W0 addiert wird.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LoRA</source>
+        <translation>LoRA</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LoRA alpha</source>
+        <translation>LoRA-Alpha</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The LoRA update is scaled by alpha / r.</source>
+        <translation>Die LoRA-Änderung wird mit alpha / r skaliert.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LoRA A init</source>
+        <translation>Initialisierung von LoRA A</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Init of A (r x in): kaiming = uniform(+-1/sqrt(in)) as in PEFT, gaussian = N(0, 1/r). B starts at zero, so training starts from the calibrated model.</source>
+        <translation>Initialisierung von A (r x in): kaiming = gleichverteilt(+-1/sqrt(in)) wie in PEFT, gaussian = N(0, 1/r). B beginnt bei null, daher startet das Training beim kalibrierten Modell.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LoRA inside the grid</source>
+        <translation>LoRA im Raster</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ablation: q = round(W0/s + (alpha/r) B A) + z (the update in integer units, LR-QAT style) instead of round((W0 + (alpha/r) B A) / s) + z.</source>
+        <translation>Ablation: q = round(W0/s + (alpha/r) B A) + z (die Änderung in ganzzahligen Einheiten, wie LR-QAT) statt round((W0 + (alpha/r) B A) / s) + z.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Train magnitude m</source>
+        <translation>Magnitude m trainieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Train the per-group magnitude m (init 1). Off: the paper&apos;s &apos;LoRA only&apos; ablation.</source>
+        <translation>Die Magnitude m pro Gruppe trainieren (Start 1). Aus: die Ablation &apos;nur LoRA&apos; des Artikels.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Train LoRA</source>
+        <translation>LoRA trainieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Train A and B. Off: the paper&apos;s &apos;m only&apos; ablation.</source>
+        <translation>A und B trainieren. Aus: die Ablation &apos;nur m&apos; des Artikels.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LR magnitude m</source>
+        <translation>Lernrate Magnitude m</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>AdamW learning rate of m.</source>
+        <translation>AdamW-Lernrate von m.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LR LoRA</source>
+        <translation>Lernrate LoRA</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>AdamW learning rate of A and B.</source>
+        <translation>AdamW-Lernrate von A und B.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calibration steps</source>
+        <translation>Kalibrierungsschritte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Steps that train only s and z (W0 fixed) before they are frozen; 0 = keep the init.</source>
+        <translation>Schritte, die nur s und z trainieren (W0 fest), bevor sie eingefroren werden; 0 = Anfangswerte behalten.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calibration</source>
+        <translation>Kalibrierung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calibration loss</source>
+        <translation>Kalibrierungsverlust</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>next_token = language-model loss on the calibration text; distill = KL to the full-precision model&apos;s next-token distribution; block_mse = MSE of every quantized linear&apos;s output against the full-precision one.</source>
+        <translation>next_token = Sprachmodell-Verlust auf dem Kalibrierungstext; distill = KL zur Nächstes-Token-Verteilung des Modells in voller Genauigkeit; block_mse = MSE der Ausgabe jeder quantisierten Linearschicht gegenüber der in voller Genauigkeit.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LR scale s</source>
+        <translation>Lernrate Skalierung s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>AdamW learning rate of log s (s is learned in the log domain: the step is relative).</source>
+        <translation>AdamW-Lernrate von log s (s wird logarithmisch gelernt: der Schritt ist relativ).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LR zero-point z</source>
+        <translation>Lernrate Nullpunkt z</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>AdamW learning rate of z, in integer code units (z is rounded straight-through).</source>
+        <translation>AdamW-Lernrate von z in ganzzahligen Code-Einheiten (z wird gerade durchgereicht gerundet).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Post-training quantization with second-order error feedback: layer by layer, the inputs of each linear give a Hessian H = 2 X^T X; columns are rounded one at a time and each rounding error is spread over the remaining columns through H^-1. No training.</source>
+        <translation>Quantisierung nach dem Training mit Fehlerrückführung zweiter Ordnung: Schicht für Schicht ergeben die Eingaben jeder Linearschicht eine Hesse-Matrix H = 2 X^T X; Spalten werden einzeln gerundet und jeder Rundungsfehler wird über H^-1 auf die übrigen Spalten verteilt. Kein Training.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calibration windows</source>
+        <translation>Kalibrierungsfenster</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Windows of the calibration text whose inputs form each layer&apos;s Hessian.</source>
+        <translation>Fenster des Kalibrierungstexts, deren Eingaben die Hesse-Matrix jeder Schicht bilden.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GPTQ</source>
+        <translation>GPTQ</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Calibration window length</source>
+        <translation>Länge der Kalibrierungsfenster</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tokens per calibration window; 0 = data.seq_len.</source>
+        <translation>Tokens pro Kalibrierungsfenster; 0 = data.seq_len.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Damping</source>
+        <translation>Dämpfung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Added to the Hessian&apos;s diagonal, as a fraction of its mean (GPTQ&apos;s percdamp).</source>
+        <translation>Zur Diagonale der Hesse-Matrix addiert, als Anteil ihres Mittelwerts (percdamp von GPTQ).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Act-order</source>
+        <translation>Aktivierungsreihenfolge</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Round columns by decreasing Hessian diagonal; the groups&apos; s, z are then fixed from W before rounding (static groups), so the result keeps contiguous groups.</source>
+        <translation>Spalten nach absteigender Diagonale der Hesse-Matrix runden; s, z der Gruppen werden dann vor dem Runden aus W festgelegt (statische Gruppen), sodass das Ergebnis zusammenhängende Gruppen behält.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Block size</source>
+        <translation>Blockgröße</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Columns whose error updates are applied to the rest together (lazy batch).</source>
+        <translation>Spalten, deren Fehlerkorrekturen gemeinsam auf den Rest angewendet werden (Lazy Batch).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Full quantization-aware training: every quantized weight is trained through the fake quantizer (straight-through rounding, MinMax range following the weights) with a KL distillation loss to the full-precision model, on text the full-precision model generated itself (first tokens greedy, then sampled; cached per model and settings).</source>
+        <translation>Vollständiges quantisierungsbewusstes Training: jedes quantisierte Gewicht wird durch den simulierten Quantisierer trainiert (gerade durchgereichtes Runden, MinMax-Bereich folgt den Gewichten), mit einem KL-Destillationsverlust zum Modell in voller Genauigkeit, auf Text, den dieses Modell selbst erzeugt hat (erste Tokens gierig, dann gesampelt; pro Modell und Einstellungen zwischengespeichert).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LR weights</source>
+        <translation>Lernrate Gewichte</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>AdamW learning rate of the weights.</source>
+        <translation>AdamW-Lernrate der Gewichte.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quantizer range</source>
+        <translation>Bereich des Quantisierers</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>dynamic = s, z recomputed from the current weights every step (LLM-QAT&apos;s MinMax); fixed = the starting grid kept.</source>
+        <translation>dynamic = s, z in jedem Schritt aus den aktuellen Gewichten neu berechnet (MinMax von LLM-QAT); fixed = das Startraster bleibt.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Training text</source>
+        <translation>Trainingstext</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>generated = text sampled from the full-precision model (the paper); train = data.train (ablation).</source>
+        <translation>generated = aus dem Modell in voller Genauigkeit gesampelter Text (der Artikel); train = data.train (Ablation).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Data</source>
+        <translation>Daten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Generated sequences</source>
+        <translation>Erzeugte Sequenzen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sequences the full-precision model generates.</source>
+        <translation>Sequenzen, die das Modell in voller Genauigkeit erzeugt.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Generated length</source>
+        <translation>Erzeugte Länge</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tokens per generated sequence; 0 = data.seq_len + 1.</source>
+        <translation>Tokens pro erzeugter Sequenz; 0 = data.seq_len + 1.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Greedy tokens</source>
+        <translation>Gierige Tokens</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>After a random first token, this many tokens are taken by argmax; the rest are sampled (the paper uses 3 to 5).</source>
+        <translation>Nach einem zufälligen ersten Token werden so viele Tokens per Argmax gewählt; der Rest wird gesampelt (der Artikel nutzt 3 bis 5).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Temperature</source>
+        <translation>Temperatur</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sampling temperature of the generated tokens after the greedy ones.</source>
+        <translation>Sampling-Temperatur der erzeugten Tokens nach den gierigen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Generation cache</source>
+        <translation>Zwischenspeicher der Erzeugung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Folder of the generated-data cache; &quot;&quot; = $QATBENCH_CACHE, else $XDG_CACHE_HOME/QATBench, else ~/.cache/QATBench.</source>
+        <translation>Ordner des Zwischenspeichers für erzeugte Daten; &quot;&quot; = $QATBENCH_CACHE, sonst $XDG_CACHE_HOME/QATBench, sonst ~/.cache/QATBench.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Starting grid</source>
+        <translation>Startraster</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>rtn = s, z from each group&apos;s range (the init option); gptq = GPTQ&apos;s s, z and codes (its weight s (q - z) replaces W0 as the starting point).</source>
+        <translation>rtn = s, z aus dem Bereich jeder Gruppe (Option init); gptq = s, z und Codes von GPTQ (sein Gewicht s (q - z) ersetzt W0 als Startpunkt).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Initialization</source>
+        <translation>Initialisierung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quantization-aware LoRA: the base weights are quantized once and frozen; a LoRA A (r x groups), B (out x r) acts on the group-averaged input, so its update is one value per (row, group) and is merged into the zero-points after training: the result stays an integer model.</source>
+        <translation>Quantisierungsbewusstes LoRA: die Basisgewichte werden einmal quantisiert und eingefroren; ein LoRA A (r x Gruppen), B (out x r) wirkt auf die über Gruppen gemittelte Eingabe, daher ist seine Änderung ein Wert pro (Zeile, Gruppe) und wird nach dem Training in die Nullpunkte übernommen: das Ergebnis bleibt ein ganzzahliges Modell.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rank of the low-rank update.</source>
+        <translation>Rang der Niedrigrang-Änderung.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The low-rank update is scaled by alpha / r.</source>
+        <translation>Die Niedrigrang-Änderung wird mit alpha / r skaliert.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Init of the r x in factor: kaiming = uniform(+-1/sqrt(in)) as in PEFT, gaussian = N(0, 1/r). The other factor starts at zero, so training starts from the grid.</source>
+        <translation>Initialisierung des Faktors r x in: kaiming = gleichverteilt(+-1/sqrt(in)) wie in PEFT, gaussian = N(0, 1/r). Der andere Faktor beginnt bei null, daher startet das Training beim Raster.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>LoRA inside the quantizer with a learnable grid: W_hat = s (clamp(round((W0 + (alpha/r) B A) / s) + z) - z), with A, B, the scale s and the zero-point z trained together in one stage. The result is an ordinary group-wise quantized weight.</source>
+        <translation>LoRA im Quantisierer mit lernbarem Raster: W_hat = s (clamp(round((W0 + (alpha/r) B A) / s) + z) - z), wobei A, B, die Skalierung s und der Nullpunkt z gemeinsam in einer Stufe trainiert werden. Das Ergebnis ist ein gewöhnliches gruppenweise quantisiertes Gewicht.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>AdamW learning rate of log s (learned in the log domain: a relative step).</source>
+        <translation>AdamW-Lernrate von log s (logarithmisch gelernt: ein relativer Schritt).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>AdamW learning rate of z in code units (rounded straight-through).</source>
+        <translation>AdamW-Lernrate von z in Code-Einheiten (gerade durchgereicht gerundet).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Low-rank QAT: the low-rank update is added inside the integer grid, W_hat = s (clamp(round(phi(W0 / s0) + (alpha/r) A B) + z) - z), where the grid positions W0/s0 are computed once and stored down-cast (8-bit fixed point or bfloat16) instead of W0; A, B and s are trained.</source>
+        <translation>Niedrigrang-QAT: die Niedrigrang-Änderung wird im ganzzahligen Raster addiert, W_hat = s (clamp(round(phi(W0 / s0) + (alpha/r) A B) + z) - z), wobei die Rasterpositionen W0/s0 einmal berechnet und statt W0 verkleinert gespeichert werden (8-Bit-Festkomma oder bfloat16); A, B und s werden trainiert.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>W0/s0 storage</source>
+        <translation>Speicherung von W0/s0</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How the fixed grid positions W0/s0 are kept: int8 = 8-bit fixed point (N integer bits, 8 - N fraction bits), bf16, or fp32 (no down-cast).</source>
+        <translation>Wie die festen Rasterpositionen W0/s0 gehalten werden: int8 = 8-Bit-Festkomma (N ganzzahlige Bits, 8 - N Nachkommabits), bf16 oder fp32 (keine Verkleinerung).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Memory</source>
+        <translation>Speicher</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Free W0</source>
+        <translation>W0 freigeben</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Release the model&apos;s full-precision copies of the quantized weights while training (the stored grid positions replace them); they are rewritten from the result at the end.</source>
+        <translation>Die Kopien der quantisierten Gewichte in voller Genauigkeit während des Trainings freigeben (die gespeicherten Rasterpositionen ersetzen sie); am Ende werden sie aus dem Ergebnis neu geschrieben.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Options</source>
+        <translation>Optionen</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::RunControl</name>
+    <message>
+        <location filename="../ui/runcontrol.cpp" line="+21"/>
+        <source>Calibration</source>
+        <translation>Kalibrierung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Evaluation</source>
+        <translation>Auswertung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Loading</source>
+        <translation>Laden</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Start run</source>
+        <translation>Lauf starten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+109"/>
+        <source>Pause</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <location line="-108"/>
+        <source>Stop</source>
+        <translation>Anhalten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The engine finishes the current step, writes a checkpoint and ends the run.</source>
+        <translation>Die Engine beendet den aktuellen Schritt, schreibt einen Checkpoint und beendet den Lauf.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Idle</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Engine messages appear here.</source>
+        <translation>Meldungen der Engine erscheinen hier.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Phase: %1</source>
+        <translation>Phase: %1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Run %1 started: %2, %3 steps</source>
+        <translation>Lauf %1 gestartet: %2, %3 Schritte</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Paused. Resume continues from the same step.</source>
+        <translation>Pausiert. Fortsetzen macht beim selben Schritt weiter.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Resumed.</source>
+        <translation>Fortgesetzt.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Checkpoint at step %1: %2</source>
+        <translation>Checkpoint bei Schritt %1: %2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Evaluation at step %1: perplexity %2 over %3 tokens</source>
+        <translation>Auswertung bei Schritt %1: Perplexität %2 über %3 Tokens</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Run completed.</source>
+        <translation>Lauf abgeschlossen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Run stopped. It can be resumed from its last checkpoint.</source>
+        <translation>Lauf angehalten. Er kann vom letzten Checkpoint aus fortgesetzt werden.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Run ended: %1</source>
+        <translation>Lauf beendet: %1</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Start the experiment in the background engine.</source>
+        <translation>Das Experiment in der Hintergrund-Engine starten.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Stopping...</source>
+        <translation>Wird angehalten...</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Paused</source>
+        <translation>Pausiert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Starting...</source>
+        <translation>Wird gestartet...</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>step %1 / %2</source>
+        <translation>Schritt %1 / %2</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>step %1</source>
+        <translation>Schritt %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>ETA %1</source>
+        <translation>Restzeit %1</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>ETA unknown</source>
+        <translation>Restzeit unbekannt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 tokens/s</source>
+        <translation>%1 Tokens/s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>memory %1</source>
+        <translation>Speicher %1</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>warning: </source>
+        <translation>Warnung: </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>error: </source>
+        <translation>Fehler: </translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The run failed: %1</source>
+        <translation>Der Lauf ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Done</source>
+        <translation>Fertig</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 min %2 s</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::RunsModel</name>
+    <message>
+        <location filename="../ui/runsmodel.cpp" line="+49"/>
+        <source>queued</source>
+        <translation>wartend</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>running</source>
+        <translation>läuft</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>paused</source>
+        <translation>pausiert</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>completed</source>
+        <translation>abgeschlossen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>stopped</source>
+        <translation>angehalten</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>interrupted</source>
+        <translation>unterbrochen</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Bits</source>
+        <translation>Bits</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Group</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Rank</source>
+        <translation>Rang</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Final PPL</source>
+        <translation>PPL am Ende</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Best PPL</source>
+        <translation>Beste PPL</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Duration</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Tags</source>
+        <translation>Schlagwörter</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>row</source>
+        <translation>Zeile</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::RunsView</name>
+    <message>
+        <location filename="../ui/runsview.cpp" line="+61"/>
+        <source>Filter runs (name, method, tag, ...)</source>
+        <translation>Läufe filtern (Name, Methode, Schlagwort, ...)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>All statuses</source>
+        <translation>Alle Status</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Open charts</source>
+        <translation>Diagramme öffnen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Show the selected run&apos;s charts (or double-click it).</source>
+        <translation>Die Diagramme des gewählten Laufs zeigen (oder doppelklicken).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rename...</source>
+        <translation>Umbenennen...</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Rename the selected run (or edit its name in the table).</source>
+        <translation>Den gewählten Lauf umbenennen (oder seinen Namen in der Tabelle bearbeiten).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tags...</source>
+        <translation>Schlagwörter...</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Edit the selected run&apos;s tags.</source>
+        <translation>Die Schlagwörter des gewählten Laufs bearbeiten.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete...</source>
+        <translation>Löschen...</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Delete the selected run and its metrics from the database.</source>
+        <translation>Den gewählten Lauf und seine Messwerte aus der Datenbank löschen.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Read the database again.</source>
+        <translation>Die Datenbank neu lesen.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+42"/>
+        <source>%n run(s) in %1</source>
+        <translation>
+            <numerusform>%n Lauf in %1</numerusform>
+            <numerusform>%n Läufe in %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Database: %1</source>
+        <translation>Datenbank: %1</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Rename run</source>
+        <translation>Lauf umbenennen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New name:</source>
+        <translation>Neuer Name:</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Edit tags</source>
+        <translation>Schlagwörter bearbeiten</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Tags, separated by commas:</source>
+        <translation>Schlagwörter, durch Kommas getrennt:</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+5"/>
+        <source>Delete run</source>
+        <translation>Lauf löschen</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>This run is still active. Stop it first.</source>
+        <translation>Dieser Lauf ist noch aktiv. Halten Sie ihn zuerst an.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Delete run &quot;%1&quot; with all its metrics? Checkpoint files on disk are kept.</source>
+        <translation>Lauf „%1“ mit allen Messwerten löschen? Checkpoint-Dateien auf der Festplatte bleiben erhalten.</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::SettingsDialog</name>
+    <message>
+        <location filename="../ui/settingsdialog.cpp" line="+31"/>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Default</source>
+        <translation>Standard</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The CLI&apos;s default: $QATBENCH_DB, else ~/.local/share/QATBench/runs.db</source>
+        <translation>Die Vorgabe der CLI: $QATBENCH_DB, sonst ~/.local/share/QATBench/runs.db</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>System language</source>
+        <translation>Systemsprache</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>A new language applies after QATBench restarts.</source>
+        <translation>Eine neue Sprache gilt nach einem Neustart von QATBench.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+13"/>
+        <source>Run database</source>
+        <translation>Lauf-Datenbank</translation>
+    </message>
+    <message>
+        <location line="-12"/>
+        <source>Default device</source>
+        <translation>Standardgerät</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language</source>
+        <translation>Sprache</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>QATBench database (*.db);;All files (*)</source>
+        <translation>QATBench-Datenbank (*.db);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>auto (first GPU, else CPU)</source>
+        <translation>auto (erste GPU, sonst CPU)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::WelcomeView</name>
+    <message>
+        <location filename="../ui/welcomeview.cpp" line="+11"/>
+        <source>&lt;h1&gt;QATBench&lt;/h1&gt;</source>
+        <translation>&lt;h1&gt;QATBench&lt;/h1&gt;</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quantization-aware training for LLaMA-family models: open a checkpoint, choose bits, group size and LoRA rank, then calibrate and train with DL-QAT and watch loss, perplexity and per-group magnitudes live.</source>
+        <translation>Quantisierungsbewusstes Training für Modelle der LLaMA-Familie: Checkpoint öffnen, Bits, Gruppengröße und LoRA-Rang wählen, dann mit DL-QAT kalibrieren und trainieren und Verlust, Perplexität und Magnituden pro Gruppe live verfolgen.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Open model...</source>
+        <translation>Modell öffnen...</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Run the demo</source>
+        <translation>Demo ausführen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Builds a small LLaMA on this computer and compares full precision, RTN and DL-QAT. No download needed.</source>
+        <translation>Erstellt ein kleines LLaMA auf diesem Rechner und vergleicht volle Genauigkeit, RTN und DL-QAT. Kein Download nötig.</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::WorkbenchView</name>
+    <message>
+        <location filename="../ui/workbenchview.cpp" line="+37"/>
+        <source>Load...</source>
+        <translation>Laden...</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Load an experiment JSON file.</source>
+        <translation>Eine Experiment-JSON-Datei laden.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save...</source>
+        <translation>Speichern...</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the experiment as JSON (the same file `qatbench-cli run --config` reads).</source>
+        <translation>Das Experiment als JSON speichern (dieselbe Datei, die `qatbench-cli run --config` liest).</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&lt;b&gt;Experiment&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Experiment&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>%1 - %2, %3</source>
+        <translation>%1 - %2, %3</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Fix the experiment&apos;s problems first (shown in red).</source>
+        <translation>Beheben Sie zuerst die Probleme des Experiments (rot markiert).</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Run %1 (%2) - live</source>
+        <translation>Lauf %1 (%2) - live</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Cannot create %1</source>
+        <translation>%1 kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Start run</source>
+        <translation>Lauf starten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The experiment has problems; they are shown in red in the form.</source>
+        <translation>Das Experiment hat Probleme; sie sind im Formular rot markiert.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Could not write the experiment file.</source>
+        <translation>Die Experimentdatei konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Starting...</source>
+        <translation>Wird gestartet...</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Experiment: %1</source>
+        <translation>Experiment: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Database: %1</source>
+        <translation>Datenbank: %1</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Demo</source>
+        <translation>Demo</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Running the demo: a small LLaMA is built and trained here, then compared in full precision, RTN and DL-QAT. No download needed.</source>
+        <translation>Die Demo läuft: ein kleines LLaMA wird hier erstellt und trainiert und dann in voller Genauigkeit, mit RTN und mit DL-QAT verglichen. Kein Download nötig.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Open run</source>
+        <translation>Lauf öffnen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A run is active; its live charts stay on screen.</source>
+        <translation>Ein Lauf ist aktiv; seine Live-Diagramme bleiben sichtbar.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Run %1: %2</source>
+        <translation>Lauf %1: %2</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+4"/>
+        <source>Load experiment</source>
+        <translation>Experiment laden</translation>
+    </message>
+    <message>
+        <location line="-3"/>
+        <source>Experiment JSON (*.json);;All files (*)</source>
+        <translation>Experiment-JSON (*.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <location line="+4"/>
+        <source>Save experiment</source>
+        <translation>Experiment speichern</translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <source>Experiment JSON (*.json)</source>
+        <translation>Experiment-JSON (*.json)</translation>
+    </message>
+</context>
 </TS>
