@@ -200,12 +200,11 @@ RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunConte
                 ctx.sink.scalar(s.seriesPrefix + "/lr", m_step, g.lr * factor, "group=" + g.name);
         }
         if (onHistogram && s.histogramEvery > 0 && m_step % s.histogramEvery == 0) onHistogram(m_step);
-        if (onEval && s.evalEvery > 0 && m_step % s.evalEvery == 0 && m_step != s.steps) onEval(m_step);
+        if (onEval && s.evalEvery > 0 && m_step % s.evalEvery == 0) onEval(m_step);
         if (s.checkpointEvery > 0 && m_step % s.checkpointEvery == 0 && m_step != s.steps &&
             !ctx.workDir.empty())
             writeCheckpoint(ctx.workDir, {});
     }
-    if (onEval && s.steps > first) onEval(m_step);
     return RunOutcome::Completed;
 }
 

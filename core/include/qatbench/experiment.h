@@ -24,7 +24,7 @@
 //   method:   name ["dlqat"], options {declared by the method, see qatbench/method.h}
 //   training: steps [1000] (0..10^7), warmup_steps [50], schedule ["cosine"|"constant"|"linear"],
 //             weight_decay [0] (0..10), grad_clip [1] (0 = off), checkpoint_every [200] (0 = only at the
-//             end), eval_every [200] (0 = only at the end), log_every [10] (1..), histogram_every [100] (0 =
+//             end), eval_every [200] (0 = off; the engine evaluates the result anyway), log_every [10] (1..), histogram_every [100] (0 =
 //             off), gradient_checkpointing [false]
 
 #include "qatbench/method.h"
