@@ -211,13 +211,13 @@ Loaded loadInputs(nlohmann::json& exp, EngineSink& sink)
 
 void finalEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, EngineSink& sink, RunWriter& writer)
 {
+    const int64_t step = sink.lastStep(); // the steps of the last phase (phase() resets the count)
     sink.phase("eval");
     const auto& d = exp["data"];
     const int64_t seqLen = d.value("eval_seq_len", int64_t(512));
     const int64_t maxWindows = d.value("eval_max_windows", int64_t(0));
     const NllResult r = evaluateNll(in.model, in.data.eval, seqLen, maxWindows, hook, 8,
                                     [&](const Progress& p) { return sink.progress(p); });
-    const int64_t step = sink.lastStep();
     const nlohmann::json protocol = {{"seq_len", seqLen},
                                      {"stride", seqLen},
                                      {"bos", true},
@@ -255,13 +255,20 @@ struct Ending
     std::string hint;
 };
 
+std::string methodName(const nlohmann::json& exp)
+{
+    if (!exp.is_object() || !exp.contains("method") || !exp["method"].is_object()) return "?";
+    return exp["method"].value("name", std::string("?"));
+}
+
 std::string oomHint(const nlohmann::json& exp, const std::string& device)
 {
-    const auto& d = exp["data"];
+    const nlohmann::json d =
+        exp.is_object() ? exp.value("data", nlohmann::json::object()) : nlohmann::json::object();
     return "out of memory on " + device + " (data.batch_size " +
            d.value("batch_size", nlohmann::json(0)).dump() + ", data.seq_len " +
            d.value("seq_len", nlohmann::json(0)).dump() + ", dtype " +
-           exp.value("dtype", std::string("float32")) +
+           (exp.is_object() ? exp.value("dtype", std::string("float32")) : std::string("float32")) +
            "): lower data.batch_size (raise data.grad_accum to keep the tokens per step) or data.seq_len, "
            "set "
            "training.gradient_checkpointing to true, or use dtype bfloat16";
@@ -286,6 +293,17 @@ Ending classifyCurrentException(const nlohmann::json& exp, const std::string& de
                 "check or restore the file " + e.file() + ", or point the config at another one"};
     } catch (const std::bad_alloc&) {
         return {RunStatus::Failed, "out of memory", oomHint(exp, device)};
+    } catch (const c10::Error& e) {
+        // LibTorch's what() carries a C++ backtrace; the user needs the first line.
+        std::string what = e.what_without_backtrace();
+        what = what.substr(0, what.find("\nException raised from"));
+        if (isOutOfMemory(what))
+            return {RunStatus::Failed, "out of memory: " + what.substr(0, what.find('\n')),
+                    oomHint(exp, device)};
+        return {
+            RunStatus::Failed, "LibTorch error in method '" + methodName(exp) + "': " + what,
+            "this is most likely a bug or an unsupported setting of the method; try other method options or "
+            "report it with the experiment config"};
     } catch (const std::exception& e) {
         if (isOutOfMemory(e.what())) {
             std::string first = e.what();

@@ -62,6 +62,7 @@ static bool isLoss(const std::string& name)
 void EngineSink::scalar(const std::string& name, int64_t step, double value, const std::string& context)
 {
     m_writer.scalar(name, step, value, context);
+    m_maxStep = std::max(m_maxStep, step);
     if (m_options.metricEvents)
         emit(event::kMetric, {{"name", name},
                               {"step", step},
@@ -86,6 +87,7 @@ void EngineSink::phase(const std::string& phase)
 {
     m_phase = phase;
     m_rateStep = -1;
+    m_lastStep = m_maxStep = 0; // each phase counts its own steps
     emit(event::kPhase, {{"phase", phase}});
 }
 
@@ -101,9 +103,9 @@ void EngineSink::artifact(const std::string& kind, const std::string& path)
     std::error_code ec;
     int64_t bytes = -1;
     if (std::filesystem::is_regular_file(path, ec)) bytes = int64_t(std::filesystem::file_size(path, ec));
-    m_writer.artifact({.kind = kind, .path = path, .step = m_lastStep, .bytes = bytes});
+    m_writer.artifact({.kind = kind, .path = path, .step = lastStep(), .bytes = bytes});
     if (kind == "checkpoint")
-        emit(event::kCheckpoint, {{"path", path}, {"step", m_lastStep}});
+        emit(event::kCheckpoint, {{"path", path}, {"step", lastStep()}});
     else
         emit(event::kMessage, {{"level", "info"}, {"text", kind + " written: " + path}});
 }
@@ -129,12 +131,12 @@ void EngineSink::waitWhilePaused()
     if (!m_control.pauseRequested() || m_control.stopRequested()) return;
     m_writer.flush();
     m_store.setStatus(m_writer.runId(), RunStatus::Paused);
-    emit(event::kPaused, {{"step", m_lastStep}});
+    emit(event::kPaused, {{"step", lastStep()}});
     while (m_control.pauseRequested() && !m_control.stopRequested())
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     m_store.setStatus(m_writer.runId(), RunStatus::Running);
     m_rateStep = -1; // the pause is not throughput
-    emit(event::kResumed, {{"step", m_lastStep}});
+    emit(event::kResumed, {{"step", lastStep()}});
 }
 
 void EngineSink::logPerf(const Progress& p)

@@ -6,6 +6,7 @@
 #include "qatbench/error.h"
 #include "qatbench_sdk/run_context.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace qat::engine {
@@ -33,7 +34,9 @@ public:
     bool progress(const Progress& p) override;
 
     void emit(const std::string& name, nlohmann::json fields);
-    int64_t lastStep() const { return m_lastStep; }
+    // The highest step seen in a training phase's progress or in any logged scalar (methods differ in whether
+    // progress reports steps before or after they are done; points carry steps done).
+    int64_t lastStep() const { return std::max(m_lastStep, m_maxStep); }
     const std::string& currentPhase() const { return m_phase; }
     int64_t memoryBytes() const;
     void setLogEvery(int64_t n) { m_logEvery = std::max<int64_t>(1, n); }
@@ -50,6 +53,7 @@ private:
     std::string m_device;
     std::string m_phase;
     int64_t m_lastStep = 0;
+    int64_t m_maxStep = 0;
     int64_t m_logEvery = 10;
     double m_lastEvent = 0;
     // Throughput over the steps since the last rate sample.
