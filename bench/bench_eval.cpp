@@ -2,7 +2,7 @@
 // model, windows, batch and dtype, measured in one run and printed as ratios.
 //
 //   build-gpu/bench/bench_eval shared/models/gutenberg-llama-22M
-//   shared/data/gutenberg/valid/pg84_frankenstein.txt \
+//   shared/data/gutenberg/valid/pg84_frankenstein.txt
 //       --protocol bos-window --seq-len 512 --batch 16 --dtype bfloat16 --device cuda
 //
 // The windows are written to a temporary safetensors file that bench/python/eval_peer.py evaluates, so both
@@ -100,7 +100,7 @@ int64_t peakBytes(const at::Device& d)
 #ifdef QATBENCH_HAVE_CUDA
     if (d.is_cuda()) {
         const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(d.index() < 0 ? 0 : d.index());
-        return stats.allocated_bytes[size_t(c10::cuda::CUDACachingAllocator::StatType::AGGREGATE)].peak;
+        return stats.allocated_bytes[0].peak; // index 0 = StatType::AGGREGATE (its namespace moved in torch 2.x)
     }
 #else
     (void)d;
