@@ -219,11 +219,12 @@ void ExplorerView::setExplorer(std::shared_ptr<const QuantExplorer> explorer)
 void ExplorerView::onExplorerReady()
 {
     const ModelConfig& cfg = m_explorer->config();
-    m_modelLabel->setText(tr("%1\n%2 layers, hidden %3, intermediate %4")
+    m_modelLabel->setText(tr("%1\n%2 layers, hidden %3, intermediate %4\nsample activations from %5")
                               .arg(QString::fromStdString(m_explorer->modelDir()))
                               .arg(cfg.numLayers)
                               .arg(cfg.hiddenSize)
-                              .arg(cfg.intermediateSize));
+                              .arg(cfg.intermediateSize)
+                              .arg(QString::fromStdString(m_explorer->sampleSource())));
     m_updating = true;
     m_layer->setRange(0, int(cfg.numLayers - 1));
     m_updating = false;

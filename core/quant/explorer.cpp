@@ -2,6 +2,7 @@
 #include "qatbench/explorer.h"
 
 #include "qatbench/error.h"
+#include "qatbench/tokenizer.h"
 #include "qatbench_sdk/llama.h"
 #include "qatbench_sdk/quantizer.h"
 
@@ -15,6 +16,12 @@
 #include <sstream>
 
 namespace qat {
+
+const char* const kDefaultSampleText =
+    "Once upon a time, in a small town by the sea, there lived an old clockmaker. Every morning he opened "
+    "his shop, wound the clocks on the wall and listened to them tick together. Children stopped at the "
+    "window to watch the brass wheels turn. One day a girl brought him a broken music box that had belonged "
+    "to her grandmother. He worked on it for a week, and when it played again, she laughed and thanked him.";
 
 namespace {
 
@@ -78,6 +85,7 @@ struct QuantExplorer::Impl
     ExplorerOptions options;
     std::unique_ptr<LlamaModel> model;
     std::vector<int64_t> sample;
+    std::string sampleSource;
     mutable std::mutex mutex; // guards activations
     mutable std::map<std::pair<int, int>, at::Tensor> activations;
 
@@ -119,8 +127,18 @@ QuantExplorer::QuantExplorer(const std::string& modelDir, const ExplorerOptions&
     if (options.threads > 0) at::set_num_threads(options.threads);
     m_impl->model = std::make_unique<LlamaModel>(LlamaModel::load(modelDir, {at::kCPU, at::kFloat}));
     const ModelConfig& cfg = m_impl->model->config();
-    std::vector<int64_t> ids =
-        options.sampleTokens.empty() ? defaultSample(cfg, kDefaultSampleTokens) : options.sampleTokens;
+    std::vector<int64_t> ids = options.sampleTokens;
+    std::string source = "given tokens";
+    if (ids.empty() && !options.sampleText.empty() && !findTokenizerFile(modelDir).empty()) {
+        const Tokenizer tok = Tokenizer::load(modelDir);
+        for (int32_t id : tok.encode(options.sampleText, true))
+            ids.push_back(id);
+        source = "text";
+    }
+    if (ids.empty()) {
+        ids = defaultSample(cfg, kDefaultSampleTokens);
+        source = "random tokens";
+    }
     for (int64_t id : ids)
         if (id < 0 || id >= cfg.vocabSize)
             throw ConfigError("explorer.sample_tokens", "holds token id " + std::to_string(id) +
@@ -128,6 +146,7 @@ QuantExplorer::QuantExplorer(const std::string& modelDir, const ExplorerOptions&
                                                             std::to_string(cfg.vocabSize - 1));
     if (options.maxSampleTokens > 0 && int64_t(ids.size()) > options.maxSampleTokens)
         ids.resize(size_t(options.maxSampleTokens));
+    m_impl->sampleSource = source + " (" + std::to_string(ids.size()) + ")";
     m_impl->sample = std::move(ids);
 }
 
@@ -136,6 +155,11 @@ QuantExplorer::~QuantExplorer() = default;
 const std::string& QuantExplorer::modelDir() const
 {
     return m_impl->dir;
+}
+
+const std::string& QuantExplorer::sampleSource() const
+{
+    return m_impl->sampleSource;
 }
 
 const ModelConfig& QuantExplorer::config() const

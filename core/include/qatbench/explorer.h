@@ -77,12 +77,17 @@ struct ExplorerResult
     double seconds = 0; // time compute() took
 };
 
+// A short plain-English passage: the default sample text the layer's output error is measured on.
+extern const char* const kDefaultSampleText;
+
 struct ExplorerOptions
 {
-    std::vector<int64_t> sampleTokens; // token ids the activations come from; empty: kDefaultSampleTokens
-                                       // ids drawn with a fixed seed from the vocabulary (after BOS)
-    int64_t maxSampleTokens = 512;     // longer samples are cut to this many
-    int threads = 0;                   // LibTorch intra-op threads; 0 = leave as is
+    std::vector<int64_t> sampleTokens; // token ids the activations come from; when empty: sampleText
+    std::string sampleText = kDefaultSampleText; // encoded with the model's tokenizer (BOS first); when the
+                                                 // model has no tokenizer or the text is empty:
+                                                 // kDefaultSampleTokens ids drawn with a fixed seed after BOS
+    int64_t maxSampleTokens = 512;               // longer samples are cut to this many
+    int threads = 0;                             // LibTorch intra-op threads; 0 = leave as is
 };
 constexpr int64_t kDefaultSampleTokens = 128;
 
@@ -96,6 +101,8 @@ public:
     QuantExplorer& operator=(const QuantExplorer&) = delete;
 
     const std::string& modelDir() const;
+    // Where the sample activations come from: "text (N tokens)", "given tokens (N)" or "random tokens (N)".
+    const std::string& sampleSource() const;
     const ModelConfig& config() const;
     // {rows (out), cols (in)} of a block linear.
     std::pair<int64_t, int64_t> linearShape(int layer, LinearKind module) const;
