@@ -75,7 +75,7 @@ public:
                 extra = std::to_string(int64_t(f["tokens_per_s"].get<double>())) + " tok/s";
             if (f["mem_bytes"].is_number() && f["mem_bytes"].get<int64_t>() > 0)
                 extra += (extra.empty() ? "" : ", ") + formatBytes(f["mem_bytes"].get<int64_t>());
-            if (!m_loss.empty()) extra += (extra.empty() ? "" : ", ") + m_loss;
+            if (!m_loss.empty() && f["phase"] != "eval") extra += (extra.empty() ? "" : ", ") + m_loss;
             m_bar.update(f["phase"].get<std::string>(), f["step"].get<int64_t>(), f["total"].get<int64_t>(),
                          eta, extra);
         } else if (e.name == event::kMetric) {
@@ -100,8 +100,9 @@ public:
                 std::cerr << "what to change: " << f["hint"].get<std::string>() << "\n";
         } else if (e.name == event::kFinished) {
             m_bar.finish();
-            std::cerr << "run " << f["run_id"].dump() << " " << f["status"].get<std::string>() << ": "
-                      << f["message"].get<std::string>() << "\n";
+            const std::string status = f["status"].get<std::string>(), text = f["message"].get<std::string>();
+            std::cerr << "run " << f["run_id"].dump() << " " << status << (text == status ? "" : ": " + text)
+                      << "\n";
         }
     }
 

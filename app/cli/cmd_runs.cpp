@@ -119,11 +119,10 @@ int listRuns(RunStore& store, const Args& args)
         for (const auto& t : r.tags)
             tags += (tags.empty() ? "" : ",") + t;
         const double end = r.ended > 0 ? r.ended : r.heartbeat;
-        rows.push_back(
-            {std::to_string(r.id), r.name, runStatusName(r.status), r.method,
-             std::to_string(std::max<int64_t>(r.lastStep + 1, 0)) + "/" + std::to_string(r.totalSteps),
-             finalPpl(store, r.id), formatTime(r.started),
-             r.started > 0 && end > r.started ? formatDuration(end - r.started) : "-", tags});
+        rows.push_back({std::to_string(r.id), r.name, runStatusName(r.status), r.method,
+                        std::to_string(std::max<int64_t>(r.lastStep, 0)) + "/" + std::to_string(r.totalSteps),
+                        finalPpl(store, r.id), formatTime(r.started),
+                        r.started > 0 && end > r.started ? formatDuration(end - r.started) : "-", tags});
     }
     if (rows.size() == 1)
         std::cout << "no runs in " << store.path() << "\n";
@@ -143,7 +142,7 @@ int showRun(RunStore& store, int64_t id)
               << "  model       " << r.modelPath << " (fingerprint "
               << (r.modelHash.empty() ? "-" : r.modelHash) << ")\n"
               << "  started     " << formatTime(r.started) << ", ended " << formatTime(r.ended) << "\n"
-              << "  steps       " << std::max<int64_t>(r.lastStep + 1, 0) << "/" << r.totalSteps << "\n"
+              << "  steps       " << std::max<int64_t>(r.lastStep, 0) << "/" << r.totalSteps << "\n"
               << "  work dir    " << r.workDir << "\n"
               << "  version     " << r.appVersion << "\n";
     std::cout << "\nparameters:\n";
