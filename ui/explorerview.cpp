@@ -185,14 +185,29 @@ void ExplorerView::buildUi()
     layout->addWidget(m_status);
 }
 
+void ExplorerView::offerModelDir(const QString& dir)
+{
+    if (dir == m_loadedDir) return;
+    m_offeredDir = dir;
+    if (isVisible()) setModelDir(std::exchange(m_offeredDir, QString()));
+}
+
+void ExplorerView::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (!m_offeredDir.isEmpty()) setModelDir(std::exchange(m_offeredDir, QString()));
+}
+
 void ExplorerView::setModelDir(const QString& dir)
 {
+    m_loadedDir = dir;
     m_status->setText(tr("Loading %1 ...").arg(dir));
     auto* watcher = new QFutureWatcher<Loaded>(this);
     connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher] {
         const Loaded loaded = watcher->result();
         watcher->deleteLater();
         if (!loaded.error.isEmpty()) {
+            m_loadedDir.clear(); // offering the same folder again retries
             showError(loaded.error);
             return;
         }

@@ -35,6 +35,9 @@ public:
 
     // Loads the model's weights off the GUI thread (modelLoaded or errorOccurred follows).
     void setModelDir(const QString& dir);
+    // The model the user opened elsewhere: loaded when this view is first shown (or at once when visible), so
+    // a GUI that never opens the explorer never holds a second copy of the weights.
+    void offerModelDir(const QString& dir);
     // Uses an explorer that is already loaded (shared with whoever else holds it).
     void setExplorer(std::shared_ptr<const QuantExplorer> explorer);
 
@@ -65,6 +68,9 @@ Q_SIGNALS:
     void computed(quint64 id, const qat::ExplorerResult& result);
     void computeFailed(quint64 id, const QString& message, bool cancelled);
 
+protected:
+    void showEvent(QShowEvent* event) override;
+
 private:
     void buildUi();
     QWidget* buildControls();
@@ -88,6 +94,8 @@ private:
     int m_cancelled = 0;
     bool m_debouncePending = false;
     bool m_updating = false;
+    QString m_offeredDir; // offered but not loaded yet
+    QString m_loadedDir;
 
     QLabel* m_modelLabel = nullptr;
     QSpinBox* m_layer = nullptr;

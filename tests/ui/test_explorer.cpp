@@ -166,6 +166,18 @@ private Q_SLOTS:
         QVERIFY(csv.contains(QStringLiteral("code,weights_in_layer")));
     }
 
+    void anOfferedModelLoadsWhenTheViewIsShown()
+    {
+        ExplorerView view;
+        QSignalSpy loaded(&view, &ExplorerView::modelLoaded);
+        view.offerModelDir(modelDir());
+        QVERIFY(!loaded.wait(300)); // hidden: the weights stay on disk
+        view.show();
+        QVERIFY(loaded.wait(60000));
+        view.offerModelDir(modelDir()); // the same model again: nothing to do
+        QVERIFY(!loaded.wait(300));
+    }
+
     void aBadModelDirIsReported()
     {
         ExplorerView view;
