@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QFont>
 #include <QPalette>
+#include <QPixmap>
 
 #include <cmath>
 
@@ -317,7 +318,11 @@ QVariant ConfigDiffModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal) return {};
     if (section == 0) return role == Qt::DisplayRole ? QVariant(tr("Parameter")) : QVariant();
     if (role == Qt::DisplayRole) return m_runLabels.value(section - 1);
-    if (role == Qt::DecorationRole) return m_runColors.value(section - 1);
+    if (role == Qt::DecorationRole) {
+        QPixmap swatch(12, 12); // a header shows pixmaps, not plain colours
+        swatch.fill(m_runColors.value(section - 1));
+        return swatch;
+    }
     return {};
 }
 

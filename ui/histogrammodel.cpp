@@ -20,6 +20,12 @@ void HistogramStatsModel::setSeries(const HistogramSeriesData& data, const Histo
     endResetModel();
 }
 
+void HistogramStatsModel::setRunLabels(const QString& main, const QString& overlay)
+{
+    m_mainLabel = main;
+    m_overlayLabel = overlay;
+}
+
 void HistogramStatsModel::clear()
 {
     setSeries({});
@@ -107,8 +113,8 @@ CsvTable HistogramStatsModel::csv() const
                                num(p.edges[b + 1]), QString::number(p.counts[b]), num(p.min), num(p.max),
                                num(p.mean()), num(p.stddev())});
     };
-    add(QStringLiteral("main"), m_data);
-    if (m_hasOverlay) add(QStringLiteral("overlay"), m_overlay);
+    add(m_mainLabel, m_data);
+    if (m_hasOverlay) add(m_overlayLabel, m_overlay);
     return t;
 }
 

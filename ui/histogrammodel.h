@@ -30,6 +30,7 @@ public:
 
     void setSeries(const HistogramSeriesData& data, const HistogramSeriesData* overlay = nullptr);
     void clear();
+    void setRunLabels(const QString& main, const QString& overlay); // names the runs in the CSV
     int rowOfStep(qint64 step) const; // the row of the nearest step; -1 when empty
     CsvTable csv() const;             // every step with every bin: long format
 
@@ -42,6 +43,8 @@ private:
     HistogramSeriesData m_data;
     HistogramSeriesData m_overlay;
     bool m_hasOverlay = false;
+    QString m_mainLabel = QStringLiteral("main");
+    QString m_overlayLabel = QStringLiteral("overlay");
 };
 
 } // namespace qat::ui

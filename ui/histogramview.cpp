@@ -383,6 +383,7 @@ void HistogramView::loadData()
 
 void HistogramView::showData()
 {
+    m_stats->setRunLabels(m_run->currentText(), m_overlayRun->currentText());
     m_stats->setSeries(m_data, overlayData());
     const QSignalBlocker block(m_slider);
     m_slider->setRange(0, std::max(0, int(m_data.points.size()) - 1));
