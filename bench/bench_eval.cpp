@@ -100,7 +100,8 @@ int64_t peakBytes(const at::Device& d)
 #ifdef QATBENCH_HAVE_CUDA
     if (d.is_cuda()) {
         const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(d.index() < 0 ? 0 : d.index());
-        return stats.allocated_bytes[0].peak; // index 0 = StatType::AGGREGATE (its namespace moved in torch 2.x)
+        return stats.allocated_bytes[0]
+            .peak; // index 0 = StatType::AGGREGATE (its namespace moved in torch 2.x)
     }
 #else
     (void)d;

@@ -129,6 +129,41 @@ private:
     const std::u32string& m_s;
 };
 
+// The pre-tokenizer is implemented by hand for one regex; a tokenizer.json with another is refused rather
+// than tokenized differently from its reference.
+const char* const kLlama3Pattern = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| "
+                                   "?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+void checkPreTokenizer(const json& pre, const std::string& path)
+{
+    const std::string text = pre.dump();
+    bool split = false, byteLevel = false;
+    const json list =
+        pre.value("type", "") == "Sequence" ? pre.value("pretokenizers", json::array()) : json::array({pre});
+    for (const auto& p : list) {
+        const std::string type = p.value("type", "");
+        if (type == "ByteLevel") {
+            byteLevel = true;
+            if (p.value("use_regex", true) || p.value("add_prefix_space", false))
+                throw InputError(path, "pre_tokenizer.ByteLevel",
+                                 "only use_regex=false, add_prefix_space=false (LLaMA-3 style) is supported");
+        } else if (type == "Split") {
+            const std::string pattern = p.value("pattern", json::object()).value("Regex", "");
+            if (pattern != kLlama3Pattern || p.value("behavior", "") != "Isolated" ||
+                p.value("invert", false))
+                throw InputError(path, "pre_tokenizer.Split.pattern",
+                                 "only LLaMA-3's pre-tokenizer regex (Isolated) is supported");
+            split = true;
+        } else {
+            throw InputError(path, "pre_tokenizer", "unsupported pre-tokenizer '" + type + "'");
+        }
+    }
+    if (!split || !byteLevel)
+        throw InputError(path, "pre_tokenizer",
+                         "only byte-level BPE with LLaMA-3's Split regex is supported, found " +
+                             text.substr(0, 200));
+}
+
 struct AddedToken
 {
     std::string content;
@@ -181,9 +216,7 @@ ByteLevelBpe::ByteLevelBpe(const std::string& path) : m_file(path)
     const json& model = j.value("model", json());
     if (!model.is_object() || model.value("type", "") != "BPE")
         throw InputError(path, "model.type", "only BPE tokenizer.json models are supported");
-    const json& pre = j.value("pre_tokenizer", json());
-    if (pre.dump().find("ByteLevel") == std::string::npos)
-        throw InputError(path, "pre_tokenizer", "only byte-level BPE (GPT-2 / LLaMA-3 style) is supported");
+    checkPreTokenizer(j.value("pre_tokenizer", json()), path);
     if (!j.value("normalizer", json()).is_null())
         throw InputError(path, "normalizer", "tokenizer.json normalizers are not supported");
     const json& vocab = model.value("vocab", json());

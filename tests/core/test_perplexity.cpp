@@ -2,6 +2,7 @@
 // reference_eval.json, the window arithmetic of both protocols, progress and cancel, and greedy generation.
 
 #include "qat_test.h"
+#include "torch_test.h"
 
 #include "qatbench/error.h"
 #include "qatbench/eval.h"
@@ -9,6 +10,7 @@
 #include "qatbench_sdk/eval.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 
 using namespace qat;
@@ -22,6 +24,7 @@ static PerplexityResult run(const std::string& model, const std::string& text, i
     p.seqLen = seq;
     p.maxWindows = maxWindows;
     EvalOptions o;
+    o.device = test::devices().back().str(); // CUDA when there is one
     o.dtype = dtype;
     o.batch = 16;
     const auto t0 = std::chrono::steady_clock::now();
@@ -42,40 +45,6 @@ QAT_TEST(stories260kTinyStories512)
     QAT_CHECK_NEAR(r.ppl, 5.0468, 0.00005);
     QAT_CHECK_NEAR(r.nll, 1.618755, 2e-6);
     QAT_CHECK_EQ(r.toJson()["protocol"]["name"].get<std::string>(), std::string("stream"));
-}
-
-QAT_TEST(stories260kTinyStories256)
-{
-    const auto r =
-        run("models/stories260K", "data/tinystories/TinyStories-validation-head.txt", 256, "float32");
-    QAT_CHECK_EQ(r.windows, 1535);
-    QAT_CHECK_NEAR(r.ppl, 5.1203, 0.00005);
-}
-
-QAT_TEST(stories260kWikiText)
-{
-    const auto r = run("models/stories260K", "data/wikitext-2-raw/wiki.test.raw", 512, "float32");
-    QAT_CHECK_EQ(r.textTokens + 1, 809285);
-    QAT_CHECK_EQ(r.windows, 1580);
-    QAT_CHECK_NEAR(r.ppl, 119.4306, 0.005);
-}
-
-QAT_TEST(stories260kBf16Weights)
-{
-    // BF16 weights upcast to float32 compute, as the reference did.
-    const auto r =
-        run("models/stories260K-bf16", "data/tinystories/TinyStories-validation-head.txt", 512, "float32");
-    QAT_CHECK_NEAR(r.ppl, 5.0471, 0.00005);
-}
-
-QAT_TEST(gutenbergBosWindowProtocol)
-{
-    // reference_eval.json, fp, pg84_frankenstein: 111,398 scored tokens (218 windows of [BOS] + 511),
-    // ppl 38.9965.
-    const auto r = run("models/gutenberg-llama-22M", "data/gutenberg/valid/pg84_frankenstein.txt", 512,
-                       "float32", "bos-window");
-    QAT_CHECK_EQ(r.tokensScored, 111398);
-    QAT_CHECK_NEAR(r.ppl, 38.996540622652454, 0.004);
 }
 
 QAT_TEST(windowArithmetic)

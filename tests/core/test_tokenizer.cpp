@@ -137,6 +137,15 @@ QAT_TEST(unigramModelRefused)
     QAT_CHECK_THROWS_WITH(Tokenizer::load(path), "tokenizer.model", "model_type", "unigram");
 }
 
+QAT_TEST(otherPreTokenizerRefused)
+{
+    // GPT-2 style (ByteLevel with its own regex): our hand-written matcher is LLaMA-3's only, so refuse.
+    const std::string path = test::tempDir() + "/tokenizer.json";
+    test::writeFile(path, R"({"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}, "normalizer": null,
+        "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false, "use_regex": true}})");
+    QAT_CHECK_THROWS_WITH(Tokenizer::load(path), "tokenizer.json", "pre_tokenizer");
+}
+
 QAT_TEST(wholeFileTokenCounts)
 {
     // Token counts of MANIFEST.md / REFERENCE.md: 393,012 tok512 tokens (TinyStories head), 809,284
