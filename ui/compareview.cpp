@@ -30,33 +30,30 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent)
     m_diffModel = new ConfigDiffModel(this);
     buildUi();
 
-    connect(&m_listWatcher, &QFutureWatcher<std::vector<RunInfo>>::finished, this, [this] {
-        try {
-            m_runsModel->setRuns(m_listWatcher.result());
-        } catch (const std::exception& e) {
-            m_status->setText(QString::fromUtf8(e.what()));
-            Q_EMIT errorOccurred(QString::fromUtf8(e.what()));
+    connect(&m_listWatcher, &QFutureWatcher<Listed>::finished, this, [this] {
+        const Listed listed = m_listWatcher.result();
+        if (!listed.error.isEmpty()) {
+            m_status->setText(listed.error);
+            Q_EMIT errorOccurred(listed.error);
             return;
         }
+        m_runsModel->setRuns(listed.runs);
         m_runsTable->resizeColumnsToContents();
-        for (int64_t id : std::exchange(m_pendingSelection, {}))
-            m_runsModel->setChecked(id, true);
+        if (!m_pendingSelection.empty()) m_runsModel->setCheckedRuns(std::exchange(m_pendingSelection, {}));
         m_status->setText(tr("%n run(s) in the store.", nullptr, int(m_runsModel->runs().size())));
         Q_EMIT runsListed();
     });
-    connect(&m_dataWatcher, &QFutureWatcher<std::vector<CompareRun>>::finished, this, [this] {
-        std::vector<CompareRun> runs;
-        try {
-            runs = m_dataWatcher.result();
-        } catch (const std::exception& e) {
-            m_status->setText(QString::fromUtf8(e.what()));
-            Q_EMIT errorOccurred(QString::fromUtf8(e.what()));
-        }
+    connect(&m_dataWatcher, &QFutureWatcher<Loaded>::finished, this, [this] {
+        Loaded loaded = m_dataWatcher.result();
         if (std::exchange(m_reloadPending, false)) {
             loadSelected();
             return;
         }
-        onDataLoaded(std::move(runs));
+        if (!loaded.error.isEmpty()) {
+            m_status->setText(loaded.error);
+            Q_EMIT errorOccurred(loaded.error);
+        }
+        onDataLoaded(std::move(loaded.runs));
     });
     connect(m_runsModel, &CompareRunsModel::checkedRunsChanged, this, &CompareView::loadSelected);
 }
@@ -181,11 +178,15 @@ void CompareView::reload()
     if (m_database.isEmpty() || m_listWatcher.isRunning()) return;
     m_status->setText(tr("Reading runs..."));
     const std::string db = m_database.toStdString();
-    m_listWatcher.setFuture(QtConcurrent::run([db] {
-        StoreOptions o;
-        o.readOnly = true;
-        o.markDeadRuns = false;
-        return RunStore(db, o).runs();
+    m_listWatcher.setFuture(QtConcurrent::run([db]() -> Listed {
+        try {
+            StoreOptions o;
+            o.readOnly = true;
+            o.markDeadRuns = false;
+            return {RunStore(db, o).runs(), {}};
+        } catch (const std::exception& e) {
+            return {{}, QString::fromUtf8(e.what())};
+        }
     }));
     loadSelected();
 }
@@ -208,7 +209,13 @@ void CompareView::loadSelected()
     }
     const std::string db = m_database.toStdString();
     const std::vector<int64_t> ids = m_runsModel->checkedRuns();
-    m_dataWatcher.setFuture(QtConcurrent::run([db, ids] { return loadCompareRuns(db, ids); }));
+    m_dataWatcher.setFuture(QtConcurrent::run([db, ids]() -> Loaded {
+        try {
+            return {loadCompareRuns(db, ids), {}};
+        } catch (const std::exception& e) {
+            return {{}, QString::fromUtf8(e.what())};
+        }
+    }));
 }
 
 void CompareView::onDataLoaded(std::vector<CompareRun> runs)

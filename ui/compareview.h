@@ -81,8 +81,20 @@ private:
     std::vector<CompareRun> m_runs;
     std::vector<RunGroup> m_groups;
     bool m_reloadPending = false; // the selection changed while a load was running: load again after it
-    QFutureWatcher<std::vector<RunInfo>> m_listWatcher;
-    QFutureWatcher<std::vector<CompareRun>> m_dataWatcher;
+    // Workers never throw (a future holding an exception rethrows it in waitForFinished, in the destructor):
+    // they hand back the error text instead.
+    struct Listed
+    {
+        std::vector<RunInfo> runs;
+        QString error;
+    };
+    struct Loaded
+    {
+        std::vector<CompareRun> runs;
+        QString error;
+    };
+    QFutureWatcher<Listed> m_listWatcher;
+    QFutureWatcher<Loaded> m_dataWatcher;
     std::vector<int64_t> m_pendingSelection;
 
     CompareRunsModel* m_runsModel = nullptr;

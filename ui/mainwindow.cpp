@@ -1,6 +1,9 @@
 #include "mainwindow.h"
 
+#include "compareview.h"
 #include "engineclient.h"
+#include "explorerview.h"
+#include "histogramview.h"
 #include "modelpanel.h"
 #include "runrepository.h"
 #include "runsview.h"
@@ -41,6 +44,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     addView(tr("Start"), m_welcome);
     addView(tr("Experiment"), m_workbench);
     addView(tr("Runs"), m_runs);
+    m_compare = new CompareView(m_stack);
+    m_histograms = new HistogramView(m_stack);
+    m_explorer = new ExplorerView(m_stack);
+    addView(tr("Compare"), m_compare);
+    addView(tr("Histograms"), m_histograms);
+    addView(tr("Explorer"), m_explorer);
     m_nav->setCurrentRow(0);
 
     auto* central = new QWidget(this);
@@ -61,6 +70,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         m_workbench->runDemo();
     });
     connect(m_runs, &RunsView::openRunRequested, m_repository, &RunRepository::loadCharts);
+    connect(m_runs, &RunsView::openRunRequested, m_histograms, &HistogramView::setRun);
+    // The explorer loads the opened model only once it is shown.
+    connect(m_workbench->modelPanel(), &ModelPanel::modelOpened, m_explorer, &ExplorerView::offerModelDir);
+    connect(m_workbench, &WorkbenchView::runEnded, m_compare, &CompareView::reload);
+    connect(m_workbench, &WorkbenchView::runEnded, m_histograms, &HistogramView::reload);
     connect(m_repository, &RunRepository::chartsLoaded, this, [this](const RunChartData& data) {
         m_workbench->showPastRun(data);
         showView(m_workbench);
@@ -99,6 +113,8 @@ void MainWindow::setDatabase(const QString& file)
     m_workbench->setDatabase(file);
     m_repository->setDatabase(file);
     m_repository->refresh();
+    m_compare->setDatabase(file);
+    m_histograms->setDatabase(file);
 }
 
 void MainWindow::createMenus()

@@ -12,6 +12,9 @@ class QStackedWidget;
 
 namespace qat::ui {
 
+class CompareView;
+class ExplorerView;
+class HistogramView;
 class RunRepository;
 class RunsView;
 class WelcomeView;
@@ -34,6 +37,9 @@ public:
     WorkbenchView* workbenchView() const { return m_workbench; }
     RunsView* runsView() const { return m_runs; }
     RunRepository* repository() const { return m_repository; }
+    CompareView* compareView() const { return m_compare; }
+    HistogramView* histogramView() const { return m_histograms; }
+    ExplorerView* explorerView() const { return m_explorer; }
 
     // A page in the side bar; returns its index.
     int addView(const QString& title, QWidget* view);
@@ -57,6 +63,9 @@ private:
     WelcomeView* m_welcome = nullptr;
     WorkbenchView* m_workbench = nullptr;
     RunsView* m_runs = nullptr;
+    CompareView* m_compare = nullptr;      // issue 7
+    HistogramView* m_histograms = nullptr; // issue 7
+    ExplorerView* m_explorer = nullptr;    // issue 7
     RunRepository* m_repository = nullptr;
     std::function<CloseChoice()> m_askClose;
     bool m_closeWhenIdle = false;

@@ -195,6 +195,18 @@ private Q_SLOTS:
         QCOMPARE(csv.rows[0][4], QStringLiteral("30"));
     }
 
+    // Regression: a store that cannot be opened made the view's destructor rethrow the worker's exception.
+    void aMissingStoreIsReportedAndTheViewClosesCleanly()
+    {
+        QTemporaryDir tmp;
+        auto* view = new CompareView;
+        QSignalSpy failed(view, &CompareView::errorOccurred);
+        view->setDatabase(tmp.filePath(QStringLiteral("no/such/dir/runs.db")));
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty(), 10000);
+        view->setSelectedRuns({1});
+        delete view; // waits for its workers; must not throw
+    }
+
     void viewComparesRunsFromAStore()
     {
         QTemporaryDir tmp;
