@@ -11,6 +11,7 @@
 #
 # Environment (defaults): QATBENCH_CLI (build/bin/qatbench-cli), WORK (./peers-work), BITS ("4 3 2"),
 # GROUP (64), SEEDS ("0"), DEVICE (auto), DTYPE (float32), SEQ_LEN (256), BATCH (8), EVAL_SEQ (512),
+# EVAL_MAX_WINDOWS (0 = all),
 # CALIB_STEPS (50: DL-QAT's s/z calibration, on top of STEPS), RANK (8), TRAIN_MAX_BYTES (8000000),
 # METHODS ("rtn gptq dlqat llmqat qalora l4q lrqat"), GEN_SAMPLES (256: LLM-QAT's generated sequences).
 #
@@ -37,6 +38,7 @@ DTYPE=${DTYPE:-float32}
 SEQ_LEN=${SEQ_LEN:-256}
 BATCH=${BATCH:-8}
 EVAL_SEQ=${EVAL_SEQ:-512}
+EVAL_MAX_WINDOWS=${EVAL_MAX_WINDOWS:-0}
 CALIB_STEPS=${CALIB_STEPS:-50}
 RANK=${RANK:-8}
 TRAIN_MAX_BYTES=${TRAIN_MAX_BYTES:-8000000}
@@ -84,7 +86,7 @@ cat > "$GRID" <<EOF
     "device": "$DEVICE", "dtype": "$DTYPE",
     "model": {"path": "$MODEL"},
     "data": {"train": "$TRAIN", "eval": "$EVAL", "seq_len": $SEQ_LEN, "batch_size": $BATCH,
-             "eval_seq_len": $EVAL_SEQ},
+             "eval_seq_len": $EVAL_SEQ, "eval_max_windows": $EVAL_MAX_WINDOWS},
     "training": {"steps": $STEPS, "warmup_steps": $((STEPS / 10)), "schedule": "cosine", "log_every": 10,
                  "eval_every": 0, "histogram_every": 0, "checkpoint_every": 100}
   },

@@ -73,9 +73,9 @@ int cmdSweep(const Argv& argv)
     }
     if (args.has("exports")) {
         for (const auto& r : rows)
-            std::cout << r.cell.label << '\t' << r.cell.bits << '\t' << r.cell.group << '\t' << r.cell.seed << '\t'
-                      << r.status << '\t' << r.runId << '\t' << (r.workDir.empty() ? "-" : r.workDir + "/export/hf")
-                      << '\n';
+            std::cout << r.cell.label << '\t' << r.cell.bits << '\t' << r.cell.group << '\t' << r.cell.seed
+                      << '\t' << r.status << '\t' << r.runId << '\t'
+                      << (r.workDir.empty() ? "-" : r.workDir + "/export/hf") << '\n';
     } else {
         std::cout << sweepTable(rows, markdown) << std::flush;
     }

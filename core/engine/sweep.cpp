@@ -82,7 +82,8 @@ json cellExperiment(const json& grid, const MethodEntry& m, int bits, int64_t gr
     e["name"] = name;
     e["seed"] = seed;
     json opts = json::object();
-    for (const auto& [k, v] : grid.value("options", json::object()).items())
+    const json common = grid.value("options", json::object()); // items() must not outlive it
+    for (const auto& [k, v] : common.items())
         if (declares(*info, k)) opts[k] = v;
     opts.update(m.options);
     opts["bits"] = bits;
