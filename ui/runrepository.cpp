@@ -25,12 +25,14 @@ void RunRepository::setDatabase(const QString& file)
 void RunRepository::enqueue(Job job)
 {
     m_queue.append(std::move(job));
-    if (!m_running.isRunning()) runNext();
+    ++m_pending;
+    if (!m_inFlight) runNext();
 }
 
 void RunRepository::runNext()
 {
     if (m_queue.isEmpty()) return;
+    m_inFlight = true;
     Job job = m_queue.takeFirst();
     const std::string database = m_database.toStdString();
     m_running = QtConcurrent::run([job = std::move(job), database]() -> std::function<void()> {
@@ -40,7 +42,9 @@ void RunRepository::runNext()
     connect(watcher, &QFutureWatcher<std::function<void()>>::finished, this, [this, watcher] {
         const std::function<void()> deliver = watcher->result();
         watcher->deleteLater();
+        m_inFlight = false;
         if (deliver) deliver();
+        --m_pending;
         runNext();
     });
     watcher->setFuture(m_running);

@@ -39,7 +39,7 @@ public:
     void setTags(qint64 runId, const QStringList& tags);
     void remove(qint64 runId);
     void loadCharts(qint64 runId);
-    bool isBusy() const { return m_running.isRunning() || !m_queue.isEmpty(); }
+    bool isBusy() const { return m_pending > 0; } // a request not yet answered
 
     // The synchronous readers behind the signals (worker threads; tests).
     static std::vector<RunRow> readRows(const std::string& database);
@@ -58,6 +58,8 @@ private:
     QString m_database;
     QList<Job> m_queue;
     QFuture<std::function<void()>> m_running;
+    bool m_inFlight = false; // one request at a time, answered in order
+    int m_pending = 0;       // requests enqueued and not yet delivered on the GUI thread
 };
 
 } // namespace qat::ui

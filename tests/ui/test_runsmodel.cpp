@@ -8,6 +8,8 @@
 
 #include "qatbench/store.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QDir>
 #include <QSignalSpy>
 #include <QSortFilterProxyModel>
