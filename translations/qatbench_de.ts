@@ -149,7 +149,12 @@
         <translation>Lernrate</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>No data yet</source>
+        <translation>Noch keine Daten</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>No data yet: start a run or open a past one.</source>
         <translation>Noch keine Daten: starten Sie einen Lauf oder öffnen Sie einen früheren.</translation>
     </message>
@@ -183,7 +188,7 @@
 <context>
     <name>qat::ui::CompareMetricsModel</name>
     <message>
-        <location filename="../ui/comparemodels.cpp" line="+221"/>
+        <location filename="../ui/comparemodels.cpp" line="+222"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
@@ -259,7 +264,7 @@
 <context>
     <name>qat::ui::CompareView</name>
     <message numerus="yes">
-        <location filename="../ui/compareview.cpp" line="+44"/>
+        <location filename="../ui/compareview.cpp" line="+43"/>
         <source>%n run(s) in the store.</source>
         <translation>
             <numerusform>%n Lauf in der Datenbank.</numerusform>
@@ -267,7 +272,7 @@
         </translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+31"/>
         <source>Tick the runs to compare; double-click a run&apos;s colour square to change it.</source>
         <translation>Haken Sie die zu vergleichenden Läufe an; ein Doppelklick auf das Farbquadrat ändert die Farbe.</translation>
     </message>
@@ -347,7 +352,7 @@
         <translation>Läufe werden gelesen...</translation>
     </message>
     <message numerus="yes">
-        <location line="+52"/>
+        <location line="+62"/>
         <source>%n run(s) compared.</source>
         <translation>
             <numerusform>%n Lauf verglichen.</numerusform>
@@ -957,12 +962,12 @@
         <translation>Öffnen Sie ein Modell, um zu erkunden, wie seine Gewichte quantisiert werden.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+22"/>
         <source>Loading %1 ...</source>
         <translation>%1 wird geladen ...</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>%1
 %2 layers, hidden %3, intermediate %4
 sample activations from %5</source>
@@ -1024,7 +1029,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::HistogramStatsModel</name>
     <message>
-        <location filename="../ui/histogrammodel.cpp" line="+77"/>
+        <location filename="../ui/histogrammodel.cpp" line="+83"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
@@ -1177,7 +1182,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Der überlagerte Lauf hat kein %1 für diese Schicht und dieses Modul.</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+51"/>
         <source>No histogram to show.</source>
         <translation>Kein Histogramm anzuzeigen.</translation>
     </message>
@@ -1195,7 +1200,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+27"/>
+        <location filename="../ui/mainwindow.cpp" line="+30"/>
         <source>QATBench</source>
         <translation>QATBench</translation>
     </message>
@@ -1215,12 +1220,27 @@ Beispielaktivierungen aus %5</translation>
         <translation>Läufe</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+4"/>
+        <source>Compare</source>
+        <translation>Vergleich</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Histograms</source>
+        <translation>Histogramme</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Explorer</source>
+        <translation>Explorer</translation>
+    </message>
+    <message>
+        <location line="+38"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -1537,7 +1557,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Runden auf den nächsten Wert nach dem Training: Skalierung und Nullpunkt jeder Gruppe aus ihrem Minimum und Maximum (standardmäßig mit 0, das Referenzprotokoll), Gewichte einmal gerundet. Kein Training.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Bits</source>
         <translation>Bits</translation>
     </message>
@@ -1562,7 +1582,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Aufeinanderfolgende Eingabespalten, die sich Skalierung und Nullpunkt teilen; 0 = pro Kanal (ganze Zeile). Muss die Zeile jedes quantisierten Moduls teilen, außer allow_partial_group ist gesetzt.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Allow a partial last group</source>
         <translation>Unvollständige letzte Gruppe erlauben</translation>
     </message>
@@ -1572,7 +1592,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Wenn die Gruppengröße eine Zeile nicht teilt, den Rest als kürzere letzte Gruppe quantisieren, statt die Konfiguration abzulehnen.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Range init</source>
         <translation>Bereichsinitialisierung</translation>
     </message>
@@ -1582,7 +1602,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Anfängliche Skalierung und Nullpunkt: minmax0 = Min/Max der Gruppe mit 0 (die RTN-Referenz), minmax = einfaches Min/Max, search = Min/Max so verkleinert, dass der quadratische Fehler der Gruppe minimal ist.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Modules</source>
         <translation>Module</translation>
     </message>
@@ -1592,12 +1612,12 @@ Beispielaktivierungen aus %5</translation>
         <translation>Zu quantisierende Linearschichten der Blöcke: all, attn, mlp oder eine Kommaliste aus q,k,v,o,gate,up,down.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Weight-decomposed low-rank QAT: calibrate the scale s and zero-point z of every group with the weights fixed, freeze them, then train a magnitude m per group and LoRA matrices A, B per layer: W_hat = m * Q(W0 + (alpha/r) B A). The result is an ordinary group-wise quantized weight.</source>
         <translation>Gewichtszerlegtes Niedrigrang-QAT: Skalierung s und Nullpunkt z jeder Gruppe bei festen Gewichten kalibrieren, einfrieren, dann eine Magnitude m pro Gruppe und LoRA-Matrizen A, B pro Schicht trainieren: W_hat = m * Q(W0 + (alpha/r) B A). Das Ergebnis ist ein gewöhnliches gruppenweise quantisiertes Gewicht.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>LoRA rank r</source>
         <translation>LoRA-Rang r</translation>
     </message>
@@ -1632,7 +1652,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Initialisierung von A (r x in): kaiming = gleichverteilt(+-1/sqrt(in)) wie in PEFT, gaussian = N(0, 1/r). B beginnt bei null, daher startet das Training beim kalibrierten Modell.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>LoRA inside the grid</source>
         <translation>LoRA im Raster</translation>
     </message>
@@ -1642,7 +1662,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Ablation: q = round(W0/s + (alpha/r) B A) + z (die Änderung in ganzzahligen Einheiten, wie LR-QAT) statt round((W0 + (alpha/r) B A) / s) + z.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Train magnitude m</source>
         <translation>Magnitude m trainieren</translation>
     </message>
@@ -1652,7 +1672,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Die Magnitude m pro Gruppe trainieren (Start 1). Aus: die Ablation &apos;nur LoRA&apos; des Artikels.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
@@ -1697,7 +1717,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Schritte, die nur s und z trainieren (W0 fest), bevor sie eingefroren werden; 0 = Anfangswerte behalten.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Calibration</source>
         <translation>Kalibrierung</translation>
     </message>
@@ -1712,7 +1732,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>next_token = Sprachmodell-Verlust auf dem Kalibrierungstext; distill = KL zur Nächstes-Token-Verteilung des Modells in voller Genauigkeit; block_mse = MSE der Ausgabe jeder quantisierten Linearschicht gegenüber der in voller Genauigkeit.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>LR scale s</source>
         <translation>Lernrate Skalierung s</translation>
     </message>
@@ -1722,7 +1742,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>AdamW-Lernrate von log s (s wird logarithmisch gelernt: der Schritt ist relativ).</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>LR zero-point z</source>
         <translation>Lernrate Nullpunkt z</translation>
     </message>
@@ -1732,12 +1752,12 @@ Beispielaktivierungen aus %5</translation>
         <translation>AdamW-Lernrate von z in ganzzahligen Code-Einheiten (z wird gerade durchgereicht gerundet).</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Post-training quantization with second-order error feedback: layer by layer, the inputs of each linear give a Hessian H = 2 X^T X; columns are rounded one at a time and each rounding error is spread over the remaining columns through H^-1. No training.</source>
         <translation>Quantisierung nach dem Training mit Fehlerrückführung zweiter Ordnung: Schicht für Schicht ergeben die Eingaben jeder Linearschicht eine Hesse-Matrix H = 2 X^T X; Spalten werden einzeln gerundet und jeder Rundungsfehler wird über H^-1 auf die übrigen Spalten verteilt. Kein Training.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>Calibration windows</source>
         <translation>Kalibrierungsfenster</translation>
     </message>
@@ -1747,7 +1767,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Fenster des Kalibrierungstexts, deren Eingaben die Hesse-Matrix jeder Schicht bilden.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>GPTQ</source>
         <translation>GPTQ</translation>
     </message>
@@ -1772,7 +1792,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Zur Diagonale der Hesse-Matrix addiert, als Anteil ihres Mittelwerts (percdamp von GPTQ).</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Act-order</source>
         <translation>Aktivierungsreihenfolge</translation>
     </message>
@@ -1782,7 +1802,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Spalten nach absteigender Diagonale der Hesse-Matrix runden; s, z der Gruppen werden dann vor dem Runden aus W festgelegt (statische Gruppen), sodass das Ergebnis zusammenhängende Gruppen behält.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Block size</source>
         <translation>Blockgröße</translation>
     </message>
@@ -1792,12 +1812,12 @@ Beispielaktivierungen aus %5</translation>
         <translation>Spalten, deren Fehlerkorrekturen gemeinsam auf den Rest angewendet werden (Lazy Batch).</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Full quantization-aware training: every quantized weight is trained through the fake quantizer (straight-through rounding, MinMax range following the weights) with a KL distillation loss to the full-precision model, on text the full-precision model generated itself (first tokens greedy, then sampled; cached per model and settings).</source>
         <translation>Vollständiges quantisierungsbewusstes Training: jedes quantisierte Gewicht wird durch den simulierten Quantisierer trainiert (gerade durchgereichtes Runden, MinMax-Bereich folgt den Gewichten), mit einem KL-Destillationsverlust zum Modell in voller Genauigkeit, auf Text, den dieses Modell selbst erzeugt hat (erste Tokens gierig, dann gesampelt; pro Modell und Einstellungen zwischengespeichert).</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>LR weights</source>
         <translation>Lernrate Gewichte</translation>
     </message>
@@ -1817,7 +1837,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>dynamic = s, z in jedem Schritt aus den aktuellen Gewichten neu berechnet (MinMax von LLM-QAT); fixed = das Startraster bleibt.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Training text</source>
         <translation>Trainingstext</translation>
     </message>
@@ -1827,7 +1847,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>generated = aus dem Modell in voller Genauigkeit gesampelter Text (der Artikel); train = data.train (Ablation).</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
@@ -1862,7 +1882,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Nach einem zufälligen ersten Token werden so viele Tokens per Argmax gewählt; der Rest wird gesampelt (der Artikel nutzt 3 bis 5).</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Temperature</source>
         <translation>Temperatur</translation>
     </message>
@@ -1872,7 +1892,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Sampling-Temperatur der erzeugten Tokens nach den gierigen.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Generation cache</source>
         <translation>Zwischenspeicher der Erzeugung</translation>
     </message>
@@ -1882,7 +1902,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Ordner des Zwischenspeichers für erzeugte Daten; &quot;&quot; = $QATBENCH_CACHE, sonst $XDG_CACHE_HOME/QATBench, sonst ~/.cache/QATBench.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Starting grid</source>
         <translation>Startraster</translation>
     </message>
@@ -1892,7 +1912,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>rtn = s, z aus dem Bereich jeder Gruppe (Option init); gptq = s, z und Codes von GPTQ (sein Gewicht s (q - z) ersetzt W0 als Startpunkt).</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Initialization</source>
         <translation>Initialisierung</translation>
     </message>
@@ -1902,7 +1922,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Quantisierungsbewusstes LoRA: die Basisgewichte werden einmal quantisiert und eingefroren; ein LoRA A (r x Gruppen), B (out x r) wirkt auf die über Gruppen gemittelte Eingabe, daher ist seine Änderung ein Wert pro (Zeile, Gruppe) und wird nach dem Training in die Nullpunkte übernommen: das Ergebnis bleibt ein ganzzahliges Modell.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>Rank of the low-rank update.</source>
         <translation>Rang der Niedrigrang-Änderung.</translation>
     </message>
@@ -1917,27 +1937,27 @@ Beispielaktivierungen aus %5</translation>
         <translation>Initialisierung des Faktors r x in: kaiming = gleichverteilt(+-1/sqrt(in)) wie in PEFT, gaussian = N(0, 1/r). Der andere Faktor beginnt bei null, daher startet das Training beim Raster.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>LoRA inside the quantizer with a learnable grid: W_hat = s (clamp(round((W0 + (alpha/r) B A) / s) + z) - z), with A, B, the scale s and the zero-point z trained together in one stage. The result is an ordinary group-wise quantized weight.</source>
         <translation>LoRA im Quantisierer mit lernbarem Raster: W_hat = s (clamp(round((W0 + (alpha/r) B A) / s) + z) - z), wobei A, B, die Skalierung s und der Nullpunkt z gemeinsam in einer Stufe trainiert werden. Das Ergebnis ist ein gewöhnliches gruppenweise quantisiertes Gewicht.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>AdamW learning rate of log s (learned in the log domain: a relative step).</source>
         <translation>AdamW-Lernrate von log s (logarithmisch gelernt: ein relativer Schritt).</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>AdamW learning rate of z in code units (rounded straight-through).</source>
         <translation>AdamW-Lernrate von z in Code-Einheiten (gerade durchgereicht gerundet).</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Low-rank QAT: the low-rank update is added inside the integer grid, W_hat = s (clamp(round(phi(W0 / s0) + (alpha/r) A B) + z) - z), where the grid positions W0/s0 are computed once and stored down-cast (8-bit fixed point or bfloat16) instead of W0; A, B and s are trained.</source>
         <translation>Niedrigrang-QAT: die Niedrigrang-Änderung wird im ganzzahligen Raster addiert, W_hat = s (clamp(round(phi(W0 / s0) + (alpha/r) A B) + z) - z), wobei die Rasterpositionen W0/s0 einmal berechnet und statt W0 verkleinert gespeichert werden (8-Bit-Festkomma oder bfloat16); A, B und s werden trainiert.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>W0/s0 storage</source>
         <translation>Speicherung von W0/s0</translation>
     </message>
@@ -1947,7 +1967,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Wie die festen Rasterpositionen W0/s0 gehalten werden: int8 = 8-Bit-Festkomma (N ganzzahlige Bits, 8 - N Nachkommabits), bf16 oder fp32 (keine Verkleinerung).</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Memory</source>
         <translation>Speicher</translation>
     </message>
@@ -1962,7 +1982,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Die Kopien der quantisierten Gewichte in voller Genauigkeit während des Trainings freigeben (die gespeicherten Rasterpositionen ersetzen sie); am Ende werden sie aus dem Ergebnis neu geschrieben.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Options</source>
         <translation>Optionen</translation>
     </message>
@@ -2327,7 +2347,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Die Datenbank neu lesen.</translation>
     </message>
     <message numerus="yes">
-        <location line="+42"/>
+        <location line="+45"/>
         <source>%n run(s) in %1</source>
         <translation>
             <numerusform>%n Lauf in %1</numerusform>

@@ -149,7 +149,12 @@
         <translation>学习率</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>No data yet</source>
+        <translation>暂无数据</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>No data yet: start a run or open a past one.</source>
         <translation>暂无数据：请开始一次运行或打开以前的运行。</translation>
     </message>
@@ -183,7 +188,7 @@
 <context>
     <name>qat::ui::CompareMetricsModel</name>
     <message>
-        <location filename="../ui/comparemodels.cpp" line="+221"/>
+        <location filename="../ui/comparemodels.cpp" line="+222"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -259,14 +264,14 @@
 <context>
     <name>qat::ui::CompareView</name>
     <message numerus="yes">
-        <location filename="../ui/compareview.cpp" line="+44"/>
+        <location filename="../ui/compareview.cpp" line="+43"/>
         <source>%n run(s) in the store.</source>
         <translation>
             <numerusform>数据库中有 %n 个运行。</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+31"/>
         <source>Tick the runs to compare; double-click a run&apos;s colour square to change it.</source>
         <translation>勾选要比较的运行；双击运行的颜色方块可更改颜色。</translation>
     </message>
@@ -346,7 +351,7 @@
         <translation>正在读取运行...</translation>
     </message>
     <message numerus="yes">
-        <location line="+52"/>
+        <location line="+62"/>
         <source>%n run(s) compared.</source>
         <translation>
             <numerusform>已比较 %n 个运行。</numerusform>
@@ -954,12 +959,12 @@
         <translation>打开一个模型，探索其权重如何被量化。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+22"/>
         <source>Loading %1 ...</source>
         <translation>正在加载 %1 ...</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+33"/>
         <source>%1
 %2 layers, hidden %3, intermediate %4
 sample activations from %5</source>
@@ -1021,7 +1026,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::HistogramStatsModel</name>
     <message>
-        <location filename="../ui/histogrammodel.cpp" line="+77"/>
+        <location filename="../ui/histogrammodel.cpp" line="+83"/>
         <source>Step</source>
         <translation>步数</translation>
     </message>
@@ -1173,7 +1178,7 @@ sample activations from %5</source>
         <translation>叠加的运行在该层和模块上没有 %1。</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+51"/>
         <source>No histogram to show.</source>
         <translation>没有可显示的直方图。</translation>
     </message>
@@ -1191,7 +1196,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+27"/>
+        <location filename="../ui/mainwindow.cpp" line="+30"/>
         <source>QATBench</source>
         <translation>QATBench</translation>
     </message>
@@ -1211,12 +1216,27 @@ sample activations from %5</source>
         <translation>运行记录</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+4"/>
+        <source>Compare</source>
+        <translation>比较</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Histograms</source>
+        <translation>直方图</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Explorer</source>
+        <translation>探索器</translation>
+    </message>
+    <message>
+        <location line="+38"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+32"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1533,7 +1553,7 @@ sample activations from %5</source>
         <translation>训练后就近舍入：每组的缩放和零点由其最小值和最大值得出（默认包含 0，即参考协议），权重只舍入一次。不进行训练。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Bits</source>
         <translation>位数</translation>
     </message>
@@ -1558,7 +1578,7 @@ sample activations from %5</source>
         <translation>共享同一缩放和零点的连续输入列数；0 = 按通道（整行）。除非设置了 allow_partial_group，否则必须整除每个量化模块的行长度。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Allow a partial last group</source>
         <translation>允许最后一组不完整</translation>
     </message>
@@ -1568,7 +1588,7 @@ sample activations from %5</source>
         <translation>当分组大小不能整除一行时，将剩余部分作为较短的最后一组量化，而不是拒绝该配置。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Range init</source>
         <translation>范围初始化</translation>
     </message>
@@ -1578,7 +1598,7 @@ sample activations from %5</source>
         <translation>初始缩放和零点：minmax0 = 含 0 的组最小/最大值（RTN 参考），minmax = 普通最小/最大值，search = 缩小最小/最大值以使该组的平方误差最小。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Modules</source>
         <translation>模块</translation>
     </message>
@@ -1588,12 +1608,12 @@ sample activations from %5</source>
         <translation>要量化的块内线性层：all、attn、mlp，或由 q,k,v,o,gate,up,down 组成的逗号列表。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Weight-decomposed low-rank QAT: calibrate the scale s and zero-point z of every group with the weights fixed, freeze them, then train a magnitude m per group and LoRA matrices A, B per layer: W_hat = m * Q(W0 + (alpha/r) B A). The result is an ordinary group-wise quantized weight.</source>
         <translation>权重分解的低秩 QAT：在权重固定的情况下校准每组的缩放 s 和零点 z 并冻结，然后为每组训练幅度 m、为每层训练 LoRA 矩阵 A、B：W_hat = m * Q(W0 + (alpha/r) B A)。结果是普通的分组量化权重。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>LoRA rank r</source>
         <translation>LoRA 秩 r</translation>
     </message>
@@ -1628,7 +1648,7 @@ sample activations from %5</source>
         <translation>A（r x in）的初始化：kaiming = 均匀分布(+-1/sqrt(in))，与 PEFT 相同；gaussian = N(0, 1/r)。B 从零开始，因此训练从校准后的模型出发。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>LoRA inside the grid</source>
         <translation>网格内的 LoRA</translation>
     </message>
@@ -1638,7 +1658,7 @@ sample activations from %5</source>
         <translation>消融实验：q = round(W0/s + (alpha/r) B A) + z（更新以整数单位计，LR-QAT 方式），而不是 round((W0 + (alpha/r) B A) / s) + z。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Train magnitude m</source>
         <translation>训练幅度 m</translation>
     </message>
@@ -1648,7 +1668,7 @@ sample activations from %5</source>
         <translation>训练每组幅度 m（初始为 1）。关闭：即论文中的“仅 LoRA”消融。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
@@ -1693,7 +1713,7 @@ sample activations from %5</source>
         <translation>在冻结之前只训练 s 和 z（W0 固定）的步数；0 = 保持初始值。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Calibration</source>
         <translation>校准</translation>
     </message>
@@ -1708,7 +1728,7 @@ sample activations from %5</source>
         <translation>next_token = 校准文本上的语言模型损失；distill = 与全精度模型下一词元分布的 KL 散度；block_mse = 每个量化线性层输出与全精度输出之间的均方误差。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>LR scale s</source>
         <translation>缩放 s 的学习率</translation>
     </message>
@@ -1718,7 +1738,7 @@ sample activations from %5</source>
         <translation>log s 的 AdamW 学习率（s 在对数域中学习：步长是相对的）。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>LR zero-point z</source>
         <translation>零点 z 的学习率</translation>
     </message>
@@ -1728,12 +1748,12 @@ sample activations from %5</source>
         <translation>z 的 AdamW 学习率，以整数码为单位（z 采用直通舍入）。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Post-training quantization with second-order error feedback: layer by layer, the inputs of each linear give a Hessian H = 2 X^T X; columns are rounded one at a time and each rounding error is spread over the remaining columns through H^-1. No training.</source>
         <translation>带二阶误差反馈的训练后量化：逐层用每个线性层的输入得到 Hessian 矩阵 H = 2 X^T X；逐列舍入，并通过 H^-1 把每次舍入误差分摊到其余列。不进行训练。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>Calibration windows</source>
         <translation>校准窗口数</translation>
     </message>
@@ -1743,7 +1763,7 @@ sample activations from %5</source>
         <translation>用于构成每层 Hessian 矩阵的校准文本窗口。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>GPTQ</source>
         <translation>GPTQ</translation>
     </message>
@@ -1768,7 +1788,7 @@ sample activations from %5</source>
         <translation>加到 Hessian 对角线上的值，以其均值的比例表示（GPTQ 的 percdamp）。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Act-order</source>
         <translation>激活顺序</translation>
     </message>
@@ -1778,7 +1798,7 @@ sample activations from %5</source>
         <translation>按 Hessian 对角线从大到小的顺序舍入各列；各组的 s、z 在舍入前由 W 确定（静态分组），因此结果保持连续的分组。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Block size</source>
         <translation>块大小</translation>
     </message>
@@ -1788,12 +1808,12 @@ sample activations from %5</source>
         <translation>误差更新一起作用于其余列的列数（延迟批处理）。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Full quantization-aware training: every quantized weight is trained through the fake quantizer (straight-through rounding, MinMax range following the weights) with a KL distillation loss to the full-precision model, on text the full-precision model generated itself (first tokens greedy, then sampled; cached per model and settings).</source>
         <translation>完整的量化感知训练：每个量化权重都通过伪量化器训练（直通舍入，MinMax 范围跟随权重），使用对全精度模型的 KL 蒸馏损失，训练文本由全精度模型自己生成（前几个词元贪心选取，之后采样；按模型和设置缓存）。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>LR weights</source>
         <translation>权重学习率</translation>
     </message>
@@ -1813,7 +1833,7 @@ sample activations from %5</source>
         <translation>dynamic = 每步根据当前权重重新计算 s、z（LLM-QAT 的 MinMax）；fixed = 保持初始网格。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Training text</source>
         <translation>训练文本</translation>
     </message>
@@ -1823,7 +1843,7 @@ sample activations from %5</source>
         <translation>generated = 从全精度模型采样的文本（论文做法）；train = data.train（消融）。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
@@ -1858,7 +1878,7 @@ sample activations from %5</source>
         <translation>在随机的第一个词元之后，按 argmax 选取这么多词元；其余采样得到（论文使用 3 到 5）。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Temperature</source>
         <translation>温度</translation>
     </message>
@@ -1868,7 +1888,7 @@ sample activations from %5</source>
         <translation>贪心词元之后生成词元的采样温度。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Generation cache</source>
         <translation>生成缓存</translation>
     </message>
@@ -1878,7 +1898,7 @@ sample activations from %5</source>
         <translation>生成数据缓存的文件夹；&quot;&quot; = $QATBENCH_CACHE，否则 $XDG_CACHE_HOME/QATBench，否则 ~/.cache/QATBench。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Starting grid</source>
         <translation>初始网格</translation>
     </message>
@@ -1888,7 +1908,7 @@ sample activations from %5</source>
         <translation>rtn = 由每组范围得出 s、z（init 选项）；gptq = 使用 GPTQ 的 s、z 和整数码（其权重 s (q - z) 取代 W0 作为起点）。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Initialization</source>
         <translation>初始化</translation>
     </message>
@@ -1898,7 +1918,7 @@ sample activations from %5</source>
         <translation>量化感知 LoRA：基础权重量化一次后冻结；LoRA 的 A（r x 组数）、B（out x r）作用于按组平均的输入，因此其更新对每个（行，组）只有一个值，并在训练后合并到零点中：结果仍是整数模型。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>Rank of the low-rank update.</source>
         <translation>低秩更新的秩。</translation>
     </message>
@@ -1913,27 +1933,27 @@ sample activations from %5</source>
         <translation>r x in 因子的初始化：kaiming = 均匀分布(+-1/sqrt(in))，与 PEFT 相同；gaussian = N(0, 1/r)。另一个因子从零开始，因此训练从网格出发。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>LoRA inside the quantizer with a learnable grid: W_hat = s (clamp(round((W0 + (alpha/r) B A) / s) + z) - z), with A, B, the scale s and the zero-point z trained together in one stage. The result is an ordinary group-wise quantized weight.</source>
         <translation>量化器内部带可学习网格的 LoRA：W_hat = s (clamp(round((W0 + (alpha/r) B A) / s) + z) - z)，A、B、缩放 s 和零点 z 在同一阶段一起训练。结果是普通的分组量化权重。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>AdamW learning rate of log s (learned in the log domain: a relative step).</source>
         <translation>log s 的 AdamW 学习率（在对数域中学习：相对步长）。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>AdamW learning rate of z in code units (rounded straight-through).</source>
         <translation>z 的 AdamW 学习率，以整数码为单位（直通舍入）。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Low-rank QAT: the low-rank update is added inside the integer grid, W_hat = s (clamp(round(phi(W0 / s0) + (alpha/r) A B) + z) - z), where the grid positions W0/s0 are computed once and stored down-cast (8-bit fixed point or bfloat16) instead of W0; A, B and s are trained.</source>
         <translation>低秩 QAT：低秩更新加在整数网格内部，W_hat = s (clamp(round(phi(W0 / s0) + (alpha/r) A B) + z) - z)，其中网格位置 W0/s0 只计算一次，并以降低的精度（8 位定点或 bfloat16）代替 W0 存储；训练 A、B 和 s。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+5"/>
         <source>W0/s0 storage</source>
         <translation>W0/s0 存储方式</translation>
     </message>
@@ -1943,7 +1963,7 @@ sample activations from %5</source>
         <translation>固定网格位置 W0/s0 的保存方式：int8 = 8 位定点（N 位整数、8 - N 位小数），bf16，或 fp32（不降低精度）。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Memory</source>
         <translation>内存</translation>
     </message>
@@ -1958,7 +1978,7 @@ sample activations from %5</source>
         <translation>训练期间释放量化权重的全精度副本（由存储的网格位置代替）；结束时再根据结果重新写回。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Options</source>
         <translation>选项</translation>
     </message>
@@ -2323,7 +2343,7 @@ sample activations from %5</source>
         <translation>重新读取数据库。</translation>
     </message>
     <message numerus="yes">
-        <location line="+42"/>
+        <location line="+45"/>
         <source>%n run(s) in %1</source>
         <translation>
             <numerusform>%1 中有 %n 个运行</numerusform>

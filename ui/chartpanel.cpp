@@ -64,7 +64,8 @@ ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent)
     m_ppl->plot()->graph(0)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
     m_lr = new MetricChart(tr("Learning rate"), tr("Learning rate"), this);
     for (MetricChart* c : charts())
-        c->setPlaceholder(tr("No data yet: start a run or open a past one."));
+        c->setPlaceholder(tr("No data yet"));
+    m_loss->setPlaceholder(tr("No data yet: start a run or open a past one."));
 
     auto* lower = new QSplitter(Qt::Horizontal, this);
     lower->addWidget(m_ppl);

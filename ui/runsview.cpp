@@ -86,6 +86,7 @@ RunsView::RunsView(RunRepository* repository, QWidget* parent) : QWidget(parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::EditKeyPressed | QAbstractItemView::SelectedClicked);
     m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->horizontalHeader()->setSectionResizeMode(RunsModel::Name, QHeaderView::Interactive);
@@ -118,6 +119,8 @@ RunsView::RunsView(RunRepository* repository, QWidget* parent) : QWidget(parent)
         m_model->setRows(rows);
         const int row = m_model->rowOfRun(selected);
         if (row >= 0) m_table->selectRow(m_proxy->mapFromSource(m_model->index(row, 0)).row());
+        m_table->resizeColumnsToContents();
+        m_table->setColumnWidth(RunsModel::Name, std::max(220, m_table->columnWidth(RunsModel::Name)));
         m_info->setText(tr("%n run(s) in %1", nullptr, int(rows.size())).arg(m_repository->database()));
         updateActions();
     });
