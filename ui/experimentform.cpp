@@ -93,6 +93,7 @@ ExperimentForm::ExperimentForm(QWidget* parent) : QWidget(parent), m_doc(default
     auto* scroll = new QScrollArea(this);
     scroll->setWidget(content);
     scroll->setWidgetResizable(true);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // the form follows the panel's width
     scroll->setFrameShape(QFrame::NoFrame);
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
@@ -109,6 +110,7 @@ void ExperimentForm::buildStaticSections(QVBoxLayout* layout)
         auto* box = new QGroupBox(title);
         auto* form = new QFormLayout(box);
         form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+        form->setRowWrapPolicy(QFormLayout::WrapLongRows); // long translated labels go above their field
         layout->addWidget(box);
         return form;
     };
@@ -236,6 +238,7 @@ void ExperimentForm::rebuildMethodSection()
             auto* box = new QGroupBox(optionText(group.toStdString()), m_methodBox);
             form = new QFormLayout(box);
             form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+            form->setRowWrapPolicy(QFormLayout::WrapLongRows); // long translated labels go above their field
             m_methodLayout->addWidget(box);
             groups.append({group, form});
         }

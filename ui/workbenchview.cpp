@@ -64,7 +64,7 @@ WorkbenchView::WorkbenchView(QWidget* parent) : QWidget(parent)
     split->addWidget(right);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 5);
-    split->setSizes({380, 900});
+    split->setSizes({430, 850});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(split);
 
