@@ -6,6 +6,7 @@
 #include "qatbench/error.h"
 #include "qatbench/experiment.h"
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
 #include <iostream>
@@ -41,11 +42,34 @@ extern "C" void onStopSignal(int sig)
 }
 
 // Reads pause/resume/stop lines. Detached: it may stay blocked in read() until the process exits. End of
-// input is not a stop: a run survives the GUI that started it.
+// input is not a stop: a run survives the GUI that started it. It reads fd 0 with read(2), not std::cin: a
+// thread blocked inside stdio holds stdin's FILE lock, and glibc >= 2.38 takes every stream's lock in exit(),
+// so the finished engine hung at exit on Ubuntu 24.04 (seen on the CUDA machine; Debian 12's glibc 2.36 does not).
+bool readLine(std::string& line)
+{
+    static std::string pending;
+    line.clear();
+    for (;;) {
+        if (auto nl = pending.find('\n'); nl != std::string::npos) {
+            line = pending.substr(0, nl);
+            pending.erase(0, nl + 1);
+            return true;
+        }
+        char buf[256];
+        const ssize_t n = ::read(STDIN_FILENO, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            line.swap(pending);
+            return !line.empty();
+        }
+        pending.append(buf, size_t(n));
+    }
+}
+
 void readCommands(EngineControl& control, bool jsonEvents)
 {
     std::string line;
-    while (std::getline(std::cin, line)) {
+    while (readLine(line)) {
         const auto cmd = parseEngineCommand(line);
         if (!cmd) {
             if (!jsonEvents && !line.empty())
