@@ -54,7 +54,7 @@ if [[ -d "$DATA/train" && -d "$DATA/valid" ]]; then
     if [[ ! -s "$TRAIN" ]]; then
         for f in "$DATA"/train/*; do
             case "$f" in *.xz) xz -dc "$f" ;; *.txt) cat "$f" ;; esac
-        done | head -c "$TRAIN_MAX_BYTES" > "$TRAIN.tmp"
+        done | head -c "$TRAIN_MAX_BYTES" > "$TRAIN.tmp" || true # head closing the pipe early is expected
         mv "$TRAIN.tmp" "$TRAIN"
     fi
     EVAL=$WORK/valid.txt
