@@ -14,6 +14,8 @@ JOBS=${QATBENCH_JOBS:-$(nproc)}
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release ${QATBENCH_CMAKE_ARGS:-}
 cmake --build "$BUILD" -j "$JOBS"
 export QT_QPA_PLATFORM=offscreen
+# The whole suite: the full-file perplexity references too (test_perplexity_full; minutes on 2 cores).
+export QATBENCH_SLOW_TESTS=${QATBENCH_SLOW_TESTS:-1}
 # Tests run in parallel; give each its share of the cores (oversubscribed OpenMP barriers spin for seconds).
 export QATBENCH_THREADS=${QATBENCH_THREADS:-$(( $(nproc) / $JOBS > 0 ? $(nproc) / $JOBS : 1 ))}
 export OMP_NUM_THREADS=$QATBENCH_THREADS
