@@ -36,5 +36,5 @@ export QATBENCH_TEST_DATA="$DATA"
 [ -d "$DATA" ] || unset QATBENCH_TEST_DATA
 # Tests run in parallel; give each its share of the cores (oversubscribed OpenMP barriers spin for seconds).
 export QATBENCH_THREADS=${QATBENCH_THREADS:-$(( $(nproc) / 4 > 0 ? $(nproc) / 4 : 1 ))}
-export OMP_NUM_THREADS=$QATBENCH_THREADS
+export OMP_NUM_THREADS=$QATBENCH_THREADS OPENBLAS_NUM_THREADS=$QATBENCH_THREADS # OpenBLAS ignores torch
 ctest --test-dir "$BUILD" --output-on-failure --no-tests=error -j 4 ${QATBENCH_CTEST_ARGS:-}

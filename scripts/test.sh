@@ -18,5 +18,5 @@ export QT_QPA_PLATFORM=offscreen
 export QATBENCH_SLOW_TESTS=${QATBENCH_SLOW_TESTS:-1}
 # Tests run in parallel; give each its share of the cores (oversubscribed OpenMP barriers spin for seconds).
 export QATBENCH_THREADS=${QATBENCH_THREADS:-$(( $(nproc) / $JOBS > 0 ? $(nproc) / $JOBS : 1 ))}
-export OMP_NUM_THREADS=$QATBENCH_THREADS
+export OMP_NUM_THREADS=$QATBENCH_THREADS OPENBLAS_NUM_THREADS=$QATBENCH_THREADS # OpenBLAS ignores torch
 ctest --test-dir "$BUILD" --output-on-failure --no-tests=error -j "$JOBS" ${QATBENCH_CTEST_ARGS:-}
