@@ -21,6 +21,13 @@ namespace {
 
 const char* const kFormat = "qatbench-gq-v1";
 
+std::string shapeText(const at::Tensor& t)
+{
+    std::ostringstream out;
+    out << t.sizes();
+    return out.str();
+}
+
 std::string readText(const std::string& path)
 {
     std::ifstream in(path, std::ios::binary);
@@ -185,7 +192,7 @@ ExportResult exportQuantized(const LlamaModel& model, const std::vector<QuantLin
     writeSafetensors(r.deployablePath, tensors,
                      {{"format", kFormat},
                       {"bits", std::to_string(modules[0].spec.bits)},
-                      {"group_size", std::to_string(modules[0].lay.group)},
+                      {"group_size", std::to_string(modules[0].spec.groupSize)}, // 0 = per-channel
                       {"shapes", shapes.dump()},
                       {"config", cfg}});
     r.deployableBytes = int64_t(fs::file_size(r.deployablePath));
@@ -217,7 +224,16 @@ void dequantizeDeployable(const std::string& path, const std::string& outDir, co
             at::Tensor codes = unpackCodes(readTensor(file, info), bits, cols).to(at::kFloat);
             at::Tensor scales = readTensor(file, base + ".scales").to(at::kFloat);
             at::Tensor zeros = readTensor(file, base + ".zeros").to(at::kFloat);
-            const int64_t g = std::min(group, cols);
+            // group 0 (per-channel) or a group wider than the row: one group per row.
+            const int64_t g = (group <= 0 || group > cols) ? cols : group;
+            const int64_t groups = (cols + g - 1) / g;
+            if (scales.dim() != 2 || scales.size(0) != codes.size(0) || scales.size(1) != groups)
+                throw InputError(path, base + ".scales",
+                                 "has shape " + shapeText(scales) + "; expected [" + std::to_string(codes.size(0)) +
+                                     ", " + std::to_string(groups) + "] for " + std::to_string(cols) +
+                                     " columns in groups of " + std::to_string(g));
+            if (zeros.sizes() != scales.sizes())
+                throw InputError(path, base + ".zeros", "has shape " + shapeText(zeros) + "; expected that of .scales");
             auto expand = [&](const at::Tensor& t) { return t.repeat_interleave(g, 1).narrow(1, 0, cols); };
             tensors.emplace_back(base + ".weight", expand(scales) * (codes - expand(zeros)));
         } else if (!n.ends_with(".scales") && !n.ends_with(".zeros")) {

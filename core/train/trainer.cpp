@@ -166,12 +166,17 @@ RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunConte
     const auto& s = m_settings;
     const double t0 = now();
     const int64_t first = m_step;
+    // Announced to the sink after the file is in place: the store flushes every point up to here first.
+    auto checkpoint = [&] {
+        writeCheckpoint(ctx.workDir, {});
+        ctx.sink.artifact("checkpoint", checkpointPath(ctx.workDir));
+    };
     while (m_step < s.steps) {
         if (!ctx.sink.progress(Progress{
                 s.phase, m_step, s.steps, now() - t0,
                 m_step > first ? (now() - t0) / double(m_step - first) * double(s.steps - m_step) : -1.0,
                 "steps"})) {
-            if (!ctx.workDir.empty()) writeCheckpoint(ctx.workDir, {});
+            if (!ctx.workDir.empty()) checkpoint();
             return RunOutcome::Stopped;
         }
         const double factor = lrFactor(m_step, s.warmup, s.steps, s.schedule);
@@ -203,7 +208,7 @@ RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunConte
         if (onEval && s.evalEvery > 0 && m_step % s.evalEvery == 0) onEval(m_step);
         if (s.checkpointEvery > 0 && m_step % s.checkpointEvery == 0 && m_step != s.steps &&
             !ctx.workDir.empty())
-            writeCheckpoint(ctx.workDir, {});
+            checkpoint();
     }
     return RunOutcome::Completed;
 }

@@ -167,6 +167,28 @@ QAT_TEST(lastPartialGroupExportsToo)
                    1e-3);
 }
 
+QAT_TEST(perChannelExportsWithRowsOfDifferentLengths)
+{
+    // group_size 0: one group per row, whatever the row length (32 for q..up, 72 for down_proj). Also: every
+    // checkpoint the training loop writes is announced to the sink, so the store flushes up to it.
+    static const auto d = data();
+    auto cfg = qat::test::tinyConfig(32, 72);
+    auto model = qat::test::tinyModel(cfg);
+    json e = experiment("dlqat", {{"bits", 4}, {"group_size", 0}, {"rank", 2}, {"calib_steps", 2}}, 4);
+    e["training"]["checkpoint_every"] = 2;
+    QAT_CHECK(qat::validateAgainstModel(e, cfg).empty());
+    qat::test::RecordingSink sink;
+    const std::string dir = qat::test::tempDir() + "/perchannel";
+    qat::RunContext ctx{e, model, d, sink, dir, false};
+    QAT_CHECK(qat::createMethod("dlqat")->run(ctx) == qat::RunOutcome::Completed);
+    auto loaded = qat::LlamaModel::load(dir + "/export/hf");
+    QAT_CHECK_NEAR(qat::evaluateNll(loaded, d.eval, 64).ppl(), qat::evaluateNll(model, d.eval, 64).ppl(),
+                   1e-3);
+    int checkpoints = 0;
+    for (const auto& a : sink.artifacts) checkpoints += a.starts_with("checkpoint=" + dir) ? 1 : 0;
+    QAT_CHECK_MSG(checkpoints >= 1, "no checkpoint artifact announced");
+}
+
 QAT_TEST(codesPackAndUnpack)
 {
     for (int bits = 2; bits <= 8; ++bits) {
