@@ -72,7 +72,12 @@ json_list() { local out="" x; for x in "$@"; do out+="${out:+, }$x"; done; echo 
 method_list() {
     local out="" m
     for m in $METHODS; do
-        out+="${out:+, }\"$m\""
+        # RTN keeps its own range init (min/max including 0): the protocol of the reference RTN numbers.
+        if [[ $m == rtn ]]; then
+            out+="${out:+, }{\"label\": \"rtn\", \"name\": \"rtn\", \"options\": {\"init\": \"minmax0\"}}"
+        else
+            out+="${out:+, }\"$m\""
+        fi
     done
     echo "[$out]"
 }
@@ -106,6 +111,17 @@ echo
 echo "## $NAME (model $(basename "$MODEL"), eval $(basename "$EVAL") at seq $EVAL_SEQ, $STEPS steps)"
 echo
 "$CLI" sweep --grid "$GRID" --db "$DB" --table-only
+EVDEV=${DEVICE/auto/cpu}
+# nll and scored tokens of MODEL_DIR on TEXT with PROTOCOL
+nll_tokens() {
+    "$CLI" eval "$1" --text "$2" --seq-len "$EVAL_SEQ" --protocol "$3" --json --quiet --device "$EVDEV" |
+        python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["nll"], d["tokens_scored"])'
+}
+if [[ $EVAL_MAX_WINDOWS == 0 ]]; then
+    read -r n t < <(nll_tokens "$MODEL" "$EVAL" stream)
+    echo
+    echo "Full precision, same eval text and protocol: ppl $(python3 -c "import math; print('%.3f' % math.exp($n))") ($t tokens)"
+fi
 
 if [[ ${#BOOKS[@]} -gt 0 ]]; then
     # Per book, BOS + (EVAL_SEQ - 1) windows, pooled token-weighted (the reference protocol of SOURCE.md).
@@ -114,16 +130,26 @@ if [[ ${#BOOKS[@]} -gt 0 ]]; then
     echo
     echo "| method | bits | group | seed | pooled ppl |"
     echo "| --- | ---: | ---: | ---: | ---: |"
-    "$CLI" sweep --grid "$GRID" --db "$DB" --table-only --exports | while IFS=$'\t' read -r label bits group seed st run hf; do
-        [[ "$st" == completed && -d "$hf" ]] || { echo "| $label | $bits | $group | $seed | - |"; continue; }
-        nll=0; tok=0
+    # Pooled ppl of a model folder over the books.
+    pooled() {
+        local nll=0 tok=0 n t b
         for b in "${BOOKS[@]}"; do
-            out=$("$CLI" eval "$hf" --text "$b" --seq-len "$EVAL_SEQ" --protocol bos-window --json --quiet \
-                  --device "${DEVICE/auto/cpu}")
-            read -r n t < <(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["nll"], d["tokens_scored"])' <<<"$out")
+            read -r n t < <(nll_tokens "$1" "$b" bos-window)
             nll=$(python3 -c "print($nll + $n * $t)"); tok=$((tok + t))
         done
-        echo "| $label | $bits | $group | $seed | $(python3 -c "import math; print('%.3f' % math.exp($nll / $tok))") |"
+        python3 -c "import math; print('%.3f' % math.exp($nll / $tok))"
+    }
+    # Results are cached per run id in $WORK/perbook.tsv: exports may be gone when the table is printed again.
+    CACHE=$WORK/perbook.tsv
+    touch "$CACHE"
+    echo "| full precision | - | - | - | $(pooled "$MODEL") |"
+    "$CLI" sweep --grid "$GRID" --db "$DB" --table-only --exports | while IFS=$'\t' read -r label bits group seed st run hf; do
+        ppl=$(awk -F'\t' -v r="$run" '$1 == r { print $2 }' "$CACHE" | tail -1)
+        if [[ -z "$ppl" && "$st" == completed && -d "$hf" ]]; then
+            ppl=$(pooled "$hf")
+            printf '%s\t%s\n' "$run" "$ppl" >> "$CACHE"
+        fi
+        echo "| $label | $bits | $group | $seed | ${ppl:--} |"
     done
 fi
 exit $status
