@@ -13,7 +13,9 @@
 # GROUP (64), SEEDS ("0"), DEVICE (auto), DTYPE (float32), SEQ_LEN (256), BATCH (8), EVAL_SEQ (512),
 # EVAL_MAX_WINDOWS (0 = all),
 # CALIB_STEPS (50: DL-QAT's s/z calibration, on top of STEPS), RANK (8), TRAIN_MAX_BYTES (8000000),
-# METHODS ("rtn gptq dlqat llmqat qalora l4q lrqat"), GEN_SAMPLES (256: LLM-QAT's generated sequences).
+# METHODS ("rtn gptq dlqat llmqat qalora l4q lrqat"), GEN_SAMPLES (256: LLM-QAT's generated sequences),
+# WINDOW_BOS (true for a train/ + valid/ folder, whose model was pretrained on [BOS] + 511 windows; else false):
+# every training and evaluation window starts with BOS (data.window_bos).
 #
 # GPU example (the lead's run):
 #   DEVICE=cuda DTYPE=float32 scripts/peers-table.sh ../shared/models/gutenberg-llama-22M ../shared/data/gutenberg 300
@@ -59,10 +61,12 @@ if [[ -d "$DATA/train" && -d "$DATA/valid" ]]; then
     fi
     EVAL=$WORK/valid.txt
     BOOKS=("$DATA"/valid/*.txt)
+    WINDOW_BOS=${WINDOW_BOS:-true}
     [[ -s "$EVAL" ]] || cat "${BOOKS[@]}" > "$EVAL"
 elif [[ -f "$DATA/TinyStories-train-head.txt" ]]; then
     TRAIN=$DATA/TinyStories-train-head.txt
     EVAL=$DATA/TinyStories-validation-head.txt
+    WINDOW_BOS=${WINDOW_BOS:-false}
 else
     echo "$DATA: neither train/ + valid/ nor TinyStories-*-head.txt" >&2
     exit 2
@@ -82,6 +86,7 @@ method_list() {
     echo "[$out]"
 }
 NAME="peers-$(basename "$MODEL")-s${STEPS}"
+[[ $WINDOW_BOS == true ]] && NAME+="-bos"
 GRID=$WORK/$NAME.json
 # shellcheck disable=SC2086
 cat > "$GRID" <<EOF
@@ -91,7 +96,7 @@ cat > "$GRID" <<EOF
     "device": "$DEVICE", "dtype": "$DTYPE",
     "model": {"path": "$MODEL"},
     "data": {"train": "$TRAIN", "eval": "$EVAL", "seq_len": $SEQ_LEN, "batch_size": $BATCH,
-             "eval_seq_len": $EVAL_SEQ, "eval_max_windows": $EVAL_MAX_WINDOWS},
+             "eval_seq_len": $EVAL_SEQ, "eval_max_windows": $EVAL_MAX_WINDOWS, "window_bos": $WINDOW_BOS},
     "training": {"steps": $STEPS, "warmup_steps": $((STEPS / 10)), "schedule": "cosine", "log_every": 10,
                  "eval_every": 0, "histogram_every": 0, "checkpoint_every": 100}
   },
@@ -108,7 +113,9 @@ echo "grid: $GRID, store: $DB" >&2
 status=0
 "$CLI" sweep --grid "$GRID" --db "$DB" >/dev/null || status=$?
 echo
-echo "## $NAME (model $(basename "$MODEL"), eval $(basename "$EVAL") at seq $EVAL_SEQ, $STEPS steps)"
+PROTOCOL=stream
+[[ $WINDOW_BOS == true ]] && PROTOCOL=bos-window
+echo "## $NAME (model $(basename "$MODEL"), eval $(basename "$EVAL"), $PROTOCOL at $EVAL_SEQ, $STEPS steps)"
 echo
 "$CLI" sweep --grid "$GRID" --db "$DB" --table-only
 EVDEV=${DEVICE/auto/cpu}
@@ -118,7 +125,7 @@ nll_tokens() {
         python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["nll"], d["tokens_scored"])'
 }
 if [[ $EVAL_MAX_WINDOWS == 0 ]]; then
-    read -r n t < <(nll_tokens "$MODEL" "$EVAL" stream)
+    read -r n t < <(nll_tokens "$MODEL" "$EVAL" $PROTOCOL)
     echo
     echo "Full precision, same eval text and protocol: ppl $(python3 -c "import math; print('%.3f' % math.exp($n))") ($t tokens)"
 fi

@@ -171,6 +171,10 @@ void ExperimentForm::buildStaticSections(QVBoxLayout* layout)
     addField(
         data, QStringLiteral("data.eval_max_windows"),
         spec(OptionType::Int, tr("Eval windows"), tr("At most this many eval windows; 0 = the whole file.")));
+    addField(data, QStringLiteral("data.window_bos"),
+             spec(OptionType::Bool, tr("BOS in every window"),
+                  tr("Start every training and evaluation window with BOS (for models pretrained that way); "
+                     "off: one BOS, then a running stream.")));
 
     QFormLayout* training = section(tr("Training"));
     addField(training, QStringLiteral("training.steps"),

@@ -7,6 +7,8 @@
 #include "qatbench/error.h"
 #include "qatbench/experiment.h"
 #include "qatbench/tokenizer.h"
+#include "qatbench/eval.h"
+#include "qatbench_sdk/eval.h"
 #include "qatbench_sdk/quant_method.h"
 #include "qatbench_sdk/trainer.h"
 
@@ -168,9 +170,9 @@ std::string resolveDevice(const std::string& requested)
     return checkDevice(requested);
 }
 
-std::vector<int64_t> tokenizeFile(const Tokenizer& tok, const std::string& path)
+std::vector<int64_t> tokenizeFile(const Tokenizer& tok, const std::string& path, bool addBos)
 {
-    const auto ids = tok.encode(readTextFile(path), true);
+    const auto ids = tok.encode(readTextFile(path), addBos);
     return std::vector<int64_t>(ids.begin(), ids.end());
 }
 
@@ -198,10 +200,29 @@ Loaded loadInputs(nlohmann::json& exp, EngineSink& sink)
     const auto& d = exp["data"];
     const Tokenizer tok = Tokenizer::load(modelPath);
     TokenData data;
-    data.train = tokenizeFile(tok, d["train"].get<std::string>());
+    const bool windowBos = d.value("window_bos", false);
+    if (windowBos) {
+        if (tok.bosId() < 0)
+            throw ConfigError("data.window_bos", "the tokenizer of " + modelPath + " has no BOS token");
+        data.bos = tok.bosId();
+    }
+    data.train = tokenizeFile(tok, d["train"].get<std::string>(), !windowBos);
     const std::string calib = d.value("calibration", std::string());
-    if (!calib.empty() && calib != d["train"].get<std::string>()) data.calib = tokenizeFile(tok, calib);
-    data.eval = tokenizeFile(tok, d["eval"].get<std::string>());
+    if (!calib.empty() && calib != d["train"].get<std::string>())
+        data.calib = tokenizeFile(tok, calib, !windowBos);
+    if (windowBos) {
+        // The bos-window protocol's windows laid end to end: consecutive eval_seq_len slices are its windows.
+        PerplexityProtocol p;
+        p.name = "bos-window";
+        p.seqLen = d.value("eval_seq_len", int64_t(512));
+        const at::Tensor w =
+            makeWindows(tok.encode(readTextFile(d["eval"].get<std::string>()), false), tok.bosId(), p)
+                .reshape({-1})
+                .contiguous();
+        data.eval.assign(w.data_ptr<int64_t>(), w.data_ptr<int64_t>() + w.numel());
+    } else {
+        data.eval = tokenizeFile(tok, d["eval"].get<std::string>(), true);
+    }
     throwIfIssues(checkTokenCounts(exp, int64_t(data.train.size()), int64_t(data.eval.size()),
                                    data.calib.empty() ? -1 : int64_t(data.calib.size())));
     sink.message("info", "tokens: train " + std::to_string(data.train.size()) + ", eval " +
@@ -218,9 +239,11 @@ void finalEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, EngineSi
     const int64_t maxWindows = d.value("eval_max_windows", int64_t(0));
     const NllResult r = evaluateNll(in.model, in.data.eval, seqLen, maxWindows, hook, 8,
                                     [&](const Progress& p) { return sink.progress(p); });
-    const nlohmann::json protocol = {{"seq_len", seqLen},
+    const bool windowBos = in.data.bos >= 0;
+    const nlohmann::json protocol = {{"name", windowBos ? "bos-window" : "stream"},
+                                     {"seq_len", seqLen},
                                      {"stride", seqLen},
-                                     {"bos", true},
+                                     {"bos", windowBos ? "at the start of every window" : "once, before the first token"},
                                      {"join", "whole file encoded once"},
                                      {"tail", "dropped"},
                                      {"max_windows", maxWindows},

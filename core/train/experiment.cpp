@@ -146,6 +146,7 @@ void checkData(Checker& c, json& exp, const ExperimentCheck& check)
     c.integer(*d, "data", "grad_accum", 1, 1, 1024);
     c.integer(*d, "data", "eval_seq_len", 512, 2, 65536);
     c.integer(*d, "data", "eval_max_windows", 0, 0, int64_t(1) << 40);
+    c.boolean(*d, "data", "window_bos", false);
 }
 
 void checkTraining(Checker& c, json& exp)

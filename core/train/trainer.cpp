@@ -28,8 +28,8 @@ double now()
 
 } // namespace
 
-WindowSampler::WindowSampler(const std::vector<int64_t>& tokens, int64_t seqLen, uint64_t seed)
-    : m_tokens(tokens), m_seqLen(seqLen), m_seed(seed)
+WindowSampler::WindowSampler(const std::vector<int64_t>& tokens, int64_t seqLen, uint64_t seed, int64_t bos)
+    : m_tokens(tokens), m_seqLen(seqLen), m_seed(seed), m_bos(bos)
 {
     if (int64_t(tokens.size()) < seqLen + 1)
         throw ConfigError("data.seq_len", "the text holds " + std::to_string(tokens.size()) +
@@ -44,9 +44,20 @@ at::Tensor WindowSampler::next(int64_t batch, const at::Device& device)
     int64_t* p = out.data_ptr<int64_t>();
     for (int64_t b = 0; b < batch; ++b) {
         const uint64_t start = splitmix64(m_seed * 0x100000001b3ull + uint64_t(m_position++)) % starts;
-        std::copy_n(m_tokens.data() + start, m_seqLen + 1, p + b * (m_seqLen + 1));
+        int64_t* row = p + b * (m_seqLen + 1);
+        if (m_bos >= 0) {
+            row[0] = m_bos;
+            std::copy_n(m_tokens.data() + start, m_seqLen, row + 1);
+        } else {
+            std::copy_n(m_tokens.data() + start, m_seqLen + 1, row);
+        }
     }
     return out.to(device);
+}
+
+WindowSampler trainingSampler(const RunContext& ctx, const std::vector<int64_t>& tokens, uint64_t seed)
+{
+    return WindowSampler(tokens, ctx.experiment["data"].value("seq_len", int64_t(256)), seed, ctx.data.bos);
 }
 
 Schedule parseSchedule(const std::string& s)

@@ -200,7 +200,7 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
         TrainLoop loop(cs, {{"scale", scales, m_opts.value("lr_scale", 1e-3)},
                             {"zero", zeros, m_opts.value("lr_zero", 1e-3)}});
         const auto& text = ctx.data.calib.empty() ? ctx.data.train : ctx.data.calib;
-        WindowSampler sampler(text, ctx.experiment["data"].value("seq_len", int64_t(256)), seed * 2 + 1);
+        WindowSampler sampler = trainingSampler(ctx, text, seed * 2 + 1);
         loop.saveState = [&](CheckpointState& s) {
             s.phase = "calibration";
             s.samplerPosition = sampler.position();
@@ -235,8 +235,7 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
     const double wd = ctx.experiment["training"].value("weight_decay", 0.0);
     TrainLoop loop(base, {{"m", mParams, m_opts.value("lr_m", 2e-3)},
                           {"lora", loraParams, m_opts.value("lr_lora", 1e-3), wd}});
-    WindowSampler sampler(ctx.data.train, ctx.experiment["data"].value("seq_len", int64_t(256)),
-                          seed * 2 + 2);
+    WindowSampler sampler = trainingSampler(ctx, ctx.data.train, seed * 2 + 2);
     loop.saveState = [&](CheckpointState& s) {
         s.phase = "training";
         s.samplerPosition = sampler.position();

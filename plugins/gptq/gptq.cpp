@@ -200,7 +200,7 @@ void runGptq(RunContext& ctx, std::vector<QuantLinear>& modules, const GptqSetti
     const LlamaModel& model = ctx.model;
     const at::Device dev = model.options().device;
     const auto& text = ctx.data.calib.empty() ? ctx.data.train : ctx.data.calib;
-    WindowSampler sampler(text, st.seqLen, st.seed);
+    WindowSampler sampler(text, st.seqLen, st.seed, ctx.data.bos);
     // Hidden states of the calibration windows at the current layer's input, in chunks of 8 windows.
     std::vector<at::Tensor> xs;
     for (int64_t done = 0; done < st.calibWindows; done += 8) {

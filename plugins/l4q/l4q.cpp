@@ -46,8 +46,7 @@ public:
         TrainLoop loop(loopSettingsFrom(ctx.experiment), {{"lora", lora, opts.value("lr_lora", 1e-3), wd},
                                                           {"scale", scales, opts.value("lr_scale", 1e-3)},
                                                           {"zero", zeros, opts.value("lr_zero", 1e-3)}});
-        WindowSampler sampler(ctx.data.train, ctx.experiment["data"].value("seq_len", int64_t(256)),
-                              seed * 2 + 2);
+        WindowSampler sampler = trainingSampler(ctx, ctx.data.train, seed * 2 + 2);
         auto fields = [](QuantLinear& q) {
             return std::vector<std::pair<std::string, at::Tensor*>>{
                 {"A", &q.A}, {"B", &q.B}, {"log_scale", &q.logScale}, {"zero", &q.zero}};

@@ -102,8 +102,7 @@ RunOutcome QaLoraMethod::run(RunContext& ctx)
     fwd.checkpointBlocks = ctx.experiment["training"].value("gradient_checkpointing", false);
     const double wd = ctx.experiment["training"].value("weight_decay", 0.0);
     TrainLoop loop(loopSettingsFrom(ctx.experiment), {{"lora", params, opts.value("lr_lora", 1e-3), wd}});
-    WindowSampler sampler(ctx.data.train, ctx.experiment["data"].value("seq_len", int64_t(256)),
-                          seed * 2 + 2);
+    WindowSampler sampler = trainingSampler(ctx, ctx.data.train, seed * 2 + 2);
     auto fields = [&](QuantLinear& q) {
         PooledLora& l = lora[size_t(&q - mods.data())];
         return std::vector<std::pair<std::string, at::Tensor*>>{{"A", &l.A}, {"B", &l.B}};

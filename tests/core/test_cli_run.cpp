@@ -2,6 +2,7 @@
 // control, signals, SIGKILL + resume, and failures that end the run with advice.
 #include "qat_test.h"
 
+#include "qatbench/eval.h"
 #include "qatbench/events.h"
 #include "qatbench/store.h"
 
@@ -221,6 +222,29 @@ QAT_TEST(aRunRecordsItsMetricsHistogramsEvalAndEvents)
     QAT_CHECK(ev[0].value > 1 && ev[0].value < 100 && ev[0].tokens == 4 * 63);
     QAT_CHECK(ev[0].protocol.find("\"seq_len\":64") != std::string::npos);
     QAT_CHECK(!store.artifacts(r.id).empty());
+}
+
+QAT_TEST(windowBosEvaluatesWithTheBosWindowProtocol)
+{
+    // data.window_bos: the engine's final perplexity is the bos-window protocol's on the same file, and the
+    // store records that protocol.
+    Setup s = setup({{"step_ms", 1}}, 5);
+    json exp = json::parse(test::readFile(s.config));
+    exp["data"]["window_bos"] = true;
+    test::writeFile(s.config, exp.dump(2));
+    Cli cli(runArgs(s));
+    QAT_CHECK_EQ(cli.wait(), 0);
+    RunStore store(s.db);
+    const auto ev = store.evalResults(store.runs().at(0).id);
+    QAT_CHECK_EQ(ev.size(), size_t(1));
+    PerplexityProtocol p;
+    p.name = "bos-window";
+    p.seqLen = 64;
+    p.maxWindows = 4;
+    const auto ref = evaluatePerplexity(test::dataPath("models/stories260K"), s.dir + "/eval.txt", p, {});
+    QAT_CHECK_EQ(ev[0].tokens, ref.tokensScored);
+    QAT_CHECK_NEAR(ev[0].value, ref.ppl, ref.ppl * 1e-6);
+    QAT_CHECK(ev[0].protocol.find("bos-window") != std::string::npos);
 }
 
 QAT_TEST(stdinPausesResumesAndStopsAndTheRunResumes)

@@ -99,6 +99,17 @@ QAT_TEST(windowsAreSeededAndSeekable)
     QAT_CHECK_THROWS_WITH(qat::WindowSampler(tokens, 600, 1), "data.seq_len");
 }
 
+QAT_TEST(bosWindowsStartWithBosThenTheSameText)
+{
+    // data.window_bos: [BOS] + seqLen text tokens, taken from the same start as the stream sampler's window.
+    auto tokens = qat::test::patternTokens(500, 64, 5);
+    qat::WindowSampler plain(tokens, 16, 9), bos(tokens, 16, 9, 1);
+    auto p = plain.next(4, at::kCPU), b = bos.next(4, at::kCPU);
+    QAT_CHECK(b.sizes() == at::IntArrayRef({4, 17}));
+    QAT_CHECK(torch::equal(b.select(1, 0), torch::ones({4}, torch::kLong)));
+    QAT_CHECK(torch::equal(b.narrow(1, 1, 16), p.narrow(1, 0, 16)));
+}
+
 QAT_TEST(evaluateNllMatchesAManualComputation)
 {
     auto model = qat::test::tinyModel(qat::test::tinyConfig());

@@ -20,7 +20,9 @@
 //   model:    path (a Hugging Face LLaMA directory; required)
 //   data:     train (file; required), calibration ("" = train), eval (file; required),
 //             seq_len [256] (1..65536), batch_size [8] (1..4096), grad_accum [1] (1..1024),
-//             eval_seq_len [512] (2..65536), eval_max_windows [0] (0 = all)
+//             eval_seq_len [512] (2..65536), eval_max_windows [0] (0 = all),
+//             window_bos [false] (true: every training and evaluation window is [BOS] + text tokens, the
+//             "bos-window" protocol, for models pretrained that way; false: one BOS, then a running stream)
 //   method:   name ["dlqat"], options {declared by the method, see qatbench/method.h}
 //   training: steps [1000] (0..10^7), warmup_steps [50], schedule ["cosine"|"constant"|"linear"],
 //             weight_decay [0] (0..10), grad_clip [1] (0 = off), checkpoint_every [200] (0 = only at the

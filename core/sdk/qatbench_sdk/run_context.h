@@ -45,6 +45,9 @@ struct TokenData
     std::vector<int64_t> train;        // calibration uses train unless calib is non-empty
     std::vector<int64_t> calib;
     std::vector<int64_t> eval;
+    // data.window_bos: >= 0 is the BOS id that starts every training window (WindowSampler's bos argument);
+    // eval then already holds [BOS] + (eval_seq_len - 1) text tokens per window. -1: one running stream.
+    int64_t bos = -1;
 };
 
 enum class RunOutcome

@@ -30,7 +30,9 @@ namespace qat {
 class WindowSampler
 {
 public:
-    WindowSampler(const std::vector<int64_t>& tokens, int64_t seqLen, uint64_t seed);
+    // bos >= 0: every window is [bos] + seqLen text tokens (the model's pretraining format when it was trained
+    // on BOS-started windows); -1: seqLen + 1 consecutive tokens of the stream.
+    WindowSampler(const std::vector<int64_t>& tokens, int64_t seqLen, uint64_t seed, int64_t bos = -1);
     // int64 [batch, seqLen + 1] on device: inputs are [:, :-1], targets [:, 1:].
     at::Tensor next(int64_t batch, const at::Device& device);
     int64_t position() const { return m_position; }
@@ -41,8 +43,13 @@ private:
     const std::vector<int64_t>& m_tokens;
     int64_t m_seqLen;
     uint64_t m_seed;
+    int64_t m_bos;
     int64_t m_position = 0;
 };
+
+// The training sampler of a run: data.seq_len windows of tokens (ctx.data.train, .calib or other text), BOS-started
+// when the run asks for it (ctx.data.bos).
+WindowSampler trainingSampler(const RunContext& ctx, const std::vector<int64_t>& tokens, uint64_t seed);
 
 enum class Schedule
 {
