@@ -87,9 +87,12 @@ method_list() {
 }
 NAME="peers-$(basename "$MODEL")-s${STEPS}"
 [[ $WINDOW_BOS == true ]] && NAME+="-bos"
-GRID=$WORK/$NAME.json
-# shellcheck disable=SC2086
-cat > "$GRID" <<EOF
+# write_grid FILE "METHODS": the grid of those methods (every cell's name depends only on NAME, method, bits,
+# group and seed, so grids of method subsets address the same cells in the store).
+write_grid() {
+    local METHODS=$2
+    # shellcheck disable=SC2086
+    cat > "$1" <<EOF
 {
   "name": "$NAME",
   "base": {
@@ -109,48 +112,38 @@ cat > "$GRID" <<EOF
               "lr_lora": 2e-3, "lr_m": 2e-3, "lr_scale": 1e-3, "lr_zero": 1e-3, "lr_weight": 1e-4}
 }
 EOF
+}
+GRID=$WORK/$NAME.json
+write_grid "$GRID" "$METHODS"
 echo "grid: $GRID, store: $DB" >&2
-status=0
-"$CLI" sweep --grid "$GRID" --db "$DB" >/dev/null || status=$?
-echo
-PROTOCOL=stream
-[[ $WINDOW_BOS == true ]] && PROTOCOL=bos-window
-echo "## $NAME (model $(basename "$MODEL"), eval $(basename "$EVAL"), $PROTOCOL at $EVAL_SEQ, $STEPS steps)"
-echo
-"$CLI" sweep --grid "$GRID" --db "$DB" --table-only
+
 EVDEV=${DEVICE/auto/cpu}
 # nll and scored tokens of MODEL_DIR on TEXT with PROTOCOL
 nll_tokens() {
     "$CLI" eval "$1" --text "$2" --seq-len "$EVAL_SEQ" --protocol "$3" --json --quiet --device "$EVDEV" |
         python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["nll"], d["tokens_scored"])'
 }
-if [[ $EVAL_MAX_WINDOWS == 0 ]]; then
-    read -r n t < <(nll_tokens "$MODEL" "$EVAL" $PROTOCOL)
-    echo
-    echo "Full precision, same eval text and protocol: ppl $(python3 -c "import math; print('%.3f' % math.exp($n))") ($t tokens)"
-fi
-
-if [[ ${#BOOKS[@]} -gt 0 ]]; then
-    # Per book, BOS + (EVAL_SEQ - 1) windows, pooled token-weighted (the reference protocol of SOURCE.md).
-    echo
-    echo "Pooled over $(basename -a "${BOOKS[@]}" | tr '\n' ' ')(bos-window $EVAL_SEQ):"
-    echo
-    echo "| method | bits | group | seed | pooled ppl |"
-    echo "| --- | ---: | ---: | ---: | ---: |"
-    # Pooled ppl of a model folder over the books.
-    pooled() {
-        local nll=0 tok=0 n t b
-        for b in "${BOOKS[@]}"; do
-            read -r n t < <(nll_tokens "$1" "$b" bos-window)
-            nll=$(python3 -c "print($nll + $n * $t)"); tok=$((tok + t))
-        done
-        python3 -c "import math; print('%.3f' % math.exp($nll / $tok))"
-    }
-    # Results are cached per run id in $WORK/perbook.tsv: exports may be gone when the table is printed again.
-    CACHE=$WORK/perbook.tsv
-    touch "$CACHE"
-    echo "| full precision | - | - | - | $(pooled "$MODEL") |"
-    "$CLI" sweep --grid "$GRID" --db "$DB" --table-only --exports | while IFS=$'\t' read -r label bits group seed st run hf; do
+# Per book, BOS + (EVAL_SEQ - 1) windows, pooled token-weighted (the reference protocol of SOURCE.md); the
+# books are evaluated in parallel.
+pooled() {
+    local i=0 b
+    for b in "${BOOKS[@]}"; do
+        nll_tokens "$1" "$b" bos-window > "$WORK/book.$i" &
+        i=$((i + 1))
+    done
+    wait
+    cat "$WORK"/book.* | python3 -c '
+import math, sys
+rows = [tuple(map(float, l.split())) for l in sys.stdin if l.strip()]
+print("%.3f" % math.exp(sum(n * t for n, t in rows) / sum(t for _, t in rows)))'
+    rm -f "$WORK"/book.*
+}
+# Results are cached per run id in $WORK/perbook.tsv: the exports may be gone when the table is printed again.
+CACHE=$WORK/perbook.tsv
+touch "$CACHE"
+# per_book GRID: evaluates every completed cell of GRID not in the cache yet; prints a table row per cell.
+per_book() {
+    "$CLI" sweep --grid "$1" --db "$DB" --table-only --exports | while IFS=$'\t' read -r label bits group seed st run hf; do
         ppl=$(awk -F'\t' -v r="$run" '$1 == r { print $2 }' "$CACHE" | tail -1)
         if [[ -z "$ppl" && "$st" == completed && -d "$hf" ]]; then
             ppl=$(pooled "$hf")
@@ -158,5 +151,34 @@ if [[ ${#BOOKS[@]} -gt 0 ]]; then
         fi
         echo "| $label | $bits | $group | $seed | ${ppl:--} |"
     done
+}
+
+# One method at a time, each followed by its per-book evaluation: an interrupted session keeps what it measured.
+status=0
+for m in $METHODS; do
+    write_grid "$WORK/$NAME.$m.json" "$m"
+    "$CLI" sweep --grid "$WORK/$NAME.$m.json" --db "$DB" >/dev/null || status=$?
+    if [[ ${#BOOKS[@]} -gt 0 ]]; then per_book "$WORK/$NAME.$m.json" > /dev/null; fi
+done
+echo
+PROTOCOL=stream
+[[ $WINDOW_BOS == true ]] && PROTOCOL=bos-window
+echo "## $NAME (model $(basename "$MODEL"), eval $(basename "$EVAL"), $PROTOCOL at $EVAL_SEQ, $STEPS steps)"
+echo
+"$CLI" sweep --grid "$GRID" --db "$DB" --table-only
+if [[ $EVAL_MAX_WINDOWS == 0 ]]; then
+    read -r n t < <(nll_tokens "$MODEL" "$EVAL" $PROTOCOL)
+    echo
+    echo "Full precision, same eval text and protocol: ppl $(python3 -c "import math; print('%.3f' % math.exp($n))") ($t tokens)"
+fi
+
+if [[ ${#BOOKS[@]} -gt 0 ]]; then
+    echo
+    echo "Pooled over $(basename -a "${BOOKS[@]}" | tr '\n' ' ')(bos-window $EVAL_SEQ):"
+    echo
+    echo "| method | bits | group | seed | pooled ppl |"
+    echo "| --- | ---: | ---: | ---: | ---: |"
+    echo "| full precision | - | - | - | $(pooled "$MODEL") |"
+    per_book "$GRID"
 fi
 exit $status
