@@ -13,7 +13,8 @@
 # GROUP (64), SEEDS ("0"), DEVICE (auto), DTYPE (float32), SEQ_LEN (256), BATCH (8), EVAL_SEQ (512),
 # EVAL_MAX_WINDOWS (0 = all),
 # CALIB_STEPS (50: DL-QAT's s/z calibration, on top of STEPS), RANK (8), TRAIN_MAX_BYTES (8000000),
-# METHODS ("rtn gptq dlqat llmqat qalora l4q lrqat"), GEN_SAMPLES (256: LLM-QAT's generated sequences),
+# METHODS ("rtn gptq dlqat llmqat qalora l4q lrqat"; also dlqat-kd: DL-QAT with calib_objective and
+# train_objective distill), GEN_SAMPLES (256: LLM-QAT's generated sequences),
 # WINDOW_BOS (true for a train/ + valid/ folder, whose model was pretrained on [BOS] + 511 windows; else false):
 # every training and evaluation window starts with BOS (data.window_bos).
 #
@@ -79,6 +80,8 @@ method_list() {
         # RTN keeps its own range init (min/max including 0): the protocol of the reference RTN numbers.
         if [[ $m == rtn ]]; then
             out+="${out:+, }{\"label\": \"rtn\", \"name\": \"rtn\", \"options\": {\"init\": \"minmax0\"}}"
+        elif [[ $m == dlqat-kd ]]; then # DL-QAT with distillation from the FP model in both stages
+            out+="${out:+, }{\"label\": \"dlqat-kd\", \"name\": \"dlqat\", \"options\": {\"calib_objective\": \"distill\", \"train_objective\": \"distill\"}}"
         else
             out+="${out:+, }\"$m\""
         fi

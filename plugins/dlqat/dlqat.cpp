@@ -22,7 +22,7 @@ public:
     RunOutcome run(RunContext& ctx) override;
 
 private:
-    at::Tensor calibrationLoss(RunContext& ctx, const at::Tensor& windows);
+    at::Tensor objectiveLoss(RunContext& ctx, const at::Tensor& windows, const std::string& objective);
     void reportHistograms(RunContext& ctx, int64_t step);
     void reportEval(RunContext& ctx, int64_t step);
     void saveTensors(CheckpointState& s, bool training) const;
@@ -33,15 +33,15 @@ private:
     std::vector<QuantLinear> m_mods;
     std::unique_ptr<QuantHook> m_hook;
     ForwardOptions m_fwd;
-    std::string m_objective;
 };
 
-at::Tensor DlqatMethod::calibrationLoss(RunContext& ctx, const at::Tensor& windows)
+// The loss of a calibration or training step: calib_objective / train_objective.
+at::Tensor DlqatMethod::objectiveLoss(RunContext& ctx, const at::Tensor& windows, const std::string& objective)
 {
-    if (m_objective == "next_token") return nextTokenLoss(ctx.model, windows, m_fwd);
+    if (objective == "next_token") return nextTokenLoss(ctx.model, windows, m_fwd);
     const int64_t t = windows.size(1) - 1;
     at::Tensor ids = windows.narrow(1, 0, t);
-    if (m_objective == "block_mse") {
+    if (objective == "block_mse") {
         m_hook->setCollectMse(true);
         ForwardOptions plain = m_fwd;
         plain.checkpointBlocks = false; // the loss is collected inside the blocks
@@ -159,7 +159,8 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
     m_hook = std::make_unique<QuantHook>(m_mods);
     m_fwd.hook = m_hook.get();
     m_fwd.checkpointBlocks = ctx.experiment["training"].value("gradient_checkpointing", false);
-    m_objective = m_opts.value("calib_objective", std::string("next_token"));
+    const std::string calibObjective = m_opts.value("calib_objective", std::string("next_token"));
+    const std::string trainObjective = m_opts.value("train_objective", std::string("next_token"));
     const bool trainM = m_opts.value("train_m", true), trainLora = m_opts.value("train_lora", true);
     for (auto& q : m_mods) {
         if (trainM) q.enableMagnitude();
@@ -212,7 +213,7 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
             sampler.seek(s.samplerPosition);
         }
         if (loop.run(
-                sampler, [&](const at::Tensor& w) { return calibrationLoss(ctx, w); }, ctx, dev) ==
+                sampler, [&](const at::Tensor& w) { return objectiveLoss(ctx, w, calibObjective); }, ctx, dev) ==
             RunOutcome::Stopped)
             return RunOutcome::Stopped;
     }
@@ -249,7 +250,7 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
         sampler.seek(s.samplerPosition);
     }
     if (loop.run(
-            sampler, [&](const at::Tensor& w) { return nextTokenLoss(ctx.model, w, m_fwd); }, ctx, dev) ==
+            sampler, [&](const at::Tensor& w) { return objectiveLoss(ctx, w, trainObjective); }, ctx, dev) ==
         RunOutcome::Stopped)
         return RunOutcome::Stopped;
     if (base.histogramEvery > 0) reportHistograms(ctx, loop.step());

@@ -113,6 +113,12 @@ MethodInfo dlqatMethodInfo()
                "quantized linear's output against the full-precision one.",
                "Calibration"));
     m.options.push_back(
+        choice("train_objective", "next_token", {"next_token", "distill", "block_mse"}, "Training loss",
+               "The loss of the m + LoRA stage, as for calibration. distill keeps the model close to the "
+               "full-precision one instead of fitting the training text (useful when that text is the "
+               "model's own pretraining data).",
+               "Training"));
+    m.options.push_back(
         lr("lr_scale", 1e-3, "LR scale s",
            "AdamW learning rate of log s (s is learned in the log domain: the step is relative).",
            "Calibration"));

@@ -112,6 +112,20 @@ QAT_TEST(ablationsAndObjectivesRun)
         QAT_CHECK_MSG(std::isfinite(r.ppl), extra.dump());
         QAT_CHECK_MSG(last(r, "train/loss") < first(r, "train/loss") + 0.5, extra.dump());
     }
+    // train_objective distill: the training loss is the KL to the full-precision model (>= 0, far below the
+    // next-token cross-entropy of this model) and training lowers it.
+    json kd = base;
+    kd["train_objective"] = "distill";
+    auto k = run(experiment("dlqat", kd, 30)), n = run(experiment("dlqat", base, 1));
+    QAT_CHECK(first(k, "train/loss") >= 0 && first(k, "train/loss") < 0.5 * first(n, "train/loss"));
+    const auto& kl = k.sink.scalars.at("train/loss"); // one point per step: the batches are noisy, so means
+    QAT_CHECK_EQ(kl.size(), size_t(30));
+    double early = 0, late = 0;
+    for (size_t i = 0; i < 10; ++i) {
+        early += kl[i].second / 10;
+        late += kl[20 + i].second / 10;
+    }
+    QAT_CHECK_MSG(late < early, "KL " + std::to_string(early) + " -> " + std::to_string(late));
     // m only trains fewer parameters than m + LoRA
     json mo = base;
     mo["train_lora"] = false;
