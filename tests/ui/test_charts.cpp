@@ -6,7 +6,6 @@
 #include "qcp.h"
 
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -64,39 +63,22 @@ private Q_SLOTS:
         QCOMPARE(s.values().last(), 100.0);
     }
 
-    void hundredThousandPointsStaySmooth()
+    void hundredThousandPointsAreDownsampledForDrawing()
     {
+        // How fast ingest, downsampling and drawing are is bench/bench_charts's question.
         ChartPanel panel;
         panel.resize(1200, 800);
         panel.show();
         QVERIFY(QTest::qWaitForWindowExposed(&panel));
-        QElapsedTimer timer;
-        timer.start();
         for (int i = 1; i <= 100000; ++i)
             panel.addMetric(QStringLiteral("train/loss"), i,
                             3.0 * std::exp(-i / 30000.0) + 0.1 * std::sin(i * 0.1), 1000.0 + i * 0.05);
-        const qint64 ingestMs = timer.elapsed();
         MetricChart* loss = panel.lossChart();
         QCOMPARE(loss->pointCount(QStringLiteral("loss")), 100000);
-        constexpr int kRedraws = 10;
-        timer.restart();
-        for (int r = 0; r < kRedraws; ++r)
-            loss->refreshNow();
-        const double downsampleMs = double(timer.elapsed()) / kRedraws;
-        timer.restart();
-        for (int r = 0; r < kRedraws; ++r) {
-            loss->refreshNow();
-            loss->plot()->replot(QCustomPlot::rpImmediateRefresh);
-        }
-        const double redrawMs = double(timer.elapsed()) / kRedraws;
-        qInfo("100,000 points: ingest %lld ms, downsample %.1f ms, downsample + draw %.1f ms (%lld drawn "
-              "points)",
-              ingestMs, downsampleMs, redrawMs, qlonglong(loss->drawnPointCount()));
+        loss->refreshNow();
+        loss->plot()->replot(QCustomPlot::rpImmediateRefresh);
         QVERIFY2(loss->drawnPointCount() < 20000, "display downsampling did not happen");
-        // Bounds with room for a loaded 2-core CI machine; the point count above is the real guarantee.
-        QVERIFY2(downsampleMs < 50, qPrintable(QStringLiteral("downsampling took %1 ms").arg(downsampleMs)));
-        QVERIFY2(redrawMs < 500, qPrintable(QStringLiteral("redraw took %1 ms").arg(redrawMs)));
-        QVERIFY2(ingestMs < 2000, qPrintable(QStringLiteral("ingest took %1 ms").arg(ingestMs)));
+        QVERIFY(loss->drawnPointCount() > 100);
     }
 
     void metricsAreRoutedByName()
