@@ -55,6 +55,18 @@ at::Tensor WindowSampler::next(int64_t batch, const at::Device& device)
     return out.to(device);
 }
 
+at::Tensor distillLoss(const LlamaModel& model, const at::Tensor& windows, const ForwardOptions& student)
+{
+    at::Tensor ids = windows.narrow(1, 0, windows.size(1) - 1);
+    at::Tensor teacher;
+    {
+        at::NoGradGuard noGrad;
+        teacher = at::log_softmax(model.forward(ids), -1);
+    }
+    at::Tensor s = at::log_softmax(model.forward(ids, student), -1);
+    return (teacher.exp() * (teacher - s)).sum(-1).mean();
+}
+
 WindowSampler trainingSampler(const RunContext& ctx, const std::vector<int64_t>& tokens, uint64_t seed)
 {
     return WindowSampler(tokens, ctx.experiment["data"].value("seq_len", int64_t(256)), seed, ctx.data.bos);

@@ -39,9 +39,8 @@ private:
 at::Tensor DlqatMethod::objectiveLoss(RunContext& ctx, const at::Tensor& windows, const std::string& objective)
 {
     if (objective == "next_token") return nextTokenLoss(ctx.model, windows, m_fwd);
-    const int64_t t = windows.size(1) - 1;
-    at::Tensor ids = windows.narrow(1, 0, t);
     if (objective == "block_mse") {
+        at::Tensor ids = windows.narrow(1, 0, windows.size(1) - 1);
         m_hook->setCollectMse(true);
         ForwardOptions plain = m_fwd;
         plain.checkpointBlocks = false; // the loss is collected inside the blocks
@@ -49,14 +48,7 @@ at::Tensor DlqatMethod::objectiveLoss(RunContext& ctx, const at::Tensor& windows
         m_hook->setCollectMse(false);
         return m_hook->takeAuxLoss();
     }
-    // distill: KL(teacher || student) per token, the teacher being the unquantized model.
-    at::Tensor teacher;
-    {
-        at::NoGradGuard noGrad;
-        teacher = at::log_softmax(ctx.model.forward(ids), -1);
-    }
-    at::Tensor student = at::log_softmax(ctx.model.forward(ids, m_fwd), -1);
-    return (teacher.exp() * (teacher - student)).sum(-1).mean();
+    return distillLoss(ctx.model, windows, m_fwd); // KL to the unquantized model (the same model, no hook)
 }
 
 void DlqatMethod::reportHistograms(RunContext& ctx, int64_t step)

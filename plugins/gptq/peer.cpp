@@ -148,24 +148,34 @@ void loadModuleTensors(const CheckpointState& state, std::vector<QuantLinear>& m
         }
 }
 
-at::Tensor distillLoss(const LlamaModel& model, const at::Tensor& windows, const ForwardOptions& student)
-{
-    at::Tensor ids = windows.narrow(1, 0, windows.size(1) - 1);
-    at::Tensor teacher;
-    {
-        at::NoGradGuard noGrad;
-        teacher = at::log_softmax(model.forward(ids), -1);
-    }
-    at::Tensor s = at::log_softmax(model.forward(ids, student), -1);
-    return (teacher.exp() * (teacher - s)).sum(-1).mean();
-}
-
 std::optional<CheckpointState> resumeLoop(RunContext& ctx, TrainLoop& loop, WindowSampler& sampler)
 {
     if (!ctx.resume || ctx.workDir.empty() || !hasCheckpoint(ctx.workDir)) return std::nullopt;
     CheckpointState s = loop.readCheckpoint(ctx.workDir);
     sampler.seek(s.samplerPosition);
     return s;
+}
+
+RunOutcome trainModules(RunContext& ctx, TrainLoop& loop, std::vector<QuantLinear>& modules,
+                        const ModuleFields& fields, const ForwardOptions& fwd, uint64_t seed,
+                        const std::function<void()>& refresh)
+{
+    WindowSampler sampler = trainingSampler(ctx, ctx.data.train, seed * 2 + 2);
+    loop.saveState = [&](CheckpointState& s) {
+        s.phase = "training";
+        s.samplerPosition = sampler.position();
+        saveModuleTensors(s, modules, fields);
+    };
+    loop.onEval = [&](int64_t step) {
+        if (refresh) refresh();
+        reportEval(ctx, fwd.hook, step);
+        if (refresh) refresh();
+    };
+    if (auto s = resumeLoop(ctx, loop, sampler)) loadModuleTensors(*s, modules, fields);
+    ctx.sink.phase("training");
+    return loop.run(
+        sampler, [&](const at::Tensor& w) { return nextTokenLoss(ctx.model, w, fwd); }, ctx,
+        ctx.model.options().device);
 }
 
 } // namespace qat::plugins

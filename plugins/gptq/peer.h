@@ -46,9 +46,6 @@ void saveModuleTensors(CheckpointState& state, std::vector<QuantLinear>& modules
 void loadModuleTensors(const CheckpointState& state, std::vector<QuantLinear>& modules,
                        const ModuleFields& fields);
 
-// KL(teacher || student) per token, mean; the teacher is the model without hook (full precision).
-at::Tensor distillLoss(const LlamaModel& model, const at::Tensor& windows, const ForwardOptions& student);
-
 // Options every peer QAT method declares: learning rate helper.
 OptionSpec lrOption(const char* name, double def, const char* label, const char* help, const char* group);
 OptionSpec intOption(const char* name, int64_t def, int64_t lo, int64_t hi, const char* label,
@@ -61,5 +58,13 @@ std::vector<OptionSpec> loraOptions();
 // When ctx.resume and the work dir holds a checkpoint: restores the loop (optimizer, RNG, step) and the
 // sampler position, and returns the checkpoint (its tensors for loadModuleTensors); otherwise nullopt.
 std::optional<CheckpointState> resumeLoop(RunContext& ctx, TrainLoop& loop, WindowSampler& sampler);
+
+// The training stage the QAT peers share (phase "training"): windows of the training text (sampler seed
+// 2 seed + 2), the next-token loss through fwd, a checkpoint of fields(q) per module with the loop's state,
+// resume from the work dir, and eval reports through fwd.hook at eval_every steps (refresh, when given, runs
+// before and after each, e.g. to drop a hook's cached weights). Returns Stopped when the run was asked to stop.
+RunOutcome trainModules(RunContext& ctx, TrainLoop& loop, std::vector<QuantLinear>& modules,
+                        const ModuleFields& fields, const ForwardOptions& fwd, uint64_t seed,
+                        const std::function<void()>& refresh = {});
 
 } // namespace qat::plugins

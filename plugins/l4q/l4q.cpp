@@ -46,26 +46,11 @@ public:
         TrainLoop loop(loopSettingsFrom(ctx.experiment), {{"lora", lora, opts.value("lr_lora", 1e-3), wd},
                                                           {"scale", scales, opts.value("lr_scale", 1e-3)},
                                                           {"zero", zeros, opts.value("lr_zero", 1e-3)}});
-        WindowSampler sampler = trainingSampler(ctx, ctx.data.train, seed * 2 + 2);
         auto fields = [](QuantLinear& q) {
             return std::vector<std::pair<std::string, at::Tensor*>>{
                 {"A", &q.A}, {"B", &q.B}, {"log_scale", &q.logScale}, {"zero", &q.zero}};
         };
-        loop.saveState = [&](CheckpointState& s) {
-            s.phase = "training";
-            s.samplerPosition = sampler.position();
-            saveModuleTensors(s, mods, fields);
-        };
-        loop.onEval = [&](int64_t step) {
-            hook.invalidate();
-            reportEval(ctx, &hook, step);
-            hook.invalidate();
-        };
-        if (auto s = resumeLoop(ctx, loop, sampler)) loadModuleTensors(*s, mods, fields);
-        ctx.sink.phase("training");
-        if (loop.run(
-                sampler, [&](const at::Tensor& w) { return nextTokenLoss(ctx.model, w, fwd); }, ctx,
-                ctx.model.options().device) == RunOutcome::Stopped)
+        if (trainModules(ctx, loop, mods, fields, fwd, seed, [&] { hook.invalidate(); }) == RunOutcome::Stopped)
             return RunOutcome::Stopped;
         for (auto& q : mods)
             materialize(q); // the codes of W0 + (alpha/r) B A on the learned grid

@@ -102,23 +102,11 @@ RunOutcome QaLoraMethod::run(RunContext& ctx)
     fwd.checkpointBlocks = ctx.experiment["training"].value("gradient_checkpointing", false);
     const double wd = ctx.experiment["training"].value("weight_decay", 0.0);
     TrainLoop loop(loopSettingsFrom(ctx.experiment), {{"lora", params, opts.value("lr_lora", 1e-3), wd}});
-    WindowSampler sampler = trainingSampler(ctx, ctx.data.train, seed * 2 + 2);
     auto fields = [&](QuantLinear& q) {
         PooledLora& l = lora[size_t(&q - mods.data())];
         return std::vector<std::pair<std::string, at::Tensor*>>{{"A", &l.A}, {"B", &l.B}};
     };
-    loop.saveState = [&](CheckpointState& s) {
-        s.phase = "training";
-        s.samplerPosition = sampler.position();
-        saveModuleTensors(s, mods, fields);
-    };
-    loop.onEval = [&](int64_t step) { reportEval(ctx, &hook, step); };
-    if (auto s = resumeLoop(ctx, loop, sampler)) loadModuleTensors(*s, mods, fields);
-    ctx.sink.phase("training");
-    if (loop.run(
-            sampler, [&](const at::Tensor& w) { return nextTokenLoss(ctx.model, w, fwd); }, ctx,
-            ctx.model.options().device) == RunOutcome::Stopped)
-        return RunOutcome::Stopped;
+    if (trainModules(ctx, loop, mods, fields, fwd, seed) == RunOutcome::Stopped) return RunOutcome::Stopped;
 
     // Merge: the update of column j is (alpha/r) (B A)[:, g(j)] / |g(j)|, one value d per (row, group):
     // s (q - z) + d = s (q - (z - d / s)).

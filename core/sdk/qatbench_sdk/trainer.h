@@ -78,6 +78,9 @@ NllResult evaluateNll(const LlamaModel& model, const std::vector<int64_t>& token
 
 // Cross-entropy of next-token prediction for a window batch [B, T+1] (mean over B*T).
 at::Tensor nextTokenLoss(const LlamaModel& model, const at::Tensor& windows, const ForwardOptions& options);
+// KL(teacher || student) of the next-token distributions, mean over the B*T positions of a window batch
+// [B, T+1]; the teacher is the same model without hook (full precision), the student runs with student.hook.
+at::Tensor distillLoss(const LlamaModel& model, const at::Tensor& windows, const ForwardOptions& student);
 
 struct ParamGroup
 {
