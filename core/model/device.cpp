@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include <cstdlib>
+#include <dlfcn.h>
 #include <thread>
 
 #ifdef QATBENCH_HAVE_CUDA
@@ -53,6 +54,10 @@ int configureThreads(int threads)
                                             : int(std::max(1u, std::thread::hardware_concurrency()));
     }
     at::set_num_threads(threads);
+    // LibTorch on Debian runs its GEMMs through OpenBLAS, whose own thread pool ignores the count above: on a
+    // busy machine its threads spin in sched_yield. When OpenBLAS is loaded, it gets the same count.
+    using SetThreads = void (*)(int);
+    if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(threads);
     return threads;
 }
 

@@ -19,7 +19,7 @@ struct DeviceInfo
 std::vector<DeviceInfo> listDevices();
 
 // Sets LibTorch's intra-op threads: threads > 0 as given; 0 = $QATBENCH_THREADS when set, else the hardware's
-// count (LibTorch may start with one). Returns the count set.
+// count (LibTorch may start with one). OpenBLAS, when loaded, gets the same count. Returns the count set.
 int configureThreads(int threads = 0);
 
 // Checks "cpu", "cuda" or "cuda:N" against what is available; throws ConfigError(field) otherwise.
