@@ -541,6 +541,16 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>BOS in every window</source>
+        <translation>BOS in jedem Fenster</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start every training and evaluation window with BOS (for models pretrained that way); off: one BOS, then a running stream.</source>
+        <translation>Jedes Trainings- und Auswertungsfenster mit BOS beginnen (für Modelle, die so vortrainiert wurden); aus: ein BOS, dann ein fortlaufender Strom.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
@@ -1730,6 +1740,16 @@ Beispielaktivierungen aus %5</translation>
         <location line="+1"/>
         <source>next_token = language-model loss on the calibration text; distill = KL to the full-precision model&apos;s next-token distribution; block_mse = MSE of every quantized linear&apos;s output against the full-precision one.</source>
         <translation>next_token = Sprachmodell-Verlust auf dem Kalibrierungstext; distill = KL zur Nächstes-Token-Verteilung des Modells in voller Genauigkeit; block_mse = MSE der Ausgabe jeder quantisierten Linearschicht gegenüber der in voller Genauigkeit.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Training loss</source>
+        <translation>Trainingsverlust</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The loss of the m + LoRA stage, as for calibration. distill keeps the model close to the full-precision one instead of fitting the training text (useful when that text is the model&apos;s own pretraining data).</source>
+        <translation>Der Verlust der m + LoRA-Stufe, wie bei der Kalibrierung. distill hält das Modell nahe am Modell in voller Genauigkeit, statt den Trainingstext anzupassen (nützlich, wenn dieser Text die eigenen Vortrainingsdaten des Modells sind).</translation>
     </message>
     <message>
         <location line="+4"/>

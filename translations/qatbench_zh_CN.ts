@@ -539,6 +539,16 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>BOS in every window</source>
+        <translation>每个窗口以 BOS 开头</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start every training and evaluation window with BOS (for models pretrained that way); off: one BOS, then a running stream.</source>
+        <translation>每个训练和评估窗口都以 BOS 开头（适用于以这种方式预训练的模型）；关闭：只有一个 BOS，然后是连续的文本流。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
@@ -1726,6 +1736,16 @@ sample activations from %5</source>
         <location line="+1"/>
         <source>next_token = language-model loss on the calibration text; distill = KL to the full-precision model&apos;s next-token distribution; block_mse = MSE of every quantized linear&apos;s output against the full-precision one.</source>
         <translation>next_token = 校准文本上的语言模型损失；distill = 与全精度模型下一词元分布的 KL 散度；block_mse = 每个量化线性层输出与全精度输出之间的均方误差。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The loss of the m + LoRA stage, as for calibration. distill keeps the model close to the full-precision one instead of fitting the training text (useful when that text is the model&apos;s own pretraining data).</source>
+        <translation>m + LoRA 阶段的损失，与校准相同。distill 让模型保持接近全精度模型，而不是拟合训练文本（当该文本就是模型自己的预训练数据时很有用）。</translation>
     </message>
     <message>
         <location line="+4"/>

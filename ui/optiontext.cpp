@@ -68,6 +68,11 @@ namespace {
                       "next_token = language-model loss on the calibration text; distill = KL to the "
                       "full-precision model's next-token distribution; block_mse = MSE of every quantized "
                       "linear's output against the full-precision one."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Training loss"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText",
+                      "The loss of the m + LoRA stage, as for calibration. distill keeps the model close to the "
+                      "full-precision one instead of fitting the training text (useful when that text is the "
+                      "model's own pretraining data)."),
     QT_TRANSLATE_NOOP("qat::ui::OptionText", "LR scale s"),
     QT_TRANSLATE_NOOP("qat::ui::OptionText",
                       "AdamW learning rate of log s (s is learned in the log domain: the step is relative)."),
