@@ -1,6 +1,7 @@
 #include "comparemodels.h"
 
 #include "runcolors.h"
+#include "runsmodel.h"
 
 #include <QDateTime>
 #include <QFont>
@@ -108,13 +109,11 @@ QVariant CompareRunsModel::data(const QModelIndex& index, int role) const
     case Name:
         return r.name.empty() ? tr("run %1").arg(r.id) : QString::fromStdString(r.name);
     case Status:
-        return QString::fromLatin1(runStatusName(r.status));
+        return RunsModel::statusTitle(r.status); // translated, as in the runs table
     case Method:
         return QString::fromStdString(r.method);
     case Started:
-        return r.started > 0 ? QDateTime::fromSecsSinceEpoch(qint64(r.started))
-                                   .toString(QStringLiteral("yyyy-MM-dd hh:mm"))
-                             : QString();
+        return RunsModel::startedText(r);
     }
     return {};
 }

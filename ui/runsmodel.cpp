@@ -42,6 +42,12 @@ int RunsModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+QString RunsModel::startedText(const RunInfo& info)
+{
+    const double t = info.started > 0 ? info.started : info.created;
+    return QDateTime::fromSecsSinceEpoch(qint64(t)).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+}
+
 QString RunsModel::statusTitle(RunStatus status)
 {
     switch (status) {
@@ -133,10 +139,8 @@ QVariant RunsModel::display(const RunRow& r, int column) const
         const double d = durationOf(r.info);
         return d < 0 ? QStringLiteral("–") : RunControl::formatDuration(d);
     }
-    case Started: {
-        const double t = r.info.started > 0 ? r.info.started : r.info.created;
-        return QDateTime::fromSecsSinceEpoch(qint64(t)).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
-    }
+    case Started:
+        return startedText(r.info);
     case Tags: {
         QStringList tags;
         for (const auto& t : r.info.tags)

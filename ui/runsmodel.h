@@ -57,7 +57,8 @@ public:
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
 
-    static QString statusTitle(RunStatus status);
+    static QString statusTitle(RunStatus status);    // translated: "completed", "stopped", ...
+    static QString startedText(const RunInfo& info); // "yyyy-MM-dd HH:mm" of the start (else creation)
 
 Q_SIGNALS:
     void renameRequested(qint64 runId, const QString& name);

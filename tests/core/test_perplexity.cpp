@@ -1,8 +1,7 @@
 // Perplexity against transformers' numbers in models/parity/REFERENCE.md and gutenberg-llama-22M's
 // reference_eval.json, the window arithmetic of both protocols, progress and cancel, and greedy generation.
 
-#include "qat_test.h"
-#include "torch_test.h"
+#include "test_perplexity_fixtures.h"
 
 #include "qatbench/error.h"
 #include "qatbench/eval.h"
@@ -15,30 +14,10 @@
 
 using namespace qat;
 
-static PerplexityResult run(const std::string& model, const std::string& text, int64_t seq,
-                            const std::string& dtype, const std::string& protocol = "stream",
-                            int64_t maxWindows = 0)
-{
-    PerplexityProtocol p;
-    p.name = protocol;
-    p.seqLen = seq;
-    p.maxWindows = maxWindows;
-    EvalOptions o;
-    o.device = test::devices().back().str(); // CUDA when there is one
-    o.dtype = dtype;
-    o.batch = 16;
-    const auto t0 = std::chrono::steady_clock::now();
-    PerplexityResult r = evaluatePerplexity(test::dataPath(model), test::dataPath(text), p, o);
-    std::cout << "  " << model << " on " << text << " seq " << seq << " " << dtype << ": ppl " << r.ppl
-              << " nll " << r.nll << ", " << r.windows << " windows, " << r.tokensScored << " scored, "
-              << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s\n";
-    return r;
-}
-
 QAT_TEST(stories260kTinyStories512)
 {
-    const auto r =
-        run("models/stories260K", "data/tinystories/TinyStories-validation-head.txt", 512, "float32");
+    const auto r = test::measurePerplexity(
+        "models/stories260K", "data/tinystories/TinyStories-validation-head.txt", 512, "float32");
     QAT_CHECK_EQ(r.textTokens + 1, 393013);
     QAT_CHECK_EQ(r.windows, 767);
     QAT_CHECK_EQ(r.tokensScored, 767 * 511);

@@ -2,8 +2,7 @@
 // weights, and gutenberg-llama-22M with the bos-window protocol. On the CPU they take minutes, so they run on
 // CUDA when there is a GPU, else only with QATBENCH_SLOW_TESTS=1 (skipped otherwise).
 
-#include "qat_test.h"
-#include "torch_test.h"
+#include "test_perplexity_fixtures.h"
 
 #include "qatbench/error.h"
 #include "qatbench/eval.h"
@@ -16,26 +15,6 @@
 
 using namespace qat;
 
-static PerplexityResult run(const std::string& model, const std::string& text, int64_t seq,
-                            const std::string& dtype, const std::string& protocol = "stream",
-                            int64_t maxWindows = 0)
-{
-    PerplexityProtocol p;
-    p.name = protocol;
-    p.seqLen = seq;
-    p.maxWindows = maxWindows;
-    EvalOptions o;
-    o.device = test::devices().back().str(); // CUDA when there is one
-    o.dtype = dtype;
-    o.batch = 16;
-    const auto t0 = std::chrono::steady_clock::now();
-    PerplexityResult r = evaluatePerplexity(test::dataPath(model), test::dataPath(text), p, o);
-    std::cout << "  " << model << " on " << text << " seq " << seq << " " << dtype << ": ppl " << r.ppl
-              << " nll " << r.nll << ", " << r.windows << " windows, " << r.tokensScored << " scored, "
-              << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s\n";
-    return r;
-}
-
 static void requireFastDevice()
 {
     if (!torch::cuda::is_available() && !std::getenv("QATBENCH_SLOW_TESTS"))
@@ -45,8 +24,8 @@ static void requireFastDevice()
 QAT_TEST(stories260kTinyStories256)
 {
     requireFastDevice();
-    const auto r =
-        run("models/stories260K", "data/tinystories/TinyStories-validation-head.txt", 256, "float32");
+    const auto r = test::measurePerplexity(
+        "models/stories260K", "data/tinystories/TinyStories-validation-head.txt", 256, "float32");
     QAT_CHECK_EQ(r.windows, 1535);
     QAT_CHECK_NEAR(r.ppl, 5.1203, 0.00005);
 }
@@ -54,7 +33,8 @@ QAT_TEST(stories260kTinyStories256)
 QAT_TEST(stories260kWikiText)
 {
     requireFastDevice();
-    const auto r = run("models/stories260K", "data/wikitext-2-raw/wiki.test.raw", 512, "float32");
+    const auto r =
+        test::measurePerplexity("models/stories260K", "data/wikitext-2-raw/wiki.test.raw", 512, "float32");
     QAT_CHECK_EQ(r.textTokens + 1, 809285);
     QAT_CHECK_EQ(r.windows, 1580);
     QAT_CHECK_NEAR(r.ppl, 119.4306, 0.005);
@@ -64,8 +44,8 @@ QAT_TEST(stories260kBf16Weights)
 {
     requireFastDevice();
     // BF16 weights upcast to float32 compute, as the reference did.
-    const auto r =
-        run("models/stories260K-bf16", "data/tinystories/TinyStories-validation-head.txt", 512, "float32");
+    const auto r = test::measurePerplexity(
+        "models/stories260K-bf16", "data/tinystories/TinyStories-validation-head.txt", 512, "float32");
     QAT_CHECK_NEAR(r.ppl, 5.0471, 0.00005);
 }
 
@@ -74,8 +54,9 @@ QAT_TEST(gutenbergBosWindowProtocol)
     requireFastDevice();
     // reference_eval.json, fp, pg84_frankenstein: 111,398 scored tokens (218 windows of [BOS] + 511),
     // ppl 38.9965.
-    const auto r = run("models/gutenberg-llama-22M", "data/gutenberg/valid/pg84_frankenstein.txt", 512,
-                       "float32", "bos-window");
+    const auto r =
+        test::measurePerplexity("models/gutenberg-llama-22M", "data/gutenberg/valid/pg84_frankenstein.txt",
+                                512, "float32", "bos-window");
     QAT_CHECK_EQ(r.tokensScored, 111398);
     QAT_CHECK_NEAR(r.ppl, 38.996540622652454, 0.004);
 }
@@ -84,8 +65,8 @@ QAT_TEST(gutenbergWikiFirst64Windows)
 {
     requireFastDevice();
     // reference_eval.json, fp, wiki_test_64w: 32,704 scored tokens, ppl 4595.936
-    const auto r = run("models/gutenberg-llama-22M", "data/wikitext-2-raw/wiki.test.raw", 512, "float32",
-                       "bos-window", 64);
+    const auto r = test::measurePerplexity("models/gutenberg-llama-22M", "data/wikitext-2-raw/wiki.test.raw",
+                                           512, "float32", "bos-window", 64);
     QAT_CHECK_EQ(r.tokensScored, 32704);
     QAT_CHECK_NEAR(r.ppl, 4595.936112498308, 0.5);
 }
