@@ -7,6 +7,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSignalSpy>
@@ -53,6 +54,14 @@ private Q_SLOTS:
             QVERIFY2(form.editorFor(QString::fromLatin1(f)), f);
         QVERIFY(qobject_cast<QCheckBox*>(form.editorFor(QStringLiteral("method.options.train_m"))));
         QVERIFY(qobject_cast<QComboBox*>(form.editorFor(QStringLiteral("method.options.calib_objective"))));
+        QVERIFY(qobject_cast<QComboBox*>(form.editorFor(QStringLiteral("method.options.train_objective"))));
+        QVERIFY(qobject_cast<QCheckBox*>(form.editorFor(QStringLiteral("data.window_bos"))));
+        const QString shots = qEnvironmentVariable("QATBENCH_SCREENSHOT_DIR");
+        if (!shots.isEmpty()) {
+            QDir().mkpath(shots);
+            form.resize(560, 2400);
+            form.grab().save(shots + QStringLiteral("/experiment-form.png"));
+        }
     }
 
     void emptyFormNamesTheMissingFields()
@@ -156,6 +165,7 @@ private Q_SLOTS:
         doc["name"] = "round trip";
         doc["method"]["options"]["bits"] = 3;
         doc["training"]["steps"] = 77;
+        doc["data"]["window_bos"] = true;
         doc["notes"] = "kept by the form"; // a field the form does not show
         form.setExperiment(doc);
         const QString file = dir.filePath(QStringLiteral("exp.json"));
@@ -168,6 +178,7 @@ private Q_SLOTS:
         QCOMPARE(other.experiment()["notes"].get<std::string>(), std::string("kept by the form"));
         QCOMPARE(qobject_cast<QLineEdit*>(other.editorFor(QStringLiteral("training.steps")))->text(),
                  QStringLiteral("77"));
+        QVERIFY(qobject_cast<QCheckBox*>(other.editorFor(QStringLiteral("data.window_bos")))->isChecked());
 
         QVERIFY(!other.loadFile(dir.filePath(QStringLiteral("missing.json")), &error));
         QVERIFY(error.contains(QLatin1String("missing.json")));
