@@ -68,7 +68,7 @@ at::Tensor QuantLinear::exportScale() const
 
 void QuantLinear::enableMagnitude()
 {
-    m = at::ones_like(logScale);
+    m = at::ones_like(logScale, at::kFloat);
 }
 
 void QuantLinear::enableLora(int64_t rank, double alpha, const std::string& init)
@@ -109,7 +109,7 @@ std::vector<QuantLinear> makeQuantLinears(const LlamaModel& model, const std::ve
             q.w0 = layers[size_t(l)][k].detach();
             q.lay = groupLayout(q.w0.size(0), q.w0.size(1), spec);
             QuantParams p = initQuantParams(q.w0, spec);
-            q.logScale = p.scale.log();
+            q.setScale(p.scale);
             q.zero = p.zero;
             out.push_back(std::move(q));
         }

@@ -220,7 +220,7 @@ void runGptq(RunContext& ctx, std::vector<QuantLinear>& modules, const GptqSetti
             if (q.layer != l) continue;
             GptqLinearResult r = gptqQuantizeLinear(q.w0, capture.hessian(q.kind), q.spec, st);
             q.w0 = r.weight;
-            q.logScale = r.scale.log();
+            q.setScale(r.scale);
             q.zero = r.zero;
         }
         quantized.invalidate();

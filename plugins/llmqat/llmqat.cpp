@@ -143,7 +143,7 @@ void refreshRange(std::vector<QuantLinear>& mods)
     at::NoGradGuard noGrad;
     for (auto& q : mods) {
         QuantParams p = initQuantParams(q.w0, q.spec);
-        q.logScale = p.scale.log();
+        q.setScale(p.scale);
         q.zero = p.zero;
     }
 }
