@@ -34,10 +34,10 @@ struct QuantLinear
     at::Tensor w0; // the frozen full-precision weight [out, in] (the model's tensor, its dtype)
     // float64 [out, groups]: log s, so that exp gives back the float32 s exactly (see setScale)
     at::Tensor logScale;
-    at::Tensor zero; // float32 [out, groups]; integer values once frozen
-    at::Tensor m;    // float32 [out, groups]; undefined = 1
-    at::Tensor A;    // float32 [r, in]; undefined = no LoRA
-    at::Tensor B;    // float32 [out, r]
+    at::Tensor zero;      // float32 [out, groups]; integer values once frozen
+    at::Tensor m;         // float32 [out, groups]; undefined = 1
+    at::Tensor A;         // float32 [r, in]; undefined = no LoRA
+    at::Tensor B;         // float32 [out, r]
     double loraScale = 1; // alpha / r
     bool loraInGrid = false;
     // float32 [out, groups]; undefined = 0. A fractional shift of the zero-point applied after rounding,
