@@ -2,6 +2,7 @@
 
 #include "qatbench/error.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -136,6 +137,25 @@ std::string formatBytes(long long bytes)
     char buf[32];
     std::snprintf(buf, sizeof buf, u == 0 ? "%.0f %s" : "%.1f %s", v, units[u]);
     return buf;
+}
+
+void printTable(const std::vector<std::vector<std::string>>& rows, std::ostream& out)
+{
+    std::vector<size_t> width;
+    for (const auto& r : rows)
+        for (size_t i = 0; i < r.size(); ++i) {
+            if (width.size() <= i) width.push_back(0);
+            width[i] = std::max(width[i], r[i].size());
+        }
+    for (const auto& r : rows) {
+        std::string line;
+        for (size_t i = 0; i < r.size(); ++i) {
+            std::string cell = r[i];
+            if (i + 1 < r.size()) cell.resize(width[i] + 2, ' ');
+            line += cell;
+        }
+        out << line << "\n";
+    }
 }
 
 } // namespace qat::cli

@@ -1,6 +1,7 @@
 #pragma once
 // Command-line arguments of one qatbench-cli command: positionals, --flag, --key value and --key=value.
 
+#include <iosfwd>
 #include <map>
 #include <optional>
 #include <set>
@@ -49,5 +50,8 @@ private:
 
 std::string formatDuration(double seconds); // "1h02m", "3m05s", "12s"
 std::string formatBytes(long long bytes);   // "1.5 GiB"
+
+// Rows of cells as an aligned text table (two spaces between columns, the last column unpadded).
+void printTable(const std::vector<std::vector<std::string>>& rows, std::ostream& out);
 
 } // namespace qat::cli

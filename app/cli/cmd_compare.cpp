@@ -80,25 +80,6 @@ Column collect(const RunStore& store, int64_t id)
     return c;
 }
 
-void print(const std::vector<std::vector<std::string>>& rows)
-{
-    std::vector<size_t> width;
-    for (const auto& r : rows)
-        for (size_t i = 0; i < r.size(); ++i) {
-            if (width.size() <= i) width.push_back(0);
-            width[i] = std::max(width[i], r[i].size());
-        }
-    for (const auto& r : rows) {
-        std::string line;
-        for (size_t i = 0; i < r.size(); ++i) {
-            std::string cell = r[i];
-            if (i + 1 < r.size()) cell.resize(width[i] + 2, ' ');
-            line += cell;
-        }
-        std::cout << line << "\n";
-    }
-}
-
 // Keys whose value is not the same in every run (a key missing in one run counts as different).
 std::vector<std::string> differingParams(const std::vector<Column>& cols)
 {
@@ -174,7 +155,7 @@ int cmdCompare(const Argv& argv)
         }
         rows.push_back(row);
     }
-    print(rows);
+    printTable(rows, std::cout);
     std::cout << "\nparameters that differ:\n";
     if (differing.empty()) std::cout << "  (none)\n";
     rows.clear();
@@ -184,7 +165,7 @@ int cmdCompare(const Argv& argv)
             row.push_back(c.params.count(k) ? c.params.at(k) : "<none>");
         rows.push_back(row);
     }
-    print(rows);
+    printTable(rows, std::cout);
     return 0;
 }
 

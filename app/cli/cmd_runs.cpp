@@ -52,25 +52,6 @@ std::string num(double v, int digits = 6)
     return buf;
 }
 
-void printTable(const std::vector<std::vector<std::string>>& rows, std::ostream& out)
-{
-    std::vector<size_t> width;
-    for (const auto& r : rows)
-        for (size_t i = 0; i < r.size(); ++i) {
-            if (width.size() <= i) width.push_back(0);
-            width[i] = std::max(width[i], r[i].size());
-        }
-    for (const auto& r : rows) {
-        std::string line;
-        for (size_t i = 0; i < r.size(); ++i) {
-            std::string cell = r[i];
-            if (i + 1 < r.size()) cell.resize(width[i] + 2, ' ');
-            line += cell;
-        }
-        out << line << "\n";
-    }
-}
-
 int64_t runIdArg(const std::string& s)
 {
     try {
