@@ -40,7 +40,10 @@ Args::Args(const std::vector<std::string>& argv, const std::set<std::string>& va
     }
 }
 
-bool Args::has(const std::string& key) const { return m_flags.count(key) || m_values.count(key); }
+bool Args::has(const std::string& key) const
+{
+    return m_flags.count(key) || m_values.count(key);
+}
 
 std::optional<std::string> Args::get(const std::string& key) const
 {
@@ -84,7 +87,10 @@ double Args::getDouble(const std::string& key, double fallback) const
 
 ProgressPrinter::ProgressPrinter(bool enabled) : m_enabled(enabled), m_tty(isatty(STDERR_FILENO)) {}
 
-ProgressPrinter::~ProgressPrinter() { finish(); }
+ProgressPrinter::~ProgressPrinter()
+{
+    finish();
+}
 
 void ProgressPrinter::update(const std::string& phase, long long done, long long total, double etaSeconds,
                              const std::string& extra)
@@ -97,8 +103,8 @@ void ProgressPrinter::update(const std::string& phase, long long done, long long
         const int filled = int(width * double(done) / double(total));
         std::string bar(size_t(filled), '#');
         bar.resize(size_t(width), '.');
-        std::fprintf(stderr, "\r%-12s [%s] %3d%% %lld/%lld%s %s\033[K", phase.c_str(), bar.c_str(), percent, done,
-                     total, eta.c_str(), extra.c_str());
+        std::fprintf(stderr, "\r%-12s [%s] %3d%% %lld/%lld%s %s\033[K", phase.c_str(), bar.c_str(), percent,
+                     done, total, eta.c_str(), extra.c_str());
         m_open = true;
     } else if (percent / 5 != m_lastPercent / 5 || done == total) {
         std::fprintf(stderr, "%s: %d%% (%lld/%lld)%s %s\n", phase.c_str(), percent, done, total, eta.c_str(),
@@ -119,9 +125,12 @@ std::string formatDuration(double seconds)
     if (!std::isfinite(seconds) || seconds < 0) return "?";
     long long s = (long long)std::llround(seconds);
     char buf[32];
-    if (s >= 3600) std::snprintf(buf, sizeof buf, "%lldh%02lldm", s / 3600, (s % 3600) / 60);
-    else if (s >= 60) std::snprintf(buf, sizeof buf, "%lldm%02llds", s / 60, s % 60);
-    else std::snprintf(buf, sizeof buf, "%llds", s);
+    if (s >= 3600)
+        std::snprintf(buf, sizeof buf, "%lldh%02lldm", s / 3600, (s % 3600) / 60);
+    else if (s >= 60)
+        std::snprintf(buf, sizeof buf, "%lldm%02llds", s / 60, s % 60);
+    else
+        std::snprintf(buf, sizeof buf, "%llds", s);
     return buf;
 }
 
