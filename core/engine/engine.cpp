@@ -5,9 +5,9 @@
 #include "engine/sink.h"
 #include "qatbench/device.h"
 #include "qatbench/error.h"
+#include "qatbench/eval.h"
 #include "qatbench/experiment.h"
 #include "qatbench/tokenizer.h"
-#include "qatbench/eval.h"
 #include "qatbench_sdk/eval.h"
 #include "qatbench_sdk/quant_method.h"
 #include "qatbench_sdk/trainer.h"
@@ -176,6 +176,18 @@ std::vector<int64_t> tokenizeFile(const Tokenizer& tok, const std::string& path,
     return std::vector<int64_t>(ids.begin(), ids.end());
 }
 
+// The evaluation protocol a run uses: data.eval_seq_len windows, bos-window when data.window_bos, else
+// stream.
+PerplexityProtocol evalProtocol(const nlohmann::json& exp)
+{
+    const auto& d = exp["data"];
+    PerplexityProtocol p;
+    p.name = d.value("window_bos", false) ? "bos-window" : "stream";
+    p.seqLen = d.value("eval_seq_len", int64_t(512));
+    p.maxWindows = d.value("eval_max_windows", int64_t(0));
+    return p;
+}
+
 struct Loaded
 {
     std::string device;
@@ -212,9 +224,8 @@ Loaded loadInputs(nlohmann::json& exp, EngineSink& sink)
         data.calib = tokenizeFile(tok, calib, !windowBos);
     if (windowBos) {
         // The bos-window protocol's windows laid end to end: consecutive eval_seq_len slices are its windows.
-        PerplexityProtocol p;
-        p.name = "bos-window";
-        p.seqLen = d.value("eval_seq_len", int64_t(512));
+        PerplexityProtocol p = evalProtocol(exp);
+        p.maxWindows = 0; // all of them: evaluations take their first eval_max_windows
         const at::Tensor w =
             makeWindows(tok.encode(readTextFile(d["eval"].get<std::string>()), false), tok.bosId(), p)
                 .reshape({-1})
@@ -235,21 +246,12 @@ void finalEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, EngineSi
     const int64_t step = sink.lastStep(); // the steps of the last phase (phase() resets the count)
     sink.phase("eval");
     const auto& d = exp["data"];
-    const int64_t seqLen = d.value("eval_seq_len", int64_t(512));
-    const int64_t maxWindows = d.value("eval_max_windows", int64_t(0));
-    const NllResult r = evaluateNll(in.model, in.data.eval, seqLen, maxWindows, hook, 8,
+    const PerplexityProtocol proto = evalProtocol(exp);
+    const NllResult r = evaluateNll(in.model, in.data.eval, proto.seqLen, proto.maxWindows, hook, 8,
                                     [&](const Progress& p) { return sink.progress(p); });
-    const bool windowBos = in.data.bos >= 0;
-    const nlohmann::json protocol = {{"name", windowBos ? "bos-window" : "stream"},
-                                     {"seq_len", seqLen},
-                                     {"stride", seqLen},
-                                     {"bos", windowBos ? "at the start of every window" : "once, before the first token"},
-                                     {"join", "whole file encoded once"},
-                                     {"tail", "dropped"},
-                                     {"max_windows", maxWindows},
-                                     {"windows", r.windows},
-                                     {"file", d["eval"]},
-                                     {"scored_per_window", seqLen - 1}};
+    nlohmann::json protocol = proto.toJson();
+    protocol["window_count"] = r.windows;
+    protocol["file"] = d["eval"];
     writer.eval({.step = step,
                  .dataset = fs::path(d["eval"].get<std::string>()).filename().string(),
                  .metric = "ppl",
