@@ -10,7 +10,9 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <set>
 #include <sstream>
+#include <type_traits>
 
 namespace qat {
 
@@ -38,8 +40,12 @@ std::vector<MethodEntry> methodEntries(const json& grid)
             e.name = m.get<std::string>();
         } else if (m.is_object() && m.contains("name") && m["name"].is_string()) {
             e.name = m["name"].get<std::string>();
+            if (m.contains("label") && !m["label"].is_string())
+                throw ConfigError(field + ".label", "must be a string");
             e.label = m.value("label", std::string());
-            if (m.contains("options")) e.options = m["options"];
+            if (m.contains("options") && !m["options"].is_null() && !m["options"].is_object())
+                throw ConfigError(field + ".options", "must be an object of the method's options");
+            if (m.contains("options") && m["options"].is_object()) e.options = m["options"];
         } else {
             throw ConfigError(field, "must be a method id or an object with \"name\"");
         }
@@ -58,11 +64,20 @@ template <typename T> std::vector<T> listOf(const json& grid, const char* key, s
 {
     if (!grid.contains(key)) return fallback;
     const json& v = grid[key];
-    if (!v.is_array() || v.empty()) throw ConfigError(std::string("grid.") + key, "must be a non-empty list");
+    const std::string field = std::string("grid.") + key;
+    if (!v.is_array() || v.empty()) throw ConfigError(field, "must be a non-empty list");
     std::vector<T> out;
+    std::set<T> seen;
     for (const auto& x : v) {
-        if (!x.is_number_integer()) throw ConfigError(std::string("grid.") + key, "must hold integers");
-        out.push_back(x.get<T>());
+        if (!x.is_number_integer()) throw ConfigError(field, "must hold integers");
+        // Refused rather than wrapped into T (a negative seed, bits past int); a repeat would repeat cells.
+        const bool negative = !x.is_number_unsigned() && x.get<int64_t>() < 0;
+        if (negative ? !std::is_signed_v<T> || x.get<int64_t>() < int64_t(std::numeric_limits<T>::min())
+                     : x.get<uint64_t>() > uint64_t(std::numeric_limits<T>::max()))
+            throw ConfigError(field, x.dump() + " is out of range");
+        const T value = negative ? T(x.get<int64_t>()) : T(x.get<uint64_t>());
+        if (!seen.insert(value).second) throw ConfigError(field, "lists " + x.dump() + " twice");
+        out.push_back(value);
     }
     return out;
 }
@@ -177,14 +192,29 @@ std::string humanCount(int64_t n)
 std::vector<SweepCell> expandSweep(const json& grid, bool checkFiles)
 {
     if (!grid.is_object()) throw ConfigError("grid", "must be a JSON object");
+    if (grid.contains("name") && !grid["name"].is_string())
+        throw ConfigError("grid.name", "must be a string");
     const std::string name = grid.value("name", std::string());
     if (name.empty()) throw ConfigError("grid.name", "is required (it names every cell's experiment)");
     if (grid.contains("base") && !grid["base"].is_object())
         throw ConfigError("grid.base", "must be an object");
+    if (grid.contains("base") && grid["base"].contains("training") && !grid["base"]["training"].is_null() &&
+        !grid["base"]["training"].is_object())
+        throw ConfigError("grid.base.training", "must be an object");
+    if (grid.contains("options") && !grid["options"].is_object())
+        throw ConfigError("grid.options", "must be an object of options");
     const auto methods = methodEntries(grid);
     const auto bits = listOf<int>(grid, "bits", {4});
     const auto groups = listOf<int64_t>(grid, "group_sizes", {128});
     const auto seeds = listOf<uint64_t>(grid, "seeds", {0});
+    // Every cell is validated (and later run) one by one: a grid of lists a few thousand long would not end.
+    constexpr size_t kMaxCells = 10000;
+    size_t count = 1;
+    for (const size_t n : {methods.size(), bits.size(), groups.size(), seeds.size()})
+        count = std::min(count * std::min(n, kMaxCells + 1), kMaxCells + 1);
+    if (count > kMaxCells)
+        throw ConfigError("grid", "holds more than " + std::to_string(kMaxCells) +
+                                      " cells (methods x bits x group_sizes x seeds); split it");
     std::vector<SweepCell> cells;
     for (const auto& m : methods)
         for (int b : bits)

@@ -134,23 +134,49 @@ private:
 const char* const kLlama3Pattern = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| "
                                    "?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
 
+// obj[key], or null when obj is no object or lacks key (json::value() throws a type_error that names no file
+// when either has another type).
+const json& member(const json& obj, const char* key)
+{
+    static const json null;
+    if (!obj.is_object()) return null;
+    const auto it = obj.find(key);
+    return it == obj.end() ? null : *it;
+}
+
+std::string text(const json& v)
+{
+    return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+bool flag(const json& obj, const char* key, bool dflt, const std::string& path, const std::string& field)
+{
+    const json& v = member(obj, key);
+    if (v.is_null()) return dflt;
+    if (!v.is_boolean()) throw InputError(path, field, "must be true or false, found " + v.dump());
+    return v.get<bool>();
+}
+
 void checkPreTokenizer(const json& pre, const std::string& path)
 {
-    const std::string text = pre.dump();
+    const std::string dumped = pre.dump();
     bool split = false, byteLevel = false;
     const json list =
-        pre.value("type", "") == "Sequence" ? pre.value("pretokenizers", json::array()) : json::array({pre});
+        text(member(pre, "type")) == "Sequence" ? member(pre, "pretokenizers") : json::array({pre});
+    if (!list.is_array()) throw InputError(path, "pre_tokenizer.pretokenizers", "must be a list");
     for (const auto& p : list) {
-        const std::string type = p.value("type", "");
+        const std::string type = text(member(p, "type"));
         if (type == "ByteLevel") {
             byteLevel = true;
-            if (p.value("use_regex", true) || p.value("add_prefix_space", false))
-                throw InputError(path, "pre_tokenizer.ByteLevel",
+            const std::string field = "pre_tokenizer.ByteLevel";
+            if (flag(p, "use_regex", true, path, field + ".use_regex") ||
+                flag(p, "add_prefix_space", false, path, field + ".add_prefix_space"))
+                throw InputError(path, field,
                                  "only use_regex=false, add_prefix_space=false (LLaMA-3 style) is supported");
         } else if (type == "Split") {
-            const std::string pattern = p.value("pattern", json::object()).value("Regex", "");
-            if (pattern != kLlama3Pattern || p.value("behavior", "") != "Isolated" ||
-                p.value("invert", false))
+            const std::string pattern = text(member(member(p, "pattern"), "Regex"));
+            if (pattern != kLlama3Pattern || text(member(p, "behavior")) != "Isolated" ||
+                flag(p, "invert", false, path, "pre_tokenizer.Split.invert"))
                 throw InputError(path, "pre_tokenizer.Split.pattern",
                                  "only LLaMA-3's pre-tokenizer regex (Isolated) is supported");
             split = true;
@@ -161,7 +187,7 @@ void checkPreTokenizer(const json& pre, const std::string& path)
     if (!split || !byteLevel)
         throw InputError(path, "pre_tokenizer",
                          "only byte-level BPE with LLaMA-3's Split regex is supported, found " +
-                             text.substr(0, 200));
+                             dumped.substr(0, 200));
 }
 
 struct AddedToken
@@ -213,24 +239,36 @@ ByteLevelBpe::ByteLevelBpe(const std::string& path) : m_file(path)
     } catch (const json::exception& e) {
         throw InputError(path, "", std::string("not valid JSON: ") + e.what());
     }
-    const json& model = j.value("model", json());
-    if (!model.is_object() || model.value("type", "") != "BPE")
+    if (!j.is_object()) throw InputError(path, "", "must be a JSON object");
+    const json& model = member(j, "model");
+    if (!model.is_object() || text(member(model, "type")) != "BPE")
         throw InputError(path, "model.type", "only BPE tokenizer.json models are supported");
-    checkPreTokenizer(j.value("pre_tokenizer", json()), path);
-    if (!j.value("normalizer", json()).is_null())
+    checkPreTokenizer(member(j, "pre_tokenizer"), path);
+    if (!member(j, "normalizer").is_null())
         throw InputError(path, "normalizer", "tokenizer.json normalizers are not supported");
-    const json& vocab = model.value("vocab", json());
+    const json& vocab = member(model, "vocab");
     if (!vocab.is_object() || vocab.empty()) throw InputError(path, "model.vocab", "missing or empty");
-    m_ignoreMerges = model.value("ignore_merges", false);
-    for (auto it = vocab.begin(); it != vocab.end(); ++it) {
-        if (!it->is_number_integer() || it->get<int64_t>() < 0)
-            throw InputError(path, "model.vocab." + it.key(), "id must be a non-negative integer");
-        m_vocab[it.key()] = it->get<int32_t>();
-    }
-    for (const auto& a : j.value("added_tokens", json::array())) {
-        AddedToken t{a.value("content", ""), a.value("id", -1), a.value("special", false)};
-        if (t.content.empty() || t.id < 0)
-            throw InputError(path, "added_tokens", "entry without content or id");
+    const json& added = member(j, "added_tokens");
+    if (!added.is_null() && !added.is_array()) throw InputError(path, "added_tokens", "must be a list");
+    // Ids are dense: none reaches the number of entries, which bounds what is allocated for them.
+    const int64_t entries = int64_t(vocab.size() + added.size());
+    auto checkId = [&](const json& v, const std::string& field) {
+        if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() >= entries)
+            throw InputError(path, field,
+                             "id must be an integer from 0 to " + std::to_string(entries - 1) +
+                                 " (below the number of entries of model.vocab and added_tokens), found " +
+                                 v.dump());
+        return int32_t(v.get<int64_t>());
+    };
+    m_ignoreMerges = flag(model, "ignore_merges", false, path, "model.ignore_merges");
+    for (auto it = vocab.begin(); it != vocab.end(); ++it)
+        m_vocab[it.key()] = checkId(*it, "model.vocab." + it.key());
+    for (size_t i = 0; i < added.size(); ++i) {
+        const std::string field = "added_tokens[" + std::to_string(i) + "]";
+        const json& a = added[i];
+        AddedToken t{text(member(a, "content")), checkId(member(a, "id"), field + ".id"),
+                     flag(a, "special", false, path, field + ".special")};
+        if (t.content.empty()) throw InputError(path, field + ".content", "missing or empty");
         m_vocab[t.content] = t.id;
         m_addedStarts[uint8_t(t.content[0])] = true;
         m_added.push_back(t);
@@ -245,11 +283,13 @@ ByteLevelBpe::ByteLevelBpe(const std::string& path) : m_file(path)
     for (const auto& t : m_added)
         m_special[size_t(t.id)] = t.special;
     int32_t rank = 0;
-    for (const auto& m : model.value("merges", json::array())) {
+    const json& merges = member(model, "merges");
+    if (!merges.is_null() && !merges.is_array()) throw InputError(path, "model.merges", "must be a list");
+    for (const auto& m : merges) {
         std::string key;
         if (m.is_string())
             key = m.get<std::string>();
-        else if (m.is_array() && m.size() == 2)
+        else if (m.is_array() && m.size() == 2 && m[0].is_string() && m[1].is_string())
             key = m[0].get<std::string>() + " " + m[1].get<std::string>();
         else
             throw InputError(path, "model.merges[" + std::to_string(rank) + "]", "must be \"a b\" or [a, b]");

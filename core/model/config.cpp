@@ -200,7 +200,7 @@ ModelConfig parseModelConfig(const std::string& jsonText, const std::string& fil
     json root;
     try {
         root = json::parse(jsonText);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse errors, and numbers beyond double (out_of_range 406)
         throw InputError(fileForErrors, "", std::string("not valid JSON: ") + e.what());
     }
     if (!root.is_object()) throw InputError(fileForErrors, "", "must be a JSON object");

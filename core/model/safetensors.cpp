@@ -136,7 +136,7 @@ void SafetensorsFile::parseHeader(const std::string& header, int64_t dataSize)
     json root;
     try {
         root = json::parse(header);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse errors, and numbers beyond double (out_of_range 406)
         throw InputError(m_path, "header", std::string("not valid JSON: ") + e.what());
     }
     if (!root.is_object()) throw InputError(m_path, "header", "must be a JSON object");

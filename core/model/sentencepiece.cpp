@@ -126,6 +126,20 @@ private:
     int m_wire = 0;
 };
 
+// The byte a BYTE piece stands for: its text is "<0xHH>"; -1 for any other text.
+int bytePieceValue(const std::string& text)
+{
+    auto hex = [](char c) {
+        return c >= '0' && c <= '9'   ? c - '0'
+               : c >= 'A' && c <= 'F' ? c - 'A' + 10
+               : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                      : -1;
+    };
+    if (text.size() != 6 || text.compare(0, 3, "<0x") != 0 || text[5] != '>') return -1;
+    const int hi = hex(text[3]), lo = hex(text[4]);
+    return hi < 0 || lo < 0 ? -1 : hi * 16 + lo;
+}
+
 struct Piece
 {
     std::string text;
@@ -216,10 +230,19 @@ SentencePieceBpe::SentencePieceBpe(const std::string& path) : m_file(path)
         if (p.type == Normal || p.type == UserDefined || p.type == Unused)
             m_mergeable.emplace(std::string_view(p.text), int32_t(i));
         if (p.type == UserDefined) m_userDefined.push_back(p.text);
-        if (p.type == Byte && p.text.size() == 6 && p.text.rfind("<0x", 0) == 0)
-            m_byteIds[std::stoi(p.text.substr(3, 2), nullptr, 16)] = int32_t(i);
+        if (p.type == Byte) {
+            const int b = bytePieceValue(p.text);
+            if (b < 0)
+                throw InputError(m_file, "pieces[" + std::to_string(i) + "]",
+                                 "a BYTE piece must be <0xHH>, found '" + p.text + "'");
+            m_byteIds[b] = int32_t(i);
+        }
         if (p.type == Unknown) m_unk = int32_t(i);
     }
+    if (m_unk < 0 || size_t(m_unk) >= m_pieces.size())
+        throw InputError(m_file, "trainer_spec.unk_id",
+                         "is " + std::to_string(m_unk) + ", outside the " + std::to_string(m_pieces.size()) +
+                             " pieces (and no piece has type UNKNOWN)");
     if (m_byteFallback)
         for (int b = 0; b < 256; ++b)
             if (m_byteIds[b] < 0)
@@ -425,7 +448,7 @@ std::string SentencePieceBpe::decode(const std::vector<int32_t>& ids) const
         if (id < 0 || id >= vocabSize()) continue;
         const Piece& p = m_pieces[size_t(id)];
         if (p.type == Byte) {
-            bytes.push_back(char(std::stoi(p.text.substr(3, 2), nullptr, 16)));
+            bytes.push_back(char(bytePieceValue(p.text))); // checked when the model was read
             continue;
         }
         flush();

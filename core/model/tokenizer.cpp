@@ -168,8 +168,8 @@ Tokenizer Tokenizer::load(const std::string& pathOrDir)
         *out = found;
     }
     const int32_t n = t.m_impl->vocabSize();
-    if (t.m_bos >= n) t.m_bos = -1;
-    if (t.m_eos >= n) t.m_eos = -1;
+    if (t.m_bos < 0 || t.m_bos >= n) t.m_bos = -1; // -1: none (the files may hold other negatives)
+    if (t.m_eos < 0 || t.m_eos >= n) t.m_eos = -1;
     return t;
 }
 
