@@ -130,11 +130,12 @@ done
 run_one() {
   local t="$1" log="$OUT/logs/$1.log" start end rc=0
   start=$(date +%s)
-  # shellcheck disable=SC2086
-  (cd "$OUT" && ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" \
-    "./fuzz_$t" -runs="$RUNS" -max_len="$(max_len_of "$t")" -dict="$ROOT/tests/fuzz/fuzz.dict" \
-    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="artifacts/$t/" ${FUZZ_FLAGS:-} \
-    "corpus/$t") > "$log" 2>&1 || rc=$?
+  local cmd=("./fuzz_$t" -runs="$RUNS" -max_len="$(max_len_of "$t")" -dict="$ROOT/tests/fuzz/fuzz.dict"
+    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="artifacts/$t/")
+  # shellcheck disable=SC2206
+  cmd+=(${FUZZ_FLAGS:-} "corpus/$t")
+  echo "cd $OUT && ${cmd[*]}" > "$log"
+  (cd "$OUT" && ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}" "${cmd[@]}") >> "$log" 2>&1 || rc=$?
   end=$(date +%s)
   local execs cov ft
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)

@@ -36,8 +36,35 @@ std::string toJsonLine(const EngineEvent& e)
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// True when brackets outside strings nest deeper than limit. The engine's events nest two levels at most; a
+// line nested thousands deep parses, but copying or printing its JSON recurses once per level and overflows
+// the stack (a line 20,000 deep crashed the fuzz target tests/fuzz/fuzz_events.cpp).
+static bool nestsDeeperThan(std::string_view line, int limit)
+{
+    int depth = 0;
+    bool inString = false, escaped = false;
+    for (const char c : line) {
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            if (++depth > limit) return true;
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return false;
+}
+
 std::optional<EngineEvent> parseEventLine(std::string_view line)
 {
+    if (nestsDeeperThan(line, 64)) return std::nullopt;
     nlohmann::json j = nlohmann::json::parse(line.begin(), line.end(), nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("event") || !j["event"].is_string())
         return std::nullopt;
