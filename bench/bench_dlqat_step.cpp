@@ -1,29 +1,39 @@
 // One DL-QAT training step (forward + backward + AdamW) on LLaMA-7B-shaped layers with random weights,
-// through QATBench's own path (LlamaModel + QuantHook + TrainLoop's pieces), against the same step in eager
-// PyTorch (bench/python/dlqat_step_peer.py) run in the same invocation, as a ratio.
+// through QATBench's own path (LlamaModel + QuantHook + TrainLoop's pieces), against the same step in PyTorch
+// (bench/python/dlqat_step_peer.py), eager and with torch.compile per block, run in the same invocation, as
+// ratios.
 //
-//   bench_dlqat_step [--layers 4] [--hidden 4096] [--ffn 11008] [--heads 32] [--vocab 32000] [--seq 2048]
-//                    [--batch 1] [--bits 3] [--group 128] [--rank 16] [--iters 5] [--warmup 2]
+//   bench_dlqat_step [--layers 4] [--hidden 4096] [--ffn 11008] [--heads 32] [--kv-heads 32] [--vocab 32000]
+//                    [--untied 0] [--seq 2048] [--batch 1] [--bits 3] [--group 128] [--rank 16] [--iters 5]
+//                    [--warmup 2] [--aten 0|1] [--compile 1|0] [--profile 1|TRACE.json]
 //                    [--peer bench/python/dlqat_step_peer.py | --peer none] [--python python3] [--cpu]
-// Prints time per step, tokens/s, peak memory for both and ours/peer. Run it on the GPU machine, e.g.
-//   build-gpu/bench/bench_dlqat_step --layers 4  and  --layers 32
+// --aten 1 also times our step with the fused CUDA quantizer switched off (the ATen path); --profile runs one
+// more step of ours under the PyTorch (Kineto) profiler and prints GPU time per kernel. Prints time per
+// step, tokens/s, peak memory for each and ours/peer. Run it on the GPU machine, e.g.
+//   build-gpu/bench/bench_dlqat_step --layers 32
+#include "qatbench_sdk/fused_quant.h"
 #include "qatbench_sdk/llama.h"
 #include "qatbench_sdk/quant_linear.h"
 #include "qatbench_sdk/trainer.h"
 
+#include <torch/csrc/autograd/profiler_kineto.h>
 #include <torch/torch.h>
 
 #ifdef QATBENCH_HAVE_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>
 #endif
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace {
 
@@ -32,7 +42,12 @@ std::map<std::string, std::string> g_args = {
     {"hidden", "4096"},
     {"ffn", "11008"},
     {"heads", "32"},
+    {"kv-heads", "32"},
     {"vocab", "32000"},
+    {"untied", "0"},
+    {"aten", "0"},
+    {"compile", "1"},
+    {"profile", ""},
     {"seq", "2048"},
     {"batch", "1"},
     {"bits", "3"},
@@ -55,30 +70,33 @@ qat::LlamaModel randomModel(const at::Device& dev)
     c.intermediateSize = arg("ffn");
     c.numLayers = arg("layers");
     c.numHeads = arg("heads");
-    c.numKvHeads = c.numHeads;
+    c.numKvHeads = arg("kv-heads");
     c.headDim = c.hiddenSize / c.numHeads;
     c.vocabSize = arg("vocab");
     c.maxPositions = std::max<int64_t>(4096, arg("seq"));
-    c.tieWordEmbeddings = true;
+    c.tieWordEmbeddings = arg("untied") == 0;
     const auto opts = at::TensorOptions().device(dev).dtype(at::kBFloat16);
     auto r = [&](int64_t o, int64_t i) {
         return (torch::randn({o, i}, opts.dtype(at::kFloat)) * 0.02).to(opts);
     };
     qat::LlamaWeights w;
     w.embed = r(c.vocabSize, c.hiddenSize);
+    const int64_t kvDim = c.numKvHeads * c.headDim;
     for (int64_t l = 0; l < c.numLayers; ++l) {
         qat::LlamaLayerWeights L;
         L.inputNorm = torch::ones({c.hiddenSize}, opts);
         L.postNorm = torch::ones({c.hiddenSize}, opts);
-        for (auto k : {qat::LinearKind::Q, qat::LinearKind::K, qat::LinearKind::V, qat::LinearKind::O})
-            L[k] = r(c.hiddenSize, c.hiddenSize);
+        L[qat::LinearKind::Q] = r(c.hiddenSize, c.hiddenSize);
+        L[qat::LinearKind::K] = r(kvDim, c.hiddenSize);
+        L[qat::LinearKind::V] = r(kvDim, c.hiddenSize);
+        L[qat::LinearKind::O] = r(c.hiddenSize, c.hiddenSize);
         L[qat::LinearKind::Gate] = r(c.intermediateSize, c.hiddenSize);
         L[qat::LinearKind::Up] = r(c.intermediateSize, c.hiddenSize);
         L[qat::LinearKind::Down] = r(c.hiddenSize, c.intermediateSize);
         w.layers.push_back(std::move(L));
     }
     w.norm = torch::ones({c.hiddenSize}, opts);
-    w.lmHead = w.embed;
+    w.lmHead = c.tieWordEmbeddings ? w.embed : r(c.vocabSize, c.hiddenSize);
     qat::LoadOptions lo;
     lo.device = dev;
     lo.dtype = at::kBFloat16;
@@ -110,6 +128,48 @@ int64_t peakBytes(const at::Device& dev, bool reset)
     return -1;
 }
 
+// One more step under the Kineto profiler: GPU time per kernel name (top 30) against the step's wall time,
+// and the number of kernel launches.
+template <typename Step> void profileStep(Step& step, const at::Device& dev)
+{
+    namespace prof = torch::autograd::profiler;
+    namespace impl = torch::profiler::impl;
+    const impl::ProfilerConfig cfg(impl::ProfilerState::KINETO);
+    const std::set<impl::ActivityType> acts{impl::ActivityType::CPU, impl::ActivityType::CUDA};
+    prof::prepareProfiler(cfg, acts);
+    prof::enableProfiler(cfg, acts);
+    const auto t0 = std::chrono::steady_clock::now();
+    step();
+    sync(dev);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    auto result = prof::disableProfiler();
+    std::map<std::string, std::pair<double, int64_t>> byName; // seconds, launches
+    double total = 0;
+    int64_t launches = 0;
+    for (const auto& e : result->events()) {
+        if (e.deviceType() != c10::DeviceType::CUDA) continue;
+#if TORCH_VERSION_MAJOR >= 2
+        const double sec = double(e.durationNs()) * 1e-9;
+#else
+        const double sec = double(e.durationUs()) * 1e-6;
+#endif
+        auto& slot = byName[e.name().substr(0, 100)];
+        slot.first += sec;
+        ++slot.second;
+        total += sec;
+        ++launches;
+    }
+    std::vector<std::pair<std::string, std::pair<double, int64_t>>> rows(byName.begin(), byName.end());
+    std::sort(rows.begin(), rows.end(),
+              [](const auto& a, const auto& b) { return a.second.first > b.second.first; });
+    std::printf("profile of one step (profiled wall %.4f s): GPU busy %.4f s in %lld kernels/copies\n", wall,
+                total, (long long)launches);
+    for (size_t i = 0; i < rows.size() && i < 30; ++i)
+        std::printf("  %8.2f ms %6lld  %s\n", rows[i].second.first * 1e3, (long long)rows[i].second.second,
+                    rows[i].first.c_str());
+    if (g_args["profile"] != "1") result->save(g_args["profile"]);
+}
+
 struct Measured
 {
     double sPerStep = 0;
@@ -117,8 +177,9 @@ struct Measured
     int64_t peak = -1;
 };
 
-Measured runOurs(const at::Device& dev)
+Measured runOurs(const at::Device& dev, bool fused)
 {
+    qat::setFusedQuantEnabled(fused);
     torch::manual_seed(0);
     qat::LlamaModel model = randomModel(dev);
     qat::QuantSpec spec;
@@ -171,16 +232,18 @@ Measured runOurs(const at::Device& dev)
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / double(arg("iters"));
     m.tokensPerS = double(arg("batch") * arg("seq")) / m.sPerStep;
     m.peak = peakBytes(dev, false);
+    if (fused && !g_args["profile"].empty()) profileStep(step, dev);
     return m;
 }
 
-bool runPeer(Measured& out)
+bool runPeer(Measured& out, bool compiled)
 {
     if (g_args["peer"] == "none") return false;
     std::string cmd = g_args["python"] + " " + g_args["peer"];
-    for (const char* k : {"layers", "hidden", "ffn", "heads", "vocab", "seq", "batch", "bits", "group",
-                          "rank", "iters", "warmup"})
+    for (const char* k : {"layers", "hidden", "ffn", "heads", "kv-heads", "vocab", "untied", "seq", "batch",
+                          "bits", "group", "rank", "iters", "warmup"})
         cmd += std::string(" --") + k + " " + g_args[k];
+    if (compiled) cmd += " --compile";
     std::fprintf(stderr, "peer: %s\n", cmd.c_str());
     std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen((cmd + " 2>&1").c_str(), "r"), pclose);
     if (!pipe) return false;
@@ -217,23 +280,32 @@ int main(int argc, char** argv)
     const bool cuda = !cpu && torch::cuda::is_available();
     const at::Device dev = cuda ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
     std::printf(
-        "DL-QAT step: %lld layers, hidden %lld, ffn %lld, seq %lld x batch %lld, W%lld g%lld, rank %lld, "
-        "bf16, checkpointing per block, AdamW; device %s\n",
-        (long long)arg("layers"), (long long)arg("hidden"), (long long)arg("ffn"), (long long)arg("seq"),
-        (long long)arg("batch"), (long long)arg("bits"), (long long)arg("group"), (long long)arg("rank"),
-        cuda ? "cuda:0" : "cpu");
+        "DL-QAT step: %lld layers, hidden %lld, ffn %lld, heads %lld/%lld kv, vocab %lld (%s head), seq "
+        "%lld x batch %lld, W%lld g%lld, rank %lld, bf16, checkpointing per block, AdamW; device %s; "
+        "fused quantizer %s\n",
+        (long long)arg("layers"), (long long)arg("hidden"), (long long)arg("ffn"), (long long)arg("heads"),
+        (long long)arg("kv-heads"), (long long)arg("vocab"), arg("untied") ? "untied" : "tied",
+        (long long)arg("seq"), (long long)arg("batch"), (long long)arg("bits"), (long long)arg("group"),
+        (long long)arg("rank"), cuda ? "cuda:0" : "cpu", qat::fusedQuantBuilt() ? "built" : "not built");
     try {
-        Measured ours = runOurs(dev);
-        std::printf("%-10s %10s %12s %12s\n", "", "s/step", "tokens/s", "peak GiB");
-        std::printf("%-10s %10.4f %12.0f %12.2f\n", "qatbench", ours.sPerStep, ours.tokensPerS,
-                    double(ours.peak) / (1 << 30));
+        std::vector<std::pair<std::string, Measured>> rows;
+        rows.emplace_back("qatbench", runOurs(dev, true));
+        if (arg("aten")) rows.emplace_back("qatbench-aten", runOurs(dev, false));
+        qat::setFusedQuantEnabled(true);
         Measured peer;
-        if (cuda && runPeer(peer)) {
-            std::printf("%-10s %10.4f %12.0f %12.2f\n", "eager-py", peer.sPerStep, peer.tokensPerS,
-                        double(peer.peak) / (1 << 30));
-            std::printf("ratio qatbench/eager: time %.3f, peak memory %.3f\n", ours.sPerStep / peer.sPerStep,
-                        double(ours.peak) / double(peer.peak));
-        }
+        if (cuda && runPeer(peer, false)) rows.emplace_back("eager-py", peer);
+        if (cuda && arg("compile") && runPeer(peer, true)) rows.emplace_back("compiled-py", peer);
+        std::printf("%-14s %10s %12s %10s %14s %14s\n", "", "s/step", "tokens/s", "peak GiB", "time/ours",
+                    "peak/ours");
+        const Measured& ours = rows.front().second;
+        for (const auto& [name, m] : rows)
+            std::printf("%-14s %10.4f %12.0f %10.2f %14.3f %14.3f\n", name.c_str(), m.sPerStep, m.tokensPerS,
+                        double(m.peak) / (1 << 30), m.sPerStep / ours.sPerStep,
+                        double(m.peak) / double(ours.peak));
+        for (const auto& [name, m] : rows)
+            if (name.find("-py") != std::string::npos)
+                std::printf("ratio qatbench/%s: time %.3f, peak memory %.3f\n", name.c_str(),
+                            ours.sPerStep / m.sPerStep, double(ours.peak) / double(m.peak));
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_dlqat_step: %s\n", e.what());
         return 1;

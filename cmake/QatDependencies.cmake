@@ -14,6 +14,7 @@ if(TARGET torch_cuda OR TARGET c10_cuda OR "${TORCH_LIBRARIES}" MATCHES "cuda")
     set(_qat_cuda ON)
 endif()
 option(QATBENCH_CUDA "LibTorch has CUDA" ${_qat_cuda})
+include(QatCuda) # the fused quantizer's kernels: nvcc, CUDA architectures
 
 # SentencePiece models are read by core/model/sentencepiece.cpp itself: Debian's libsentencepiece carries its own
 # protobuf symbols, which clash with LibTorch's libprotobuf and crash at load time (seen with Debian 12's

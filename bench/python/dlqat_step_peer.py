@@ -3,7 +3,8 @@
 
 LLaMA-shaped blocks with random bf16 weights on the GPU; every block linear fake-quantized group-wise
 (W_hat = m * Q(W0 + (alpha/r) B A), s and z frozen, straight-through round), m + LoRA trained with AdamW,
-gradient checkpointing per block. Prints one line: RESULT {"s_per_step": ..., "tokens_per_s": ..., "peak_bytes": ...}.
+gradient checkpointing per block; --compile wraps each block in torch.compile (the checkpoint stays outside).
+Prints one line: RESULT {"s_per_step": ..., "tokens_per_s": ..., "peak_bytes": ...}.
 """
 import argparse
 import json
@@ -59,22 +60,26 @@ class Block(torch.nn.Module):
     def __init__(self, a, dev):
         super().__init__()
         h, f = a.hidden, a.ffn
+        kv = a.kv_heads * (h // a.heads)
         q = lambda o, i: QuantLinear(o, i, a.bits, a.group, a.rank, a.alpha, dev)
-        self.q, self.k, self.v, self.o = q(h, h), q(h, h), q(h, h), q(h, h)
+        self.q, self.k, self.v, self.o = q(h, h), q(kv, h), q(kv, h), q(h, h)
         self.gate, self.up, self.down = q(f, h), q(f, h), q(h, f)
         self.n1 = torch.ones(h, device=dev, dtype=torch.bfloat16)
         self.n2 = torch.ones(h, device=dev, dtype=torch.bfloat16)
-        self.heads = a.heads
+        self.heads, self.kv_heads = a.heads, a.kv_heads
 
     def forward(self, x, cos, sin):
         b, t, h = x.shape
         d = h // self.heads
         n = rms_norm(x, self.n1)
         q = self.q(n).view(b, t, self.heads, d).transpose(1, 2)
-        k = self.k(n).view(b, t, self.heads, d).transpose(1, 2)
-        v = self.v(n).view(b, t, self.heads, d).transpose(1, 2)
+        k = self.k(n).view(b, t, self.kv_heads, d).transpose(1, 2)
+        v = self.v(n).view(b, t, self.kv_heads, d).transpose(1, 2)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
+        rep = self.heads // self.kv_heads
+        if rep > 1:
+            k, v = k.repeat_interleave(rep, dim=1), v.repeat_interleave(rep, dim=1)
         att = F.scaled_dot_product_attention(q, k, v, is_causal=True)
         x = x + self.o(att.transpose(1, 2).reshape(b, t, h))
         n = rms_norm(x, self.n2)
@@ -87,7 +92,10 @@ def main():
     p.add_argument("--hidden", type=int, default=4096)
     p.add_argument("--ffn", type=int, default=11008)
     p.add_argument("--heads", type=int, default=32)
+    p.add_argument("--kv-heads", type=int, default=32)
     p.add_argument("--vocab", type=int, default=32000)
+    p.add_argument("--untied", type=int, default=0)
+    p.add_argument("--compile", action="store_true")
     p.add_argument("--seq", type=int, default=2048)
     p.add_argument("--batch", type=int, default=1)
     p.add_argument("--bits", type=int, default=3)
@@ -101,6 +109,8 @@ def main():
     torch.manual_seed(0)
     blocks = torch.nn.ModuleList([Block(a, dev) for _ in range(a.layers)])
     embed = (torch.randn(a.vocab, a.hidden, device=dev) * 0.02).to(torch.bfloat16)
+    head = (torch.randn(a.vocab, a.hidden, device=dev) * 0.02).to(torch.bfloat16) if a.untied else embed
+    run = [torch.compile(blk) for blk in blocks] if a.compile else list(blocks)
     norm = torch.ones(a.hidden, device=dev, dtype=torch.bfloat16)
     d = a.hidden // a.heads
     inv = 1.0 / (10000 ** (torch.arange(0, d, 2, device=dev).float() / d))
@@ -116,9 +126,9 @@ def main():
     def step():
         opt.zero_grad(set_to_none=True)
         x = F.embedding(ids[:, :-1], embed)
-        for blk in blocks:
+        for blk in run:
             x = checkpoint(blk, x, cos, sin, use_reentrant=False)
-        logits = F.linear(rms_norm(x, norm), embed).float()
+        logits = F.linear(rms_norm(x, norm), head).float()
         loss = F.cross_entropy(logits.view(-1, a.vocab), ids[:, 1:].reshape(-1))
         loss.backward()
         torch.nn.utils.clip_grad_norm_(ms + lora, 1.0)
@@ -136,7 +146,7 @@ def main():
     dt = (time.perf_counter() - t0) / a.iters
     print("RESULT " + json.dumps({"s_per_step": dt, "tokens_per_s": a.batch * a.seq / dt,
                                   "peak_bytes": torch.cuda.max_memory_allocated(), "torch": torch.__version__,
-                                  "layers": a.layers}))
+                                  "layers": a.layers, "compile": a.compile}))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 #include "qatbench_sdk/quant_linear.h"
 
 #include "qatbench/error.h"
+#include "qatbench_sdk/fused_quant.h"
 
 #include <torch/torch.h>
 
@@ -9,6 +10,18 @@
 namespace qat {
 
 namespace {
+
+// What W_hat depends on: each tensor's identity and version counter (bumped by every in-place update, the
+// optimizer's included).
+std::vector<int64_t> weightState(const QuantLinear& q)
+{
+    std::vector<int64_t> state;
+    for (const at::Tensor* t : {&q.w0, &q.logScale, &q.zero, &q.m, &q.A, &q.B, &q.zeroShift}) {
+        state.push_back(t->defined() ? reinterpret_cast<int64_t>(t->unsafeGetTensorImpl()) : 0);
+        state.push_back(t->defined() ? int64_t(t->_version()) : -1);
+    }
+    return state;
+}
 
 const char* moduleName(LinearKind k)
 {
@@ -48,9 +61,16 @@ at::Tensor QuantLinear::weight() const
     return q * expandGroups(m, lay);
 }
 
+at::Tensor QuantLinear::weight(at::ScalarType dtype) const
+{
+    if (fusedQuantApplies(*this, dtype)) return fusedQuantWeight(*this, dtype);
+    return weight().to(dtype);
+}
+
 at::Tensor QuantLinear::codes() const
 {
     at::NoGradGuard noGrad;
+    if (fusedQuantApplies(*this, at::kBFloat16)) return fusedQuantCodes(*this);
     QuantParams p{scale(), at::round(zero)};
     if (A.defined() && loraInGrid) {
         at::Tensor u = w0.to(at::kFloat) / expandGroups(p.scale, lay) + at::matmul(B, A) * loraScale;
@@ -129,12 +149,18 @@ at::Tensor QuantHook::linear(const at::Tensor& x, int layer, LinearKind kind, co
     if (it == m_index.end()) return at::linear(x, weight);
     const QuantLinear& q = m_modules[it->second];
     at::Tensor w;
-    if (!at::GradMode::is_enabled()) {
+    if (!at::GradMode::is_enabled() && !x.is_cuda()) {
+        // Checked against the tensors' versions: a checkpointed block's forward runs in no-grad mode too, and
+        // must see this step's weights, not the first step's.
+        std::vector<int64_t> state = weightState(q);
         auto c = m_cache.find(key);
-        if (c == m_cache.end()) c = m_cache.emplace(key, q.weight().to(x.scalar_type())).first;
-        w = c->second;
+        if (c == m_cache.end() || c->second.state != state ||
+            c->second.weight.scalar_type() != x.scalar_type())
+            c = m_cache.insert_or_assign(key, CachedWeight{std::move(state), q.weight(x.scalar_type())})
+                    .first;
+        w = c->second.weight;
     } else {
-        w = q.weight().to(x.scalar_type());
+        w = q.weight(x.scalar_type());
     }
     at::Tensor y = at::linear(x, w);
     if (m_collectMse && at::GradMode::is_enabled()) {
@@ -166,7 +192,7 @@ void applyToModel(LlamaModel& model, const std::vector<QuantLinear>& modules)
     auto& layers = model.weights().layers;
     for (const auto& q : modules) {
         at::Tensor& w = layers[size_t(q.layer)][q.kind];
-        w = q.weight().detach().to(q.w0.scalar_type()).contiguous();
+        w = q.weight(q.w0.scalar_type()).detach().contiguous();
     }
 }
 

@@ -51,8 +51,11 @@ struct QuantLinear
     void setScale(const at::Tensor& s) { logScale = s.detach().to(at::kDouble).log(); }
     // The (W0 + update) the quantizer sees, float32 [out, in]; without LoRA just W0.
     at::Tensor latent() const;
-    // W_hat in float32, differentiable in every trainable tensor.
+    // W_hat in float32, differentiable in every trainable tensor (the ATen path, the reference).
     at::Tensor weight() const;
+    // W_hat in dtype: through the fused CUDA kernels where they apply (qatbench_sdk/fused_quant.h), else
+    // weight().to(dtype).
+    at::Tensor weight(at::ScalarType dtype) const;
     // Integer codes [out, in] uint8 of the current state (no gradient).
     at::Tensor codes() const;
     // The deployable per-group scale m * s and zero-point, float32 [out, groups].
@@ -67,8 +70,11 @@ struct QuantLinear
 std::vector<QuantLinear> makeQuantLinears(const LlamaModel& model, const std::vector<LinearKind>& kinds,
                                           const QuantSpec& spec);
 
-// y = x W_hat^T for the linears it holds, plain x W^T for the others. In no-grad mode the weights are cached
-// (until invalidate()), so evaluation does not re-quantize per batch.
+// y = x W_hat^T for the linears it holds, plain x W^T for the others. W_hat lives only while its linear runs
+// (a checkpointed block recomputes it in backward). On the CPU, in no-grad mode, the weights are cached while
+// the tensors they come from are unchanged (same tensors, same version counters) or until invalidate(), so
+// evaluation does not re-quantize per batch; on CUDA the fused kernel recomputes W_hat instead of holding a
+// second copy of the model.
 class QuantHook : public LinearHook
 {
 public:
@@ -84,7 +90,12 @@ public:
 private:
     std::vector<QuantLinear>& m_modules;
     std::map<std::pair<int, int>, size_t> m_index;
-    std::map<std::pair<int, int>, at::Tensor> m_cache;
+    struct CachedWeight
+    {
+        std::vector<int64_t> state; // tensor identities and version counters W_hat was made from
+        at::Tensor weight;
+    };
+    std::map<std::pair<int, int>, CachedWeight> m_cache;
     bool m_collectMse = false;
     at::Tensor m_aux;
     int m_auxCount = 0;

@@ -1,0 +1,418 @@
+// The fused quantizer's kernels (see fused_quant.h for the formula and the layout).
+//
+// Work split: a thread owns 4 consecutive columns (one 8- or 16-byte load of W0) and loops over a block's
+// range of rows. With a compile-time LoRA rank R its 4 columns of A stay in registers for the whole range, so
+// the LoRA product costs R FMAs per element and no extra memory traffic; B's row is a warp-wide broadcast
+// load. Per-group reductions (backward) are segmented warp shuffles keyed by the group index, then one atomic
+// per group segment per warp.
+#include "fused_quant.h"
+
+#include <cublas_v2.h>
+#include <cuda_bf16.h>
+#include <cuda_runtime.h>
+
+#include <map>
+#include <stdexcept>
+#include <string>
+
+namespace qat::cuda {
+
+namespace {
+
+constexpr int kThreads = 256;
+constexpr unsigned kFull = 0xffffffffu;
+
+void check(cudaError_t e, const char* what)
+{
+    if (e != cudaSuccess)
+        throw std::runtime_error(std::string("fused quantizer: ") + what + ": " + cudaGetErrorString(e));
+}
+
+void checkBlas(cublasStatus_t e, const char* what)
+{
+    if (e != CUBLAS_STATUS_SUCCESS)
+        throw std::runtime_error(std::string("fused quantizer: ") + what + ": cuBLAS status " +
+                                 std::to_string(int(e)));
+}
+
+__device__ __forceinline__ void load4(const float* p, float v[4])
+{
+    const float4 t = __ldg(reinterpret_cast<const float4*>(p));
+    v[0] = t.x;
+    v[1] = t.y;
+    v[2] = t.z;
+    v[3] = t.w;
+}
+
+__device__ __forceinline__ void load4(const __nv_bfloat16* p, float v[4])
+{
+    const uint2 t = __ldg(reinterpret_cast<const uint2*>(p));
+    __nv_bfloat162 lo, hi;
+    memcpy(&lo, &t.x, 4);
+    memcpy(&hi, &t.y, 4);
+    const float2 a = __bfloat1622float2(lo), b = __bfloat1622float2(hi);
+    v[0] = a.x;
+    v[1] = a.y;
+    v[2] = b.x;
+    v[3] = b.y;
+}
+
+__device__ __forceinline__ void store4(float* p, const float v[4])
+{
+    *reinterpret_cast<float4*>(p) = make_float4(v[0], v[1], v[2], v[3]);
+}
+
+__device__ __forceinline__ void store4(__nv_bfloat16* p, const float v[4])
+{
+    const __nv_bfloat162 lo = __floats2bfloat162_rn(v[0], v[1]), hi = __floats2bfloat162_rn(v[2], v[3]);
+    uint2 t;
+    memcpy(&t.x, &lo, 4);
+    memcpy(&t.y, &hi, 4);
+    *reinterpret_cast<uint2*>(p) = t;
+}
+
+// latent[v] += c * sum_k B[o, k] A[k, c0 + v]. R > 0: rank known at compile time, A's columns in registers;
+// R == 0: no LoRA; R < 0: any rank, A read per row (through L1).
+template <int R> struct Lora
+{
+    float a[R][4];
+    __device__ void init(const FqArgs& p, int64_t c0)
+    {
+#pragma unroll
+        for (int k = 0; k < R; ++k)
+            load4(p.A + int64_t(k) * p.cols + c0, a[k]);
+    }
+    __device__ void add(const FqArgs& p, int64_t o, float w[4]) const
+    {
+        const float4* b = reinterpret_cast<const float4*>(p.B + o * R);
+        float acc[4] = {0.f, 0.f, 0.f, 0.f};
+#pragma unroll
+        for (int k = 0; k < R; k += 4) {
+            const float4 bb = __ldg(b + k / 4);
+            const float bk[4] = {bb.x, bb.y, bb.z, bb.w};
+#pragma unroll
+            for (int j = 0; j < 4; ++j)
+#pragma unroll
+                for (int v = 0; v < 4; ++v)
+                    acc[v] = fmaf(bk[j], a[k + j][v], acc[v]);
+        }
+#pragma unroll
+        for (int v = 0; v < 4; ++v)
+            w[v] = __fadd_rn(w[v], __fmul_rn(acc[v], p.loraScale));
+    }
+};
+
+template <> struct Lora<0>
+{
+    __device__ void init(const FqArgs&, int64_t) {}
+    __device__ void add(const FqArgs&, int64_t, float*) const {}
+};
+
+template <> struct Lora<-1>
+{
+    int64_t c0 = 0;
+    __device__ void init(const FqArgs&, int64_t col) { c0 = col; }
+    __device__ void add(const FqArgs& p, int64_t o, float w[4]) const
+    {
+        float acc[4] = {0.f, 0.f, 0.f, 0.f};
+        for (int k = 0; k < p.rank; ++k) {
+            float av[4];
+            load4(p.A + int64_t(k) * p.cols + c0, av);
+            const float b = __ldg(p.B + o * p.rank + k);
+#pragma unroll
+            for (int v = 0; v < 4; ++v)
+                acc[v] = fmaf(b, av[v], acc[v]);
+        }
+#pragma unroll
+        for (int v = 0; v < 4; ++v)
+            w[v] = __fadd_rn(w[v], __fmul_rn(acc[v], p.loraScale));
+    }
+};
+
+// Rows a thread loads before it computes: the loads of several rows are in flight together (one row's 8 or 16
+// bytes per thread leave HBM mostly idle: the first version, one row at a time, ran at a quarter of the copy
+// bandwidth). Two blocks per multiprocessor: the LoRA registers (4 R floats) bound the rest.
+constexpr int kFwdRows = 4;
+constexpr int kBwdRows = 2;
+
+template <typename W0T, typename OutT, int R>
+__global__ void __launch_bounds__(kThreads, 2)
+    forwardKernel(const FqArgs p, OutT* __restrict__ out, uint8_t* __restrict__ codes, int rowsPerBlock)
+{
+    const int64_t c0 = (int64_t(blockIdx.x) * blockDim.x + threadIdx.x) * 4;
+    if (c0 >= p.cols) return;
+    const int64_t g = c0 / p.group;
+    Lora<R> lora;
+    lora.init(p, c0);
+    const W0T* w0 = static_cast<const W0T*>(p.w0);
+    const int64_t r0 = int64_t(blockIdx.y) * rowsPerBlock;
+    const int64_t r1 = min(r0 + rowsPerBlock, p.rows);
+    for (int64_t o0 = r0; o0 < r1; o0 += kFwdRows) {
+        float w[kFwdRows][4], s[kFwdRows], z[kFwdRows], m[kFwdRows];
+#pragma unroll
+        for (int j = 0; j < kFwdRows; ++j) {
+            const int64_t o = min(o0 + j, r1 - 1); // a short tail repeats the last row (not stored twice)
+            const int64_t gi = o * p.groups + g;
+            load4(w0 + o * p.cols + c0, w[j]);
+            s[j] = __ldg(p.s + gi);
+            z[j] = __ldg(p.z + gi);
+            m[j] = p.m ? __ldg(p.m + gi) : 1.f;
+        }
+#pragma unroll
+        for (int j = 0; j < kFwdRows; ++j) {
+            const int64_t o = o0 + j;
+            if (o >= r1) break;
+            lora.add(p, o, w[j]);
+            float y[4], q[4];
+#pragma unroll
+            for (int v = 0; v < 4; ++v) {
+                const float u = __fdiv_rn(w[j][v], s[j]);
+                q[v] = fminf(fmaxf(__fadd_rn(rintf(u), z[j]), 0.f), p.levels);
+                y[v] = __fmul_rn(s[j], __fsub_rn(q[v], z[j]));
+                if (p.m) y[v] = __fmul_rn(y[v], m[j]);
+            }
+            const int64_t at = o * p.cols + c0;
+            if (out) store4(out + at, y);
+            if (codes)
+                *reinterpret_cast<uchar4*>(codes + at) =
+                    make_uchar4(uint8_t(q[0]), uint8_t(q[1]), uint8_t(q[2]), uint8_t(q[3]));
+        }
+    }
+}
+
+template <typename W0T, typename GradT, typename DlatT, int R>
+__global__ void __launch_bounds__(kThreads, 2)
+    backwardKernel(const FqArgs p, const FqGrads gr, int rowsPerBlock)
+{
+    const int lane = int(threadIdx.x) & 31;
+    const int64_t c0 = (int64_t(blockIdx.x) * blockDim.x + threadIdx.x) * 4;
+    const bool active = c0 < p.cols;
+    const int64_t g = active ? c0 / p.group : 0;
+    Lora<R> lora;
+    if (active) lora.init(p, c0);
+    // Lanes with the same key hold columns of the same group (keys run in lane order); idle lanes get keys
+    // of their own. merge[i]: the lane 2^i further down is in this lane's segment.
+    const int key = active ? int(g) : -1 - lane;
+    bool merge[5];
+#pragma unroll
+    for (int i = 0; i < 5; ++i) {
+        const int other = __shfl_down_sync(kFull, key, 1 << i);
+        merge[i] = lane + (1 << i) < 32 && other == key;
+    }
+    const int prev = __shfl_up_sync(kFull, key, 1);
+    const bool head = active && (lane == 0 || prev != key);
+    const bool reduce = gr.dm || gr.ds || gr.dz;
+
+    const W0T* w0 = static_cast<const W0T*>(p.w0);
+    const GradT* grad = static_cast<const GradT*>(gr.grad);
+    DlatT* dlat = static_cast<DlatT*>(gr.dlat);
+    const int64_t r0 = int64_t(blockIdx.y) * rowsPerBlock;
+    const int64_t r1 = min(r0 + rowsPerBlock, p.rows);
+    // The same rows for the whole block: the shuffles stay convergent.
+    for (int64_t o0 = r0; o0 < r1; o0 += kBwdRows) {
+        float w[kBwdRows][4], dy[kBwdRows][4], s[kBwdRows], z[kBwdRows], m[kBwdRows];
+        if (active) {
+#pragma unroll
+            for (int j = 0; j < kBwdRows; ++j) {
+                const int64_t o = min(o0 + j, r1 - 1);
+                const int64_t gi = o * p.groups + g;
+                load4(w0 + o * p.cols + c0, w[j]);
+                load4(grad + o * p.cols + c0, dy[j]);
+                s[j] = __ldg(p.s + gi);
+                z[j] = __ldg(p.z + gi);
+                m[j] = p.m ? __ldg(p.m + gi) : 1.f;
+            }
+        }
+#pragma unroll
+        for (int j = 0; j < kBwdRows; ++j) {
+            const int64_t o = o0 + j;
+            if (o >= r1) break;
+            float pm = 0.f, ps = 0.f, pz = 0.f;
+            if (active) {
+                lora.add(p, o, w[j]);
+                float dl[4];
+#pragma unroll
+                for (int v = 0; v < 4; ++v) {
+                    const float u = __fdiv_rn(w[j][v], s[j]);
+                    const float pre = __fadd_rn(rintf(u), z[j]);
+                    const bool inside = pre >= 0.f && pre <= p.levels; // torch.clamp passes the bounds
+                    const float qz = __fsub_rn(fminf(fmaxf(pre, 0.f), p.levels), z[j]);
+                    pm = fmaf(dy[j][v], __fmul_rn(s[j], qz), pm);
+                    const float dq = p.m ? __fmul_rn(dy[j][v], m[j]) : dy[j][v];
+                    ps = fmaf(dq, inside ? __fsub_rn(qz, u) : qz, ps);
+                    if (!inside) pz = fmaf(-dq, s[j], pz);
+                    dl[v] = inside ? __fdiv_rn(__fmul_rn(dq, s[j]), s[j]) : 0.f;
+                }
+                if (dlat) store4(dlat + o * p.cols + c0, dl);
+            }
+            if (reduce) {
+#pragma unroll
+                for (int i = 0; i < 5; ++i) {
+                    const float om = __shfl_down_sync(kFull, pm, 1 << i);
+                    const float os = __shfl_down_sync(kFull, ps, 1 << i);
+                    const float oz = __shfl_down_sync(kFull, pz, 1 << i);
+                    if (merge[i]) {
+                        pm += om;
+                        ps += os;
+                        pz += oz;
+                    }
+                }
+                if (head) {
+                    const int64_t gi = o * p.groups + g;
+                    if (gr.dm) atomicAdd(gr.dm + gi, pm);
+                    if (gr.ds) atomicAdd(gr.ds + gi, ps);
+                    if (gr.dz) atomicAdd(gr.dz + gi, pz);
+                }
+            }
+        }
+    }
+}
+
+int smCount(int device)
+{
+    static std::map<int, int> counts;
+    auto it = counts.find(device);
+    if (it != counts.end()) return it->second;
+    int n = 0;
+    check(cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device), "device attribute");
+    counts[device] = n;
+    return n;
+}
+
+struct Launch
+{
+    dim3 grid, block;
+    int rowsPerBlock = 1;
+};
+
+// About two waves of two blocks per multiprocessor, each walking 4 to 64 rows: A's columns are loaded into
+// registers once per block (4 R floats per thread), which costs as much L2 traffic as W0 itself at 16 rows.
+Launch launchShape(const FqArgs& a)
+{
+    Launch l;
+    const int64_t chunks = (a.cols + 3) / 4;
+    const int64_t threads = std::min<int64_t>(kThreads, (chunks + 31) / 32 * 32);
+    const int64_t bx = (chunks + threads - 1) / threads;
+    const int64_t target = int64_t(smCount(a.device)) * 4;
+    int64_t rpb = (a.rows * bx + target - 1) / target;
+    rpb = std::max<int64_t>(4, std::min<int64_t>(rpb, 64));
+    rpb = std::max<int64_t>(rpb, (a.rows + 65534) / 65535);
+    l.rowsPerBlock = int(rpb);
+    l.block = dim3(unsigned(threads));
+    l.grid = dim3(unsigned(bx), unsigned((a.rows + rpb - 1) / rpb));
+    return l;
+}
+
+template <typename W0T, typename OutT> void forwardTyped(const FqArgs& a, OutT* out, uint8_t* codes)
+{
+    const Launch l = launchShape(a);
+    auto st = static_cast<cudaStream_t>(a.stream);
+    if (a.rank == 0 || !a.A)
+        forwardKernel<W0T, OutT, 0><<<l.grid, l.block, 0, st>>>(a, out, codes, l.rowsPerBlock);
+    else if (a.rank == 16)
+        forwardKernel<W0T, OutT, 16><<<l.grid, l.block, 0, st>>>(a, out, codes, l.rowsPerBlock);
+    else if (a.rank == 8)
+        forwardKernel<W0T, OutT, 8><<<l.grid, l.block, 0, st>>>(a, out, codes, l.rowsPerBlock);
+    else
+        forwardKernel<W0T, OutT, -1><<<l.grid, l.block, 0, st>>>(a, out, codes, l.rowsPerBlock);
+    check(cudaGetLastError(), "forward launch");
+}
+
+template <typename W0T, typename GradT, typename DlatT> void backwardTyped(const FqArgs& a, const FqGrads& g)
+{
+    const Launch l = launchShape(a);
+    auto st = static_cast<cudaStream_t>(a.stream);
+    if (a.rank == 0 || !a.A)
+        backwardKernel<W0T, GradT, DlatT, 0><<<l.grid, l.block, 0, st>>>(a, g, l.rowsPerBlock);
+    else if (a.rank == 16)
+        backwardKernel<W0T, GradT, DlatT, 16><<<l.grid, l.block, 0, st>>>(a, g, l.rowsPerBlock);
+    else if (a.rank == 8)
+        backwardKernel<W0T, GradT, DlatT, 8><<<l.grid, l.block, 0, st>>>(a, g, l.rowsPerBlock);
+    else
+        backwardKernel<W0T, GradT, DlatT, -1><<<l.grid, l.block, 0, st>>>(a, g, l.rowsPerBlock);
+    check(cudaGetLastError(), "backward launch");
+}
+
+template <typename W0T, typename GradT> void backwardDlat(const FqArgs& a, const FqGrads& g)
+{
+    if (g.dlatType == FqType::Float32)
+        backwardTyped<W0T, GradT, float>(a, g);
+    else
+        backwardTyped<W0T, GradT, __nv_bfloat16>(a, g);
+}
+
+template <typename W0T> void backwardGrad(const FqArgs& a, const FqGrads& g)
+{
+    if (g.gradType == FqType::Float32)
+        backwardDlat<W0T, float>(a, g);
+    else
+        backwardDlat<W0T, __nv_bfloat16>(a, g);
+}
+
+void checkArgs(const FqArgs& a)
+{
+    if (a.cols % 4 != 0 || a.group % 4 != 0 || a.group <= 0)
+        throw std::runtime_error("fused quantizer: columns and group size must be multiples of 4");
+}
+
+cublasHandle_t blasHandle(int device)
+{
+    thread_local std::map<int, cublasHandle_t> handles;
+    auto it = handles.find(device);
+    if (it != handles.end()) return it->second;
+    cublasHandle_t h = nullptr;
+    checkBlas(cublasCreate(&h), "cublasCreate");
+    handles[device] = h;
+    return h;
+}
+
+} // namespace
+
+void fqForward(const FqArgs& a, void* out, FqType outType, uint8_t* codes)
+{
+    checkArgs(a);
+    if (a.rows == 0 || a.cols == 0) return;
+    check(cudaSetDevice(a.device), "set device");
+    const bool wf = a.w0Type == FqType::Float32;
+    if (outType == FqType::Float32) {
+        auto* o = static_cast<float*>(out);
+        wf ? forwardTyped<float>(a, o, codes) : forwardTyped<__nv_bfloat16>(a, o, codes);
+    } else {
+        auto* o = static_cast<__nv_bfloat16*>(out);
+        wf ? forwardTyped<float>(a, o, codes) : forwardTyped<__nv_bfloat16>(a, o, codes);
+    }
+}
+
+void fqBackward(const FqArgs& a, const FqGrads& g)
+{
+    checkArgs(a);
+    if (a.rows == 0 || a.cols == 0) return;
+    check(cudaSetDevice(a.device), "set device");
+    if (a.w0Type == FqType::Float32)
+        backwardGrad<float>(a, g);
+    else
+        backwardGrad<__nv_bfloat16>(a, g);
+}
+
+void fqLoraGrads(const FqArgs& a, const void* dlat16, const void* A16, const void* B16, float* dA, float* dB)
+{
+    check(cudaSetDevice(a.device), "set device");
+    cublasHandle_t h = blasHandle(a.device);
+    checkBlas(cublasSetStream(h, static_cast<cudaStream_t>(a.stream)), "cublasSetStream");
+    const float alpha = a.loraScale, beta = 0.f;
+    const int rows = int(a.rows), cols = int(a.cols), r = a.rank;
+    // Row-major X[m, n] is column-major X^T. dB^T [r, rows] = (A^T)^T [r, cols] x dlat^T [cols, rows].
+    if (dB)
+        checkBlas(cublasGemmEx(h, CUBLAS_OP_T, CUBLAS_OP_N, r, rows, cols, &alpha, A16, CUDA_R_16BF, cols,
+                               dlat16, CUDA_R_16BF, cols, &beta, dB, CUDA_R_32F, r, CUBLAS_COMPUTE_32F,
+                               CUBLAS_GEMM_DEFAULT),
+                  "dB gemm");
+    // dA^T [cols, r] = dlat^T [cols, rows] x B [rows, r].
+    if (dA)
+        checkBlas(cublasGemmEx(h, CUBLAS_OP_N, CUBLAS_OP_T, cols, r, rows, &alpha, dlat16, CUDA_R_16BF, cols,
+                               B16, CUDA_R_16BF, r, &beta, dA, CUDA_R_32F, cols, CUBLAS_COMPUTE_32F,
+                               CUBLAS_GEMM_DEFAULT),
+                  "dA gemm");
+}
+
+} // namespace qat::cuda

@@ -1,0 +1,39 @@
+#pragma once
+// The fused quantizer (core/quant/cuda/) as an autograd function: one kernel pass from W0, the LoRA factors,
+// s, z and m to W_hat, one pass back (torch-facing; never included by Qt code). The ATen path in quantizer.h
+// / QuantLinear::weight() stays the reference and the CPU path; QuantLinear::weight(dtype) takes this one
+// whenever fusedQuantApplies() says so.
+//
+//     W_hat = m (.) s (clamp(round((W0 + c B A) / s) + z, 0, 2^N - 1) - z)       (c = alpha / r)
+//
+// Gradients (straight-through round, torch.clamp's mask, as the ATen path): m, s, z reduced per group in the
+// kernel; A and B through two cuBLAS products on d latent in bf16 with float32 results; W0 (when it requires
+// grad, LLM-QAT) gets d latent in float32.
+//
+// Intended usage:
+//   1. if (fusedQuantApplies(q, dtype)) w = fusedQuantWeight(q, dtype);    // differentiable in A, B, s, z, m
+//   2. QATBENCH_FUSED_QUANT=0 in the environment (or setFusedQuantEnabled(false)) forces the ATen path.
+
+#include "qatbench_sdk/quant_linear.h"
+
+#include <ATen/ATen.h>
+
+namespace qat {
+
+// Built with the CUDA kernels (QATBENCH_CUDA and a CUDA compiler found at configure time)?
+bool fusedQuantBuilt();
+// Process-wide switch, initially on unless QATBENCH_FUSED_QUANT=0. For tests and benches.
+void setFusedQuantEnabled(bool on);
+bool fusedQuantEnabled();
+
+// True when q's W_hat in dtype can come from the kernels: built and enabled, W0 on CUDA in bf16 or float32,
+// plain DL-QAT form (no loraInGrid, no zeroShift), columns and group size multiples of 4, dtype bf16 or
+// float32.
+bool fusedQuantApplies(const QuantLinear& q, at::ScalarType dtype);
+
+// W_hat [out, in] in dtype through the kernels (differentiable as above). Throws if !fusedQuantApplies.
+at::Tensor fusedQuantWeight(const QuantLinear& q, at::ScalarType dtype);
+// The integer codes [out, in] uint8 through the forward kernel (no gradient).
+at::Tensor fusedQuantCodes(const QuantLinear& q);
+
+} // namespace qat

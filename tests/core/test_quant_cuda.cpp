@@ -1,0 +1,293 @@
+// The fused CUDA quantizer (core/quant/cuda/) against the ATen path, its reference, on random inputs for
+// every supported bit width (2..8) and group layout (groups of 16..128 columns, a group spanning warps,
+// per-channel, a shorter last group), LoRA ranks with and without a compile-time kernel, bf16 and float32
+// weights.
+//
+// Stated tolerances (relative L2 norm, ||fused - aten|| / ||aten||):
+//   codes: identical; with a LoRA update, except where (W0 + c B A)/s lies within 5e-4 of a rounding boundary
+//          in float64 (the kernel sums B A in its own order, cuBLAS in another: an ulp apart there)
+//   W_hat: equal to bf16 rounding (|diff| <= 2^-8 |W_hat|) wherever the codes are equal
+//   dm, ds, dz, dW0: 1e-4 (float32 sums in another order)
+//   dA, dB: 1e-2 (the LoRA products take bf16 operands, as PEFT's bf16 training does)
+// On a machine without CUDA (or without the kernels) the CUDA tests report SKIP.
+#include "qat_test.h"
+#include "torch_test.h"
+
+#include "qatbench_sdk/fused_quant.h"
+#include "qatbench_sdk/quant_linear.h"
+#include "qatbench_sdk/quantizer.h"
+
+#include <string>
+
+namespace {
+
+struct Case
+{
+    int64_t rows, cols;
+    int bits;
+    int64_t group; // 0 = per-channel
+    bool partial;
+    int64_t rank; // 0 = no LoRA
+    qat::RangeInit init;
+};
+
+std::string describe(const Case& c)
+{
+    return "W" + std::to_string(c.bits) + " g" + std::to_string(c.group) + (c.partial ? " (partial)" : "") +
+           " " + std::to_string(c.rows) + "x" + std::to_string(c.cols) + " r" + std::to_string(c.rank);
+}
+
+// Every bit width against every group layout of two shapes (row counts that leave short row tails): 384
+// columns (96 threads, groups inside a warp) and 400 (100 threads: an idle tail of lanes; g100 spans warps;
+// g80 on 384 is a shorter last group).
+std::vector<Case> allCases()
+{
+    struct Layout
+    {
+        int64_t cols, group;
+        bool partial;
+    };
+    const Layout layouts[] = {{384, 32, false}, {384, 64, false}, {384, 128, false}, {384, 0, false},
+                              {384, 80, true},  {400, 16, false}, {400, 100, false}, {400, 0, false}};
+    const int64_t ranks[] = {16, 8, 12};
+    std::vector<Case> out;
+    int i = 0;
+    for (int bits = 2; bits <= 8; ++bits)
+        for (const auto& l : layouts) {
+            const auto init = i % 2 ? qat::RangeInit::MinMax : qat::RangeInit::MinMaxZero;
+            out.push_back({l.cols == 384 ? 70 : 43, l.cols, bits, l.group, l.partial, ranks[i % 3], init});
+            ++i;
+        }
+    return out;
+}
+
+void requireKernels()
+{
+    if (!torch::cuda::is_available()) QAT_SKIP("no CUDA device: the fused quantizer's checks run on the GPU");
+    if (!qat::fusedQuantBuilt())
+        QAT_SKIP("built without the CUDA kernels (no CUDA compiler at configure time)");
+}
+
+// A module with random bf16 (or float32) W0, s shrunk so that some weights clip, m around 1 and a LoRA update
+// of about a third of a step.
+qat::QuantLinear makeModule(const Case& c, at::ScalarType wtype, bool loraZero)
+{
+    const auto dev = torch::Device(torch::kCUDA, 0);
+    qat::QuantLinear q;
+    q.spec.bits = c.bits;
+    q.spec.groupSize = c.group;
+    q.spec.allowPartialGroup = c.partial;
+    q.spec.init = c.init;
+    q.w0 = (torch::randn({c.rows, c.cols}, torch::TensorOptions().device(dev)) * 0.02).to(wtype);
+    q.lay = qat::groupLayout(c.rows, c.cols, q.spec);
+    const qat::QuantParams p = qat::initQuantParams(q.w0, q.spec);
+    q.setScale(p.scale * 0.85);
+    q.zero = p.zero;
+    q.enableMagnitude();
+    q.m = 1 + 0.1 * torch::randn_like(q.m);
+    if (c.rank > 0) {
+        q.enableLora(c.rank, double(c.rank), "kaiming");
+        if (!loraZero) q.B = torch::randn_like(q.B) * 0.02;
+    }
+    return q;
+}
+
+double relErr(const at::Tensor& a, const at::Tensor& b)
+{
+    QAT_CHECK(a.defined() && b.defined());
+    const auto x = a.to(torch::kCPU, torch::kDouble), y = b.to(torch::kCPU, torch::kDouble);
+    QAT_CHECK(x.isfinite().all().item<bool>());
+    return (x - y).norm().item<double>() / std::max(y.norm().item<double>(), 1e-30);
+}
+
+// Positions where (W0 + c B A) / s, in float64, is within 5e-4 of a .5 rounding boundary.
+at::Tensor nearBoundary(const qat::QuantLinear& q)
+{
+    at::NoGradGuard noGrad;
+    at::Tensor lat = q.w0.to(torch::kCPU, torch::kDouble);
+    if (q.A.defined())
+        lat = lat + at::matmul(q.B.to(torch::kCPU, torch::kDouble), q.A.to(torch::kCPU, torch::kDouble)) *
+                        q.loraScale;
+    at::Tensor s = qat::expandGroups(q.scale().to(torch::kCPU, torch::kDouble), q.lay);
+    at::Tensor u = lat / s;
+    return ((u - u.floor()) - 0.5).abs() < 5e-4;
+}
+
+struct Both
+{
+    at::Tensor fused, aten;
+};
+
+template <typename F> Both both(F&& f)
+{
+    qat::setFusedQuantEnabled(true);
+    at::Tensor a = f();
+    qat::setFusedQuantEnabled(false);
+    at::Tensor b = f();
+    qat::setFusedQuantEnabled(true);
+    return {a, b};
+}
+
+std::vector<at::Tensor> grads(const qat::QuantLinear& q, at::ScalarType dtype, const at::Tensor& r,
+                              const std::vector<at::Tensor>& wrt)
+{
+    at::Tensor loss = (q.weight(dtype).to(torch::kFloat) * r).sum();
+    return torch::autograd::grad({loss}, wrt);
+}
+
+} // namespace
+
+QAT_TEST(fusedCodesAndWeightsMatchAtenOnEveryLayout)
+{
+    requireKernels();
+    torch::manual_seed(7);
+    for (const Case& c : allCases())
+        for (bool loraZero : {true, false}) {
+            const std::string what = describe(c) + (loraZero ? " B=0" : " B random");
+            qat::QuantLinear q = makeModule(c, at::kBFloat16, loraZero);
+            QAT_CHECK_MSG(qat::fusedQuantApplies(q, at::kBFloat16), what);
+            at::NoGradGuard noGrad;
+            const Both codes = both([&] { return q.codes(); });
+            const Both w = both([&] { return q.weight(at::kBFloat16); });
+            QAT_CHECK_MSG(w.fused.scalar_type() == at::kBFloat16, what);
+            at::Tensor differ = (codes.fused != codes.aten).cpu();
+            if (loraZero) {
+                QAT_CHECK_MSG(differ.sum().item<int64_t>() == 0, what + ": codes differ");
+            } else {
+                const at::Tensor near = nearBoundary(q);
+                QAT_CHECK_MSG((differ & ~near).sum().item<int64_t>() == 0,
+                              what + ": codes differ off a boundary");
+                QAT_CHECK_MSG(near.to(torch::kDouble).mean().item<double>() < 0.01, what);
+            }
+            const at::Tensor wf = w.fused.to(torch::kCPU, torch::kDouble),
+                             wa = w.aten.to(torch::kCPU, torch::kDouble);
+            const at::Tensor bad = ((wf - wa).abs() > wa.abs() * (1.0 / 256)) & ~differ;
+            QAT_CHECK_MSG(bad.sum().item<int64_t>() == 0, what + ": W_hat differs beyond bf16 rounding");
+        }
+}
+
+QAT_TEST(fusedTrainingGradientsMatchAten)
+{
+    requireKernels();
+    torch::manual_seed(8);
+    for (const Case& c : allCases()) {
+        const std::string what = describe(c);
+        qat::QuantLinear q = makeModule(c, at::kBFloat16, false);
+        q.m.requires_grad_(true);
+        q.A.requires_grad_(true);
+        q.B.requires_grad_(true);
+        const at::Tensor r = torch::randn(q.w0.sizes(), q.w0.options()).to(torch::kFloat);
+        std::vector<at::Tensor> gf, ga;
+        qat::setFusedQuantEnabled(true);
+        gf = grads(q, at::kBFloat16, r, {q.m, q.A, q.B});
+        qat::setFusedQuantEnabled(false);
+        ga = grads(q, at::kBFloat16, r, {q.m, q.A, q.B});
+        qat::setFusedQuantEnabled(true);
+        QAT_CHECK_MSG(relErr(gf[0], ga[0]) < 1e-3, what + ": dm " + std::to_string(relErr(gf[0], ga[0])));
+        QAT_CHECK_MSG(relErr(gf[1], ga[1]) < 1e-2, what + ": dA " + std::to_string(relErr(gf[1], ga[1])));
+        QAT_CHECK_MSG(relErr(gf[2], ga[2]) < 1e-2, what + ": dB " + std::to_string(relErr(gf[2], ga[2])));
+    }
+}
+
+QAT_TEST(fusedCalibrationGradientsMatchAten)
+{
+    requireKernels();
+    torch::manual_seed(9);
+    for (const Case& c : allCases()) {
+        const std::string what = describe(c);
+        qat::QuantLinear q = makeModule(c, at::kBFloat16, true); // calibration: B = 0
+        q.logScale.requires_grad_(true);
+        q.zero.requires_grad_(true);
+        const at::Tensor r = torch::randn(q.w0.sizes(), q.w0.options()).to(torch::kFloat);
+        qat::setFusedQuantEnabled(true);
+        auto gf = grads(q, at::kBFloat16, r, {q.logScale, q.zero});
+        qat::setFusedQuantEnabled(false);
+        auto ga = grads(q, at::kBFloat16, r, {q.logScale, q.zero});
+        qat::setFusedQuantEnabled(true);
+        QAT_CHECK_MSG(relErr(gf[0], ga[0]) < 1e-4, what + ": ds " + std::to_string(relErr(gf[0], ga[0])));
+        QAT_CHECK_MSG(relErr(gf[1], ga[1]) < 1e-4, what + ": dz " + std::to_string(relErr(gf[1], ga[1])));
+    }
+}
+
+// float32 weights and W_hat (fp32 models), W0 itself trained (LLM-QAT): d W0 is d latent.
+QAT_TEST(fusedFloat32AndW0GradientMatchAten)
+{
+    requireKernels();
+    torch::manual_seed(10);
+    for (const Case& c : allCases()) {
+        const std::string what = describe(c);
+        qat::QuantLinear q = makeModule(c, at::kFloat, true);
+        q.w0 = q.w0.clone().requires_grad_(true);
+        q.m.requires_grad_(true);
+        q.A.requires_grad_(true);
+        q.B.requires_grad_(true);
+        QAT_CHECK_MSG(qat::fusedQuantApplies(q, at::kFloat), what);
+        {
+            at::NoGradGuard noGrad;
+            const Both w = both([&] { return q.weight(at::kFloat); });
+            QAT_CHECK_MSG(torch::equal(w.fused, w.aten), what + ": float32 W_hat differs");
+        }
+        const at::Tensor r = torch::randn(q.w0.sizes(), q.w0.options());
+        qat::setFusedQuantEnabled(true);
+        auto gf = grads(q, at::kFloat, r, {q.w0, q.m, q.A, q.B});
+        qat::setFusedQuantEnabled(false);
+        auto ga = grads(q, at::kFloat, r, {q.w0, q.m, q.A, q.B});
+        qat::setFusedQuantEnabled(true);
+        QAT_CHECK_MSG(relErr(gf[0], ga[0]) < 1e-4, what + ": dW0 " + std::to_string(relErr(gf[0], ga[0])));
+        QAT_CHECK_MSG(relErr(gf[1], ga[1]) < 1e-4, what + ": dm " + std::to_string(relErr(gf[1], ga[1])));
+        QAT_CHECK_MSG(relErr(gf[2], ga[2]) < 1e-4, what + ": dA " + std::to_string(relErr(gf[2], ga[2])));
+        QAT_CHECK_MSG(relErr(gf[3], ga[3]) < 1e-4, what + ": dB " + std::to_string(relErr(gf[3], ga[3])));
+    }
+}
+
+// Forms the kernels do not cover fall back to the ATen path, so weight(dtype) is the reference there too.
+QAT_TEST(fusedPathDeclinesWhatItDoesNotCover)
+{
+    torch::manual_seed(11);
+    qat::QuantLinear q;
+    q.spec.bits = 3;
+    q.spec.groupSize = 6;
+    q.w0 = torch::randn({8, 36}) * 0.02;
+    q.lay = qat::groupLayout(8, 36, q.spec);
+    const qat::QuantParams p = qat::initQuantParams(q.w0, q.spec);
+    q.setScale(p.scale);
+    q.zero = p.zero;
+    QAT_CHECK(!qat::fusedQuantApplies(q, at::kBFloat16)); // on the CPU
+    QAT_CHECK(torch::equal(q.weight(at::kBFloat16), q.weight().to(at::kBFloat16)));
+    if (!torch::cuda::is_available()) return;
+    q.w0 = q.w0.cuda();
+    q.logScale = q.logScale.cuda();
+    q.zero = q.zero.cuda();
+    QAT_CHECK(!qat::fusedQuantApplies(q, at::kBFloat16)); // group of 6: not a multiple of 4
+    QAT_CHECK(torch::equal(q.weight(at::kBFloat16), q.weight().to(at::kBFloat16)));
+}
+
+// Regression: QuantHook cached W_hat whenever grad mode was off, and a checkpointed block's forward runs with
+// grad mode off, so every training step's forward used the first step's weights. The cache now follows the
+// tensors' version counters.
+QAT_TEST(hookCacheFollowsInPlaceUpdates)
+{
+    torch::manual_seed(12);
+    for (auto dev : qat::test::devices()) {
+        qat::QuantLinear q;
+        q.spec.bits = 4;
+        q.spec.groupSize = 32;
+        q.w0 = torch::randn({16, 64}, torch::TensorOptions().device(dev)) * 0.02;
+        q.lay = qat::groupLayout(16, 64, q.spec);
+        const qat::QuantParams p = qat::initQuantParams(q.w0, q.spec);
+        q.setScale(p.scale);
+        q.zero = p.zero;
+        q.enableMagnitude();
+        std::vector<qat::QuantLinear> mods{q};
+        qat::QuantHook hook(mods);
+        const at::Tensor x = torch::randn({3, 64}, q.w0.options());
+        at::NoGradGuard noGrad;
+        const at::Tensor y1 = hook.linear(x, 0, qat::LinearKind::Q, q.w0);
+        mods[0].m.mul_(2); // what an optimizer step does
+        const at::Tensor y2 = hook.linear(x, 0, qat::LinearKind::Q, q.w0);
+        QAT_CHECK_MSG(qat::test::maxAbsDiff(y2, y1 * 2) < 1e-6, dev.str());
+        QAT_CHECK(qat::test::maxAbsDiff(y1, y2) > 1e-4);
+    }
+}
+
+QAT_TEST_MAIN()
