@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds core, plugins, qatbench-cli and the core tests against Python torch's LibTorch on a CUDA machine
 # (no Qt there) and runs the tests, which also run their tensor checks on CUDA. One command, one go.
+# With nvcc on the machine the fused quantizer's kernels (core/quant/cuda) are built for its GPU, and
+# core/test_quant_cuda checks them against the ATen path (the configure line "CUDA kernels: ..." says which).
 #
 #   scripts/gpu-check.sh [DATA_DIR]        DATA_DIR: a copy of shared/ (default $QATBENCH_TEST_DATA or ../shared)
 #

@@ -205,7 +205,7 @@ at::Tensor fusedQuantWeight(const QuantLinear& q, at::ScalarType dtype)
         throw Error("fused quantizer: " + q.context() + " does not fit the CUDA kernels");
 #ifdef QATBENCH_HAVE_FUSED_QUANT
     at::Tensor s = q.scale().contiguous();
-    at::Tensor z = roundSte(q.zero).contiguous();
+    at::Tensor z = q.zero.contiguous(); // rounded in the kernel, straight-through as roundSte(zero)
     const at::Tensor none = at::empty({0}, s.options());
     auto orNone = [&](const at::Tensor& t) { return t.defined() ? t : none; };
     return FusedQuantFn::apply(q.w0, orNone(q.A), orNone(q.B), s, z, orNone(q.m), q.loraScale,
@@ -223,7 +223,7 @@ at::Tensor fusedQuantCodes(const QuantLinear& q)
     at::NoGradGuard noGrad;
     const c10::cuda::CUDAGuard guard(q.w0.device());
     at::Tensor s = q.scale().contiguous();
-    at::Tensor z = at::round(q.zero.detach()).contiguous();
+    at::Tensor z = q.zero.detach().contiguous();
     at::Tensor codes = at::empty(q.w0.sizes(), q.w0.options().dtype(at::kByte));
     cuda::fqForward(fqArgs(q.w0, q.A, q.B, s, z, q.m, q.loraScale, q.spec.bits, q.lay.group), nullptr,
                     cuda::FqType::BFloat16, codes.data_ptr<uint8_t>());

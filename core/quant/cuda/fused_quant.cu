@@ -71,6 +71,23 @@ __device__ __forceinline__ void store4(__nv_bfloat16* p, const float v[4])
     *reinterpret_cast<uint2*>(p) = t;
 }
 
+// a / b correctly rounded, as IEEE division (and ATen's) gives it, from y = RN(1/b) computed once per group:
+// q0 = RN(a y) is within an ulp of a / b, the fma residual is exact, and one correction step rounds correctly
+// (Markstein's theorem). Three full-rate instructions instead of the division's sequence with its slow path.
+__device__ __forceinline__ float divRn(float a, float b, float y)
+{
+    const float q0 = __fmul_rn(a, y);
+    const float r = __fmaf_rn(-q0, b, a);
+    return __fmaf_rn(r, y, q0);
+}
+
+// rintf (round half to even) with two full-rate adds; exact for |u| < 2^22, and larger |u| clamps the same.
+__device__ __forceinline__ float roundEven(float u)
+{
+    constexpr float kMagic = 12582912.f; // 1.5 * 2^23
+    return __fsub_rn(__fadd_rn(u, kMagic), kMagic);
+}
+
 // latent[v] += c * sum_k B[o, k] A[k, c0 + v]. R > 0: rank known at compile time, A's columns in registers;
 // R == 0: no LoRA; R < 0: any rank, A read per row (through L1).
 template <int R> struct Lora
@@ -155,7 +172,7 @@ __global__ void __launch_bounds__(kThreads, 2)
             const int64_t gi = o * p.groups + g;
             load4(w0 + o * p.cols + c0, w[j]);
             s[j] = __ldg(p.s + gi);
-            z[j] = __ldg(p.z + gi);
+            z[j] = rintf(__ldg(p.z + gi)); // z is learned as a float, rounded straight-through
             m[j] = p.m ? __ldg(p.m + gi) : 1.f;
         }
 #pragma unroll
@@ -163,11 +180,12 @@ __global__ void __launch_bounds__(kThreads, 2)
             const int64_t o = o0 + j;
             if (o >= r1) break;
             lora.add(p, o, w[j]);
+            const float rs = __frcp_rn(s[j]);
             float y[4], q[4];
 #pragma unroll
             for (int v = 0; v < 4; ++v) {
-                const float u = __fdiv_rn(w[j][v], s[j]);
-                q[v] = fminf(fmaxf(__fadd_rn(rintf(u), z[j]), 0.f), p.levels);
+                const float u = divRn(w[j][v], s[j], rs);
+                q[v] = fminf(fmaxf(__fadd_rn(roundEven(u), z[j]), 0.f), p.levels);
                 y[v] = __fmul_rn(s[j], __fsub_rn(q[v], z[j]));
                 if (p.m) y[v] = __fmul_rn(y[v], m[j]);
             }
@@ -219,7 +237,7 @@ __global__ void __launch_bounds__(kThreads, 2)
                 load4(w0 + o * p.cols + c0, w[j]);
                 load4(grad + o * p.cols + c0, dy[j]);
                 s[j] = __ldg(p.s + gi);
-                z[j] = __ldg(p.z + gi);
+                z[j] = rintf(__ldg(p.z + gi)); // z is learned as a float, rounded straight-through
                 m[j] = p.m ? __ldg(p.m + gi) : 1.f;
             }
         }
@@ -230,18 +248,19 @@ __global__ void __launch_bounds__(kThreads, 2)
             float pm = 0.f, ps = 0.f, pz = 0.f;
             if (active) {
                 lora.add(p, o, w[j]);
+                const float rs = __frcp_rn(s[j]);
                 float dl[4];
 #pragma unroll
                 for (int v = 0; v < 4; ++v) {
-                    const float u = __fdiv_rn(w[j][v], s[j]);
-                    const float pre = __fadd_rn(rintf(u), z[j]);
+                    const float u = divRn(w[j][v], s[j], rs);
+                    const float pre = __fadd_rn(roundEven(u), z[j]);
                     const bool inside = pre >= 0.f && pre <= p.levels; // torch.clamp passes the bounds
                     const float qz = __fsub_rn(fminf(fmaxf(pre, 0.f), p.levels), z[j]);
                     pm = fmaf(dy[j][v], __fmul_rn(s[j], qz), pm);
                     const float dq = p.m ? __fmul_rn(dy[j][v], m[j]) : dy[j][v];
                     ps = fmaf(dq, inside ? __fsub_rn(qz, u) : qz, ps);
                     if (!inside) pz = fmaf(-dq, s[j], pz);
-                    dl[v] = inside ? __fdiv_rn(__fmul_rn(dq, s[j]), s[j]) : 0.f;
+                    dl[v] = inside ? divRn(__fmul_rn(dq, s[j]), s[j], rs) : 0.f;
                 }
                 if (dlat) store4(dlat + o * p.cols + c0, dl);
             }

@@ -42,7 +42,7 @@ struct FqArgs
     const float* A = nullptr;         // [rank, cols]
     const float* B = nullptr;         // [rows, rank]
     const float* s = nullptr;         // [rows, groups], > 0
-    const float* z = nullptr;         // [rows, groups], integer values
+    const float* z = nullptr;         // [rows, groups]; rounded in the kernel (gradient straight through)
     const float* m = nullptr;         // [rows, groups] or null (= 1)
     void* stream = nullptr;           // cudaStream_t
     int device = 0;
