@@ -11,6 +11,7 @@
 # Environment: QATBENCH_TEST_DATA (default ../shared next to the checkout) for the seeds; FUZZ_FLAGS, extra
 # libFuzzer flags for every target (e.g. "-max_total_time=600").
 # Output: build-fuzz/logs/<target>.log, a summary line per target (executions, wall time, coverage, features);
+# the corpora in build-fuzz/corpus/ grow from run to run (delete the folder to start from the seeds again);
 # a finding leaves build-fuzz/artifacts/<target>/crash-* (or leak-*, timeout-*, oom-*) and makes the exit
 # status 1. Reproduce one with: build-fuzz/fuzz_<target> FILE
 set -euo pipefail
@@ -28,7 +29,7 @@ while [ $# -gt 0 ]; do
     --jobs) JOBS="$2"; shift 2 ;;
     --build-only) BUILD_ONLY=1; shift ;;
     --no-install) INSTALL=0; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^[^#]/{/^#/p}' "$0"; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) TARGETS+=("$1"); shift ;;
   esac
@@ -71,7 +72,7 @@ core/model/safetensors.cpp tests/fuzz/fuzzbuild_stubs.cpp" ;;
     *) echo "fuzz.sh: unknown target $1 (known: ${ALL_TARGETS[*]})" >&2; return 1 ;;
   esac
 }
-libs_of() { [ "$1" = sweep ] && echo "-lsqlite3" || true; }
+libs_of() { if [ "$1" = sweep ]; then echo "-lsqlite3"; fi; }
 max_len_of() {
   case "$1" in
     safetensors) echo 8192 ;;
@@ -115,7 +116,7 @@ seed() { # seed TARGET FILE...
 }
 for t in "${TARGETS[@]}"; do
   mkdir -p "$OUT/corpus/$t" "$OUT/artifacts/$t" "$OUT/logs"
-  [ -d "$ROOT/tests/fuzz/corpus/$t" ] && cp -f "$ROOT/tests/fuzz/corpus/$t"/* "$OUT/corpus/$t/" 2>/dev/null || true
+  if [ -d "$ROOT/tests/fuzz/corpus/$t" ]; then cp -f "$ROOT/tests/fuzz/corpus/$t"/* "$OUT/corpus/$t/"; fi
   case "$t" in
     safetensors) seed "$t" "$DATA"/models/parity/*/model.safetensors "$DATA"/models/stories260K*/model.safetensors ;;
     model_config) seed "$t" "$DATA"/models/*/config.json "$DATA"/models/parity/*/config.json ;;
