@@ -29,13 +29,13 @@ Args::Args(const std::vector<std::string>& argv, const std::set<std::string>& va
             if (inlineValue) {
                 m_values[key] = *inlineValue;
             } else {
-                if (i + 1 >= argv.size()) throw Error("option --" + key + " needs a value");
+                if (i + 1 >= argv.size()) throw UsageError("option --" + key + " needs a value");
                 m_values[key] = argv[++i];
             }
         } else if (flags.count(key)) {
             m_flags.insert(key);
         } else {
-            throw Error("unknown option --" + key + " (see --help)");
+            throw UsageError("unknown option --" + key + " (see --help)");
         }
     }
 }
@@ -67,7 +67,7 @@ long long Args::getInt(const std::string& key, long long fallback) const
         if (used != v->size()) throw std::invalid_argument("trailing characters");
         return x;
     } catch (const std::exception&) {
-        throw Error("option --" + key + ": '" + *v + "' is not an integer");
+        throw UsageError("option --" + key + ": '" + *v + "' is not an integer");
     }
 }
 
@@ -81,7 +81,7 @@ double Args::getDouble(const std::string& key, double fallback) const
         if (used != v->size() || !std::isfinite(x)) throw std::invalid_argument("bad number");
         return x;
     } catch (const std::exception&) {
-        throw Error("option --" + key + ": '" + *v + "' is not a finite number");
+        throw UsageError("option --" + key + ": '" + *v + "' is not a finite number");
     }
 }
 
@@ -148,15 +148,38 @@ std::string formatBytes(long long bytes)
     return buf;
 }
 
+std::string printable(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (const char ch : text) {
+        const auto c = static_cast<unsigned char>(ch);
+        if (c < 0x20 || c == 0x7f) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            out += buf;
+        } else {
+            out += ch;
+        }
+    }
+    return out;
+}
+
 void printTable(const std::vector<std::vector<std::string>>& rows, std::ostream& out)
 {
+    std::vector<std::vector<std::string>> safe;
+    for (const auto& r : rows) {
+        safe.emplace_back();
+        for (const auto& c : r)
+            safe.back().push_back(printable(c));
+    }
     std::vector<size_t> width;
-    for (const auto& r : rows)
+    for (const auto& r : safe)
         for (size_t i = 0; i < r.size(); ++i) {
             if (width.size() <= i) width.push_back(0);
             width[i] = std::max(width[i], r[i].size());
         }
-    for (const auto& r : rows) {
+    for (const auto& r : safe) {
         std::string line;
         for (size_t i = 0; i < r.size(); ++i) {
             std::string cell = r[i];

@@ -6,9 +6,24 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "qatbench/error.h"
+
 namespace qat::cli {
+
+// A command line that cannot be carried out as written (an unknown option, a missing or malformed value):
+// exit status 2, like a bad config.
+class UsageError : public Error
+{
+public:
+    using Error::Error;
+};
+
+// Text from the store or a file made safe for a terminal: control characters (an escape sequence in a run
+// name, say) are shown as \xNN instead of being sent raw.
+std::string printable(std::string_view text);
 
 class Args
 {

@@ -48,6 +48,8 @@ int cmdEval(const Argv& argv)
     };
     const PerplexityResult r = evaluatePerplexity(args.positional()[0], *args.get("text"), p, o);
     printer.finish();
+    for (const auto& t : r.ignoredTensors)
+        std::cerr << "warning: tensor " << t << " is not part of a LLaMA model; ignored\n";
     if (args.has("json")) {
         std::cout << r.toJson().dump(2) << "\n";
         return 0;

@@ -84,7 +84,10 @@ int cmdInspect(const Argv& argv)
         const Tokenizer tok = Tokenizer::load(m.dir);
         tokKind = tok.kind();
         tokVocab = tok.vocabSize();
+        checkTokenizerFitsModel(tok, m.config.vocabSize, m.dir);
     }
+    for (const auto& t : m.ignoredTensors)
+        std::cerr << "warning: tensor " << t << " is not part of a LLaMA model; ignored\n";
     if (args.has("json")) {
         std::cout << toJson(m, tokKind, tokVocab).dump(2) << "\n";
         return 0;

@@ -17,14 +17,17 @@ namespace qat::cli {
 
 const char* const kRunUsage =
     "Usage: qatbench-cli run --config EXP.json [--db FILE] [--events jsonl] [--work-dir DIR]\n"
-    "       qatbench-cli run --resume RUN_ID [--db FILE] [--events jsonl]\n"
+    "       qatbench-cli run --resume RUN_ID [--restart] [--db FILE] [--events jsonl]\n"
     "\n"
     "Runs one experiment and records it in the run store.\n"
     "  --config FILE    the experiment JSON (see qatbench/experiment.h, resources/ examples)\n"
     "  --db FILE        the run store (default: $QATBENCH_DB, else ~/.local/share/QATBench/runs.db)\n"
     "  --events jsonl   one JSON object per line on stdout for every event (docs/EVENTS.md)\n"
-    "  --resume RUN_ID  continue a cancelled or interrupted run from its last checkpoint (same id)\n"
-    "  --work-dir DIR   checkpoints and exports (default: <db folder>/work/run-<id>)\n"
+    "  --resume RUN_ID  continue a cancelled or interrupted run from its last checkpoint (same id); refused\n"
+    "                   when the checkpoint is missing or is not the run's own, or the model changed\n"
+    "  --restart        with --resume: start that run again from step 1, clearing what it stored\n"
+    "  --work-dir DIR   checkpoints and exports; must be empty or absent\n"
+    "                   (default: <db folder>/work/<store id>/run-<id>)\n"
     "\n"
     "While it runs, lines on stdin control it: 'pause', 'resume', 'stop'. SIGINT/SIGTERM = stop: the\n"
     "current step finishes, a checkpoint is written, the run is marked cancelled (resumable); a second\n"
@@ -139,19 +142,21 @@ private:
 
 int cmdRun(const Argv& argv)
 {
-    Args args(argv, {"config", "db", "events", "resume", "work-dir"}, {});
+    Args args(argv, {"config", "db", "events", "resume", "work-dir"}, {"restart"});
     if (!args.positional().empty())
-        throw Error("run: unexpected argument '" + args.positional()[0] + "' (see --help)");
+        throw UsageError("run: unexpected argument '" + args.positional()[0] + "' (see --help)");
     const std::string events = args.get("events", "");
-    if (!events.empty() && events != "jsonl") throw Error("run: --events supports only 'jsonl'");
+    if (!events.empty() && events != "jsonl") throw UsageError("run: --events supports only 'jsonl'");
     const bool json = events == "jsonl";
     if (!args.has("config") && !args.has("resume"))
-        throw Error("run: give --config EXP.json or --resume RUN_ID");
+        throw UsageError("run: give --config EXP.json or --resume RUN_ID");
 
     EngineOptions opt;
     opt.dbPath = args.get("db", "");
     opt.workDir = args.get("work-dir", "");
     opt.resumeRunId = args.getInt("resume", 0);
+    opt.restart = args.has("restart");
+    if (opt.restart && opt.resumeRunId <= 0) throw UsageError("run: --restart goes with --resume RUN_ID");
     if (args.has("config") && !args.has("resume")) {
         opt.configPath = *args.get("config");
         opt.experiment = loadExperimentFile(opt.configPath);

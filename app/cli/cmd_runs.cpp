@@ -60,7 +60,7 @@ int64_t runIdArg(const std::string& s)
         if (used == s.size() && v > 0) return v;
     } catch (const std::exception&) {
     }
-    throw Error("'" + s + "' is not a run id (see `qatbench-cli runs list`)");
+    throw UsageError("'" + s + "' is not a run id (see `qatbench-cli runs list`)");
 }
 
 RunInfo requireRun(const RunStore& store, int64_t id)
@@ -84,7 +84,7 @@ int listRuns(RunStore& store, const Args& args)
     if (auto s = args.get("status")) {
         auto st = parseRunStatus(*s);
         if (!st)
-            throw Error(
+            throw UsageError(
                 "--status: '" + *s +
                 "' is not a status (queued, running, paused, completed, failed, cancelled, interrupted)");
         f.statuses.push_back(*st);
@@ -115,20 +115,20 @@ int listRuns(RunStore& store, const Args& args)
 int showRun(RunStore& store, int64_t id)
 {
     const RunInfo r = requireRun(store, id);
-    std::cout << "run " << r.id << ": " << r.name << "\n"
-              << "  experiment  " << r.experiment << "\n"
-              << "  status      " << runStatusName(r.status) << (r.message.empty() ? "" : " - " + r.message)
+    std::cout << "run " << r.id << ": " << printable(r.name) << "\n"
+              << "  experiment  " << printable(r.experiment) << "\n"
+              << "  status      " << runStatusName(r.status) << (r.message.empty() ? "" : " - " + printable(r.message))
               << "\n"
               << "  method      " << r.method << "\n"
-              << "  model       " << r.modelPath << " (fingerprint "
+              << "  model       " << printable(r.modelPath) << " (fingerprint "
               << (r.modelHash.empty() ? "-" : r.modelHash) << ")\n"
               << "  started     " << formatTime(r.started) << ", ended " << formatTime(r.ended) << "\n"
               << "  steps       " << std::max<int64_t>(r.lastStep, 0) << "/" << r.totalSteps << "\n"
-              << "  work dir    " << r.workDir << "\n"
+              << "  work dir    " << printable(r.workDir) << "\n"
               << "  version     " << r.appVersion << "\n";
     std::cout << "\nparameters:\n";
     for (const auto& p : store.params(id))
-        std::cout << "  " << p.key << " = " << p.text << "\n";
+        std::cout << "  " << printable(p.key) << " = " << printable(p.text) << "\n";
     std::vector<std::vector<std::string>> rows{
         {"  SERIES", "CONTEXT", "KIND", "POINTS", "LAST STEP", "LAST", "MIN", "MAX"}};
     for (const auto& s : store.series(id)) {
@@ -142,10 +142,10 @@ int showRun(RunStore& store, int64_t id)
     std::cout << "\nevaluations:\n";
     for (const auto& e : store.evalResults(id))
         std::cout << "  step " << e.step << "  " << e.metric << " " << num(e.value) << "  nll " << num(e.nll)
-                  << "  " << e.tokens << " tokens  " << e.dataset << "  protocol " << e.protocol << "\n";
+                  << "  " << e.tokens << " tokens  " << printable(e.dataset) << "  protocol " << printable(e.protocol) << "\n";
     std::cout << "\nartifacts:\n";
     for (const auto& a : store.artifacts(id))
-        std::cout << "  " << a.kind << "  step " << a.step << "  " << a.path << "\n";
+        std::cout << "  " << printable(a.kind) << "  step " << a.step << "  " << printable(a.path) << "\n";
     return 0;
 }
 
@@ -229,7 +229,7 @@ int exportRun(RunStore& store, int64_t id, const Args& args)
 {
     requireRun(store, id);
     const std::string format = args.get("format", "");
-    if (format != "csv" && format != "json") throw Error("runs export: give --format csv or --format json");
+    if (format != "csv" && format != "json") throw UsageError("runs export: give --format csv or --format json");
     std::ostringstream buf;
     if (format == "csv")
         exportCsv(store, id, buf);
@@ -246,17 +246,35 @@ int exportRun(RunStore& store, int64_t id, const Args& args)
     return 0;
 }
 
+// Commands that only read fall back to a read-only connection when the store cannot be written (a read-only
+// folder or file, issue 12): listing never needs write access.
+RunStore openForCommand(const std::string& db, bool readsOnly)
+{
+    try {
+        return RunStore(db);
+    } catch (const Error& e) {
+        if (!readsOnly) throw;
+        try {
+            return RunStore(db, {.readOnly = true});
+        } catch (const Error&) {
+            throw e;
+        }
+    }
+}
+
 } // namespace
 
 int cmdRuns(const Argv& argv)
 {
     Args args(argv, {"db", "status", "method", "tag", "text", "limit", "format", "out"}, {});
     const auto& pos = args.positional();
-    if (pos.empty()) throw Error("runs: give a subcommand: list, show, export, rename, tag, untag, delete");
+    if (pos.empty()) throw UsageError("runs: give a subcommand: list, show, export, rename, tag, untag, delete");
     const std::string sub = pos[0];
-    RunStore store(args.get("db", defaultDatabasePath()));
+    const std::string db = args.get("db", defaultDatabasePath());
+    const bool reads = sub == "list" || sub == "show" || sub == "export";
+    RunStore store = openForCommand(db, reads);
     auto needId = [&](size_t n) {
-        if (pos.size() < n) throw Error("runs " + sub + ": missing arguments (see --help)");
+        if (pos.size() < n) throw UsageError("runs " + sub + ": missing arguments (see --help)");
         return runIdArg(pos[1]);
     };
     if (sub == "list") return listRuns(store, args);
@@ -279,10 +297,16 @@ int cmdRuns(const Argv& argv)
         return 0;
     }
     if (sub == "delete") {
-        store.deleteRun(needId(2));
+        const RunInfo r = requireRun(store, needId(2));
+        // Opening the store marked dead engines' runs interrupted: an active run here has a live engine.
+        if (isActive(r.status))
+            throw Error("run " + std::to_string(r.id) + " is " + runStatusName(r.status) + " (engine pid " +
+                        std::to_string(r.pid) + " on " + r.host +
+                        "); stop it first (the GUI's Stop, or 'stop' on the engine's stdin, or SIGTERM)");
+        store.deleteRun(r.id);
         return 0;
     }
-    throw Error("runs: unknown subcommand '" + sub + "' (list, show, export, rename, tag, untag, delete)");
+    throw UsageError("runs: unknown subcommand '" + sub + "' (list, show, export, rename, tag, untag, delete)");
 }
 
 } // namespace qat::cli

@@ -1,5 +1,6 @@
 // qatbench-cli: parses the command line and hands over to one command. No logic lives here.
 
+#include "args.h"
 #include "commands.h"
 
 #include "qatbench/error.h"
@@ -34,7 +35,9 @@ static void printHelp()
         name.resize(10, ' ');
         std::cout << "  " << name << c.summary << "\n";
     }
-    std::cout << "\nOptions:\n  --help     this text\n  --version  version and build\n";
+    std::cout << "\nOptions:\n  --help     this text\n  --version  version and build\n"
+                 "\nExit status: 0 done; 1 failed (the message names what and why); 2 bad arguments or config;\n"
+                 "3 stopped by the user with a checkpoint (run, sweep); 130 cancelled.\n";
 }
 
 static const Command* findCommand(const std::string& name)
@@ -81,6 +84,12 @@ int main(int argc, char** argv)
     } catch (const qat::Cancelled&) {
         std::cerr << "qatbench-cli " << first << ": cancelled\n";
         return 130;
+    } catch (const UsageError& e) {
+        std::cerr << "qatbench-cli " << first << ": error: " << e.what() << "\n";
+        return 2;
+    } catch (const qat::ConfigError& e) {
+        std::cerr << "qatbench-cli " << first << ": error: " << e.what() << "\n";
+        return 2;
     } catch (const std::exception& e) {
         std::cerr << "qatbench-cli " << first << ": error: " << e.what() << "\n";
         return 1;

@@ -15,10 +15,12 @@
 #include <algorithm>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <new>
+#include <optional>
 #include <thread>
 
 namespace qat {
@@ -35,35 +37,39 @@ int EngineResult::exitCode() const
 
 std::string modelFingerprint(const std::string& modelDir)
 {
+    // Every byte of the weights and the config (a resume must notice a changed model, issue 12), eight bytes at
+    // a time: a 13 GB model costs a few seconds, next to its load.
     std::error_code ec;
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(modelDir, ec))
-        if (e.path().extension() == ".safetensors") files.push_back(e.path());
-    if (files.empty()) return "";
+        if (e.path().extension() == ".safetensors" || e.path().filename() == "config.json")
+            files.push_back(e.path());
     std::sort(files.begin(), files.end());
-    uint64_t h = 1469598103934665603ull; // FNV-1a
-    auto mix = [&](const char* p, size_t n) {
-        for (size_t i = 0; i < n; ++i)
-            h = (h ^ uint8_t(p[i])) * 1099511628211ull;
-    };
+    if (files.empty() || (files.size() == 1 && files[0].filename() == "config.json")) return "";
+    uint64_t h = 1469598103934665603ull;
+    auto mixWord = [&](uint64_t w) { h = (h ^ w) * 1099511628211ull; };
+    std::vector<char> buf(1 << 20);
     for (const auto& f : files) {
         const std::string name = f.filename().string();
-        const uint64_t size = fs::file_size(f, ec);
-        mix(name.data(), name.size());
-        mix(reinterpret_cast<const char*>(&size), sizeof size);
+        for (const unsigned char c : name)
+            mixWord(c);
+        mixWord(fs::file_size(f, ec));
         std::ifstream in(f, std::ios::binary);
-        std::string buf(64 * 1024, '\0');
-        in.read(buf.data(), std::streamsize(buf.size()));
-        mix(buf.data(), size_t(in.gcount()));
-        if (size > buf.size()) {
-            in.clear();
-            in.seekg(std::streamoff(size - buf.size()));
+        while (in) {
             in.read(buf.data(), std::streamsize(buf.size()));
-            mix(buf.data(), size_t(in.gcount()));
+            const size_t n = size_t(in.gcount());
+            size_t i = 0;
+            for (; i + 8 <= n; i += 8) {
+                uint64_t w;
+                std::memcpy(&w, buf.data() + i, 8);
+                mixWord(w);
+            }
+            for (; i < n; ++i)
+                mixWord(uint8_t(buf[i]));
         }
     }
-    char hex[17];
-    std::snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+    char hex[20];
+    std::snprintf(hex, sizeof hex, "v2:%016llx", (unsigned long long)h);
     return hex;
 }
 
@@ -74,6 +80,7 @@ struct Prepared
     nlohmann::json exp;
     int64_t runId = 0;
     std::string workDir;
+    std::string modelHash;
     bool resume = false;
 };
 
@@ -115,10 +122,83 @@ private:
     std::thread m_thread;
 };
 
-std::string defaultWorkDir(const std::string& dbPath, int64_t runId)
+// <db folder>/work/<store id>/run-<id>: unique per store and run, since ids are never given out twice.
+std::string defaultWorkDir(const RunStore& store, int64_t runId)
 {
-    fs::path parent = fs::absolute(dbPath).parent_path();
-    return (parent / "work" / ("run-" + std::to_string(runId))).string();
+    fs::path parent = fs::absolute(store.path()).parent_path();
+    return (parent / "work" / store.storeId().substr(0, 12) / ("run-" + std::to_string(runId))).string();
+}
+
+bool isNonEmptyDir(const std::string& dir)
+{
+    std::error_code ec;
+    return fs::is_directory(dir, ec) && !fs::is_empty(dir, ec);
+}
+
+nlohmann::json runIdentity(const RunStore& store, int64_t runId, const nlohmann::json& exp,
+                           const std::string& modelHash)
+{
+    return {{"store", store.storeId()},
+            {"db", fs::absolute(store.path()).string()},
+            {"run", runId},
+            {"experiment_hash", experimentHash(exp)},
+            {"model", modelHash}};
+}
+
+// Why `identity` (from a work folder or a checkpoint) is not the run's; "" when it is.
+std::string identityMismatch(const nlohmann::json& identity, const nlohmann::json& expected)
+{
+    for (const char* key : {"store", "run", "experiment_hash"})
+        if (identity.value(key, nlohmann::json()) != expected[key])
+            return std::string(key) + " " + identity.value(key, nlohmann::json()).dump() + " where run " +
+                   expected["run"].dump() + " of " + expected["db"].get<std::string>() + " has " +
+                   expected[key].dump();
+    return "";
+}
+
+// Refuses to continue a run from anything that is not provably its own last checkpoint (issue 12): a run with
+// no checkpoint, a vanished checkpoint, a folder or checkpoint of another run or store, a changed experiment
+// or a changed model. Each refusal says how to start over.
+void checkResumable(const RunInfo& run, RunStore& store, const std::string& workDir, const nlohmann::json& exp)
+{
+    const std::string id = std::to_string(run.id);
+    const std::string restart = "; to start run " + id + " again from step 1 use `qatbench-cli run --resume " +
+                                id + " --restart` (it clears the run's stored steps)";
+    std::optional<Artifact> last;
+    for (auto& a : store.artifacts(run.id))
+        if (a.kind == "checkpoint") last = a;
+    if (!last)
+        throw ConfigError("--resume", "run " + id + " has no checkpoint to continue from (it ended before its " +
+                                          "first checkpoint)" + restart);
+    std::error_code ec;
+    if (!fs::exists(last->path, ec))
+        throw InputError(last->path, "",
+                         "the checkpoint of run " + id + " (step " + std::to_string(last->step) +
+                             ") is missing" + restart);
+    const nlohmann::json expected = runIdentity(store, run.id, exp, run.modelHash);
+    const nlohmann::json ident = readRunIdentity(workDir);
+    if (ident.is_null())
+        throw InputError(runIdentityPath(workDir), "",
+                         "missing: nothing proves that " + workDir + " belongs to run " + id + restart);
+    if (const std::string why = identityMismatch(ident, expected); !why.empty())
+        throw InputError(runIdentityPath(workDir), "", "the folder belongs to another run: " + why + restart);
+    if (hasCheckpoint(workDir)) {
+        const CheckpointState st = peekCheckpoint(workDir);
+        if (st.identity.is_null())
+            throw InputError(checkpointPath(workDir), "identity",
+                             "missing: the checkpoint does not say which run wrote it" + restart);
+        if (const std::string why = identityMismatch(st.identity, expected); !why.empty())
+            throw InputError(checkpointPath(workDir), "identity",
+                             "the checkpoint belongs to another run: " + why + restart);
+    }
+    if (run.modelHash.rfind("v2:", 0) == 0) {
+        const std::string now = modelFingerprint(run.modelPath);
+        if (now != run.modelHash)
+            throw InputError(run.modelPath, "model.path",
+                             "the model changed since run " + id + " started (fingerprint " + run.modelHash +
+                                 ", now " + (now.empty() ? "no weights" : now) +
+                                 "): resuming would train a different model. Restore it, or start a new run");
+    }
 }
 
 Prepared prepareResume(const EngineOptions& opt, RunStore& store)
@@ -139,8 +219,24 @@ Prepared prepareResume(const EngineOptions& opt, RunStore& store)
         throw ConfigError("--resume",
                           "the stored config of run " + std::to_string(run->id) + " is not valid JSON");
     p.runId = run->id;
-    p.workDir = run->workDir.empty() ? defaultWorkDir(store.path(), run->id) : run->workDir;
-    p.resume = true;
+    p.workDir = run->workDir.empty() ? defaultWorkDir(store, run->id) : run->workDir;
+    p.modelHash = run->modelHash;
+    if (!opt.restart) {
+        checkResumable(*run, store, p.workDir, p.exp);
+        p.resume = true;
+        return p;
+    }
+    // --restart: the run starts again from step 1 in its own folder; what it stored before is forgotten.
+    const nlohmann::json ident = readRunIdentity(p.workDir);
+    if (isNonEmptyDir(p.workDir) &&
+        (ident.is_null() ||
+         !identityMismatch(ident, runIdentity(store, run->id, p.exp, run->modelHash)).empty()))
+        throw InputError(p.workDir, "",
+                         "--restart: the folder is not empty and does not belong to run " +
+                             std::to_string(run->id) + "; move it away first");
+    fs::remove_all(p.workDir);
+    store.clearRunData(run->id);
+    p.modelHash = modelFingerprint(run->modelPath);
     return p;
 }
 
@@ -150,6 +246,10 @@ Prepared prepareNew(const EngineOptions& opt, RunStore& store)
     p.exp = opt.experiment;
     // Files are checked inside the run: a missing file then fails a recorded run with its message.
     requireValidExperiment(p.exp, ExperimentCheck{.checkFiles = false});
+    if (!opt.workDir.empty() && isNonEmptyDir(opt.workDir))
+        throw ConfigError("--work-dir", opt.workDir + " is not empty: a new run never starts in a used " +
+                                            "folder (its files could be taken for the run's own); choose " +
+                                            "another or remove it");
     NewRun nr;
     nr.experiment = p.exp.value("name", std::string());
     nr.method = p.exp["method"]["name"].get<std::string>();
@@ -159,8 +259,13 @@ Prepared prepareNew(const EngineOptions& opt, RunStore& store)
     nr.status = RunStatus::Queued;
     nr.config = p.exp.dump();
     p.runId = store.createRun(nr);
-    p.workDir = opt.workDir.empty() ? defaultWorkDir(store.path(), p.runId) : opt.workDir;
+    p.workDir = opt.workDir.empty() ? defaultWorkDir(store, p.runId) : opt.workDir;
+    p.modelHash = nr.modelHash;
     store.setWorkDir(p.runId, p.workDir);
+    if (isNonEmptyDir(p.workDir)) {
+        store.setStatus(p.runId, RunStatus::Failed, "work folder " + p.workDir + " is not empty");
+        throw ConfigError("--work-dir", p.workDir + " is not empty: a new run never starts in a used folder");
+    }
     return p;
 }
 
@@ -170,9 +275,9 @@ std::string resolveDevice(const std::string& requested)
     return checkDevice(requested);
 }
 
-std::vector<int64_t> tokenizeFile(const Tokenizer& tok, const std::string& path, bool addBos)
+std::vector<int64_t> tokenizeFile(const Tokenizer& tok, const std::string& path, bool addBos, int64_t tokens = 0)
 {
-    const auto ids = tok.encode(readTextFile(path), addBos);
+    const auto ids = encodeTextFile(tok, path, addBos, tokens);
     return std::vector<int64_t>(ids.begin(), ids.end());
 }
 
@@ -207,10 +312,14 @@ Loaded loadInputs(nlohmann::json& exp, EngineSink& sink)
     const std::string modelPath = exp["model"]["path"].get<std::string>();
     LlamaModel model = LlamaModel::load(modelPath, lo);
     throwIfIssues(validateAgainstModel(exp, model.config()));
+    for (const auto& t : model.ignoredTensors())
+        sink.message("warning", "tensor " + t + " in " + modelPath + " is not part of a LLaMA model; ignored");
 
     sink.phase("tokenizing");
     const auto& d = exp["data"];
     const Tokenizer tok = Tokenizer::load(modelPath);
+    checkTokenizerFitsModel(tok, model.config().vocabSize, modelPath);
+    const int64_t evalTokens = evalProtocol(exp).textTokensNeeded(); // only what eval_max_windows uses
     TokenData data;
     const bool windowBos = d.value("window_bos", false);
     if (windowBos) {
@@ -227,12 +336,12 @@ Loaded loadInputs(nlohmann::json& exp, EngineSink& sink)
         PerplexityProtocol p = evalProtocol(exp);
         p.maxWindows = 0; // all of them: evaluations take their first eval_max_windows
         const at::Tensor w =
-            makeWindows(tok.encode(readTextFile(d["eval"].get<std::string>()), false), tok.bosId(), p)
+            makeWindows(encodeTextFile(tok, d["eval"].get<std::string>(), false, evalTokens), tok.bosId(), p)
                 .reshape({-1})
                 .contiguous();
         data.eval.assign(w.data_ptr<int64_t>(), w.data_ptr<int64_t>() + w.numel());
     } else {
-        data.eval = tokenizeFile(tok, d["eval"].get<std::string>(), true);
+        data.eval = tokenizeFile(tok, d["eval"].get<std::string>(), true, evalTokens);
     }
     throwIfIssues(checkTokenCounts(exp, int64_t(data.train.size()), int64_t(data.eval.size()),
                                    data.calib.empty() ? -1 : int64_t(data.calib.size())));
@@ -389,6 +498,7 @@ EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
     Ending end{RunStatus::Completed, "completed", ""};
     try {
         fs::create_directories(prep.workDir);
+        if (!prep.resume) writeRunIdentity(prep.workDir, runIdentity(store, prep.runId, prep.exp, prep.modelHash));
         Loaded in = loadInputs(prep.exp, sink);
         device = in.device;
         auto method = createMethod(prep.exp["method"]["name"].get<std::string>());

@@ -122,7 +122,14 @@ SweepRow rowFor(const SweepCell& cell, RunStore& store, std::map<std::string, in
     row.ppl = nan();
     RunFilter f;
     f.experiment = cell.name;
-    auto runs = store.runs(f);
+    // A cell is its whole experiment, not its name: a run of the same name with another experiment (the grid's
+    // base changed, say) is not this cell's result (issue 12).
+    const std::string hash = experimentHash(cell.experiment);
+    std::vector<RunInfo> runs;
+    for (auto& r : store.runs(f)) {
+        const json cfg = json::parse(r.config, nullptr, false);
+        if (!cfg.is_discarded() && experimentHash(cfg) == hash) runs.push_back(std::move(r));
+    }
     if (runs.empty()) return row;
     const RunInfo* best = &runs.front(); // newest first; a completed run wins
     for (const auto& r : runs)
@@ -251,11 +258,14 @@ std::vector<SweepRow> runSweep(const json& grid, const SweepOptions& opt, Engine
         const std::string at =
             "[" + std::to_string(i + 1) + "/" + std::to_string(cells.size()) + "] " + c.name;
         int64_t resumeId = 0;
+        bool restart = false;
         {
             RunStore store(db); // marks runs of dead processes interrupted
             SweepRow now = rowFor(c, store, totals);
             if (now.status == "completed") {
-                log(at + ": completed (run " + std::to_string(now.runId) + "), skipped");
+                log(at + ": completed earlier with the same experiment (run " + std::to_string(now.runId) +
+                    "), reused");
+                now.reused = true;
                 rows.push_back(now);
                 continue;
             }
@@ -265,10 +275,17 @@ std::vector<SweepRow> runSweep(const json& grid, const SweepOptions& opt, Engine
                 rows.push_back(now);
                 continue;
             }
-            if (now.status == "cancelled" || now.status == "interrupted") resumeId = now.runId;
+            if (now.status == "cancelled" || now.status == "interrupted") {
+                resumeId = now.runId;
+                // Killed before its first checkpoint: nothing to continue from, so it starts again.
+                restart = true;
+                for (const auto& a : store.artifacts(now.runId))
+                    if (a.kind == "checkpoint") restart = false;
+            }
         }
         if (control.stopRequested()) break;
-        log(at + (resumeId ? ": resuming run " + std::to_string(resumeId) : ": running") +
+        log(at + (resumeId ? (restart ? ": restarting run " : ": resuming run ") + std::to_string(resumeId)
+                           : ": running") +
             (opt.dryRun ? " (dry run)" : ""));
         if (opt.dryRun) {
             SweepRow r;
@@ -282,6 +299,7 @@ std::vector<SweepRow> runSweep(const json& grid, const SweepOptions& opt, Engine
         eo.experiment = c.experiment;
         eo.dbPath = db;
         eo.resumeRunId = resumeId;
+        eo.restart = restart;
         eo.onEvent = opt.onEvent;
         const EngineResult res = runExperiment(eo, control);
         RunStore store(db);
@@ -316,7 +334,8 @@ std::string sweepTable(const std::vector<SweepRow>& rows, bool markdown)
         cells.push_back({r.cell.label, std::to_string(r.cell.bits), std::to_string(r.cell.group),
                          std::to_string(r.cell.seed), std::isnan(r.ppl) ? "-" : fmt("%.3f", r.ppl),
                          humanCount(r.trainable), humanBytes(r.peakMemBytes),
-                         w > 0 ? (w >= 120 ? fmt("%.1f min", w / 60) : fmt("%.1f s", w)) : "-", r.status});
+                         w > 0 ? (w >= 120 ? fmt("%.1f min", w / 60) : fmt("%.1f s", w)) : "-",
+                         r.reused ? r.status + " (reused)" : r.status});
     }
     std::vector<size_t> width(head.size());
     for (size_t i = 0; i < head.size(); ++i) {

@@ -80,6 +80,7 @@ GenerateResult generateText(const std::string& modelDir, const std::string& prom
                                   ? at::kFloat
                                   : throw ConfigError("dtype", "'" + dtype + "' is not float32 or bfloat16");
     LlamaModel model = LlamaModel::load(modelDir, {at::Device(checkDevice(device)), st});
+    checkTokenizerFitsModel(tok, model.config().vocabSize, modelDir);
     GenerateResult r;
     const auto promptIds = tok.encode(prompt, options.addBos);
     r.promptTokens = int64_t(promptIds.size());

@@ -3,6 +3,7 @@
 
 #include "qatbench/device.h"
 #include "qatbench/error.h"
+#include "qatbench/model.h"
 #include "qatbench/tokenizer.h"
 #include "qatbench_sdk/eval.h"
 
@@ -77,6 +78,14 @@ nlohmann::json PerplexityResult::toJson() const
             {"text", textFile},
             {"device", device},
             {"dtype", dtype}};
+}
+
+int64_t PerplexityProtocol::textTokensNeeded() const
+{
+    if (maxWindows <= 0) return 0;
+    const int64_t body = name == "stream" ? seqLen : seqLen - 1;
+    const int64_t step = name == "stream" && stride > 0 ? stride : body;
+    return (maxWindows - 1) * step + body;
 }
 
 at::Tensor makeWindows(const std::vector<int32_t>& textIds, int32_t bosId, const PerplexityProtocol& p)
@@ -168,9 +177,14 @@ PerplexityResult evaluatePerplexity(const std::string& modelDir, const std::stri
                                     const PerplexityProtocol& protocol, const EvalOptions& options)
 {
     protocol.validate();
+    const ModelConfig config = loadModelConfig(modelDir);
+    if (protocol.seqLen > config.maxPositions)
+        throw ConfigError("seq_len", std::to_string(protocol.seqLen) + " is beyond the model's context of " +
+                                         std::to_string(config.maxPositions) +
+                                         " tokens (max_position_embeddings in " + modelDir + "/config.json)");
     const Tokenizer tok = Tokenizer::load(modelDir);
-    const std::string text = readTextFile(textFile);
-    const auto ids = tok.encode(text);
+    checkTokenizerFitsModel(tok, config.vocabSize, modelDir);
+    const auto ids = encodeTextFile(tok, textFile, false, protocol.textTokensNeeded());
     const at::Device device(checkDevice(options.device));
     LlamaModel model = LlamaModel::load(modelDir, {device, computeDType(options.dtype)});
     const at::Tensor windows = makeWindows(ids, tok.bosId(), protocol);
@@ -180,6 +194,10 @@ PerplexityResult evaluatePerplexity(const std::string& modelDir, const std::stri
                              std::to_string(protocol.seqLen));
     PerplexityResult r = perplexity(model, windows, protocol, {}, options.batch, options.progress);
     r.textTokens = int64_t(ids.size());
+    r.ignoredTensors = model.ignoredTensors();
+    if (!std::isfinite(r.nll))
+        throw InputError(modelDir, "", "the evaluation gave a non-finite loss (" + std::to_string(r.nll) +
+                                           "): the model's weights or its config are broken");
     r.model = modelDir;
     r.textFile = textFile;
     r.device = options.device;

@@ -34,8 +34,10 @@ public:
         return &*it;
     }
 
+    // Counts are bounded before anything is sized by them (issue 12: a huge num_hidden_layers made the loader
+    // allocate until the process was killed); the bounds are far above any LLaMA published.
     int64_t integer(const json& obj, const std::string& key, const std::string& path,
-                    std::optional<int64_t> dflt, int64_t minValue = 1) const
+                    std::optional<int64_t> dflt, int64_t minValue = 1, int64_t maxValue = int64_t(1) << 24) const
     {
         const json* v = find(obj, key);
         if (!v) {
@@ -46,6 +48,8 @@ public:
         const int64_t x = v->get<int64_t>();
         if (x < minValue)
             fail(path, "must be >= " + std::to_string(minValue) + ", found " + std::to_string(x));
+        if (x > maxValue)
+            fail(path, "must be <= " + std::to_string(maxValue) + ", found " + std::to_string(x));
         return x;
     }
 
@@ -208,12 +212,12 @@ ModelConfig parseModelConfig(const std::string& jsonText, const std::string& fil
     r.checkArchitecture();
 
     ModelConfig c;
-    c.hiddenSize = r.integer(root, "hidden_size", "hidden_size", {});
-    c.intermediateSize = r.integer(root, "intermediate_size", "intermediate_size", {});
-    c.numLayers = r.integer(root, "num_hidden_layers", "num_hidden_layers", {});
-    c.numHeads = r.integer(root, "num_attention_heads", "num_attention_heads", {});
-    c.numKvHeads = r.integer(root, "num_key_value_heads", "num_key_value_heads", c.numHeads);
-    c.vocabSize = r.integer(root, "vocab_size", "vocab_size", {});
+    c.hiddenSize = r.integer(root, "hidden_size", "hidden_size", {}, 1, 1 << 17);
+    c.intermediateSize = r.integer(root, "intermediate_size", "intermediate_size", {}, 1, 1 << 20);
+    c.numLayers = r.integer(root, "num_hidden_layers", "num_hidden_layers", {}, 1, 1024);
+    c.numHeads = r.integer(root, "num_attention_heads", "num_attention_heads", {}, 1, 4096);
+    c.numKvHeads = r.integer(root, "num_key_value_heads", "num_key_value_heads", c.numHeads, 1, 4096);
+    c.vocabSize = r.integer(root, "vocab_size", "vocab_size", {}, 1, 1 << 24);
     c.maxPositions = r.integer(root, "max_position_embeddings", "max_position_embeddings", 2048);
     c.rmsNormEps = r.number(root, "rms_norm_eps", "rms_norm_eps", 1e-6);
     c.tieWordEmbeddings = r.boolean(root, "tie_word_embeddings", false);
@@ -222,7 +226,7 @@ ModelConfig parseModelConfig(const std::string& jsonText, const std::string& fil
                                           "), found " + std::to_string(c.numKvHeads));
     if (!r.find(root, "head_dim") && c.hiddenSize % c.numHeads != 0)
         r.fail("hidden_size", "not divisible by num_attention_heads and no head_dim given");
-    c.headDim = r.integer(root, "head_dim", "head_dim", c.hiddenSize / c.numHeads);
+    c.headDim = r.integer(root, "head_dim", "head_dim", c.hiddenSize / c.numHeads, 1, 4096);
     if (c.headDim % 2 != 0) r.fail("head_dim", "must be even for rotary embeddings");
     r.rope(c);
 

@@ -8,6 +8,9 @@
 
 #include <cstdlib>
 #include <dlfcn.h>
+#include <limits>
+#include <malloc.h>
+#include <mutex>
 #include <thread>
 
 #ifdef QATBENCH_HAVE_CUDA
@@ -44,8 +47,25 @@ std::vector<DeviceInfo> listDevices()
     return out;
 }
 
+void configureAllocator()
+{
+    // glibc serves blocks over its mmap threshold (at most 32 MiB) with fresh mappings and returns them at
+    // free(): every large temporary tensor (attention scores, logits) was mapped, faulted in page by page and
+    // unmapped at every op, and 18 of 24 s of a CPU evaluation were system time (issue 13, item 7). Served
+    // from the heap and never trimmed, freed blocks are reused as they are. GLIBC_TUNABLES or a set
+    // MALLOC_MMAP_MAX_ from the user wins.
+    static std::once_flag once;
+    std::call_once(once, [] {
+        if (std::getenv("GLIBC_TUNABLES") || std::getenv("MALLOC_MMAP_MAX_")) return;
+        mallopt(M_MMAP_MAX, 0);
+        mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
+        mallopt(M_TOP_PAD, 64 << 20);
+    });
+}
+
 int configureThreads(int threads)
 {
+    configureAllocator();
     if (threads <= 0) {
         // $QATBENCH_THREADS wins over the hardware count: on a shared, oversubscribed machine OpenMP barriers
         // between many tiny ops can cost more than the ops.

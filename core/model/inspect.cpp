@@ -90,6 +90,40 @@ const StTensorInfo& WeightFiles::require(const ExpectedTensor& e, const Safetens
     return *t;
 }
 
+void checkWeightsMatchConfig(const ModelConfig& c, const WeightFiles& files, const std::string& modelDir,
+                             std::vector<std::string>& ignored)
+{
+    const std::string prefix = "model.layers.";
+    int64_t layersInFiles = 0;
+    std::set<std::string> known = {"model.embed_tokens.weight", "model.norm.weight", "lm_head.weight"};
+    for (int k = 0; k < kLinearKinds; ++k)
+        known.insert(linearTensorName(0, LinearKind(k)).substr(prefix.size() + 2));
+    known.insert("input_layernorm.weight");
+    known.insert("post_attention_layernorm.weight");
+    for (const auto& f : files.files())
+        for (const auto& t : f.tensors()) {
+            if (t.name.rfind(prefix, 0) == 0) {
+                // model.layers.<n>.<part>: n counts only when it is a plain number of at most 6 digits.
+                const size_t dot = t.name.find('.', prefix.size());
+                const std::string num = t.name.substr(prefix.size(), dot - prefix.size());
+                if (dot != std::string::npos && !num.empty() && num.size() <= 6 &&
+                    std::all_of(num.begin(), num.end(), [](char ch) { return ch >= '0' && ch <= '9'; })) {
+                    layersInFiles = std::max<int64_t>(layersInFiles, std::stoll(num) + 1);
+                    if (known.count(t.name.substr(dot + 1))) continue;
+                }
+            } else if (known.count(t.name)) {
+                continue;
+            }
+            ignored.push_back(t.name + " (" + fs::path(f.path()).filename().string() + ")");
+        }
+    if (layersInFiles != c.numLayers)
+        throw InputError((fs::path(modelDir) / "config.json").string(), "num_hidden_layers",
+                         "is " + std::to_string(c.numLayers) + " but the weights hold " +
+                             std::to_string(layersInFiles) + " layers (model.layers.0 .. " +
+                             std::to_string(layersInFiles - 1) +
+                             "): the config does not belong to these weights");
+}
+
 } // namespace detail
 
 static const char* const kConvertHint =
@@ -162,6 +196,7 @@ ModelInfo inspectModel(const std::string& modelDir)
     info.tokenizerFile = findTokenizerFile(modelDir);
     const ModelConfig& c = info.config;
     detail::WeightFiles files(info.weightFiles);
+    detail::checkWeightsMatchConfig(c, files, modelDir, info.ignoredTensors);
     for (const auto& f : files.files())
         info.bytesOnDisk += f.fileSize();
     ParamCounts& p = info.params;

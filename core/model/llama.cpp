@@ -173,10 +173,16 @@ LlamaModel LlamaModel::load(const std::string& modelDir, const LoadOptions& opti
     });
     ModelConfig config = loadModelConfig(modelDir);
     detail::WeightFiles files(findWeightFiles(modelDir));
+    std::vector<std::string> ignored;
+    detail::checkWeightsMatchConfig(config, files, modelDir, ignored); // before anything is allocated
     auto get = [&](const detail::ExpectedTensor& e) {
         const SafetensorsFile* f = nullptr;
         const StTensorInfo& info = files.require(e, &f);
-        return readTensor(*f, info).to(options.device, options.dtype);
+        at::Tensor t = readTensor(*f, info);
+        // A NaN in the weights would only show as "perplexity nan" at the end of an evaluation.
+        if (t.is_floating_point() && !at::isfinite(t).all().item<bool>())
+            throw InputError(f->path(), e.name, "holds NaN or infinite values: the checkpoint is damaged");
+        return t.to(options.device, options.dtype);
     };
     LlamaWeights w;
     const auto expected = detail::expectedTensors(config);
@@ -193,7 +199,9 @@ LlamaModel LlamaModel::load(const std::string& modelDir, const LoadOptions& opti
     w.norm = get(expected[e++]);
     // transformers ties lm_head to the embedding whenever tie_word_embeddings is set, stored or not.
     w.lmHead = config.tieWordEmbeddings ? w.embed : get(expected[e]);
-    return LlamaModel(std::move(config), std::move(w), options);
+    LlamaModel model(std::move(config), std::move(w), options);
+    model.m_ignoredTensors = std::move(ignored);
+    return model;
 }
 
 RopeTables LlamaModel::rope(int64_t length, int64_t offset) const

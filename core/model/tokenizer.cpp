@@ -83,13 +83,88 @@ void checkUtf8(std::string_view text, const std::string& fileForErrors)
     }
 }
 
-std::string readTextFile(const std::string& path)
+namespace {
+
+// Opens a text file after refusing what is not one; its size in bytes.
+int64_t checkTextFile(const std::string& path)
 {
+    std::error_code ec;
+    const auto st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) throw InputError(path, "", "no such text file");
+    if (fs::is_directory(st)) throw InputError(path, "", "is a folder, not a text file");
+    if (!fs::is_regular_file(st))
+        throw InputError(path, "", "is not a regular file (a device, pipe or socket may never end); give a "
+                                   "text file");
+    const int64_t size = int64_t(fs::file_size(path, ec));
+    if (size > kMaxTextFileBytes)
+        throw InputError(path, "", "is " + std::to_string(size >> 20) + " MiB; text files are read up to " +
+                                       std::to_string(kMaxTextFileBytes >> 20) + " MiB: cut it first");
+    return size;
+}
+
+// At most `bytes` bytes from the start, cut back to the last line end (or UTF-8 character) when the file
+// goes on; `whole` says whether it did not.
+std::string readTextHead(const std::string& path, int64_t bytes, bool& whole)
+{
+    const int64_t size = checkTextFile(path);
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path, "", "cannot read the text file");
-    std::string text((std::istreambuf_iterator<char>(in)), {});
+    whole = size <= bytes;
+    std::string text(size_t(std::min(size, bytes)), '\0');
+    in.read(text.data(), std::streamsize(text.size()));
+    text.resize(size_t(in.gcount()));
+    if (!whole) {
+        const size_t nl = text.rfind('\n');
+        if (nl != std::string::npos && nl > 0) {
+            text.resize(nl + 1);
+        } else {
+            while (!text.empty() && (uint8_t(text.back()) & 0xC0) == 0x80)
+                text.pop_back();
+            if (!text.empty() && uint8_t(text.back()) >= 0xC0) text.pop_back();
+        }
+    }
     checkUtf8(text, path);
     return text;
+}
+
+} // namespace
+
+std::string readTextFile(const std::string& path)
+{
+    bool whole = false;
+    return readTextHead(path, kMaxTextFileBytes, whole);
+}
+
+std::vector<int32_t> encodeTextFile(const Tokenizer& tokenizer, const std::string& path, bool addBos,
+                                    int64_t tokens)
+{
+    if (tokens <= 0) return tokenizer.encode(readTextFile(path), addBos);
+    // Tokens near the cut may differ from the whole file's; a margin of 256 keeps them out of the result.
+    constexpr int64_t kMargin = 256;
+    for (int64_t bytes = std::max<int64_t>(int64_t(1) << 16, (tokens + kMargin) * 8);; bytes *= 4) {
+        bool whole = false;
+        auto ids = tokenizer.encode(readTextHead(path, bytes, whole), addBos);
+        if (whole) return ids;
+        if (int64_t(ids.size()) >= tokens + kMargin) {
+            ids.resize(size_t(tokens + (addBos ? 1 : 0)));
+            return ids;
+        }
+    }
+}
+
+void checkTokenizerFitsModel(const Tokenizer& tokenizer, int64_t vocabSize, const std::string& modelDir)
+{
+    if (tokenizer.vocabSize() > vocabSize)
+        throw InputError(tokenizer.file(), "vocabulary",
+                         "has " + std::to_string(tokenizer.vocabSize()) + " tokens but the model's vocab_size (" +
+                             (fs::path(modelDir) / "config.json").string() + ") is " + std::to_string(vocabSize) +
+                             ": ids from " + std::to_string(vocabSize) +
+                             " up have no embedding. The tokenizer does not belong to this model");
+    for (const auto& [name, id] : {std::pair{"bos", tokenizer.bosId()}, std::pair{"eos", tokenizer.eosId()}})
+        if (id >= vocabSize)
+            throw InputError(tokenizer.file(), std::string(name) + "_token_id",
+                             "is " + std::to_string(id) + ", outside the model's vocabulary of " +
+                                 std::to_string(vocabSize));
 }
 
 namespace {

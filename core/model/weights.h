@@ -39,4 +39,11 @@ private:
     std::map<std::string, size_t> m_where;
 };
 
+// Checks the files against the config before any tensor is allocated: the layers the files hold must be the
+// config's num_hidden_layers (InputError naming config.json otherwise: fewer layers in the config silently
+// dropped tensors, more made the loader allocate what no file holds). Tensors no LLaMA part uses go to
+// `ignored` ("name (file)").
+void checkWeightsMatchConfig(const ModelConfig& c, const WeightFiles& files, const std::string& modelDir,
+                             std::vector<std::string>& ignored);
+
 } // namespace qat::detail

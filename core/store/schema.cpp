@@ -4,9 +4,10 @@
 
 #include <sqlite3.h>
 
-#include <cstring>
+#include <cctype>
+#include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <unistd.h>
 
 namespace qat::store {
 
@@ -106,6 +107,13 @@ CREATE TABLE artifact(
     wall REAL NOT NULL);
 CREATE INDEX artifact_by_run ON artifact(run_id);
 )sql",
+    // 2: an identity per store and run ids that are never given out twice (issue 12: a deleted run's id, reused,
+    // led a new run to its predecessor's work folder and checkpoint).
+    R"sql(
+CREATE TABLE store_info(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+INSERT INTO store_info VALUES('uuid', lower(hex(randomblob(16))));
+INSERT INTO store_info VALUES('next_run_id', (SELECT coalesce(max(id), 0) + 1 FROM run));
+)sql",
 };
 constexpr int kMigrationCount = int(sizeof kMigrations / sizeof kMigrations[0]);
 static_assert(kMigrationCount == kStoreSchemaVersion, "one migration per schema version");
@@ -124,21 +132,24 @@ struct Probe
     std::vector<std::string> tables;
 };
 
-// Reads the header fields without writing: SQLITE_OPEN_READONLY never modifies the file.
-Probe probe(const std::string& path, int busyTimeoutMs)
+// Reads the header fields without writing: SQLITE_OPEN_READONLY never modifies the file. The file is read only
+// through SQLite: a descriptor opened and closed on it outside SQLite (an ifstream header check, say) drops every
+// POSIX lock this process holds on it, SQLite's included, and a reader in another process then believes itself
+// the last connection and unlinks the writer's -wal and -shm (SQLite's "How To Corrupt", section 2.2; issue 12).
+Probe probe(const std::string& path, const std::string& openName, int openFlags, int busyTimeoutMs)
 {
-    {
-        std::ifstream in(path, std::ios::binary);
-        char header[16] = {};
-        in.read(header, sizeof header);
-        if (in.gcount() != 16 || std::memcmp(header, "SQLite format 3", 16) != 0)
-            refuse(path, "is not a QATBench database (not an SQLite file)");
-    }
     Db db;
-    db.open(path, SQLITE_OPEN_READONLY, busyTimeoutMs);
+    db.open(openName, SQLITE_OPEN_READONLY | openFlags, busyTimeoutMs);
     Probe p;
+    // The first read of the header tells SQLite's own verdict: SQLITE_NOTADB for anything that is not SQLite.
+    sqlite3_stmt* first = nullptr;
+    int rc = sqlite3_prepare_v2(db.handle(), "PRAGMA application_id", -1, &first, nullptr);
+    if (rc == SQLITE_OK) rc = sqlite3_step(first);
+    if (rc == SQLITE_ROW) p.applicationId = sqlite3_column_int(first, 0);
+    sqlite3_finalize(first);
+    if (rc == SQLITE_NOTADB) refuse(path, "is not a QATBench database (not an SQLite file)");
     try {
-        p.applicationId = int(db.scalarInt("PRAGMA application_id"));
+        if (rc != SQLITE_ROW) throwSqlite(db.handle(), rc, "read the header");
         p.userVersion = int(db.scalarInt("PRAGMA user_version"));
         Stmt s = db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name");
         while (s.step())
@@ -184,6 +195,31 @@ void migrate(Db& db)
     tx.commit();
 }
 
+
+// A reader of a WAL database needs its -shm, which it cannot create in a read-only folder; there nobody can
+// write either (no -wal can appear), so the file is opened as immutable (issue 12: such a store could not be
+// listed).
+std::string readOnlyName(const std::string& path, int& flags)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::path abs = fs::absolute(path, ec);
+    const std::string folder = abs.parent_path().string();
+    if (access(folder.c_str(), W_OK) == 0 || fs::exists(path + "-wal", ec)) return path;
+    std::string uri = "file:";
+    for (const unsigned char c : abs.string()) {
+        if (std::isalnum(c) || c == '/' || c == '.' || c == '-' || c == '_' || c == '~') {
+            uri += char(c);
+        } else {
+            char buf[4];
+            std::snprintf(buf, sizeof buf, "%%%02X", c);
+            uri += buf;
+        }
+    }
+    flags |= SQLITE_OPEN_URI;
+    return uri + "?immutable=1";
+}
+
 } // namespace
 
 int openStore(Db& db, const std::string& path, const StoreOptions& options)
@@ -192,8 +228,10 @@ int openStore(Db& db, const std::string& path, const StoreOptions& options)
     std::error_code ec;
     const bool exists = fs::exists(path, ec);
     if (exists && fs::is_directory(path, ec)) refuse(path, "is a folder, not a database file");
+    int uriFlags = 0;
+    const std::string openName = options.readOnly ? readOnlyName(path, uriFlags) : path;
     if (exists && fs::file_size(path, ec) > 0)
-        checkProbe(path, probe(path, options.busyTimeoutMs), options.readOnly);
+        checkProbe(path, probe(path, openName, uriFlags, options.busyTimeoutMs), options.readOnly);
     else if (options.readOnly)
         throw Error("run store " + path + ": no such database (no runs recorded yet)");
     else if (!exists) {
@@ -202,7 +240,8 @@ int openStore(Db& db, const std::string& path, const StoreOptions& options)
         if (ec) throw Error("run store " + path + ": cannot create its folder: " + ec.message());
     }
 
-    db.open(path, options.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE),
+    db.open(openName,
+            (options.readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)) | uriFlags,
             options.busyTimeoutMs);
     db.exec("PRAGMA foreign_keys = ON");
     if (!options.readOnly) {

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -60,6 +61,10 @@ RunStore::RunStore(const std::string& path, const StoreOptions& options) : m_imp
     m_impl->path = path;
     m_impl->options = options;
     m_impl->schema = store::openStore(m_impl->db, path, options);
+    {
+        Stmt s = m_impl->db.prepare("SELECT value FROM store_info WHERE key = 'uuid'");
+        if (s.step()) m_impl->storeId = s.text(0);
+    }
     if (options.markDeadRuns && !options.readOnly) markDeadRuns(options.staleHeartbeatSeconds);
 }
 
@@ -74,6 +79,10 @@ const std::string& RunStore::path() const
 int RunStore::schemaVersion() const
 {
     return m_impl->schema;
+}
+const std::string& RunStore::storeId() const
+{
+    return m_impl->storeId;
 }
 
 static void checkWritable(const RunStore::Impl& impl)
@@ -269,9 +278,15 @@ int64_t RunStore::createRun(const NewRun& nr)
     e.bind(1, experiment);
     e.step();
     const int64_t experimentId = e.integer(0);
+    // Ids only grow, even past deleted runs: an id names one run of this store for ever.
+    const int64_t id = std::max(db.scalarInt("SELECT CAST(value AS INTEGER) FROM store_info WHERE key = "
+                                             "'next_run_id'"),
+                                db.scalarInt("SELECT coalesce(max(id), 0) + 1 FROM run"));
+    db.prepare("UPDATE store_info SET value = ? WHERE key = 'next_run_id'").bind(1, std::to_string(id + 1)).run();
     Stmt ins =
         db.prepare("INSERT INTO run(experiment_id, name, status, method, created, model_path, model_hash, "
-                   "app_version, config, work_dir, total_steps) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+                   "app_version, config, work_dir, total_steps, id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+    ins.bind(12, id);
     ins.bind(1, experimentId)
         .bind(2, nr.name)
         .bind(3, runStatusName(nr.status))
@@ -283,7 +298,6 @@ int64_t RunStore::createRun(const NewRun& nr)
         .bind(9, nr.config.empty() ? "{}" : nr.config);
     ins.bind(10, nr.workDir).bind(11, nr.totalSteps);
     ins.run();
-    const int64_t id = db.lastInsertId();
     if (nr.name.empty())
         db.prepare("UPDATE run SET name = ? WHERE id = ?")
             .bind(1, experiment + " #" + std::to_string(id))
@@ -347,10 +361,19 @@ void RunStore::setWorkDir(int64_t runId, const std::string& dir)
     m_impl->db.prepare("UPDATE run SET work_dir = ? WHERE id = ?").bind(1, dir).bind(2, runId).run();
 }
 
+// Names and tags are shown in terminals and tables: control characters (escape sequences) are refused.
+static void checkLabel(const std::string& text, const char* what)
+{
+    if (text.empty()) throw Error(std::string(what) + ": must not be empty");
+    for (const char ch : text)
+        if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f)
+            throw Error(std::string(what) + ": control characters are not allowed");
+}
+
 void RunStore::renameRun(int64_t runId, const std::string& name)
 {
     checkWritable(*m_impl);
-    if (name.empty()) throw Error("run name: must not be empty");
+    checkLabel(name, "run name");
     std::lock_guard lock(m_impl->mutex);
     m_impl->db.prepare("UPDATE run SET name = ? WHERE id = ?").bind(1, name).bind(2, runId).run();
     if (m_impl->db.changes() == 0) throw Error("run store: no run with id " + std::to_string(runId));
@@ -359,6 +382,8 @@ void RunStore::renameRun(int64_t runId, const std::string& name)
 void RunStore::setTags(int64_t runId, const std::vector<std::string>& tags)
 {
     checkWritable(*m_impl);
+    for (const auto& t : tags)
+        checkLabel(t, "tag");
     std::lock_guard lock(m_impl->mutex);
     Transaction tx(m_impl->db);
     m_impl->db.prepare("DELETE FROM run_tag WHERE run_id = ?").bind(1, runId).run();
@@ -371,7 +396,7 @@ void RunStore::setTags(int64_t runId, const std::vector<std::string>& tags)
 void RunStore::addTag(int64_t runId, const std::string& tag)
 {
     checkWritable(*m_impl);
-    if (tag.empty()) throw Error("tag: must not be empty");
+    checkLabel(tag, "tag");
     std::lock_guard lock(m_impl->mutex);
     m_impl->db.prepare("INSERT OR IGNORE INTO run_tag(run_id, tag) VALUES(?, ?)")
         .bind(1, runId)
@@ -392,6 +417,18 @@ void RunStore::deleteRun(int64_t runId)
     std::lock_guard lock(m_impl->mutex);
     m_impl->db.prepare("DELETE FROM run WHERE id = ?").bind(1, runId).run();
     if (m_impl->db.changes() == 0) throw Error("run store: no run with id " + std::to_string(runId));
+}
+
+void RunStore::clearRunData(int64_t runId)
+{
+    checkWritable(*m_impl);
+    std::lock_guard lock(m_impl->mutex);
+    auto& db = m_impl->db;
+    Transaction tx(db);
+    for (const char* sql : {"DELETE FROM series WHERE run_id = ?", "DELETE FROM eval_result WHERE run_id = ?",
+                            "DELETE FROM artifact WHERE run_id = ?"})
+        db.prepare(sql).bind(1, runId).run();
+    tx.commit();
 }
 
 std::vector<int64_t> RunStore::markDeadRuns(double staleSeconds)

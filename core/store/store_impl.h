@@ -14,6 +14,7 @@ struct RunStore::Impl
     StoreOptions options;
     store::Db db;
     int schema = 0;
+    std::string storeId;
     std::mutex mutex; // one connection, one caller at a time
 };
 

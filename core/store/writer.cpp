@@ -243,6 +243,15 @@ void RunWriter::eval(EvalResult r)
 {
     auto& impl = m_store.impl();
     std::lock_guard lock(impl.mutex);
+    // A resumed run may evaluate a step again (killed after the evaluation, before its end was recorded):
+    // the new result replaces the old one, so no evaluation is stored twice.
+    store::Transaction tx(impl.db);
+    impl.db.prepare("DELETE FROM eval_result WHERE run_id = ? AND step = ? AND dataset = ? AND metric = ?")
+        .bind(1, m_runId)
+        .bind(2, r.step)
+        .bind(3, r.dataset)
+        .bind(4, r.metric.empty() ? "ppl" : r.metric)
+        .run();
     Stmt s = impl.db.prepare(
         "INSERT INTO eval_result(run_id, step, dataset, metric, value, nll, tokens, protocol, "
         "wall) VALUES(?,?,?,?,?,?,?,?,?)");
@@ -251,16 +260,25 @@ void RunWriter::eval(EvalResult r)
     if (std::isfinite(r.nll)) s.bind(6, r.nll);
     s.bind(7, r.tokens).bind(8, r.protocol.empty() ? "{}" : r.protocol);
     s.bind(9, r.wallTime > 0 ? r.wallTime : store::nowUnix()).run();
+    tx.commit();
 }
 
 void RunWriter::artifact(Artifact a)
 {
     auto& impl = m_store.impl();
     std::lock_guard lock(impl.mutex);
+    store::Transaction tx(impl.db);
+    impl.db.prepare("DELETE FROM artifact WHERE run_id = ? AND kind = ? AND path = ? AND step = ?")
+        .bind(1, m_runId)
+        .bind(2, a.kind)
+        .bind(3, a.path)
+        .bind(4, a.step)
+        .run();
     Stmt s =
         impl.db.prepare("INSERT INTO artifact(run_id, kind, path, step, bytes, wall) VALUES(?,?,?,?,?,?)");
     s.bind(1, m_runId).bind(2, a.kind).bind(3, a.path).bind(4, a.step).bind(5, a.bytes);
     s.bind(6, a.wallTime > 0 ? a.wallTime : store::nowUnix()).run();
+    tx.commit();
 }
 
 } // namespace qat

@@ -58,6 +58,7 @@ CheckpointState readMeta(torch::serialize::InputArchive& ar, const std::string& 
     s.step = j.value("step", int64_t(0));
     s.samplerPosition = j.value("sampler_position", int64_t(0));
     s.extra = j.value("extra", nlohmann::json::object());
+    s.identity = j.value("identity", nlohmann::json());
     for (const auto& name : j.value("tensors", std::vector<std::string>())) {
         at::Tensor t;
         if (!ar.try_read("t/" + name, t)) throw InputError(checkpointPath(dir), name, "tensor missing");
@@ -71,6 +72,28 @@ CheckpointState readMeta(torch::serialize::InputArchive& ar, const std::string& 
 std::string checkpointPath(const std::string& dir)
 {
     return (std::filesystem::path(dir) / "checkpoint.pt").string();
+}
+
+std::string runIdentityPath(const std::string& dir)
+{
+    return (std::filesystem::path(dir) / "run-identity.json").string();
+}
+
+nlohmann::json readRunIdentity(const std::string& dir)
+{
+    const std::string path = runIdentityPath(dir);
+    std::error_code ec;
+    if (dir.empty() || !std::filesystem::is_regular_file(path, ec)) return nullptr;
+    auto j = nlohmann::json::parse(readAll(path), nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("store") || !j.contains("run"))
+        throw InputError(path, "", "not a run identity (expected a JSON object with store and run)");
+    return j;
+}
+
+void writeRunIdentity(const std::string& dir, const nlohmann::json& identity)
+{
+    std::filesystem::create_directories(dir);
+    writeFileAtomic(runIdentityPath(dir), identity.dump(2) + "\n");
 }
 
 bool hasCheckpoint(const std::string& dir)
@@ -103,6 +126,7 @@ void TrainLoop::writeCheckpoint(const std::string& dir, CheckpointState state)
                            {"step", m_step},
                            {"sampler_position", state.samplerPosition},
                            {"extra", state.extra},
+                           {"identity", readRunIdentity(dir)},
                            {"format", 1}};
     std::vector<std::string> names;
     for (auto& [name, t] : state.tensors) {

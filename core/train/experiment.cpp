@@ -3,6 +3,7 @@
 #include "qatbench/error.h"
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -127,6 +128,7 @@ void checkModel(Checker& c, json& exp, const ExperimentCheck& check)
     if (!m) return;
     if (!m->contains("path")) (*m)["path"] = "";
     if (!(*m)["path"].is_string()) return c.bad("model.path", "must be a directory path");
+    c.unknownKeys(*m, "model", json{{"path", 0}});
     const auto dir = (*m)["path"].get<std::string>();
     if (dir.empty()) return c.bad("model.path", "is required: a Hugging Face LLaMA directory");
     std::error_code ec;
@@ -147,6 +149,11 @@ void checkData(Checker& c, json& exp, const ExperimentCheck& check)
     c.integer(*d, "data", "eval_seq_len", 512, 2, 65536);
     c.integer(*d, "data", "eval_max_windows", 0, 0, int64_t(1) << 40);
     c.boolean(*d, "data", "window_bos", false);
+    // A misspelt key ("eval_max_window") was silently ignored, so the run used the default (issue 12).
+    static const json known = {{"train", 0},        {"calibration", 0},  {"eval", 0},
+                               {"seq_len", 0},      {"batch_size", 0},   {"grad_accum", 0},
+                               {"eval_seq_len", 0}, {"eval_max_windows", 0}, {"window_bos", 0}};
+    c.unknownKeys(*d, "data", known);
 }
 
 void checkTraining(Checker& c, json& exp)
@@ -164,6 +171,11 @@ void checkTraining(Checker& c, json& exp)
     c.integer(*t, p, "log_every", 10, 1, 10'000'000);
     c.integer(*t, p, "histogram_every", 100, 0, 10'000'000);
     c.boolean(*t, p, "gradient_checkpointing", false);
+    static const json known = {{"steps", 0},       {"warmup_steps", 0}, {"schedule", 0},
+                               {"weight_decay", 0}, {"grad_clip", 0},    {"checkpoint_every", 0},
+                               {"eval_every", 0},   {"log_every", 0},    {"histogram_every", 0},
+                               {"gradient_checkpointing", 0}};
+    c.unknownKeys(*t, p, known);
 }
 
 void checkMethod(Checker& c, json& exp, const ExperimentCheck& check)
@@ -172,6 +184,7 @@ void checkMethod(Checker& c, json& exp, const ExperimentCheck& check)
     if (!m) return;
     if (!m->contains("name")) (*m)["name"] = "dlqat";
     if (!m->contains("options") || (*m)["options"].is_null()) (*m)["options"] = json::object();
+    c.unknownKeys(*m, "method", json{{"name", 0}, {"options", 0}});
     if (!(*m)["name"].is_string()) return c.bad("method.name", "must be a method name, e.g. \"dlqat\"");
     const auto name = (*m)["name"].get<std::string>();
     const MethodInfo* info = findMethod(name);
@@ -384,15 +397,28 @@ std::vector<ValidationIssue> checkTokenCounts(const json& exp, int64_t trainToke
     return issues;
 }
 
+std::string experimentHash(const json& experiment)
+{
+    const std::string text = experiment.dump(); // nlohmann's object is a std::map: keys come out sorted
+    uint64_t h = 1469598103934665603ull;
+    for (const unsigned char c : text)
+        h = (h ^ c) * 1099511628211ull;
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", (unsigned long long)h);
+    return hex;
+}
+
 json loadExperimentFile(const std::string& path)
 {
+    std::error_code ec;
+    if (fs::is_directory(path, ec)) throw InputError(path, "", "is a folder, not an experiment file");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path, "", "cannot open the experiment file");
     std::stringstream ss;
     ss << in.rdbuf();
     try {
         return json::parse(ss.str());
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) { // parse errors, and numbers beyond double (out_of_range 406)
         throw InputError(path, "", std::string("not valid JSON: ") + e.what());
     }
 }

@@ -1,5 +1,6 @@
 // qatbench-cli inspect / eval / generate end to end (the binary the user runs).
 
+#include "cli_process.h"
 #include "qat_test.h"
 
 #include <nlohmann/json.hpp>
@@ -10,23 +11,11 @@
 
 namespace {
 
-struct Output
-{
-    int code;
-    std::string text;
-};
+using Output = qat::test::CliOutput;
 
 Output run(const std::string& args)
 {
-    const std::string cmd = std::string(QATBENCH_CLI_PATH) + " " + args + " 2>&1";
-    FILE* pipe = popen(cmd.c_str(), "r");
-    if (!pipe) QAT_FAIL_AT("cannot run " + cmd);
-    std::string out;
-    std::array<char, 4096> buf{};
-    while (fgets(buf.data(), int(buf.size()), pipe))
-        out += buf.data();
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+    return qat::test::runCli(args);
 }
 
 } // namespace

@@ -1,5 +1,6 @@
 // `qatbench-cli run` as a process, with the hidden "selftest" method (no real training): events, stdin
 // control, signals, SIGKILL + resume, and failures that end the run with advice.
+#include "cli_process.h"
 #include "qat_test.h"
 
 #include "qatbench/eval.h"
@@ -20,173 +21,7 @@
 
 using namespace qat;
 using nlohmann::json;
-
-namespace {
-
-double now()
-{
-    using namespace std::chrono;
-    return duration<double>(steady_clock::now().time_since_epoch()).count();
-}
-
-// A child qatbench-cli with its stdin and stdout on pipes.
-class Cli
-{
-public:
-    explicit Cli(const std::vector<std::string>& args)
-    {
-        int in[2], out[2];
-        QAT_CHECK(pipe(in) == 0 && pipe(out) == 0);
-        m_pid = fork();
-        if (m_pid == 0) {
-            dup2(in[0], 0);
-            dup2(out[1], 1);
-            close(in[1]);
-            close(out[0]);
-            std::vector<char*> argv{const_cast<char*>(QATBENCH_CLI_PATH)};
-            for (const auto& a : args)
-                argv.push_back(const_cast<char*>(a.c_str()));
-            argv.push_back(nullptr);
-            setenv("QATBENCH_ENABLE_SELFTEST", "1", 1);
-            execv(QATBENCH_CLI_PATH, argv.data());
-            _exit(127);
-        }
-        close(in[0]);
-        close(out[1]);
-        m_in = in[1];
-        m_out = out[0];
-    }
-    ~Cli()
-    {
-        if (m_pid > 0 && !m_exited) {
-            kill(m_pid, SIGKILL);
-            waitpid(m_pid, nullptr, 0);
-        }
-        close(m_in);
-        close(m_out);
-    }
-
-    pid_t pid() const { return m_pid; }
-    void send(const std::string& line)
-    {
-        const std::string l = line + "\n";
-        QAT_CHECK(write(m_in, l.data(), l.size()) == ssize_t(l.size()));
-    }
-
-    // The next event, or nullopt at end of output / after timeout seconds.
-    std::optional<EngineEvent> next(double timeout = 60)
-    {
-        const double deadline = now() + timeout;
-        for (;;) {
-            if (auto nl = m_buf.find('\n'); nl != std::string::npos) {
-                const std::string line = m_buf.substr(0, nl);
-                m_buf.erase(0, nl + 1);
-                auto e = parseEventLine(line);
-                QAT_CHECK_MSG(e.has_value(), "not an event line: " + line);
-                QAT_CHECK_MSG(e->time > 1e9, "event without t: " + line);
-                events.push_back(*e);
-                return e;
-            }
-            pollfd p{m_out, POLLIN, 0};
-            const int wait = int(std::max(0.0, deadline - now()) * 1000);
-            if (poll(&p, 1, wait) <= 0) return std::nullopt;
-            char chunk[4096];
-            const ssize_t n = read(m_out, chunk, sizeof chunk);
-            if (n <= 0) return std::nullopt;
-            m_buf.append(chunk, size_t(n));
-        }
-    }
-
-    // Reads events until one named `name` (and matching pred) arrives; fails on timeout.
-    EngineEvent waitFor(const std::string& name, const std::function<bool(const json&)>& pred = {},
-                        double timeout = 60)
-    {
-        const double deadline = now() + timeout;
-        while (now() < deadline) {
-            auto e = next(deadline - now());
-            if (!e) break;
-            if (e->name == name && (!pred || pred(e->fields))) return *e;
-        }
-        QAT_FAIL_AT("no '" + name + "' event within " + std::to_string(timeout) + " s");
-    }
-
-    int wait()
-    {
-        while (next(60)) {
-        }
-        int status = 0;
-        waitpid(m_pid, &status, 0);
-        m_exited = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    void markKilled()
-    {
-        waitpid(m_pid, nullptr, 0);
-        m_exited = true;
-    }
-
-    std::vector<EngineEvent> events;
-
-private:
-    pid_t m_pid = -1;
-    int m_in = -1, m_out = -1;
-    bool m_exited = false;
-    std::string m_buf;
-};
-
-struct Setup
-{
-    std::string dir, db, config, train;
-};
-
-// A temp folder with small train/eval texts cut from the TinyStories validation head, and a selftest config.
-Setup setup(const json& options, int64_t steps, int64_t checkpointEvery = 50)
-{
-    Setup s;
-    const std::string model = test::dataPath("models/stories260K");
-    const std::string text =
-        test::readFile(test::dataPath("data/tinystories/TinyStories-validation-head.txt"));
-    s.dir = test::tempDir();
-    s.db = s.dir + "/runs.db";
-    s.train = s.dir + "/train.txt";
-    test::writeFile(s.train, text.substr(0, 20000));
-    test::writeFile(s.dir + "/eval.txt", text.substr(20000, 20000));
-    json exp = {{"name", "cli-test"},
-                {"seed", 1},
-                {"device", "cpu"},
-                {"model", {{"path", model}}},
-                {"data",
-                 {{"train", s.train},
-                  {"eval", s.dir + "/eval.txt"},
-                  {"seq_len", 32},
-                  {"batch_size", 1},
-                  {"eval_seq_len", 64},
-                  {"eval_max_windows", 4}}},
-                {"method", {{"name", "selftest"}, {"options", options}}},
-                {"training",
-                 {{"steps", steps},
-                  {"checkpoint_every", checkpointEvery},
-                  {"log_every", 10},
-                  {"histogram_every", 25}}}};
-    s.config = s.dir + "/exp.json";
-    test::writeFile(s.config, exp.dump(2));
-    return s;
-}
-
-std::vector<std::string> runArgs(const Setup& s)
-{
-    return {"run", "--config", s.config, "--db", s.db, "--events", "jsonl"};
-}
-
-int64_t lossPoints(RunStore& store, int64_t run, int64_t* lastStep = nullptr)
-{
-    auto s = store.findSeries(run, "train/loss");
-    if (!s) return 0;
-    if (lastStep) *lastStep = s->lastStep;
-    return s->count;
-}
-
-} // namespace
+using namespace qat::test;
 
 QAT_TEST(aRunRecordsItsMetricsHistogramsEvalAndEvents)
 {
@@ -245,6 +80,57 @@ QAT_TEST(windowBosEvaluatesWithTheBosWindowProtocol)
     QAT_CHECK_EQ(ev[0].tokens, ref.tokensScored);
     QAT_CHECK_NEAR(ev[0].value, ref.ppl, ref.ppl * 1e-6);
     QAT_CHECK(ev[0].protocol.find("bos-window") != std::string::npos);
+}
+
+QAT_TEST(readersInOtherProcessesDuringARunLoseNothing)
+{
+    // Issue 12's data loss: `runs list` (or the GUI's Refresh) during a run made the engine's -wal and -shm
+    // disappear once the engine's heartbeat thread had opened its own connection; the run then "completed"
+    // with only its first steps stored. Read the store from other processes many times during a real run,
+    // then find every step, evaluation, histogram and artifact. 300 steps of 25 ms: the heartbeat thread
+    // opens its connection after 2 s, and the reads after that are the ones that unlinked the WAL.
+    const int64_t steps = 300;
+    const Setup s = setup({{"step_ms", 25}}, steps, 100);
+    Cli cli(runArgs(s));
+    const int64_t runId = cli.waitFor("started").fields["run_id"].get<int64_t>();
+    int reads = 0, walMissing = 0;
+    bool finished = false;
+    while (!finished) {
+        const pid_t pid = fork();
+        if (pid == 0) {
+            if (!freopen("/dev/null", "w", stdout)) _exit(126);
+            const char* sub = reads % 2 ? "show" : "list";
+            const std::string id = std::to_string(runId);
+            if (reads % 2)
+                execl(QATBENCH_CLI_PATH, QATBENCH_CLI_PATH, "runs", sub, id.c_str(), "--db", s.db.c_str(),
+                      (char*)nullptr);
+            else
+                execl(QATBENCH_CLI_PATH, QATBENCH_CLI_PATH, "runs", sub, "--db", s.db.c_str(),
+                      (char*)nullptr);
+            _exit(127);
+        }
+        int status = 0;
+        waitpid(pid, &status, 0);
+        QAT_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        ++reads;
+        // Drain the engine's events; stop once it has finished.
+        while (auto e = cli.next(0.05))
+            if (e->name == "finished") finished = true;
+        if (!finished && !std::filesystem::exists(s.db + "-wal")) ++walMissing;
+    }
+    QAT_CHECK_EQ(cli.wait(), 0);
+    std::printf("    %d reads from other processes during the run\n", reads);
+    QAT_CHECK(reads >= 3);
+    QAT_CHECK_EQ(walMissing, 0);
+    checkCompletedWithEveryStep(s.db, runId, steps);
+    RunStore store(s.db, {.readOnly = true});
+    const auto hist = store.findSeries(runId, "selftest/m", "layer=0,module=q_proj", SeriesKind::Histogram);
+    QAT_CHECK(hist && hist->count == steps / 25);
+    QAT_CHECK_EQ(store.evalResults(runId).size(), size_t(1));
+    size_t checkpoints = 0;
+    for (const auto& a : store.artifacts(runId))
+        checkpoints += a.kind == "checkpoint";
+    QAT_CHECK_EQ(checkpoints, size_t(steps / 100));
 }
 
 QAT_TEST(stdinPausesResumesAndStopsAndTheRunResumes)
@@ -336,12 +222,7 @@ QAT_TEST(sigkillLeavesAnInterruptedRunThatResumesFromItsCheckpoint)
     }
     Cli again({"run", "--resume", std::to_string(runId), "--db", s.db, "--events", "jsonl"});
     QAT_CHECK_EQ(again.wait(), 0);
-    RunStore store(s.db);
-    QAT_CHECK(store.run(runId)->status == RunStatus::Completed);
-    const auto pts = store.scalars(store.findSeries(runId, "train/loss")->id, {.maxPoints = 0});
-    QAT_CHECK_EQ(pts.size(), size_t(steps));
-    for (size_t i = 0; i < pts.size(); ++i)
-        QAT_CHECK_EQ(pts[i].step, int64_t(i + 1));
+    checkCompletedWithEveryStep(s.db, runId, steps);
 }
 
 QAT_TEST(aNanLossFailsTheRunWithAdvice)

@@ -2,13 +2,17 @@
 // through the store API (no training needed).
 #include "qat_test.h"
 
+#include "qatbench/error.h"
 #include "qatbench/store.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
+#include <sqlite3.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 using namespace qat;
 using nlohmann::json;
@@ -87,6 +91,15 @@ Fixture fill()
     return f;
 }
 
+void sqlite3Exec(const std::string& path, const std::string& sql)
+{
+    sqlite3* db = nullptr;
+    QAT_CHECK(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    QAT_CHECK(rc == SQLITE_OK);
+}
+
 } // namespace
 
 QAT_TEST(runsListShowsRunsAndFilters)
@@ -98,7 +111,7 @@ QAT_TEST(runsListShowsRunsAndFilters)
     QAT_CHECK(has(all.out, "101/100") || has(all.out, "100/100")); // steps stored / planned
     const Output tagged = cli("runs list --tag w3 --db " + f.db);
     QAT_CHECK(has(tagged.out, "w3 run") && !has(tagged.out, "w4 run"));
-    QAT_CHECK_EQ(cli("runs list --status nonsense --db " + f.db).code, 1);
+    QAT_CHECK_EQ(cli("runs list --status nonsense --db " + f.db).code, 2); // a bad argument
 }
 
 QAT_TEST(runsShowListsSeriesParamsAndEvals)
@@ -139,7 +152,7 @@ QAT_TEST(runsExportWritesEveryPointAsCsvAndJson)
     QAT_CHECK_EQ(scalarPoints, size_t(301));
     QAT_CHECK_EQ(histograms, size_t(1));
     QAT_CHECK_EQ(j["evals"][0]["protocol"]["seq_len"].get<int>(), 512);
-    QAT_CHECK_EQ(cli("runs export " + std::to_string(f.a) + " --format xml --db " + f.db).code, 1);
+    QAT_CHECK_EQ(cli("runs export " + std::to_string(f.a) + " --format xml --db " + f.db).code, 2);
 }
 
 QAT_TEST(runsRenameTagAndDelete)
@@ -180,6 +193,76 @@ QAT_TEST(compareShowsFinalAndBestMetricsAndTheParametersThatDiffer)
     QAT_CHECK_NEAR(loss["best"].get<double>(), 3.0 - 0.5 - 1.0, 1e-9); // the dip at step 50 is the best
     QAT_CHECK_NEAR(j["runs"][1]["metrics"]["perf/tokens_per_s"]["best"].get<double>(), 1099, 1e-9);
     QAT_CHECK_EQ(cli("compare " + std::to_string(f.a) + " --db " + f.db).code, 1);
+}
+
+QAT_TEST(aStoreInAReadOnlyFolderCanBeListed)
+{
+    // Issue 12: a database in a read-only folder could not be listed (a WAL reader needs its -shm file).
+    const Fixture f = fill();
+    const std::string dir = std::filesystem::path(f.db).parent_path().string();
+    std::filesystem::permissions(dir, std::filesystem::perms(0555));
+    std::filesystem::permissions(f.db, std::filesystem::perms(0444));
+    // root writes anywhere: list as the unprivileged user "nobody" then, as a user of a shared folder would.
+    const pid_t pid = fork();
+    if (pid == 0) {
+        if (getuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(90);
+        if (!freopen("/dev/null", "w", stdout) || !freopen("/dev/null", "w", stderr)) _exit(91);
+        execl(QATBENCH_CLI_PATH, QATBENCH_CLI_PATH, "runs", "list", "--db", f.db.c_str(), (char*)nullptr);
+        _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    std::filesystem::permissions(dir, std::filesystem::perms(0755));
+    QAT_CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "runs list exited with " + std::to_string(WEXITSTATUS(status)));
+    QAT_CHECK(!std::filesystem::exists(f.db + "-shm"));
+}
+
+QAT_TEST(controlCharactersInNamesNeverReachTheTerminal)
+{
+    const Fixture f = fill();
+    {
+        // An old store may hold one (written before names were checked); the store refuses new ones.
+        RunStore store(f.db);
+        bool refused = false;
+        try {
+            store.renameRun(f.a, "evil\x1b[2Jname");
+        } catch (const Error&) {
+            refused = true;
+        }
+        QAT_CHECK(refused);
+    }
+    sqlite3Exec(f.db,
+                "UPDATE run SET name = 'evil' || char(27) || '[2Jname' WHERE id = " + std::to_string(f.a));
+    for (const std::string cmd :
+         {"runs list --db " + f.db, "runs show " + std::to_string(f.a) + " --db " + f.db}) {
+        const auto o = cli(cmd);
+        QAT_CHECK_EQ(o.code, 0);
+        QAT_CHECK_MSG(!has(o.out, "\x1b") && has(o.out, "evil\\x1b[2Jname"), o.out);
+    }
+}
+
+QAT_TEST(deletingARunningRunIsRefused)
+{
+    const Fixture f = fill();
+    {
+        RunStore store(f.db);
+        store.setStatus(f.a, RunStatus::Running);
+        store.claim(f.a); // this test process is its (live) engine
+    }
+    QAT_CHECK_EQ(cli("runs delete " + std::to_string(f.a) + " --db " + f.db).code, 1);
+    RunStore store(f.db);
+    QAT_CHECK(store.run(f.a).has_value());
+}
+
+QAT_TEST(exitCodesFollowTheHelp)
+{
+    const auto help = cli("--help");
+    QAT_CHECK(has(help.out, "2 bad arguments"));
+    QAT_CHECK_EQ(cli("runs list --no-such-option").code, 2);
+    QAT_CHECK_EQ(cli("runs frobnicate").code, 2);
+    QAT_CHECK_EQ(cli("run --restart").code, 2);
+    QAT_CHECK_EQ(cli("runs show 99999 --db " + fill().db).code, 1);
 }
 
 QAT_TEST_MAIN()

@@ -181,6 +181,37 @@ QAT_TEST(seqLenBeyondTheModelIsRejected)
     QAT_CHECK(hasIssue(qat::validateAgainstModel(e, tinyConfig()), "data.eval_seq_len"));
 }
 
+QAT_TEST(misspeltKeysInEverySectionAreRefused)
+{
+    // Issue 12: top-level and method keys were refused, but "data.eval_max_window" was silently ignored.
+    json e = goodExperiment();
+    e["data"]["eval_max_window"] = 4;
+    e["training"]["step"] = 10;
+    e["model"]["paht"] = "x";
+    e["method"]["option"] = json::object();
+    const auto issues = qat::validateExperiment(e);
+    for (const char* f : {"data.eval_max_window", "training.step", "model.paht", "method.option"})
+        QAT_CHECK_MSG(hasIssue(issues, f), dump(issues));
+}
+
+QAT_TEST(aNumberBeyondDoubleNamesTheFile)
+{
+    const std::string dir = qat::test::tempDir();
+    qat::test::writeFile(dir + "/exp.json", R"({"seed": 1e999})");
+    try {
+        qat::loadExperimentFile(dir + "/exp.json");
+        QAT_FAIL_AT("accepted a number beyond double");
+    } catch (const qat::InputError& e) {
+        QAT_CHECK_MSG(std::string(e.what()).find(dir + "/exp.json") != std::string::npos, e.what());
+    }
+    try {
+        qat::loadExperimentFile(dir);
+        QAT_FAIL_AT("accepted a folder");
+    } catch (const qat::InputError& e) {
+        QAT_CHECK_MSG(std::string(e.what()).find("folder") != std::string::npos, e.what());
+    }
+}
+
 QAT_TEST(moduleListsParse)
 {
     QAT_CHECK_EQ(qat::parseModuleList("all").size(), size_t(7));

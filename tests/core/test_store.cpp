@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <functional>
 #include <random>
@@ -354,6 +355,83 @@ QAT_TEST(defaultDatabasePathFollowsTheEnvironment)
     unsetenv("XDG_DATA_HOME");
     setenv("HOME", "/home/u", 1);
     QAT_CHECK_EQ(defaultDatabasePath(), std::string("/home/u/.local/share/QATBench/runs.db"));
+}
+
+QAT_TEST(aSecondStoreInTheWritersProcessKeepsItsWalAlive)
+{
+    // The data-loss bug of issue 12: the engine opened a second RunStore (its heartbeat thread) and the
+    // header probe read the file through an ifstream; closing that descriptor dropped every POSIX lock the
+    // process held on the database, so the next reader in another process, on closing, believed itself the
+    // last connection, checkpointed and unlinked the engine's -wal and -shm. The writer then wrote into an
+    // unlinked file.
+    const std::string path = freshDb();
+    RunStore writer(path);
+    const int64_t run = makeRun(writer);
+    writer.setStatus(run, RunStatus::Running);
+    {
+        RunStore second(path, {.markDeadRuns = false}); // what the heartbeat thread does
+        second.heartbeat(run);
+    }
+    QAT_CHECK(std::filesystem::exists(path + "-wal"));
+    for (int i = 0; i < 3; ++i) {
+        const pid_t pid = fork();
+        if (pid == 0) { // a fresh process (SQLite connections must not cross a fork): `runs list`
+            freopen("/dev/null", "w", stdout);
+            execl(QATBENCH_CLI_PATH, QATBENCH_CLI_PATH, "runs", "list", "--db", path.c_str(), (char*)nullptr);
+            _exit(127);
+        }
+        int status = 0;
+        waitpid(pid, &status, 0);
+        QAT_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        QAT_CHECK_MSG(std::filesystem::exists(path + "-wal"),
+                      "a reader in another process unlinked the writer's WAL");
+        QAT_CHECK(std::filesystem::exists(path + "-shm"));
+    }
+    RunWriter w(writer, run, {});
+    for (int s = 1; s <= 50; ++s)
+        w.scalar("train/loss", s, 1.0 / s);
+    w.flush();
+    writer.setStatus(run, RunStatus::Completed);
+    RunStore other(path, {.readOnly = true});
+    QAT_CHECK(other.run(run)->status == RunStatus::Completed);
+    QAT_CHECK_EQ(other.findSeries(run, "train/loss")->count, int64_t(50));
+}
+
+QAT_TEST(aDeletedRunsIdIsNeverGivenOutAgain)
+{
+    // Issue 12: ids were reused after `runs delete`, so a new run inherited its predecessor's work folder.
+    const std::string path = freshDb();
+    RunStore store(path);
+    const int64_t a = makeRun(store);
+    const int64_t b = makeRun(store);
+    store.deleteRun(b);
+    const int64_t c = makeRun(store);
+    QAT_CHECK(c > b && b > a);
+    store.deleteRun(c);
+    RunStore again(path); // the high-water mark lives in the file, not in the connection
+    QAT_CHECK(makeRun(again) > c);
+    QAT_CHECK_EQ(store.storeId().size(), size_t(32));
+    QAT_CHECK_EQ(again.storeId(), store.storeId());
+    QAT_CHECK(RunStore(freshDb()).storeId() != store.storeId());
+}
+
+QAT_TEST(clearRunDataForgetsPointsEvalsAndArtifactsButKeepsTheRun)
+{
+    RunStore store(freshDb());
+    const int64_t run = makeRun(store);
+    {
+        RunWriter w(store, run);
+        w.scalar("train/loss", 1, 2.0);
+        w.histogram("m", 1, makeHistogram(std::vector<double>{1, 2, 3}));
+        w.eval({.step = 1, .metric = "ppl", .value = 3.0});
+        w.artifact({.kind = "checkpoint", .path = "/nonexistent"});
+    }
+    store.clearRunData(run);
+    QAT_CHECK(store.run(run).has_value());
+    QAT_CHECK(store.series(run).empty());
+    QAT_CHECK(store.evalResults(run).empty());
+    QAT_CHECK(store.artifacts(run).empty());
+    QAT_CHECK_EQ(store.params(run).empty(), false);
 }
 
 QAT_TEST_MAIN()

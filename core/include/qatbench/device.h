@@ -21,6 +21,9 @@ std::vector<DeviceInfo> listDevices();
 // Sets LibTorch's intra-op threads: threads > 0 as given; 0 = $QATBENCH_THREADS when set, else the hardware's
 // count (LibTorch may start with one). OpenBLAS, when loaded, gets the same count. Returns the count set.
 int configureThreads(int threads = 0);
+// Configures glibc's malloc to keep freed memory for reuse instead of mapping and unmapping every large
+// temporary tensor (once per process; configureThreads calls it). Linux/glibc only.
+void configureAllocator();
 
 // Checks "cpu", "cuda" or "cuda:N" against what is available; throws ConfigError(field) otherwise.
 std::string checkDevice(const std::string& device, const std::string& field = "device");

@@ -42,8 +42,9 @@ struct EngineOptions
     nlohmann::json experiment;   // the experiment document (qatbench/experiment.h); ignored when resuming
     std::string configPath;      // where it came from (for messages); may be empty
     std::string dbPath;          // "" = defaultDatabasePath()
-    std::string workDir;         // "" = <folder of the db>/work/run-<id>
+    std::string workDir;         // "" = <folder of the db>/work/<store id>/run-<id>; must be empty or absent
     int64_t resumeRunId = 0;     // > 0: continue this cancelled or interrupted run (same id, same config)
+    bool restart = false;        // with resumeRunId: start that run again from step 1, clearing what it stored
     WriterOptions writer;        // batching of the store writes
     double heartbeatSeconds = 2; // how often the run's heartbeat is refreshed (a thread)
     double progressEverySeconds = 0.25; // at most this often a progress event (the last one always)

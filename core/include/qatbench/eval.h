@@ -34,6 +34,10 @@ struct PerplexityProtocol
     int64_t maxWindows = 0; // 0 = all windows; else only the first maxWindows
     std::string textJoin = "file read as-is (no normalization), encoded as one stream";
 
+    // Text tokens the windows can use: 0 (all) when maxWindows is 0. Readers stop there (issue 12: eval read
+    // and tokenized a 50 MB file to score two windows).
+    int64_t textTokensNeeded() const;
+
     nlohmann::json toJson() const;
     static PerplexityProtocol fromJson(const nlohmann::json& j); // ConfigError naming the field
     void validate() const;                                       // ConfigError naming the field
@@ -46,10 +50,11 @@ struct PerplexityResult
     double ppl = 0; // exp(nll)
     int64_t tokensScored = 0;
     int64_t windows = 0;
-    int64_t textTokens = 0;     // tokens of the encoded text (BOS not counted)
+    int64_t textTokens = 0;     // text tokens read (BOS not counted); with maxWindows only as far as needed
     double seconds = 0;         // forward + loss time, tokenization excluded
     double tokensPerSecond = 0; // windows * seqLen / seconds
     std::string model, textFile, device, dtype;
+    std::vector<std::string> ignoredTensors; // tensors in the model's files no LLaMA part uses (warn)
     nlohmann::json toJson() const;
 };
 

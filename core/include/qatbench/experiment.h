@@ -73,6 +73,10 @@ std::vector<ValidationIssue> checkTokenCounts(const nlohmann::json& experiment, 
 // Throws qat::ConfigError for the first issue, with all issues in the message. No-op when issues is empty.
 void throwIfIssues(const std::vector<ValidationIssue>& issues);
 
+// A content hash of the whole (validated) experiment: 16 hex digits of FNV-1a over its canonical JSON text
+// (keys sorted). Two documents that mean the same run have the same hash; any changed field changes it.
+std::string experimentHash(const nlohmann::json& experiment);
+
 // Reads and parses a JSON file; qat::InputError names the file on failure (no validation).
 nlohmann::json loadExperimentFile(const std::string& path);
 

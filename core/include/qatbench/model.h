@@ -92,6 +92,7 @@ struct ModelInfo
     int64_t bytesOnDisk = 0;
     int64_t bytesFloat32 = 0;  // weights in memory as float32
     int64_t bytesBFloat16 = 0; // weights in memory as bfloat16
+    std::vector<std::string> ignoredTensors; // "name (file)" of tensors no LLaMA part uses (a warning)
 };
 
 // Reads config.json and the safetensors headers (all fields checked, no weights read).

@@ -27,7 +27,7 @@
 namespace qat {
 
 // SQLite PRAGMA user_version of the schema this build writes; older databases are migrated on open.
-constexpr int kStoreSchemaVersion = 1;
+constexpr int kStoreSchemaVersion = 2;
 
 // $QATBENCH_DB, else $XDG_DATA_HOME/QATBench/runs.db, else ~/.local/share/QATBench/runs.db.
 // The CLI and the GUI both use this default.
@@ -212,6 +212,8 @@ public:
 
     const std::string& path() const;
     int schemaVersion() const;
+    // A random id made when the store was created: tells two stores apart (work folders, checkpoints).
+    const std::string& storeId() const;
 
     // --- runs
     std::vector<RunInfo> runs(const RunFilter& filter = {}) const;
@@ -231,7 +233,11 @@ public:
     void setTags(int64_t runId, const std::vector<std::string>& tags);
     void addTag(int64_t runId, const std::string& tag);
     void removeTag(int64_t runId, const std::string& tag);
-    void deleteRun(int64_t runId); // with all its points, evals and artifact records (files stay)
+    void deleteRun(int64_t runId); // with all its points, evals and artifact records (files stay); ids are
+                                   // never given out again
+    // Forgets everything the run recorded (points, histograms, evaluations, artifact records) but keeps the run:
+    // for a restart from step 1 under the same id.
+    void clearRunData(int64_t runId);
     // Active runs whose process is gone (same host, pid not alive) or whose heartbeat is older than
     // staleSeconds become Interrupted. Returns their ids.
     std::vector<int64_t> markDeadRuns(double staleSeconds = 120);

@@ -55,6 +55,7 @@ struct SweepRow
     double wallSeconds = 0;
     std::string message;
     std::string workDir; // the run's folder (its export is <workDir>/export)
+    bool reused = false; // runSweep: the cell's run had completed before, with the same experiment (hash)
 };
 
 struct SweepOptions

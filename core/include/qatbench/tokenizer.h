@@ -23,6 +23,20 @@ namespace detail {
 class TokenizerImpl;
 }
 
+// The whole vocabulary as a runtime's file format needs it (GGUF's tokenizer.ggml.* keys).
+struct TokenizerVocabulary
+{
+    std::vector<std::string> pieces; // by id; ids missing from a tokenizer.json become "[PAD<id>]" (unused)
+    std::vector<float> scores;       // SentencePiece piece scores; empty for byte-level BPE
+    // 1 normal, 2 unknown, 3 control, 4 user-defined, 5 unused, 6 byte (SentencePiece's numbering, which
+    // GGUF's token_type uses too); byte-level BPE: special added tokens are control, other added ones
+    // user-defined
+    std::vector<int32_t> types;
+    std::vector<std::string> merges; // byte-level BPE: "left right" in rank order; empty for SentencePiece
+    int32_t unkId = -1;              // -1 when none
+    bool addDummyPrefix = false;     // SentencePiece's normalizer prepends a space to the text
+};
+
 class Tokenizer
 {
 public:
@@ -41,6 +55,7 @@ public:
     int32_t eosId() const { return m_eos; } // -1 when none
     const std::string& file() const { return m_file; }
     std::string kind() const; // "sentencepiece-bpe" or "bytelevel-bpe"
+    TokenizerVocabulary vocabulary() const;
 
 private:
     std::shared_ptr<const detail::TokenizerImpl> m_impl;
@@ -49,8 +64,21 @@ private:
     int32_t m_eos = -1;
 };
 
+// Refuses a tokenizer whose ids the model cannot embed (issue 12: a tokenizer larger than config.json's
+// vocab_size ended in a raw LibTorch index error, or garbage text from generate): InputError naming the
+// tokenizer file, or config.json for a BOS/EOS id out of range.
+void checkTokenizerFitsModel(const Tokenizer& tokenizer, int64_t vocabSize, const std::string& modelDir);
+
+// The largest text file read whole (training and evaluation texts): 4 GiB.
+constexpr int64_t kMaxTextFileBytes = int64_t(4) << 30;
+
 // Reads a text file, checks that it is UTF-8 (InputError(path, "byte N") otherwise) and returns it unchanged.
+// A folder, a device or pipe (which may never end) and a file over kMaxTextFileBytes are refused by name.
 std::string readTextFile(const std::string& path);
+// The ids of a text file's first `tokens` tokens (0 = the whole file), reading only as much of the file as
+// they need: the same ids as encoding the whole file and keeping the first `tokens`.
+std::vector<int32_t> encodeTextFile(const Tokenizer& tokenizer, const std::string& path, bool addBos,
+                                    int64_t tokens = 0);
 // Throws InputError(fileForErrors, "byte N", ...) at the first invalid UTF-8 sequence.
 void checkUtf8(std::string_view text, const std::string& fileForErrors);
 

@@ -98,6 +98,9 @@ public:
     at::Tensor embed(const at::Tensor& ids) const; // [B, T, hidden] in the compute dtype
 
     const ModelConfig& config() const { return m_config; }
+    // Tensors in the model's files that no part of a LLaMA uses (load() warns about nothing itself: callers
+    // show these to the user).
+    const std::vector<std::string>& ignoredTensors() const { return m_ignoredTensors; }
     const LoadOptions& options() const { return m_options; }
     LlamaWeights& weights() { return m_weights; }
     const LlamaWeights& weights() const { return m_weights; }
@@ -112,6 +115,7 @@ private:
     LlamaWeights m_weights;
     LoadOptions m_options;
     at::Tensor m_ropeInvFreq; // [headDim / 2], float32, rope scaling applied
+    std::vector<std::string> m_ignoredTensors;
 };
 
 } // namespace qat

@@ -119,6 +119,7 @@ struct CheckpointState
     int64_t samplerPosition = 0;
     nlohmann::json extra = nlohmann::json::object();
     std::vector<std::pair<std::string, at::Tensor>> tensors;
+    nlohmann::json identity; // the run the checkpoint belongs to (run-identity.json when written); null if none
 };
 
 class TrainLoop
@@ -162,6 +163,13 @@ private:
 // The path of a run's checkpoint, and whether one exists.
 std::string checkpointPath(const std::string& dir);
 bool hasCheckpoint(const std::string& dir);
+// The identity of the run a work folder belongs to (issue 12): the engine writes <dir>/run-identity.json
+// ({"store", "run", "experiment_hash", "model"}) before a method runs; every checkpoint.pt embeds it; a resume
+// checks both against the store, so a folder or checkpoint of another run is never continued.
+std::string runIdentityPath(const std::string& dir);
+// The identity in <dir>, or null when there is none; InputError (naming the file) when it is unreadable.
+nlohmann::json readRunIdentity(const std::string& dir);
+void writeRunIdentity(const std::string& dir, const nlohmann::json& identity);
 // Reads only the phase/step/extra of a checkpoint (to decide where a resumed run starts).
 CheckpointState peekCheckpoint(const std::string& dir);
 
