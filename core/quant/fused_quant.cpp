@@ -7,6 +7,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #ifdef QATBENCH_HAVE_FUSED_QUANT
 #include "quant/cuda/fused_quant.h"
@@ -118,6 +119,7 @@ public:
         const auto fopts = s.options().dtype(at::kFloat);
         at::Tensor g = grads[0].contiguous();
         if (g.scalar_type() != at::kFloat && g.scalar_type() != at::kBFloat16) g = g.to(at::kFloat);
+        if (!aligned(g, 16)) g = g.clone(); // the kernel reads 8 or 16 bytes at a time
         cuda::FqGrads gr;
         gr.grad = g.data_ptr();
         gr.gradType = fqType(g.scalar_type());
@@ -188,14 +190,21 @@ bool fusedQuantApplies(const QuantLinear& q, at::ScalarType dtype)
         return false;
     if (!aligned(q.w0, 16) || q.loraInGrid || q.zeroShift.defined() || q.spec.bits < 1 || q.spec.bits > 8)
         return false;
-    if (q.lay.cols != q.w0.size(1) || q.lay.cols % 4 != 0 || q.lay.group % 4 != 0) return false;
+    const int64_t rows = q.w0.size(0), cols = q.w0.size(1);
+    if (q.lay.rows != rows || q.lay.cols != cols || cols % 4 != 0 || q.lay.group % 4 != 0) return false;
+    // The kernels index s, z, m, A and B by these shapes: other shapes stay on the ATen path, which reports
+    // them.
+    const std::vector<int64_t> perGroup{rows, q.lay.groups};
     const at::Device dev = q.w0.device();
     if (!q.logScale.defined() || !q.zero.defined() || q.zero.scalar_type() != at::kFloat) return false;
     if (q.zero.device() != dev || q.logScale.device() != dev) return false;
-    if (q.m.defined() && !floatOn(q.m, dev)) return false;
+    if (q.logScale.sizes().vec() != perGroup || q.zero.sizes().vec() != perGroup) return false;
+    if (q.m.defined() && !(floatOn(q.m, dev) && q.m.sizes().vec() == perGroup)) return false;
     if (q.A.defined() != q.B.defined()) return false;
-    if (q.A.defined() && !(floatOn(q.A, dev) && floatOn(q.B, dev) && q.A.size(0) == q.B.size(1)))
-        return false;
+    if (q.A.defined()) {
+        if (!floatOn(q.A, dev) || !floatOn(q.B, dev) || q.A.dim() != 2 || q.B.dim() != 2) return false;
+        if (q.A.size(1) != cols || q.B.size(0) != rows || q.A.size(0) != q.B.size(1)) return false;
+    }
     return true;
 }
 
