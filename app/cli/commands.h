@@ -25,6 +25,7 @@ int cmdCompare(const Argv&);
 int cmdDemo(const Argv&);
 int cmdMethods(const Argv&);
 int cmdSweep(const Argv&);
+int cmdTasks(const Argv&);
 
 extern const char* const kInspectUsage;
 extern const char* const kEvalUsage;
@@ -35,5 +36,6 @@ extern const char* const kCompareUsage;
 extern const char* const kDemoUsage;
 extern const char* const kMethodsUsage;
 extern const char* const kSweepUsage;
+extern const char* const kTasksUsage;
 
 } // namespace qat::cli
