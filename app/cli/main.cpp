@@ -15,7 +15,7 @@ using namespace qat::cli;
 static const Command kCommands[] = {
     {"inspect", "show a model's architecture, parameter counts, dtype and memory", cmdInspect, kInspectUsage},
     {"eval", "measure perplexity of a model on a text file", cmdEval, kEvalUsage},
-    {"tasks", "score ARC, PIQA, WinoGrande, BoolQ, OpenBookQA, MMLU as lm-eval does", cmdTasks, kTasksUsage},
+    {"tasks", "score multiple-choice tasks (ARC, PIQA, MMLU, ...) as lm-eval does", cmdTasks, kTasksUsage},
     {"generate", "generate text from a prompt (greedy or sampled)", cmdGenerate, kGenerateUsage},
     {"run", "run an experiment config (the background engine)", cmdRun, kRunUsage},
     {"runs", "list, show and export stored runs", cmdRuns, kRunsUsage},
