@@ -14,10 +14,15 @@
 #include "torch_test.h"
 
 #include "qatbench_sdk/fused_quant.h"
+#include "qatbench_sdk/llama.h"
 #include "qatbench_sdk/quant_linear.h"
 #include "qatbench_sdk/quantizer.h"
+#include "qatbench_sdk/trainer.h"
 
+#include <cmath>
+#include <sstream>
 #include <string>
+#include <utility>
 
 namespace {
 
@@ -33,8 +38,10 @@ struct Case
 
 std::string describe(const Case& c)
 {
-    return "W" + std::to_string(c.bits) + " g" + std::to_string(c.group) + (c.partial ? " (partial)" : "") +
-           " " + std::to_string(c.rows) + "x" + std::to_string(c.cols) + " r" + std::to_string(c.rank);
+    std::ostringstream o;
+    o << "W" << c.bits << " g" << c.group << (c.partial ? " (partial)" : "") << " " << c.rows << "x" << c.cols
+      << " r" << c.rank;
+    return o.str();
 }
 
 // Every bit width against every group layout of two shapes (row counts that leave short row tails): 384
@@ -133,6 +140,82 @@ std::vector<at::Tensor> grads(const qat::QuantLinear& q, at::ScalarType dtype, c
 {
     at::Tensor loss = (q.weight(dtype).to(torch::kFloat) * r).sum();
     return torch::autograd::grad({loss}, wrt);
+}
+
+// A 2-layer LLaMA with random weights (hidden 64, GQA 4/2 heads, vocab 97) in dtype.
+qat::LlamaModel tinyModel(const torch::Device& dev, at::ScalarType dtype)
+{
+    qat::ModelConfig c;
+    c.hiddenSize = 64;
+    c.intermediateSize = 128;
+    c.numLayers = 2;
+    c.numHeads = 4;
+    c.numKvHeads = 2;
+    c.headDim = 16;
+    c.vocabSize = 97;
+    c.maxPositions = 64;
+    c.tieWordEmbeddings = true;
+    const auto opts = torch::TensorOptions().device(dev);
+    auto r = [&](int64_t o, int64_t i) { return (torch::randn({o, i}, opts) * 0.1).to(dtype); };
+    qat::LlamaWeights w;
+    w.embed = r(c.vocabSize, c.hiddenSize);
+    for (int64_t l = 0; l < c.numLayers; ++l) {
+        qat::LlamaLayerWeights L;
+        L.inputNorm = torch::ones({c.hiddenSize}, opts.dtype(dtype));
+        L.postNorm = torch::ones({c.hiddenSize}, opts.dtype(dtype));
+        L[qat::LinearKind::Q] = r(64, 64);
+        L[qat::LinearKind::K] = r(32, 64);
+        L[qat::LinearKind::V] = r(32, 64);
+        L[qat::LinearKind::O] = r(64, 64);
+        L[qat::LinearKind::Gate] = r(128, 64);
+        L[qat::LinearKind::Up] = r(128, 64);
+        L[qat::LinearKind::Down] = r(64, 128);
+        w.layers.push_back(std::move(L));
+    }
+    w.norm = torch::ones({c.hiddenSize}, opts.dtype(dtype));
+    w.lmHead = w.embed;
+    qat::LoadOptions lo;
+    lo.device = dev;
+    lo.dtype = dtype;
+    return qat::LlamaModel(c, std::move(w), lo);
+}
+
+// Two DL-QAT training steps (m + LoRA, W3 g32, AdamW) from a fixed start; the losses of both steps.
+std::pair<double, double> twoSteps(const torch::Device& dev, at::ScalarType dtype, bool checkpoint)
+{
+    torch::manual_seed(21);
+    qat::LlamaModel model = tinyModel(dev, dtype);
+    qat::QuantSpec spec;
+    spec.bits = 3;
+    spec.groupSize = 32;
+    std::vector<qat::LinearKind> kinds;
+    for (int k = 0; k < qat::kLinearKinds; ++k)
+        kinds.push_back(qat::LinearKind(k));
+    auto mods = qat::makeQuantLinears(model, kinds, spec);
+    std::vector<at::Tensor> params;
+    for (auto& q : mods) {
+        q.enableMagnitude();
+        q.enableLora(4, 4.0, "kaiming");
+        params.push_back(q.m.requires_grad_(true));
+        params.push_back(q.A.requires_grad_(true));
+        params.push_back(q.B.requires_grad_(true));
+    }
+    qat::QuantHook hook(mods);
+    qat::ForwardOptions fo;
+    fo.hook = &hook;
+    fo.checkpointBlocks = checkpoint;
+    torch::optim::AdamW opt(params, torch::optim::AdamWOptions(0.05).weight_decay(0.0));
+    const at::Tensor ids =
+        torch::randint(0, 97, {2, 33}, torch::TensorOptions().dtype(torch::kLong).device(dev));
+    double losses[2];
+    for (int step = 0; step < 2; ++step) {
+        opt.zero_grad();
+        at::Tensor loss = qat::nextTokenLoss(model, ids, fo);
+        losses[step] = loss.item<double>();
+        loss.backward();
+        opt.step();
+    }
+    return {losses[0], losses[1]};
 }
 
 } // namespace
@@ -288,6 +371,32 @@ QAT_TEST(hookCacheFollowsInPlaceUpdates)
         QAT_CHECK_MSG(qat::test::maxAbsDiff(y2, y1 * 2) < 1e-6, dev.str());
         QAT_CHECK(qat::test::maxAbsDiff(y1, y2) > 1e-4);
     }
+}
+
+// The same regression through the model: with gradient checkpointing the second step's loss is the one
+// without (before the fix it was computed with the first step's W_hat).
+QAT_TEST(checkpointedTrainingSeesEachStepsWeights)
+{
+    const auto plain = twoSteps(torch::kCPU, torch::kFloat, false);
+    const auto ckpt = twoSteps(torch::kCPU, torch::kFloat, true);
+    QAT_CHECK(std::fabs(plain.second - plain.first) > 1e-3); // the step moved the loss
+    QAT_CHECK_NEAR(ckpt.first, plain.first, 1e-5);
+    QAT_CHECK_NEAR(ckpt.second, plain.second, 1e-5);
+}
+
+// The fused path through a whole training step (bf16 model, checkpointing): the same losses as the ATen path.
+// Step 1 has B = 0 (bit-identical W_hat); step 2 follows gradients whose LoRA part went through bf16
+// products.
+QAT_TEST(fusedTrainingStepsMatchAten)
+{
+    requireKernels();
+    const torch::Device dev(torch::kCUDA, 0);
+    qat::setFusedQuantEnabled(false);
+    const auto aten = twoSteps(dev, torch::kBFloat16, true);
+    qat::setFusedQuantEnabled(true);
+    const auto fused = twoSteps(dev, torch::kBFloat16, true);
+    QAT_CHECK_NEAR(fused.first, aten.first, 1e-4 * std::fabs(aten.first));
+    QAT_CHECK_NEAR(fused.second, aten.second, 2e-2 * std::fabs(aten.second));
 }
 
 QAT_TEST_MAIN()
