@@ -25,6 +25,7 @@ int cmdCompare(const Argv&);
 int cmdDemo(const Argv&);
 int cmdMethods(const Argv&);
 int cmdSweep(const Argv&);
+int cmdExport(const Argv&);
 int cmdTasks(const Argv&);
 
 extern const char* const kInspectUsage;
@@ -36,6 +37,7 @@ extern const char* const kCompareUsage;
 extern const char* const kDemoUsage;
 extern const char* const kMethodsUsage;
 extern const char* const kSweepUsage;
+extern const char* const kExportUsage;
 extern const char* const kTasksUsage;
 
 } // namespace qat::cli

@@ -23,6 +23,7 @@ static const Command kCommands[] = {
     {"demo", "the built-in demo: make a small LLaMA, then FP vs RTN vs DL-QAT", cmdDemo, kDemoUsage},
     {"methods", "list the quantization methods and their options", cmdMethods, kMethodsUsage},
     {"sweep", "run a grid of experiments into the store (resumable)", cmdSweep, kSweepUsage},
+    {"export", "export a finished run: GGUF (llama.cpp), GPTQ v2 or HF", cmdExport, kExportUsage},
 };
 
 static void printHelp()

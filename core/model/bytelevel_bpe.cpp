@@ -214,6 +214,7 @@ public:
         return it == m_vocab.end() ? -1 : it->second;
     }
     std::string kind() const override { return "bytelevel-bpe"; }
+    TokenizerVocabulary vocabulary() const override;
 
 private:
     void encodeWord(const std::string& mapped, std::vector<int32_t>& out) const;
@@ -223,6 +224,7 @@ private:
     std::unordered_map<std::string, int32_t> m_vocab;
     std::vector<std::string> m_pieces;
     std::unordered_map<std::string, int32_t> m_mergeRank; // "left right" -> rank
+    std::vector<std::string> m_merges;                     // by rank
     std::vector<AddedToken> m_added;
     bool m_addedStarts[256] = {}; // first bytes of the added tokens, to skip most positions quickly
     std::vector<bool> m_special;
@@ -294,7 +296,27 @@ ByteLevelBpe::ByteLevelBpe(const std::string& path) : m_file(path)
         else
             throw InputError(path, "model.merges[" + std::to_string(rank) + "]", "must be \"a b\" or [a, b]");
         m_mergeRank.emplace(key, rank++);
+        m_merges.push_back(std::move(key));
     }
+}
+
+TokenizerVocabulary ByteLevelBpe::vocabulary() const
+{
+    TokenizerVocabulary v;
+    v.pieces = m_pieces;
+    v.types.assign(m_pieces.size(), 1);
+    std::vector<bool> present(m_pieces.size());
+    for (const auto& [p, id] : m_vocab)
+        present[size_t(id)] = true;
+    for (size_t i = 0; i < m_pieces.size(); ++i)
+        if (!present[i]) {
+            v.pieces[i] = "[PAD" + std::to_string(i) + "]";
+            v.types[i] = 5;
+        }
+    for (const auto& t : m_added)
+        v.types[size_t(t.id)] = t.special ? 3 : 4;
+    v.merges = m_merges;
+    return v;
 }
 
 void ByteLevelBpe::encodeWord(const std::string& mapped, std::vector<int32_t>& out) const

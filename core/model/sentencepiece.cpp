@@ -164,6 +164,18 @@ public:
         return it == m_all.end() ? -1 : it->second;
     }
     std::string kind() const override { return "sentencepiece-bpe"; }
+    TokenizerVocabulary vocabulary() const override
+    {
+        TokenizerVocabulary v;
+        for (const auto& p : m_pieces) {
+            v.pieces.push_back(p.text);
+            v.scores.push_back(p.score);
+            v.types.push_back(p.type);
+        }
+        v.unkId = m_unk;
+        v.addDummyPrefix = m_addDummyPrefix;
+        return v;
+    }
     int32_t defaultBos() const override { return m_bos; }
     int32_t defaultEos() const override { return m_eos; }
 

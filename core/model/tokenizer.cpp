@@ -281,4 +281,9 @@ std::string Tokenizer::kind() const
     return m_impl->kind();
 }
 
+TokenizerVocabulary Tokenizer::vocabulary() const
+{
+    return m_impl->vocabulary();
+}
+
 } // namespace qat

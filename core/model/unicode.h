@@ -1,6 +1,8 @@
 #pragma once
 // Internal to core/model: UTF-8 decoding and the Unicode classes the tokenizers need.
 
+#include "qatbench/tokenizer.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -26,6 +28,7 @@ public:
     virtual std::string piece(int32_t id) const = 0;
     virtual int32_t pieceId(const std::string& piece) const = 0; // -1 when absent
     virtual std::string kind() const = 0;
+    virtual TokenizerVocabulary vocabulary() const = 0;
     virtual int32_t defaultBos() const { return -1; }
     virtual int32_t defaultEos() const { return -1; }
 };

@@ -37,14 +37,16 @@ std::string readText(const std::string& path)
     return ss.str();
 }
 
-// config.json text with torch_dtype float32 (our exports are float32).
-std::string float32Config(const std::string& text)
+// config.json text with torch_dtype (and transformers 5's dtype) set to the written dtype.
+std::string configWithDType(const std::string& text, const std::string& dtype)
 {
     json c = json::parse(text);
-    c["torch_dtype"] = "float32";
-    if (c.contains("dtype")) c["dtype"] = "float32";
+    c["torch_dtype"] = dtype;
+    if (c.contains("dtype")) c["dtype"] = dtype;
     return c.dump(2);
 }
+
+} // namespace
 
 void copyTokenizerFiles(const std::string& from, const std::string& to)
 {
@@ -56,6 +58,8 @@ void copyTokenizerFiles(const std::string& from, const std::string& to)
             fs::copy_file(fs::path(from) / f, fs::path(to) / f, fs::copy_options::overwrite_existing, ec);
     }
 }
+
+namespace {
 
 // Every tensor of the model under its HF name, except the block linears in `skip`.
 std::vector<std::pair<std::string, at::Tensor>> plainTensors(const LlamaModel& model,
@@ -78,17 +82,30 @@ std::vector<std::pair<std::string, at::Tensor>> plainTensors(const LlamaModel& m
     return out;
 }
 
-void writeConfigAndTensors(const std::string& outDir, const std::string& configText,
-                           std::vector<std::pair<std::string, at::Tensor>> tensors)
+// The dtype a dequantized checkpoint is written in: the model's own (config.json's torch_dtype / dtype).
+std::string modelDTypeName(const std::string& configText)
 {
-    fs::create_directories(outDir);
-    for (auto& [n, t] : tensors)
-        t = t.detach().to(at::kCPU, at::kFloat).contiguous();
-    writeSafetensors((fs::path(outDir) / "model.safetensors").string(), tensors, {{"format", "pt"}});
-    writeFileAtomic((fs::path(outDir) / "config.json").string(), float32Config(configText));
+    try {
+        return dtypeName(parseModelConfig(configText, "config.json").dtype);
+    } catch (const Error&) {
+        return "float32";
+    }
 }
 
 } // namespace
+
+void writeHfTensors(const std::string& outDir, const std::string& configText,
+                    std::vector<std::pair<std::string, at::Tensor>> tensors, const std::string& dtype)
+{
+    const at::ScalarType st = toScalarType(dtype == "bfloat16"  ? StDType::BF16
+                                           : dtype == "float16" ? StDType::F16
+                                                                : StDType::F32);
+    fs::create_directories(outDir);
+    for (auto& [n, t] : tensors)
+        t = t.detach().to(at::kCPU, st).contiguous();
+    writeSafetensors((fs::path(outDir) / "model.safetensors").string(), tensors, {{"format", "pt"}});
+    writeFileAtomic((fs::path(outDir) / "config.json").string(), configWithDType(configText, dtype));
+}
 
 std::string hfLinearName(int layer, LinearKind kind, const std::string& suffix)
 {
@@ -153,7 +170,7 @@ void writeHfCheckpoint(const LlamaModel& model, const std::string& sourceModelDi
         !sourceModelDir.empty() && fs::is_regular_file(fs::path(sourceModelDir) / "config.json", ec);
     const std::string cfg = haveSource ? readText((fs::path(sourceModelDir) / "config.json").string())
                                        : modelConfigJson(model.config());
-    writeConfigAndTensors(outDir, cfg, plainTensors(model, {}));
+    writeHfTensors(outDir, cfg, plainTensors(model, {}), modelDTypeName(cfg));
     copyTokenizerFiles(sourceModelDir, outDir);
 }
 
@@ -229,18 +246,20 @@ void dequantizeDeployable(const std::string& path, const std::string& outDir, co
             const int64_t groups = (cols + g - 1) / g;
             if (scales.dim() != 2 || scales.size(0) != codes.size(0) || scales.size(1) != groups)
                 throw InputError(path, base + ".scales",
-                                 "has shape " + shapeText(scales) + "; expected [" + std::to_string(codes.size(0)) +
-                                     ", " + std::to_string(groups) + "] for " + std::to_string(cols) +
-                                     " columns in groups of " + std::to_string(g));
+                                 "has shape " + shapeText(scales) + "; expected [" +
+                                     std::to_string(codes.size(0)) + ", " + std::to_string(groups) +
+                                     "] for " + std::to_string(cols) + " columns in groups of " +
+                                     std::to_string(g));
             if (zeros.sizes() != scales.sizes())
-                throw InputError(path, base + ".zeros", "has shape " + shapeText(zeros) + "; expected that of .scales");
+                throw InputError(path, base + ".zeros",
+                                 "has shape " + shapeText(zeros) + "; expected that of .scales");
             auto expand = [&](const at::Tensor& t) { return t.repeat_interleave(g, 1).narrow(1, 0, cols); };
             tensors.emplace_back(base + ".weight", expand(scales) * (codes - expand(zeros)));
         } else if (!n.ends_with(".scales") && !n.ends_with(".zeros")) {
             tensors.emplace_back(n, readTensor(file, info));
         }
     }
-    writeConfigAndTensors(outDir, need("config"), std::move(tensors));
+    writeHfTensors(outDir, need("config"), std::move(tensors), modelDTypeName(need("config")));
     copyTokenizerFiles(tokenizerDir, outDir);
 }
 

@@ -17,8 +17,11 @@
 // with <linear> = model.layers.<i>.self_attn.{q,k,v,o}_proj or model.layers.<i>.mlp.{gate,up,down}_proj, and
 //   W[r, j] = scales[r, j / group_size] * (code[r, j] - zeros[r, j / group_size]).
 
+#include "qatbench/progress.h"
+
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace qat {
 
@@ -34,5 +37,77 @@ struct ExportResult
 // tokenizerDir when given). Throws qat::InputError naming the file and tensor on a malformed file.
 void dequantizeDeployable(const std::string& deployablePath, const std::string& outDir,
                           const std::string& tokenizerDir = {});
+
+// ---- GGUF for llama.cpp (docs/EXPORT.md) ----------------------------------------------------------------
+// The trained grid w = m*s*(q - z) is written exactly as Q4_1 (2-4 bits) or Q5_1 (5 bits): blocks of 32
+// along the input dimension with fp16 d = m*s and min = -m*s*z, so w = d*q + min; only the fp16 rounding of
+// d and min changes the weights (measured in GgufResult). q_proj / k_proj rows are permuted as llama.cpp's
+// converter does (rows only: input-dimension groups stay intact). A linear whose row is not a multiple of 32
+// (a partial last group) and every linear at 6-8 bits is written in the fallback type, with a warning that
+// names it. Embeddings keep the model's dtype, norms are F32.
+//
+// Intended usage:
+//   GgufResult r = exportGguf(run.workDir + "/export/quantized.safetensors", modelDir, "model.gguf", {});
+//   for (auto& w : r.warnings) print(w);
+
+struct GgufOptions
+{
+    // auto (Q4_1 for 2-4 bits, Q5_1 for 5, the fallback for 6-8), q4_1, q5_1, f16, bf16, f32. An explicit
+    // q4_1/q5_1 that cannot hold the grid (too many bits, a group size that is not a multiple of 32) is
+    // refused with a ConfigError; so is auto with such a group size.
+    std::string type = "auto";
+    std::string fallback = "f16"; // f16, bf16 or f32: for the linears the block type cannot hold exactly
+    std::string name;             // general.name; "" = the model directory's name
+    // When set: also writes a float32 Hugging Face checkpoint of exactly the weights the GGUF holds (fp16 d
+    // and min applied, rows in HF order), for checking the file against QATBench's own evaluation.
+    std::string equivalentHfDir;
+    ProgressFn progress; // phase "export", one unit per tensor
+};
+
+struct GgufResult
+{
+    std::string path;
+    std::string fileType; // "Q4_1", "Q5_1", "F16", ... (the type of most block linears)
+    int64_t bytes = 0;
+    int64_t tensors = 0;
+    int64_t blockLinears = 0;    // block linears written
+    int64_t exactLinears = 0;    // of those, written as Q4_1 / Q5_1 blocks of the trained grid
+    int64_t fallbackLinears = 0; // written in the fallback type (named in warnings)
+    std::vector<std::string> warnings;
+    double linearBitsPerWeight = 0; // bits of the block linears' data / their weights
+    double fileBitsPerWeight = 0;   // file bits / every parameter of the model
+    // The fp16 rounding of d and min over every exact block: the largest relative change of d, and the
+    // change of the weights as ||w16 - w|| / ||w|| over those linears and as the largest |w16 - w|.
+    double maxScaleRelError = 0;
+    double weightRelRmsError = 0;
+    double maxWeightAbsError = 0;
+    int64_t subnormalScales = 0; // blocks whose d fell below fp16's normal range (less precise)
+};
+
+// Writes a GGUF v3 file for llama.cpp from a deployable file (quantized.safetensors) and the model directory
+// that supplies the tokenizer. Written to a temporary name and renamed when complete. Throws InputError
+// naming the file and field on malformed input, ConfigError on an impossible type.
+GgufResult exportGguf(const std::string& deployablePath, const std::string& modelDir,
+                      const std::string& outPath, const GgufOptions& options = {});
+
+// ---- GPTQ v2 checkpoint for GPTQModel-based loaders (docs/EXPORT.md) --------------------------------------
+// checkpoint_format "gptq_v2", sym false, desc_act false, 2/3/4/8-bit codes packed in int32 words; fp16
+// scales m*s, integer zero-points; quantization_config in config.json (and quantize_config.json). A linear
+// that GPTQ's words cannot hold (a partial last group; in or out not filling whole words) is written
+// dequantized and listed as unquantized in quantization_config.dynamic, with a warning. Fractional
+// zero-points (QA-LoRA) and 5-7 bits are refused with a ConfigError.
+
+struct GptqResult
+{
+    std::string dir;
+    int64_t bytes = 0; // model.safetensors
+    int64_t quantizedLinears = 0;
+    std::vector<std::string> warnings;
+    double linearBitsPerWeight = 0; // qweight + qzeros + scales + g_idx of the block linears / their weights
+};
+
+// Writes config.json, quantize_config.json, model.safetensors and the tokenizer files into outDir.
+GptqResult exportGptq(const std::string& deployablePath, const std::string& modelDir,
+                      const std::string& outDir, const ProgressFn& progress = {});
 
 } // namespace qat

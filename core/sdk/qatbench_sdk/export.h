@@ -21,8 +21,16 @@ namespace qat {
 ExportResult exportQuantized(const LlamaModel& model, const std::vector<QuantLinear>& modules,
                              const std::string& sourceModelDir, const std::string& outDir);
 
-// config.json + model.safetensors (float32) + tokenizer files of a plain model.
+// config.json + model.safetensors (in the model's dtype) + tokenizer files of a plain model.
 void writeHfCheckpoint(const LlamaModel& model, const std::string& sourceModelDir, const std::string& outDir);
+
+// config.json (its torch_dtype set to dtype: "float32", "bfloat16", "float16") + model.safetensors of
+// the tensors converted to dtype, into outDir (created).
+void writeHfTensors(const std::string& outDir, const std::string& configText,
+                    std::vector<std::pair<std::string, at::Tensor>> tensors, const std::string& dtype);
+// Copies tokenizer.model / tokenizer.json / tokenizer_config.json / special_tokens_map.json /
+// generation_config.json where present ("" from: nothing).
+void copyTokenizerFiles(const std::string& from, const std::string& to);
 
 // A Hugging Face config.json for a ModelConfig (architectures LlamaForCausalLM, torch_dtype float32).
 std::string modelConfigJson(const ModelConfig& config);
