@@ -11,18 +11,6 @@ namespace qat {
 
 namespace {
 
-// What W_hat depends on: each tensor's identity and version counter (bumped by every in-place update, the
-// optimizer's included).
-std::vector<int64_t> weightState(const QuantLinear& q)
-{
-    std::vector<int64_t> state;
-    for (const at::Tensor* t : {&q.w0, &q.logScale, &q.zero, &q.m, &q.A, &q.B, &q.zeroShift}) {
-        state.push_back(t->defined() ? reinterpret_cast<int64_t>(t->unsafeGetTensorImpl()) : 0);
-        state.push_back(t->defined() ? int64_t(t->_version()) : -1);
-    }
-    return state;
-}
-
 const char* moduleName(LinearKind k)
 {
     static const char* names[kLinearKinds] = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
@@ -31,6 +19,16 @@ const char* moduleName(LinearKind k)
 }
 
 } // namespace
+
+std::vector<int64_t> QuantLinear::versionState() const
+{
+    std::vector<int64_t> state;
+    for (const at::Tensor* t : {&w0, &logScale, &zero, &m, &A, &B, &zeroShift}) {
+        state.push_back(t->defined() ? reinterpret_cast<int64_t>(t->unsafeGetTensorImpl()) : 0);
+        state.push_back(t->defined() ? int64_t(t->_version()) : -1);
+    }
+    return state;
+}
 
 std::string QuantLinear::context() const
 {
@@ -152,7 +150,7 @@ at::Tensor QuantHook::linear(const at::Tensor& x, int layer, LinearKind kind, co
     if (!at::GradMode::is_enabled() && !x.is_cuda()) {
         // Checked against the tensors' versions: a checkpointed block's forward runs in no-grad mode too, and
         // must see this step's weights, not the first step's.
-        std::vector<int64_t> state = weightState(q);
+        std::vector<int64_t> state = q.versionState();
         auto c = m_cache.find(key);
         if (c == m_cache.end() || c->second.state != state ||
             c->second.weight.scalar_type() != x.scalar_type())

@@ -57,7 +57,9 @@ struct GridLatent
     }
 };
 
-// y = x W_hat^T with W_hat from the stored grid positions; the weights are cached in no-grad mode.
+// y = x W_hat^T with W_hat from the stored grid positions (fixed during training). In no-grad mode W_hat is
+// cached while the module's tensors are unchanged: a checkpointed block's forward runs in no-grad mode too
+// and must see this step's LoRA, not the first step's.
 class LrQatHook final : public LinearHook
 {
 public:
@@ -77,9 +79,15 @@ public:
         auto it = m_index.find({layer, int(kind)});
         if (it == m_index.end()) return at::linear(x, w);
         if (at::GradMode::is_enabled()) return at::linear(x, weight(it->second).to(x.scalar_type()));
+        std::vector<int64_t> state = m_mods[it->second].versionState();
+        state.push_back(int64_t(x.scalar_type()));
         auto c = m_cache.find(it->second);
-        if (c == m_cache.end()) c = m_cache.emplace(it->second, weight(it->second).to(x.scalar_type())).first;
-        return at::linear(x, c->second);
+        if (c == m_cache.end() || c->second.first != state)
+            c = m_cache
+                    .insert_or_assign(
+                        it->second, std::make_pair(std::move(state), weight(it->second).to(x.scalar_type())))
+                    .first;
+        return at::linear(x, c->second.second);
     }
     void invalidate() { m_cache.clear(); }
 
@@ -87,7 +95,7 @@ private:
     std::vector<QuantLinear>& m_mods;
     std::vector<GridLatent>& m_lat;
     std::map<std::pair<int, int>, size_t> m_index;
-    std::map<size_t, at::Tensor> m_cache;
+    std::map<size_t, std::pair<std::vector<int64_t>, at::Tensor>> m_cache; // version state, W_hat
 };
 
 class LrQatMethod final : public QuantMethod

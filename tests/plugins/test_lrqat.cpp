@@ -35,4 +35,20 @@ QAT_TEST(zeroStepsIsRtnUpToTheDownCast)
         rtn * 0.05);
 }
 
+QAT_TEST(gradientCheckpointingTrainsTheSameAsWithout)
+{
+    // Regression: the hook cached W_hat whenever grad mode was off, and a checkpointed block's forward runs
+    // with grad mode off, so with gradient_checkpointing every step after the first computed its loss with
+    // the first step's LoRA.
+    using namespace peers;
+    const json o = {
+        {"bits", 3}, {"group_size", 16}, {"rank", 4}, {"lr_lora", 5e-3}, {"latent_storage", "fp32"}};
+    json plain = experiment("lrqat", o, 8);
+    json ckpt = plain;
+    ckpt["training"]["gradient_checkpointing"] = true;
+    const auto a = run(plain), b = run(ckpt);
+    QAT_CHECK_NEAR(last(b, "train/loss"), last(a, "train/loss"), 1e-4 * last(a, "train/loss"));
+    QAT_CHECK_NEAR(b.ppl, a.ppl, 1e-4 * a.ppl);
+}
+
 QAT_TEST_MAIN()

@@ -56,6 +56,9 @@ struct QuantLinear
     // W_hat in dtype: through the fused CUDA kernels where they apply (qatbench_sdk/fused_quant.h), else
     // weight().to(dtype).
     at::Tensor weight(at::ScalarType dtype) const;
+    // What W_hat depends on: each tensor's identity and version counter (bumped by every in-place update, the
+    // optimizer's included). A cached W_hat is valid while this is unchanged.
+    std::vector<int64_t> versionState() const;
     // Integer codes [out, in] uint8 of the current state (no gradient).
     at::Tensor codes() const;
     // The deployable per-group scale m * s and zero-point, float32 [out, groups].
