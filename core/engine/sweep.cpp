@@ -122,8 +122,8 @@ SweepRow rowFor(const SweepCell& cell, RunStore& store, std::map<std::string, in
     row.ppl = nan();
     RunFilter f;
     f.experiment = cell.name;
-    // A cell is its whole experiment, not its name: a run of the same name with another experiment (the grid's
-    // base changed, say) is not this cell's result (issue 12).
+    // A cell is its whole experiment, not its name: a run of the same name with another experiment (the
+    // grid's base changed, say) is not this cell's result (issue 12).
     const std::string hash = experimentHash(cell.experiment);
     std::vector<RunInfo> runs;
     for (auto& r : store.runs(f)) {
@@ -199,6 +199,12 @@ std::string humanCount(int64_t n)
 std::vector<SweepCell> expandSweep(const json& grid, bool checkFiles)
 {
     if (!grid.is_object()) throw ConfigError("grid", "must be a JSON object");
+    // A misspelt key ("bit") would silently fall back to its default.
+    for (const auto& [key, value] : grid.items())
+        if (key != "name" && key != "methods" && key != "bits" && key != "group_sizes" && key != "seeds" &&
+            key != "base" && key != "options")
+            throw ConfigError("grid." + key,
+                              "unknown field (name, methods, bits, group_sizes, seeds, base, options)");
     if (grid.contains("name") && !grid["name"].is_string())
         throw ConfigError("grid.name", "must be a string");
     const std::string name = grid.value("name", std::string());
@@ -284,8 +290,9 @@ std::vector<SweepRow> runSweep(const json& grid, const SweepOptions& opt, Engine
             }
         }
         if (control.stopRequested()) break;
-        log(at + (resumeId ? (restart ? ": restarting run " : ": resuming run ") + std::to_string(resumeId)
-                           : ": running") +
+        log(at +
+            (resumeId ? (restart ? ": restarting run " : ": resuming run ") + std::to_string(resumeId)
+                      : ": running") +
             (opt.dryRun ? " (dry run)" : ""));
         if (opt.dryRun) {
             SweepRow r;

@@ -3,6 +3,7 @@
 #include "qat_test.h"
 
 #include "qatbench/engine.h"
+#include "qatbench/error.h"
 #include "qatbench/method.h"
 #include "qatbench/sweep.h"
 
@@ -63,6 +64,19 @@ QAT_TEST(aChangedCellRunsAgainAndAnUnchangedOneIsReused)
     const auto table = sweepResults(grid(dir, "b.txt"), opt.dbPath);
     QAT_CHECK_EQ(table[0].runId, changed[0].runId);
     QAT_CHECK_EQ(sweepResults(grid(dir, "a.txt"), opt.dbPath)[0].runId, first[0].runId);
+}
+
+QAT_TEST(aMisspeltGridKeyIsRefused)
+{
+    registerBuiltinMethods();
+    json g = grid(test::tempDir(), "a.txt");
+    g["bit"] = {2};
+    try {
+        expandSweep(g, false);
+        QAT_FAIL_AT("accepted grid.bit");
+    } catch (const ConfigError& e) {
+        QAT_CHECK_EQ(e.field(), std::string("grid.bit"));
+    }
 }
 
 QAT_TEST_MAIN()
