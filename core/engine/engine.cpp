@@ -10,10 +10,12 @@
 #include "qatbench/tokenizer.h"
 #include "qatbench_sdk/eval.h"
 #include "qatbench_sdk/quant_method.h"
+#include "qatbench_sdk/tasks.h"
 #include "qatbench_sdk/trainer.h"
 
 #include <algorithm>
 #include <condition_variable>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -350,6 +352,48 @@ Loaded loadInputs(nlohmann::json& exp, EngineSink& sink)
     return Loaded{device, std::move(model), std::move(data)};
 }
 
+// evaluation.tasks (issue 16, docs/EVAL.md): multiple-choice tasks on the final model (fake-quantized through
+// the hook); one eval result per task and metric, with the protocol, and an info message per task.
+void taskEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, int64_t step, EngineSink& sink,
+              RunWriter& writer)
+{
+    if (!exp.contains("evaluation") || exp["evaluation"].value("tasks", nlohmann::json::array()).empty())
+        return;
+    const auto& e = exp["evaluation"];
+    TaskProtocol protocol;
+    protocol.limit = e.value("tasks_limit", int64_t(0));
+    protocol.shots = e.value("tasks_shots", -1);
+    const TaskFiles files{e.value("tasks_data", std::string()), {}};
+    const Tokenizer tok = Tokenizer::load(exp["model"]["path"].get<std::string>());
+    for (const auto& t : e["tasks"]) {
+        const std::string task = t.get<std::string>();
+        ForwardOptions forward;
+        forward.hook = hook;
+        const TaskResult r = runTask(in.model, tok, task, protocol, files, forward, 16,
+                                     [&](const Progress& p) { return sink.progress(p); });
+        const std::string json = r.toJson().dump();
+        writer.eval({.step = step,
+                     .dataset = task,
+                     .metric = "acc",
+                     .value = r.acc,
+                     .nll = 0,
+                     .tokens = r.questions,
+                     .protocol = json});
+        if (r.hasAccNorm)
+            writer.eval({.step = step,
+                         .dataset = task,
+                         .metric = "acc_norm",
+                         .value = r.accNorm,
+                         .nll = 0,
+                         .tokens = r.questions,
+                         .protocol = json});
+        char line[160];
+        std::snprintf(line, sizeof line, "%s: acc %.4f +- %.4f over %lld questions (%d-shot, chance %.3f)",
+                      task.c_str(), r.acc, r.accStderr, (long long)r.questions, r.shots, r.chance);
+        sink.message("info", line);
+    }
+}
+
 void finalEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, EngineSink& sink, RunWriter& writer)
 {
     const int64_t step = sink.lastStep(); // the steps of the last phase (phase() resets the count)
@@ -372,6 +416,7 @@ void finalEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, EngineSi
     sink.emit(
         event::kEval,
         {{"step", step}, {"ppl", r.ppl()}, {"nll", r.meanNll}, {"tokens", r.tokens}, {"dataset", d["eval"]}});
+    taskEval(exp, in, hook, step, sink, writer);
 }
 
 bool isOutOfMemory(const std::string& what)

@@ -1,6 +1,7 @@
 #include "qatbench/experiment.h"
 
 #include "qatbench/error.h"
+#include "qatbench/tasks.h"
 
 #include <cmath>
 #include <cstdio>
@@ -246,6 +247,39 @@ json defaultExperiment()
     return exp;
 }
 
+// evaluation (optional; issue 16, docs/EVAL.md): multiple-choice tasks scored on the final model. Not filled
+// with defaults, so configs without it read as before.
+void checkEvaluation(Checker& c, json& exp)
+{
+    if (!exp.contains("evaluation")) return;
+    json* e = c.section(exp, "evaluation");
+    if (!e) return;
+    c.unknownKeys(*e, "evaluation",
+                  json{{"tasks", 0}, {"tasks_data", 0}, {"tasks_limit", 0}, {"tasks_shots", 0}});
+    if (!e->contains("tasks")) (*e)["tasks"] = json::array();
+    std::string known;
+    for (const auto& t : knownTasks())
+        known += (known.empty() ? "" : ", ") + t.name;
+    if (!(*e)["tasks"].is_array())
+        c.bad("evaluation.tasks", "must be a list of task names: " + known);
+    else
+        for (const auto& t : (*e)["tasks"]) {
+            bool ok = false;
+            for (const auto& k : knownTasks())
+                ok = ok || (t.is_string() && t.get<std::string>() == k.name);
+            if (!ok) c.bad("evaluation.tasks", t.dump() + " is not a task; known tasks: " + known);
+        }
+    if (!e->contains("tasks_data")) (*e)["tasks_data"] = "";
+    if (!(*e)["tasks_data"].is_string())
+        c.bad("evaluation.tasks_data", "must be the tasks folder");
+    else if ((*e)["tasks"].is_array() && !(*e)["tasks"].empty() &&
+             (*e)["tasks_data"].get<std::string>().empty())
+        c.bad("evaluation.tasks_data",
+              "is required with evaluation.tasks: the tasks folder (shared/data/tasks)");
+    c.integer(*e, "evaluation", "tasks_limit", 0, 0, int64_t(1) << 40);
+    c.integer(*e, "evaluation", "tasks_shots", -1, -1, 64);
+}
+
 std::vector<ValidationIssue> validateExperiment(json& exp, const ExperimentCheck& check)
 {
     std::vector<ValidationIssue> issues;
@@ -255,8 +289,8 @@ std::vector<ValidationIssue> validateExperiment(json& exp, const ExperimentCheck
         issues.push_back({"", "the experiment must be a JSON object"});
         return issues;
     }
-    static const json known = {{"name", 0},  {"seed", 0}, {"device", 0}, {"dtype", 0},
-                               {"model", 0}, {"data", 0}, {"method", 0}, {"training", 0}};
+    static const json known = {{"name", 0}, {"seed", 0},   {"device", 0},   {"dtype", 0},     {"model", 0},
+                               {"data", 0}, {"method", 0}, {"training", 0}, {"evaluation", 0}};
     c.unknownKeys(exp, "", known);
     if (!exp.contains("name")) exp["name"] = "";
     if (!exp["name"].is_string()) c.bad("name", "must be a string");
@@ -267,6 +301,7 @@ std::vector<ValidationIssue> validateExperiment(json& exp, const ExperimentCheck
     checkData(c, exp, check);
     checkMethod(c, exp, check);
     checkTraining(c, exp);
+    checkEvaluation(c, exp);
     return issues;
 }
 

@@ -5,6 +5,7 @@
 #include "torch_test.h"
 
 #include "qatbench/error.h"
+#include "qatbench/store.h"
 #include "qatbench/tasks.h"
 #include "qatbench/tokenizer.h"
 #include "qatbench_sdk/tasks.h"
@@ -580,6 +581,50 @@ QAT_TEST(cliTasksTableJsonAndErrors)
                   r.text);
     r = runCli("tasks " + model + " --data " + data + " --tasks mmlu --limit 1 --max-length 200 --quiet");
     QAT_CHECK_MSG(r.code == 0 && r.text.find("57 of 57 mmlu prompts were longer") != std::string::npos,
+                  r.text);
+}
+
+QAT_TEST(engineScoresEvaluationTasksOnTheFinalModel)
+{
+    const std::string dir = test::tempDir();
+    const std::string config = write(
+        dir, "exp.json",
+        nlohmann::json{{"name", "rtn tasks"},
+                       {"model", {{"path", test::dataPath("models/stories260K")}}},
+                       {"data",
+                        {{"train", test::dataPath("data/tinystories/TinyStories-validation-head.txt")},
+                         {"eval", test::dataPath("data/tinystories/TinyStories-validation-head.txt")},
+                         {"eval_seq_len", 128},
+                         {"eval_max_windows", 2}}},
+                       {"method",
+                        {{"name", "rtn"},
+                         {"options", {{"bits", 3}, {"group_size", 32}, {"allow_partial_group", true}}}}},
+                       {"evaluation",
+                        {{"tasks", {"arc_easy", "boolq"}},
+                         {"tasks_data", test::dataPath("data/tasks")},
+                         {"tasks_limit", 3}}}}
+            .dump());
+    const std::string db = dir + "/runs.db";
+    auto r = runCli("run --config " + config + " --db " + db);
+    QAT_CHECK_MSG(r.code == 0, r.text);
+    QAT_CHECK_MSG(r.text.find("arc_easy: acc") != std::string::npos, r.text);
+    RunStore store(db);
+    std::map<std::string, EvalResult> byMetric;
+    for (const auto& e : store.evalResults(store.runs().at(0).id))
+        byMetric[e.dataset + "/" + e.metric] = e;
+    QAT_CHECK(byMetric.count("arc_easy/acc") && byMetric.count("arc_easy/acc_norm") &&
+              byMetric.count("boolq/acc"));
+    QAT_CHECK(!byMetric.count("boolq/acc_norm"));
+    QAT_CHECK_EQ(byMetric["boolq/acc"].tokens, int64_t(3));
+    const auto protocol = nlohmann::json::parse(byMetric["arc_easy/acc"].protocol);
+    QAT_CHECK_EQ(protocol["protocol"]["limit"].get<int64_t>(), int64_t(3));
+    // A task name that does not exist is refused before anything runs, with the known names.
+    auto badExp = nlohmann::json::parse(test::readFile(config));
+    badExp["evaluation"]["tasks"] = {"arc"};
+    r = runCli("run --config " + write(dir, "bad.json", badExp.dump()) + " --db " + db);
+    QAT_CHECK_EQ(r.code, 2);
+    QAT_CHECK_MSG(r.text.find("evaluation.tasks") != std::string::npos &&
+                      r.text.find("arc_challenge") != std::string::npos,
                   r.text);
 }
 
