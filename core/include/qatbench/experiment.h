@@ -28,6 +28,9 @@
 //             weight_decay [0] (0..10), grad_clip [1] (0 = off), checkpoint_every [200] (0 = only at the
 //             end), eval_every [200] (0 = off; the engine evaluates the result anyway), log_every [10] (1..), histogram_every [100] (0 =
 //             off), gradient_checkpointing [false]
+//   evaluation (optional, no defaults filled in): tasks [] (multiple-choice tasks scored on the final model,
+//             names as qatbench/tasks.h knownTasks()), tasks_data (the tasks folder; required with tasks),
+//             tasks_limit [0] (first N questions per task; 0 = all), tasks_shots [-1] (-1 = the task's default)
 
 #include "qatbench/method.h"
 #include "qatbench/model.h"
