@@ -16,7 +16,9 @@ namespace qat::cli {
 
 const char* const kExportUsage =
     "Usage: qatbench-cli export RUN --format gguf|gptq|hf --out PATH [options]\n"
-    "Exports a completed run's quantized model (its export/quantized.safetensors) for deployment.\n"
+    "       qatbench-cli export FILE.safetensors --model MODEL_DIR --format ... --out PATH [options]\n"
+    "Exports a completed run's quantized model (its export/quantized.safetensors, or such a file given\n"
+    "directly, e.g. copied from a GPU server; MODEL_DIR supplies the tokenizer) for deployment.\n"
     "  --format gguf        llama.cpp: Q4_1 (2-4 bits) / Q5_1 (5 bits) blocks holding the trained grid\n"
     "                       exactly (fp16 d and min), F16 for tensors the grid cannot express\n"
     "  --format gptq        GPTQ v2 checkpoint folder (asymmetric, 2/3/4/8 bits) for GPTQModel loaders\n"
@@ -97,7 +99,8 @@ void printWarnings(const std::vector<std::string>& warnings)
 
 int cmdExport(const Argv& argv)
 {
-    Args args(argv, {"format", "type", "fallback", "out", "db"}, {"force", "quiet"});
+    Args args(argv, {"format", "type", "fallback", "out", "db", "equivalent-hf", "dtype", "model"},
+              {"force", "quiet"});
     if (args.positional().size() != 1 || !args.has("format") || !args.has("out")) {
         std::cerr << kExportUsage;
         return 2;
@@ -105,8 +108,10 @@ int cmdExport(const Argv& argv)
     const std::string format = *args.get("format");
     if (format != "gguf" && format != "gptq" && format != "hf")
         throw ConfigError("--format", "'" + format + "' is not one of gguf, gptq, hf");
-    if (format != "gguf" && (args.has("type") || args.has("fallback")))
-        throw ConfigError("--type", "--type and --fallback apply to --format gguf only");
+    if (format != "gguf" && (args.has("type") || args.has("fallback") || args.has("equivalent-hf")))
+        throw ConfigError("--type", "--type, --fallback and --equivalent-hf apply to --format gguf only");
+    if (format != "hf" && args.has("dtype"))
+        throw ConfigError("--dtype", "--dtype applies to --format hf only");
     const std::string out = *args.get("out");
     const bool force = args.has("force");
     std::error_code ec;
@@ -118,17 +123,27 @@ int cmdExport(const Argv& argv)
     if (!fs::is_directory(parent, ec))
         throw Error("the folder of --out, " + parent.string() + ", does not exist");
 
-    RunStore store(args.get("db", defaultDatabasePath()), {.readOnly = true});
-    const int64_t id = parseRunId(args.positional()[0]);
-    const auto run = store.run(id);
-    if (!run)
-        throw Error("no run " + std::to_string(id) + " in " + store.path() +
-                    " (see `qatbench-cli runs list`)");
-    const std::string deployable = deployableOf(store, *run);
-    const std::string modelDir = run->modelPath;
+    const std::string source = args.positional()[0];
+    std::string deployable, modelDir;
+    if (source.ends_with(".safetensors")) {
+        if (!fs::is_regular_file(source, ec)) throw InputError(source, "", "no such file");
+        if (!args.has("model"))
+            throw ConfigError("--model", "exporting a file needs --model DIR (its tokenizer)");
+        deployable = source;
+        modelDir = *args.get("model");
+    } else {
+        RunStore store(args.get("db", defaultDatabasePath()), {.readOnly = true});
+        const int64_t id = parseRunId(source);
+        const auto run = store.run(id);
+        if (!run)
+            throw Error("no run " + std::to_string(id) + " in " + store.path() +
+                        " (see `qatbench-cli runs list`)");
+        deployable = deployableOf(store, *run);
+        modelDir = args.get("model", run->modelPath);
+    }
     if (modelDir.empty() || !fs::is_directory(modelDir, ec))
-        throw Error("run " + std::to_string(id) + "'s model folder " + modelDir +
-                    " is gone; its tokenizer files are needed for the export");
+        throw Error("the model folder '" + modelDir +
+                    "' is gone; its tokenizer files are needed for the export");
 
     ProgressPrinter printer(!args.has("quiet"));
     auto progress = [&](const Progress& p) {
@@ -139,6 +154,7 @@ int cmdExport(const Argv& argv)
         GgufOptions o;
         o.type = args.get("type", "auto");
         o.fallback = args.get("fallback", "f16");
+        o.equivalentHfDir = args.get("equivalent-hf", "");
         o.progress = progress;
         const GgufResult r = exportGguf(deployable, modelDir, out, o);
         printer.finish();
@@ -168,10 +184,12 @@ int cmdExport(const Argv& argv)
                     r.linearBitsPerWeight);
         return 0;
     }
-    writeFolderAtomically(out, force,
-                          [&](const std::string& tmp) { dequantizeDeployable(deployable, tmp, modelDir); });
+    writeFolderAtomically(out, force, [&](const std::string& tmp) {
+        dequantizeDeployable(deployable, tmp, modelDir, args.get("dtype", ""));
+    });
     printer.finish();
-    std::printf("wrote %s: dequantized Hugging Face checkpoint in the model's dtype\n", out.c_str());
+    std::printf("wrote %s: dequantized Hugging Face checkpoint in %s\n", out.c_str(),
+                args.has("dtype") ? args.get("dtype")->c_str() : "the model's dtype");
     return 0;
 }
 

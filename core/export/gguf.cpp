@@ -53,9 +53,14 @@ GgmlType parseDenseType(const std::string& s, const std::string& field)
     throw ConfigError(field, "'" + s + "' is not one of f16, bf16, f32");
 }
 
+// The type of the tensors written as they are (embeddings, output, linears the method left unquantized):
+// float32 models keep F32; bf16 and fp16 models get F16, as llama.cpp's converter writes them by default. A
+// bf16 value converts to fp16 exactly unless its magnitude is below fp16's normal range (6.1e-5), and
+// llama.cpp's CPU matmul converts the activations to the weight's type, where fp16 keeps 3 more bits than
+// bf16.
 GgmlType modelDenseType(DType t)
 {
-    return t == DType::BF16 ? GgmlType::BF16 : t == DType::F16 ? GgmlType::F16 : GgmlType::F32;
+    return t == DType::F32 ? GgmlType::F32 : GgmlType::F16;
 }
 
 const char* ggufLinearName(LinearKind k)

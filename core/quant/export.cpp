@@ -217,8 +217,11 @@ ExportResult exportQuantized(const LlamaModel& model, const std::vector<QuantLin
     return r;
 }
 
-void dequantizeDeployable(const std::string& path, const std::string& outDir, const std::string& tokenizerDir)
+void dequantizeDeployable(const std::string& path, const std::string& outDir, const std::string& tokenizerDir,
+                          const std::string& dtype)
 {
+    if (!dtype.empty() && dtype != "float32" && dtype != "bfloat16" && dtype != "float16")
+        throw ConfigError("dtype", "'" + dtype + "' is not one of float32, bfloat16, float16");
     SafetensorsFile file(path);
     const auto& meta = file.metadata();
     auto need = [&](const char* key) {
@@ -259,7 +262,8 @@ void dequantizeDeployable(const std::string& path, const std::string& outDir, co
             tensors.emplace_back(n, readTensor(file, info));
         }
     }
-    writeHfTensors(outDir, need("config"), std::move(tensors), modelDTypeName(need("config")));
+    writeHfTensors(outDir, need("config"), std::move(tensors),
+                   dtype.empty() ? modelDTypeName(need("config")) : dtype);
     copyTokenizerFiles(tokenizerDir, outDir);
 }
 

@@ -3,9 +3,13 @@
 // prompt, and llama.cpp's own tokenization of a text (to compare with QATBench's tokenizer).
 //
 //   node check.mjs DIR REQUEST.json    DIR: where install.sh put node-llama-cpp; REQUEST: {"model": "m.gguf", "tokens": [1, ...], "prompt": [1, ...],
-//                                                 "greedy": 16, "text": "...", "windows": [[ids], ...]}
+//                                                 "greedy": 16, "text": "...", "windows": [[ids], ...],
+//                                                 "perplexity": {"file": F, "seqLen": 512, "maxWindows": 0}}
 // Output: {"logprobs": [lp(tokens[1] | tokens[0]), ...], "greedy": [ids...], "tokenized": [ids...],
-//          "windows": {"nll": mean NLL over every window's targets, "tokens": N}, "llamaCppVersion": "..."}
+//          "windows": {"nll": mean NLL over every window's targets, "tokens": N}, "llamaCppVersion": "...",
+//          "perplexity": {"ppl", "nll", "scored", "textTokens", "windows"}}
+// "perplexity" is QATBench's bos-window protocol with llama.cpp's own tokenizer: the file encoded once without
+// BOS, every window [BOS] + seqLen - 1 text tokens, non-overlapping from token 0, the tail dropped.
 // Every key of the request is optional. Each window (perplexity) is evaluated in a fresh sequence.
 import {readFileSync} from "node:fs";
 import {join} from "node:path";
@@ -16,7 +20,18 @@ const {getLlama, LlamaLogLevel} = await import(
 const request = JSON.parse(readFileSync(process.argv[3], "utf8"));
 const llama = await getLlama({gpu: false, build: "never", logLevel: LlamaLogLevel.error});
 const model = await llama.loadModel({modelPath: request.model});
-const longest = Math.max(request.tokens?.length ?? 0, (request.prompt?.length ?? 0) + (request.greedy ?? 16),
+let pplWindows = [];
+let textTokens = 0;
+if (request.perplexity) {
+    const p = request.perplexity;
+    const ids = Array.from(model.tokenize(readFileSync(p.file, "utf8")));
+    textTokens = ids.length;
+    for (let at = 0; at + p.seqLen - 1 <= ids.length; at += p.seqLen - 1) {
+        if (p.maxWindows && pplWindows.length >= p.maxWindows) break;
+        pplWindows.push([model.tokens.bos, ...ids.slice(at, at + p.seqLen - 1)]);
+    }
+}
+const longest = Math.max(...pplWindows.map((w) => w.length), request.tokens?.length ?? 0, (request.prompt?.length ?? 0) + (request.greedy ?? 16),
                          ...(request.windows ?? []).map((w) => w.length));
 const contextSize = Math.max(256, longest);
 // The KV cache in F32 (llama.cpp's default is F16) and no flash attention: one fewer rounding between llama.cpp
@@ -60,6 +75,11 @@ if (request.windows?.length) {
     let sum = 0, n = 0;
     for (const w of request.windows) for (const lp of await scoreTokens(w)) { sum -= lp; ++n; }
     out.windows = {nll: sum / n, tokens: n};
+}
+if (pplWindows.length) {
+    let sum = 0, n = 0;
+    for (const w of pplWindows) for (const lp of await scoreTokens(w)) { sum -= lp; ++n; }
+    out.perplexity = {ppl: Math.exp(sum / n), nll: sum / n, scored: n, textTokens, windows: pplWindows.length};
 }
 if (request.prompt?.length) {
     out.greedy = [];

@@ -34,9 +34,10 @@ struct ExportResult
 };
 
 // Rebuilds the dequantized Hugging Face checkpoint from a deployable file (tokenizer files copied from
-// tokenizerDir when given). Throws qat::InputError naming the file and tensor on a malformed file.
+// tokenizerDir when given), in dtype ("float32", "bfloat16", "float16"; "" = the model's own, from its
+// config). Throws qat::InputError naming the file and tensor on a malformed file.
 void dequantizeDeployable(const std::string& deployablePath, const std::string& outDir,
-                          const std::string& tokenizerDir = {});
+                          const std::string& tokenizerDir = {}, const std::string& dtype = {});
 
 // ---- GGUF for llama.cpp (docs/EXPORT.md) ----------------------------------------------------------------
 // The trained grid w = m*s*(q - z) is written exactly as Q4_1 (2-4 bits) or Q5_1 (5 bits): blocks of 32
@@ -44,7 +45,8 @@ void dequantizeDeployable(const std::string& deployablePath, const std::string& 
 // d and min changes the weights (measured in GgufResult). q_proj / k_proj rows are permuted as llama.cpp's
 // converter does (rows only: input-dimension groups stay intact). A linear whose row is not a multiple of 32
 // (a partial last group) and every linear at 6-8 bits is written in the fallback type, with a warning that
-// names it. Embeddings keep the model's dtype, norms are F32.
+// names it. Embeddings are F32 for a float32 model, else F16 (as llama.cpp's converter writes them); norms
+// F32.
 //
 // Intended usage:
 //   GgufResult r = exportGguf(run.workDir + "/export/quantized.safetensors", modelDir, "model.gguf", {});
