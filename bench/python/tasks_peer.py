@@ -10,7 +10,7 @@ Not run in CI (it needs torch + transformers and, for the speed number, a GPU). 
       --device cuda --dtype float32 --tol 1e-4
 
 --requests writes one JSON line per scored pair: task, question, choice, context (ids), continuation (ids),
-ll (QATBench's log-likelihood), truncated, max_length. This script builds the harness's input
+ll (QATBench's log-likelihood), question_truncated, max_length. This script builds the harness's input
 (context + continuation)[-(max_length + 1):][:-1], runs LlamaForCausalLM in batches (right-padded, longest
 first, as lm-eval's HFLM does), sums the continuation tokens' log-softmax in float32 and reports the largest
 difference per task. Exit status 1 when a difference exceeds --tol.

@@ -473,10 +473,8 @@ void TaskProtocol::validate() const
         throw ConfigError("bos", "'" + bos + "' is not auto, yes or no");
 }
 
-std::vector<McQuestion> loadTask(const std::string& task, const TaskProtocol& protocol,
-                                 const TaskFiles& files)
+int taskShots(const std::string& task, const TaskProtocol& protocol)
 {
-    protocol.validate();
     const TaskInfo& info = findTask(task);
     const int shots = protocol.shots < 0 ? info.defaultShots : protocol.shots;
     if (shots > info.maxShots)
@@ -485,6 +483,15 @@ std::vector<McQuestion> loadTask(const std::string& task, const TaskProtocol& pr
                                        : task + " has " + std::to_string(info.maxShots) +
                                              " few-shot examples per subject; asked for " +
                                              std::to_string(shots));
+    return shots;
+}
+
+std::vector<McQuestion> loadTask(const std::string& task, const TaskProtocol& protocol,
+                                 const TaskFiles& files)
+{
+    protocol.validate();
+    const TaskInfo& info = findTask(task);
+    const int shots = taskShots(task, protocol);
     const std::string path = files.path(task);
     if (!fs::exists(path))
         throw InputError(path, "",

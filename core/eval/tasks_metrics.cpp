@@ -87,6 +87,7 @@ TaskResult scoreTask(const std::string& task, const std::vector<McQuestion>& que
                         " choices but " + std::to_string(lls.size()) + " scores");
         QuestionScore s;
         s.loglikelihoods = lls;
+        s.gold = q.gold;
         s.pred = argmax(lls);
         std::vector<double> norm(lls.size());
         for (size_t c = 0; c < lls.size(); ++c)
@@ -199,6 +200,7 @@ nlohmann::json TaskResult::toJson(bool withQuestions) const
         nlohmann::json a = nlohmann::json::array();
         for (const auto& q : perQuestion)
             a.push_back({{"loglikelihoods", q.loglikelihoods},
+                         {"gold", q.gold},
                          {"pred", q.pred},
                          {"pred_norm", q.predNorm},
                          {"truncated", q.truncated}});

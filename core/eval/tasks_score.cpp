@@ -175,8 +175,7 @@ TaskResult runTask(const LlamaModel& model, const Tokenizer& tokenizer, const st
         r.perQuestion[i].truncated = truncated[i];
         r.truncated += truncated[i];
     }
-    const TaskInfo& info = findTask(task);
-    r.shots = protocol.shots < 0 ? info.defaultShots : protocol.shots;
+    r.shots = taskShots(task, protocol);
     r.requests = int64_t(pairs.size());
     r.forwards = stats.forwards;
     r.protocol = protocol;
@@ -202,7 +201,7 @@ std::vector<TaskResult> evaluateTasks(const std::string& modelDir, const std::ve
     protocol.validate();
     if (tasks.empty()) throw ConfigError("tasks", "no task given");
     for (const auto& t : tasks) {
-        findTask(t); // unknown names fail before the model loads
+        taskShots(t, protocol); // unknown names and impossible shots fail before the model loads
         const std::string path = options.files.path(t);
         if (!fs::exists(path)) loadTask(t, protocol, options.files); // names the missing file
     }
@@ -230,7 +229,7 @@ std::vector<TaskResult> evaluateTasks(const std::string& modelDir, const std::ve
                                            {"context", pairs[k].context},
                                            {"continuation", pairs[k].continuation},
                                            {"ll", r.perQuestion[q].loglikelihoods[c]},
-                                           {"truncated", r.perQuestion[q].truncated},
+                                           {"question_truncated", r.perQuestion[q].truncated},
                                            {"max_length", r.maxLength}}
                                 .dump()
                          << "\n";

@@ -348,6 +348,15 @@ QAT_TEST(unknownTaskListsTheKnownOnes)
 {
     QAT_CHECK_THROWS_WITH(findTask("arc-easy"), "'arc-easy' is not a task", "arc_easy", "mmlu", "hellaswag",
                           "winogrande");
+    // Checked before the model loads (the model path here does not exist).
+    TaskProtocol p;
+    p.shots = 3;
+    TaskOptions o;
+    o.files = sharedFiles();
+    QAT_CHECK_THROWS_WITH(evaluateTasks("/nonexistent", {"mmlu", "arc_easy"}, p, o), "shots", "arc_easy",
+                          "zero-shot");
+    p.shots = -1;
+    QAT_CHECK_THROWS_WITH(evaluateTasks("/nonexistent", {"arc_easy", "sciq"}, p, o), "'sciq' is not a task");
 }
 
 QAT_TEST(pythonStripAndLength)
@@ -409,6 +418,8 @@ QAT_TEST(accAccNormAndStderrAsTheHarness)
     QAT_CHECK_NEAR(r.accNorm, 0.5, 1e-12);
     QAT_CHECK_EQ(r.perQuestion[0].pred, 0);
     QAT_CHECK_EQ(r.perQuestion[0].predNorm, 1);
+    QAT_CHECK_EQ(r.perQuestion[0].gold, 1);
+    QAT_CHECK_EQ(r.toJson(true)["per_question"][3]["gold"].get<int>(), 0);
     QAT_CHECK_NEAR(r.accStderr, std::sqrt(1.0 / 3.0) / 2.0, 1e-12); // sample stddev / sqrt(n)
     QAT_CHECK_NEAR(r.chance, 0.5, 1e-12);
     // A tie goes to the first choice (numpy argmax).

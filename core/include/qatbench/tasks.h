@@ -111,6 +111,9 @@ struct TaskFiles
     std::string path(const std::string& task) const;
 };
 
+// The few-shot count a task runs with under the protocol; ConfigError("shots") when the task cannot give it.
+int taskShots(const std::string& task, const TaskProtocol& protocol);
+
 // The questions of a task with the harness's prompts, in file order. InputError naming the file (and the
 // line) for a missing, truncated or malformed file; ConfigError for shots the task cannot give.
 std::vector<McQuestion> loadTask(const std::string& task, const TaskProtocol& protocol,
@@ -172,6 +175,7 @@ struct SubjectScore
 struct QuestionScore
 {
     std::vector<double> loglikelihoods; // per choice (nats)
+    int gold = 0;                       // the right choice
     int pred = 0;                       // argmax of the log-likelihoods (first on ties)
     int predNorm = 0;                   // argmax of log-likelihood / characters
     bool truncated = false;             // an input lost tokens on the left
