@@ -22,7 +22,8 @@ else
 fi
 export QT_QPA_PLATFORM=offscreen
 # The full-file perplexity references take minutes on 2 cores: they run on the GPU check (scripts/gpu-check.sh)
-# and are reported SKIPPED here unless QATBENCH_SLOW_TESTS=1; a slice with its own reference runs on the CPU.
+# and are reported SKIPPED here unless QATBENCH_SLOW_TESTS=1; test_perplexity (stories260K on the whole TinyStories
+# head against transformers' numbers) is the CPU's reference.
 # Tests run in parallel; give each its share of the cores (oversubscribed OpenMP barriers spin for seconds).
 export QATBENCH_THREADS=${QATBENCH_THREADS:-$(( $(nproc) / $JOBS > 0 ? $(nproc) / $JOBS : 1 ))}
 export OMP_NUM_THREADS=$QATBENCH_THREADS OPENBLAS_NUM_THREADS=$QATBENCH_THREADS # OpenBLAS ignores torch

@@ -7,6 +7,7 @@
 #include "qatbench/error.h"
 #include "qatbench/eval.h"
 #include "qatbench/experiment.h"
+#include "qatbench/files.h"
 #include "qatbench/tokenizer.h"
 #include "qatbench_sdk/eval.h"
 #include "qatbench_sdk/quant_method.h"
@@ -39,8 +40,8 @@ int EngineResult::exitCode() const
 
 std::string modelFingerprint(const std::string& modelDir)
 {
-    // Every byte of the weights and the config (a resume must notice a changed model, issue 12), eight bytes at
-    // a time: a 13 GB model costs a few seconds, next to its load.
+    // Every byte of the weights and the config (a resume must notice a changed model, issue 12), eight bytes
+    // at a time: a 13 GB model costs a few seconds, next to its load.
     std::error_code ec;
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(modelDir, ec))
@@ -161,16 +162,19 @@ std::string identityMismatch(const nlohmann::json& identity, const nlohmann::jso
 // Refuses to continue a run from anything that is not provably its own last checkpoint (issue 12): a run with
 // no checkpoint, a vanished checkpoint, a folder or checkpoint of another run or store, a changed experiment
 // or a changed model. Each refusal says how to start over.
-void checkResumable(const RunInfo& run, RunStore& store, const std::string& workDir, const nlohmann::json& exp)
+void checkResumable(const RunInfo& run, RunStore& store, const std::string& workDir,
+                    const nlohmann::json& exp)
 {
     const std::string id = std::to_string(run.id);
-    const std::string restart = "; to start run " + id + " again from step 1 use `qatbench-cli run --resume " +
-                                id + " --restart` (it clears the run's stored steps)";
+    const std::string restart = "; to start run " + id +
+                                " again from step 1 use `qatbench-cli run --resume " + id +
+                                " --restart` (it clears the run's stored steps)";
     std::optional<Artifact> last;
     for (auto& a : store.artifacts(run.id))
         if (a.kind == "checkpoint") last = a;
     if (!last)
-        throw ConfigError("--resume", "run " + id + " has no checkpoint to continue from (it ended before its " +
+        throw ConfigError("--resume", "run " + id +
+                                          " has no checkpoint to continue from (it ended before its " +
                                           "first checkpoint)" + restart);
     std::error_code ec;
     if (!fs::exists(last->path, ec))
@@ -236,7 +240,8 @@ Prepared prepareResume(const EngineOptions& opt, RunStore& store)
         throw InputError(p.workDir, "",
                          "--restart: the folder is not empty and does not belong to run " +
                              std::to_string(run->id) + "; move it away first");
-    fs::remove_all(p.workDir);
+    if (!removeTree(p.workDir))
+        throw InputError(p.workDir, "", "--restart: cannot remove the run's old folder (permissions?)");
     store.clearRunData(run->id);
     p.modelHash = modelFingerprint(run->modelPath);
     return p;
@@ -277,7 +282,8 @@ std::string resolveDevice(const std::string& requested)
     return checkDevice(requested);
 }
 
-std::vector<int64_t> tokenizeFile(const Tokenizer& tok, const std::string& path, bool addBos, int64_t tokens = 0)
+std::vector<int64_t> tokenizeFile(const Tokenizer& tok, const std::string& path, bool addBos,
+                                  int64_t tokens = 0)
 {
     const auto ids = encodeTextFile(tok, path, addBos, tokens);
     return std::vector<int64_t>(ids.begin(), ids.end());
@@ -315,7 +321,8 @@ Loaded loadInputs(nlohmann::json& exp, EngineSink& sink)
     LlamaModel model = LlamaModel::load(modelPath, lo);
     throwIfIssues(validateAgainstModel(exp, model.config()));
     for (const auto& t : model.ignoredTensors())
-        sink.message("warning", "tensor " + t + " in " + modelPath + " is not part of a LLaMA model; ignored");
+        sink.message("warning",
+                     "tensor " + t + " in " + modelPath + " is not part of a LLaMA model; ignored");
 
     sink.phase("tokenizing");
     const auto& d = exp["data"];
@@ -543,7 +550,8 @@ EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
     Ending end{RunStatus::Completed, "completed", ""};
     try {
         fs::create_directories(prep.workDir);
-        if (!prep.resume) writeRunIdentity(prep.workDir, runIdentity(store, prep.runId, prep.exp, prep.modelHash));
+        if (!prep.resume)
+            writeRunIdentity(prep.workDir, runIdentity(store, prep.runId, prep.exp, prep.modelHash));
         Loaded in = loadInputs(prep.exp, sink);
         device = in.device;
         auto method = createMethod(prep.exp["method"]["name"].get<std::string>());

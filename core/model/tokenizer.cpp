@@ -226,9 +226,16 @@ Tokenizer Tokenizer::load(const std::string& pathOrDir)
     const auto config = readJsonIfPresent(dir / "config.json");
     auto id = [&](const char* key, int32_t& out) {
         auto it = config.find(key);
-        if (it != config.end() && it->is_number_integer()) out = it->get<int32_t>();
-        if (it != config.end() && it->is_array() && !it->empty() && (*it)[0].is_number_integer())
-            out = (*it)[0].get<int32_t>();
+        if (it == config.end()) return;
+        const nlohmann::json* v = it->is_array() && !it->empty() ? &(*it)[0] : &*it;
+        if (!v->is_number_integer()) return;
+        // Read wide, then checked: get<int32_t>() would wrap 4294967297 to 1 without a word.
+        const int64_t x = v->get<int64_t>();
+        if (x < -1 || x >= t.m_impl->vocabSize())
+            throw InputError((dir / "config.json").string(), key,
+                             "is " + std::to_string(x) + ", outside the tokenizer's " +
+                                 std::to_string(t.m_impl->vocabSize()) + " ids");
+        out = int32_t(x);
     };
     id("bos_token_id", t.m_bos);
     id("eos_token_id", t.m_eos);

@@ -159,4 +159,13 @@ QAT_TEST(evalReadsOnlyTheTextItNeeds)
     }
 }
 
+QAT_TEST(aTokenIdBeyondInt32IsRefusedNotWrapped)
+{
+    // Found by fuzzing: get<int32_t>() made a bos_token_id of 4294967297 into 1, silently.
+    const std::string dir = modelCopy();
+    editConfig(dir, [](json& c) { c["bos_token_id"] = 4294967297LL; });
+    const auto r = run("eval " + dir + " --text " + evalText() + " --seq-len 64 --max-windows 2");
+    QAT_CHECK_MSG(r.code != 0 && has(r, "bos_token_id") && has(r, "4294967297"), r.text);
+}
+
 QAT_TEST_MAIN()

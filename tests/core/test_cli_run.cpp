@@ -115,7 +115,7 @@ QAT_TEST(readersInOtherProcessesDuringARunLoseNothing)
     };
     // Paused past the heartbeat's first beat, so that the reads certainly meet its connection however slow
     // the machine is; then reads while the run goes on to its end.
-    cli.waitFor("progress", [](const json& f) { return f["step"].get<int64_t>() >= 10; });
+    cli.waitFor("progress", [](const json& f) { return f.value("step", int64_t(0)) >= 10; });
     cli.send("pause");
     cli.waitFor("paused");
     while (now() - start < 2.5)
@@ -153,7 +153,7 @@ QAT_TEST(stdinPausesResumesAndStopsAndTheRunResumes)
     {
         Cli cli(runArgs(s));
         runId = cli.waitFor("started").fields["run_id"].get<int64_t>();
-        cli.waitFor("progress", [](const json& f) { return f["step"].get<int64_t>() >= 20; });
+        cli.waitFor("progress", [](const json& f) { return f.value("step", int64_t(0)) >= 20; });
         cli.send("pause");
         const int64_t pausedAt = cli.waitFor("paused").fields["step"].get<int64_t>();
         {
@@ -163,7 +163,7 @@ QAT_TEST(stdinPausesResumesAndStopsAndTheRunResumes)
         QAT_CHECK(!cli.next(0.5).has_value()); // nothing happens while paused
         cli.send("resume");
         QAT_CHECK_EQ(cli.waitFor("resumed").fields["step"].get<int64_t>(), pausedAt);
-        cli.waitFor("progress", [&](const json& f) { return f["step"].get<int64_t>() > pausedAt + 5; });
+        cli.waitFor("progress", [&](const json& f) { return f.value("step", int64_t(0)) > pausedAt + 5; });
         cli.send("stop");
         cli.waitFor("checkpoint");
         const auto fin = cli.waitFor("finished");
@@ -187,7 +187,7 @@ QAT_TEST(sigtermStopsAfterTheStepWithACheckpoint)
 {
     const Setup s = setup({{"step_ms", 10}}, 1000, 0);
     Cli cli(runArgs(s));
-    cli.waitFor("progress", [](const json& f) { return f["step"].get<int64_t>() >= 10; });
+    cli.waitFor("progress", [](const json& f) { return f.value("step", int64_t(0)) >= 10; });
     kill(cli.pid(), SIGTERM);
     const auto ck = cli.waitFor("checkpoint");
     QAT_CHECK(std::filesystem::exists(ck.fields["path"].get<std::string>()));
@@ -210,7 +210,7 @@ QAT_TEST(sigkillLeavesAnInterruptedRunThatResumesFromItsCheckpoint)
     {
         Cli cli(runArgs(s));
         runId = cli.waitFor("started").fields["run_id"].get<int64_t>();
-        killedAt = cli.waitFor("progress", [](const json& f) { return f["step"].get<int64_t>() >= 175; })
+        killedAt = cli.waitFor("progress", [](const json& f) { return f.value("step", int64_t(0)) >= 175; })
                        .fields["step"]
                        .get<int64_t>();
         kill(cli.pid(), SIGKILL);
@@ -273,7 +273,7 @@ QAT_TEST(aVanishedDataFileFailsTheResumedRunNamingTheFile)
     {
         Cli cli(runArgs(s));
         runId = cli.waitFor("started").fields["run_id"].get<int64_t>();
-        cli.waitFor("progress", [](const json& f) { return f["step"].get<int64_t>() >= 5; });
+        cli.waitFor("progress", [](const json& f) { return f.value("step", int64_t(0)) >= 5; });
         cli.send("stop");
         QAT_CHECK_EQ(cli.wait(), 3);
     }
