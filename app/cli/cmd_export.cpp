@@ -5,6 +5,7 @@
 
 #include "qatbench/error.h"
 #include "qatbench/export.h"
+#include "qatbench/files.h"
 #include "qatbench/store.h"
 
 #include <cstdio>
@@ -70,21 +71,22 @@ std::string temporarySibling(const std::string& out)
 }
 
 // Writes a folder export into a temporary sibling, then replaces `out` with it.
+// Not std::filesystem::remove_all, which crashes in the CUDA build (qatbench/files.h).
 template <typename Fn> void writeFolderAtomically(const std::string& out, bool force, Fn write)
 {
     const std::string tmp = temporarySibling(out);
     std::error_code ec;
-    fs::remove_all(tmp, ec);
+    removeTree(tmp);
     try {
         write(tmp);
     } catch (...) {
-        fs::remove_all(tmp, ec);
+        removeTree(tmp);
         throw;
     }
-    if (force) fs::remove_all(out, ec);
+    if (force) removeTree(out);
     fs::rename(tmp, out, ec);
     if (ec) {
-        fs::remove_all(tmp, ec);
+        removeTree(tmp);
         throw Error("cannot move the finished export into place at " + out + ": " + ec.message());
     }
 }
