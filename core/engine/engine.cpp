@@ -132,10 +132,18 @@ std::string defaultWorkDir(const RunStore& store, int64_t runId)
     return (parent / "work" / store.storeId().substr(0, 12) / ("run-" + std::to_string(runId))).string();
 }
 
+// Whether the folder holds anything. The temporary file of a run identity that was being written when the
+// process was killed does not count: the identity is the first thing a run writes, so such a folder holds
+// nothing of any run (found by the kill loop: a kill at that moment made --restart refuse the run's own
+// folder).
 bool isNonEmptyDir(const std::string& dir)
 {
     std::error_code ec;
-    return fs::is_directory(dir, ec) && !fs::is_empty(dir, ec);
+    if (!fs::is_directory(dir, ec)) return false;
+    const std::string leftover = fs::path(runIdentityPath(dir)).filename().string() + ".tmp";
+    for (const auto& e : fs::directory_iterator(dir, ec))
+        if (e.path().filename() != leftover) return true;
+    return false;
 }
 
 nlohmann::json runIdentity(const RunStore& store, int64_t runId, const nlohmann::json& exp,
@@ -240,7 +248,14 @@ Prepared prepareResume(const EngineOptions& opt, RunStore& store)
         throw InputError(p.workDir, "",
                          "--restart: the folder is not empty and does not belong to run " +
                              std::to_string(run->id) + "; move it away first");
-    if (!removeTree(p.workDir))
+    // The identity goes last, so that a restart killed halfway leaves a folder that still proves it is ours.
+    bool removed = true;
+    std::error_code ec;
+    if (fs::is_directory(p.workDir, ec))
+        for (const auto& e : fs::directory_iterator(p.workDir, ec))
+            if (e.path().filename() != "run-identity.json")
+                removed = removeTree(e.path().string()) && removed;
+    if (!removed || !removeTree(p.workDir))
         throw InputError(p.workDir, "", "--restart: cannot remove the run's old folder (permissions?)");
     store.clearRunData(run->id);
     p.modelHash = modelFingerprint(run->modelPath);
