@@ -34,22 +34,63 @@ std::vector<std::string> corpusFiles(const std::string& target)
     return files;
 }
 
-void replay(const std::string& target)
+// A safetensors file: the 8-byte little-endian header length, the header, the data.
+std::string safetensors(const std::string& header, size_t dataBytes)
+{
+    std::string out(8, '\0');
+    for (int i = 0; i < 8; ++i)
+        out[size_t(i)] = char((uint64_t(header.size()) >> (8 * i)) & 0xff);
+    return out + header + std::string(dataBytes, '\0');
+}
+
+// The safetensors target's hand-made inputs, written here rather than committed as binary files (data files
+// live in ../shared): a reproducer of a number beyond double in data_offsets, and one tensor of every dtype.
+std::vector<std::pair<std::string, std::string>> generatedInputs(const std::string& target)
+{
+    if (target != "safetensors") return {};
+    return {
+        {"crash-number-overflow",
+         safetensors(R"({"a":{"dtype":"F32","shape":[1],"data_offsets":[0,1e309]}})", 0)},
+        {"tiny-all-dtypes", safetensors(R"({"__metadata__":{"format":"pt"},)"
+                                        R"("a.f32":{"dtype":"F32","shape":[2,3],"data_offsets":[0,24]},)"
+                                        R"("b.bf16":{"dtype":"BF16","shape":[4],"data_offsets":[24,32]},)"
+                                        R"("c.i8":{"dtype":"I8","shape":[3,1],"data_offsets":[32,35]},)"
+                                        R"("d.scalar":{"dtype":"F64","shape":[],"data_offsets":[35,43]},)"
+                                        R"("e.empty":{"dtype":"F16","shape":[0,5],"data_offsets":[43,43]},)"
+                                        R"("f.i64":{"dtype":"I64","shape":[1],"data_offsets":[43,51]},)"
+                                        R"("g.bool":{"dtype":"BOOL","shape":[2],"data_offsets":[51,53]}})",
+                                        53)}};
+}
+
+void runInput(const std::pair<std::string, qat::fuzz::Body>& target, const std::string& name,
+              const std::string& bytes)
+{
+    try {
+        qat::fuzz::runOne(target.second, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    } catch (const std::exception& e) {
+        QAT_FAIL_AT(name + ": " + e.what());
+    }
+}
+
+const std::pair<std::string, qat::fuzz::Body>& findTarget(const std::string& target)
 {
     const auto& targets = qat::fuzz::registeredTargets();
     const auto it =
         std::find_if(targets.begin(), targets.end(), [&](const auto& t) { return t.first == target; });
     QAT_CHECK_MSG(it != targets.end(), "no fuzz target '" + target + "' is linked into this test");
+    return *it;
+}
+
+void replay(const std::string& target)
+{
+    const auto& t = findTarget(target);
     const auto files = corpusFiles(target);
-    QAT_CHECK_MSG(!files.empty(), "tests/fuzz/corpus/" + target + " holds no file");
-    for (const auto& f : files) {
-        const std::string bytes = qat::test::readFile(f);
-        try {
-            qat::fuzz::runOne(it->second, reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-        } catch (const std::exception& e) {
-            QAT_FAIL_AT(f + ": " + e.what());
-        }
-    }
+    const auto made = generatedInputs(target);
+    QAT_CHECK_MSG(!files.empty() || !made.empty(), "tests/fuzz/corpus/" + target + " holds no file");
+    for (const auto& f : files)
+        runInput(t, f, qat::test::readFile(f));
+    for (const auto& [name, bytes] : made)
+        runInput(t, name, bytes);
 }
 
 } // namespace
@@ -63,7 +104,8 @@ QAT_TEST(everyTargetHasACorpusAndEveryCorpusATarget)
         if (e.is_directory()) corpora.insert(e.path().filename().string());
     QAT_CHECK_EQ(linked.size(), size_t(7));
     for (const auto& n : linked)
-        QAT_CHECK_MSG(corpora.count(n), "target " + n + " has no tests/fuzz/corpus/" + n);
+        QAT_CHECK_MSG(corpora.count(n) || !generatedInputs(n).empty(),
+                      "target " + n + " has no tests/fuzz/corpus/" + n);
     for (const auto& n : corpora)
         QAT_CHECK_MSG(linked.count(n), "tests/fuzz/corpus/" + n + " has no fuzz_" + n + ".cpp");
 }
@@ -71,6 +113,20 @@ QAT_TEST(everyTargetHasACorpusAndEveryCorpusATarget)
 QAT_TEST(safetensorsCorpus)
 {
     replay("safetensors");
+}
+QAT_TEST(safetensorsOfTheSharedModelsWholeAndTruncated)
+{
+    // The real checkpoints as they are, and cut inside the header and inside the data.
+    const auto& t = findTarget("safetensors");
+    for (const char* rel :
+         {"models/stories260K/model.safetensors", "models/stories260K-bf16/model.safetensors",
+          "models/parity/llama-gqa-bf16/model.safetensors"}) {
+        const std::string bytes = qat::test::readFile(qat::test::dataPath(rel));
+        runInput(t, rel, bytes);
+        for (const size_t cut : {size_t(7), size_t(64), size_t(5272), bytes.size() - 1})
+            if (cut < bytes.size())
+                runInput(t, std::string(rel) + " cut at " + std::to_string(cut), bytes.substr(0, cut));
+    }
 }
 QAT_TEST(modelConfigCorpus)
 {
