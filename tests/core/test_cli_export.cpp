@@ -1,6 +1,7 @@
 // `qatbench-cli export` as a user runs it: a stories260K RTN run exported as GGUF, GPTQ and HF; an existing
 // path refused without --force; an impossible type and a run without a quantized state refused by name,
 // with nothing left behind.
+#include "cli_process.h"
 #include "qat_test.h"
 
 #include <nlohmann/json.hpp>
@@ -14,25 +15,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Out
-{
-    int rc = 0;
-    std::string text; // stdout and stderr
-};
+using Out = qat::test::CliOutput; // stdout and stderr
 
 Out cli(const std::string& args)
 {
-    Out o;
-    FILE* p = popen(
-        ("QATBENCH_ENABLE_SELFTEST=1 " + std::string(QATBENCH_CLI_PATH) + " " + args + " 2>&1").c_str(), "r");
-    QAT_CHECK(p != nullptr);
-    char buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-        o.text.append(buf, n);
-    const int st = pclose(p);
-    o.rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    return o;
+    setenv("QATBENCH_ENABLE_SELFTEST", "1", 1);
+    return qat::test::runCli(args);
 }
 
 // A completed run of `method` on stories260K; returns its id (runs are numbered from 1 in a fresh store).
@@ -61,7 +49,7 @@ int runOnce(const std::string& dir, const std::string& db, const std::string& me
     qat::test::writeFile(cfg, exp.dump(2));
     const Out r =
         cli("run --config " + cfg + " --db " + db + " --work-dir " + dir + "/work" + std::to_string(id));
-    QAT_CHECK_MSG(r.rc == 0, r.text);
+    QAT_CHECK_MSG(r.code == 0, r.text);
     return id;
 }
 
@@ -83,22 +71,22 @@ QAT_TEST(exportWritesEveryFormatAndRefusesWhatItCannot)
     const std::string run = std::to_string(rtn) + " --db " + db;
 
     Out r = cli("export " + run + " --format gguf --out " + dir + "/m.gguf --quiet");
-    QAT_CHECK_MSG(r.rc == 0, r.text);
+    QAT_CHECK_MSG(r.code == 0, r.text);
     QAT_CHECK_MSG(r.text.find("Q4_1") != std::string::npos, r.text);
     QAT_CHECK_MSG(r.text.find("ffn_down") != std::string::npos, r.text); // the warning names the F16 tensors
     QAT_CHECK(qat::test::readFile(dir + "/m.gguf").substr(0, 4) == "GGUF");
 
     r = cli("export " + run + " --format gguf --out " + dir + "/m.gguf --quiet");
-    QAT_CHECK(r.rc != 0);
+    QAT_CHECK(r.code != 0);
     QAT_CHECK_MSG(r.text.find("--force") != std::string::npos, r.text);
     r = cli("export " + run + " --format gguf --type q5_1 --out " + dir + "/m.gguf --force --quiet");
-    QAT_CHECK_MSG(r.rc == 0 && r.text.find("Q5_1") != std::string::npos, r.text);
+    QAT_CHECK_MSG(r.code == 0 && r.text.find("Q5_1") != std::string::npos, r.text);
 
     r = cli("export " + run + " --format gptq --out " + dir + "/gptq --quiet");
-    QAT_CHECK_MSG(r.rc == 0, r.text);
+    QAT_CHECK_MSG(r.code == 0, r.text);
     QAT_CHECK(fs::exists(dir + "/gptq/model.safetensors") && fs::exists(dir + "/gptq/quantize_config.json"));
     r = cli("export " + run + " --format hf --out " + dir + "/hf --quiet");
-    QAT_CHECK_MSG(r.rc == 0, r.text);
+    QAT_CHECK_MSG(r.code == 0, r.text);
     const json cfg = json::parse(qat::test::readFile(dir + "/hf/config.json"));
     QAT_CHECK_EQ(cfg.at("torch_dtype").get<std::string>(), std::string("float32")); // stories260K's own dtype
 
@@ -107,7 +95,7 @@ QAT_TEST(exportWritesEveryFormatAndRefusesWhatItCannot)
         runOnce(dir, db, "rtn", {{"bits", 4}, {"group_size", 48}, {"allow_partial_group", true}}, 2);
     r = cli("export " + std::to_string(g48) + " --db " + db + " --format gguf --type q4_1 --out " + dir +
             "/g48.gguf --quiet");
-    QAT_CHECK(r.rc != 0);
+    QAT_CHECK(r.code != 0);
     QAT_CHECK_MSG(r.text.find("group size 48") != std::string::npos, r.text);
     QAT_CHECK(!fs::exists(dir + "/g48.gguf"));
 
@@ -115,7 +103,7 @@ QAT_TEST(exportWritesEveryFormatAndRefusesWhatItCannot)
     const int self = runOnce(dir, db, "selftest", json::object(), 3);
     r = cli("export " + std::to_string(self) + " --db " + db + " --format gguf --out " + dir +
             "/s.gguf --quiet");
-    QAT_CHECK(r.rc != 0);
+    QAT_CHECK(r.code != 0);
     QAT_CHECK_MSG(r.text.find("no completed quantized state") != std::string::npos, r.text);
     QAT_CHECK(!fs::exists(dir + "/s.gguf"));
     QAT_CHECK(!anyPartial(dir));
