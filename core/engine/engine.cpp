@@ -321,6 +321,7 @@ struct Loaded
     std::string device;
     LlamaModel model;
     TokenData data;
+    Tokenizer tokenizer;
 };
 
 Loaded loadInputs(nlohmann::json& exp, EngineSink& sink)
@@ -371,7 +372,7 @@ Loaded loadInputs(nlohmann::json& exp, EngineSink& sink)
                                    data.calib.empty() ? -1 : int64_t(data.calib.size())));
     sink.message("info", "tokens: train " + std::to_string(data.train.size()) + ", eval " +
                              std::to_string(data.eval.size()) + " on " + device);
-    return Loaded{device, std::move(model), std::move(data)};
+    return Loaded{device, std::move(model), std::move(data), tok};
 }
 
 // evaluation.tasks (issue 16, docs/EVAL.md): multiple-choice tasks on the final model (fake-quantized through
@@ -386,7 +387,7 @@ void taskEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, int64_t s
     protocol.limit = e.value("tasks_limit", int64_t(0));
     protocol.shots = e.value("tasks_shots", -1);
     const TaskFiles files{e.value("tasks_data", std::string()), {}};
-    const Tokenizer tok = Tokenizer::load(exp["model"]["path"].get<std::string>());
+    const Tokenizer& tok = in.tokenizer; // loaded once, with the model
     for (const auto& t : e["tasks"]) {
         const std::string task = t.get<std::string>();
         ForwardOptions forward;
@@ -394,21 +395,17 @@ void taskEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, int64_t s
         const TaskResult r = runTask(in.model, tok, task, protocol, files, forward, 16,
                                      [&](const Progress& p) { return sink.progress(p); });
         const std::string json = r.toJson().dump();
-        writer.eval({.step = step,
-                     .dataset = task,
-                     .metric = "acc",
-                     .value = r.acc,
-                     .nll = 0,
-                     .tokens = r.questions,
-                     .protocol = json});
-        if (r.hasAccNorm)
+        auto record = [&](const char* metric, double value) {
             writer.eval({.step = step,
                          .dataset = task,
-                         .metric = "acc_norm",
-                         .value = r.accNorm,
+                         .metric = metric,
+                         .value = value,
                          .nll = 0,
                          .tokens = r.questions,
                          .protocol = json});
+        };
+        record("acc", r.acc);
+        if (r.hasAccNorm) record("acc_norm", r.accNorm);
         char line[160];
         std::snprintf(line, sizeof line, "%s: acc %.4f +- %.4f over %lld questions (%d-shot, chance %.3f)",
                       task.c_str(), r.acc, r.accStderr, (long long)r.questions, r.shots, r.chance);
