@@ -5,9 +5,13 @@
 #include "optimizer_impl.h"
 
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include <chrono>
 #include <cmath>
+#include <map>
+#include <sstream>
+#include <type_traits>
 
 namespace qat {
 
@@ -40,7 +44,10 @@ WindowSampler::WindowSampler(const std::vector<int64_t>& tokens, int64_t seqLen,
 at::Tensor WindowSampler::next(int64_t batch, const at::Device& device)
 {
     const uint64_t starts = uint64_t(m_tokens.size()) - uint64_t(m_seqLen);
-    at::Tensor out = at::empty({batch, m_seqLen + 1}, at::kLong);
+    // In page-locked memory for a GPU, so the copy is queued behind the running step instead of waiting for
+    // it.
+    at::Tensor out =
+        at::empty({batch, m_seqLen + 1}, at::TensorOptions(at::kLong).pinned_memory(device.is_cuda()));
     int64_t* p = out.data_ptr<int64_t>();
     for (int64_t b = 0; b < batch; ++b) {
         const uint64_t start = splitmix64(m_seed * 0x100000001b3ull + uint64_t(m_position++)) % starts;
@@ -52,7 +59,7 @@ at::Tensor WindowSampler::next(int64_t batch, const at::Device& device)
             std::copy_n(m_tokens.data() + start, m_seqLen + 1, row);
         }
     }
-    return out.to(device);
+    return out.to(device, /*non_blocking=*/device.is_cuda());
 }
 
 at::Tensor distillLoss(const LlamaModel& model, const at::Tensor& windows, const ForwardOptions& student)
@@ -113,11 +120,10 @@ NllResult evaluateNll(const LlamaModel& model, const std::vector<int64_t>& token
                 .to(dev);
         ForwardOptions fo;
         fo.hook = hook;
-        at::Tensor logits = model.forward(ids.narrow(1, 0, seqLen - 1), fo);
-        at::Tensor nll =
-            at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}),
-                                   ids.narrow(1, 1, seqLen - 1).reshape({-1}), {}, at::Reduction::Sum);
-        sum += nll.item<double>();
+        // Chunked: a batch of 8 windows of 2048 tokens has 2 GiB of float32 logits at a 32k vocabulary.
+        sum += chunkedCrossEntropy(model.hidden(ids.narrow(1, 0, seqLen - 1), fo), model.weights().lmHead,
+                                   ids.narrow(1, 1, seqLen - 1), false)
+                   .item<double>();
         if (progress && !progress(Progress{"eval", w0 + nb, windows, 0, -1, "windows"})) throw Cancelled();
     }
     r.windows = windows;
@@ -129,9 +135,12 @@ NllResult evaluateNll(const LlamaModel& model, const std::vector<int64_t>& token
 at::Tensor nextTokenLoss(const LlamaModel& model, const at::Tensor& windows, const ForwardOptions& options)
 {
     const int64_t t = windows.size(1) - 1;
+    const at::Tensor targets = windows.narrow(1, 1, t);
+    if (windows.size(0) * t * model.config().vocabSize > kCrossEntropyChunkElements)
+        return chunkedCrossEntropy(model.hidden(windows.narrow(1, 0, t), options), model.weights().lmHead,
+                                   targets, true);
     at::Tensor logits = model.forward(windows.narrow(1, 0, t), options);
-    return at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}),
-                                  windows.narrow(1, 1, t).reshape({-1}));
+    return at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}), targets.reshape({-1}));
 }
 
 LoopSettings loopSettingsFrom(const nlohmann::json& e)
@@ -171,16 +180,115 @@ TrainLoop::TrainLoop(LoopSettings settings, std::vector<ParamGroup> groups)
 
 TrainLoop::~TrainLoop() = default;
 
-double TrainLoop::clipGradients()
+at::Tensor TrainLoop::clipGradients()
 {
-    std::vector<at::Tensor> all;
+    std::vector<at::Tensor> grads;
     for (const auto& g : m_groups)
         for (const auto& p : g.params)
-            if (p.grad().defined()) all.push_back(p);
-    if (all.empty()) return 0;
-    const double maxNorm =
-        m_settings.gradClip > 0 ? m_settings.gradClip : std::numeric_limits<double>::infinity();
-    return torch::nn::utils::clip_grad_norm_(all, maxNorm);
+            if (p.grad().defined()) grads.push_back(p.grad());
+    if (grads.empty()) return {};
+    // The total 2-norm and the clip stay on the device (torch::nn::utils::clip_grad_norm_ reads the norm back
+    // to the host, which stalls the GPU every step): one norm kernel per dtype and one scale per tensor.
+    std::vector<at::Tensor> norms;
+    std::map<at::ScalarType, std::vector<at::Tensor>> byDtype;
+    for (const auto& g : grads)
+        byDtype[g.scalar_type()].push_back(g);
+    for (const auto& [dtype, list] : byDtype)
+        for (const auto& n : at::_foreach_norm(list, 2))
+            norms.push_back(n.to(at::kFloat));
+    at::Tensor total = at::stack(norms).norm(2);
+    if (m_settings.gradClip > 0) {
+        at::Tensor coef = at::clamp_max(double(m_settings.gradClip) / (total + 1e-6), 1.0);
+        for (auto& [dtype, list] : byDtype) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
+            at::_foreach_mul_(list, coef.to(dtype));
+#else // LibTorch 1.13 (Debian 12) has no list-times-tensor overload
+            for (auto& g : list) g.mul_(coef.to(dtype));
+#endif
+        }
+    }
+    return total;
+}
+
+namespace {
+
+// The key of a parameter in torch::optim's state map: the TensorImpl pointer, as a pointer (newer LibTorch)
+// or printed as text (older LibTorch, e.g. Debian 12's).
+template <class Map> typename Map::key_type stateKey(const Map&, const at::Tensor& p)
+{
+    if constexpr (std::is_same_v<typename Map::key_type, std::string>) {
+        std::ostringstream out;
+        out << p.unsafeGetTensorImpl();
+        return out.str();
+    } else {
+        return static_cast<typename Map::key_type>(p.unsafeGetTensorImpl());
+    }
+}
+
+} // namespace
+
+void TrainLoop::optimizerStep()
+{
+    auto& adam = *m_opt->adam;
+    bool onCuda = true;
+    for (const auto& g : adam.param_groups())
+        for (const auto& p : g.params())
+            onCuda = onCuda && p.is_cuda();
+    if (!onCuda) {
+        adam.step();
+        return;
+    }
+    // On CUDA one multi-tensor kernel per group and dtype (the kernel of PyTorch's Adam(fused=True)) instead
+    // of about ten kernels per tensor. AdamW's decoupled weight decay is the p *= 1 - lr * wd that
+    // torch::optim::AdamW applies first. The moments and the step count live in the AdamW's own state, so
+    // checkpoints (TrainLoop::writeCheckpoint) are the same with either path.
+    for (auto& group : adam.param_groups()) {
+        const auto& o = static_cast<const torch::optim::AdamWOptions&>(group.options());
+        struct Lists
+        {
+            std::vector<at::Tensor> params, grads, avg, avgSq;
+            int64_t step = -1;
+            bool sameStep = true;
+        };
+        std::map<at::ScalarType, Lists> byDtype;
+        for (auto& p : group.params()) {
+            if (!p.grad().defined()) continue;
+            auto& slot = adam.state()[stateKey(adam.state(), p)];
+            if (!slot) {
+                auto st = std::make_unique<torch::optim::AdamWParamState>();
+                st->step(0);
+                st->exp_avg(at::zeros_like(p, at::MemoryFormat::Preserve));
+                st->exp_avg_sq(at::zeros_like(p, at::MemoryFormat::Preserve));
+                slot = std::move(st);
+            }
+            auto& st = static_cast<torch::optim::AdamWParamState&>(*slot);
+            st.step(st.step() + 1);
+            Lists& l = byDtype[p.scalar_type()];
+            if (l.step >= 0 && l.step != st.step()) l.sameStep = false;
+            l.step = st.step();
+            l.params.push_back(p);
+            l.grads.push_back(p.grad());
+            l.avg.push_back(st.exp_avg());
+            l.avgSq.push_back(st.exp_avg_sq());
+        }
+        for (auto& [dtype, l] : byDtype) {
+            at::NoGradGuard noGrad;
+            if (o.weight_decay() != 0) at::_foreach_mul_(l.params, 1.0 - o.lr() * o.weight_decay());
+            std::vector<at::Tensor> steps;
+            if (l.sameStep) {
+                steps.assign(l.params.size(),
+                             at::full({}, double(l.step), l.params[0].options().dtype(at::kFloat)));
+            } else {
+                for (const auto& p : l.params) {
+                    const auto& st = static_cast<const torch::optim::AdamWParamState&>(
+                        *adam.state().at(stateKey(adam.state(), p)));
+                    steps.push_back(at::full({}, double(st.step()), p.options().dtype(at::kFloat)));
+                }
+            }
+            at::_fused_adam_(l.params, l.grads, l.avg, l.avgSq, {}, steps, o.lr(), std::get<0>(o.betas()),
+                             std::get<1>(o.betas()), 0.0, o.eps(), o.amsgrad(), false);
+        }
+    }
 }
 
 RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunContext& ctx,
@@ -208,30 +316,38 @@ RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunConte
                 static_cast<torch::optim::AdamWOptions&>(m_opt->adam->param_groups()[i].options())
                     .lr(m_groups[i].lr * factor);
         if (m_opt->adam) m_opt->adam->zero_grad();
-        double lossSum = 0;
+        at::Tensor lossSum;
         for (int64_t a = 0; a < s.gradAccum; ++a) {
             at::Tensor loss = lossFn(sampler.next(s.batch, device));
-            lossSum += loss.item<double>();
+            lossSum = a == 0 ? loss.detach() : lossSum + loss.detach();
             if (loss.requires_grad()) (loss / double(s.gradAccum)).backward();
         }
-        m_lastLoss = lossSum / double(s.gradAccum);
-        if (!std::isfinite(m_lastLoss))
-            throw Error(s.phase + " diverged: the loss is " + std::to_string(m_lastLoss) + " at step " +
-                        std::to_string(m_step + 1) + "; lower the learning rates");
-        const double gradNorm = clipGradients();
-        if (m_opt->adam) m_opt->adam->step();
+        const at::Tensor gradNorm = clipGradients();
+        if (m_opt->adam) optimizerStep();
         ++m_step;
-        if (m_step % s.logEvery == 0 || m_step == s.steps || m_step == first + 1) {
+        const bool log = m_step % s.logEvery == 0 || m_step == s.steps || m_step == first + 1;
+        const bool checkpointNow = s.checkpointEvery > 0 && m_step % s.checkpointEvery == 0 &&
+                                   m_step != s.steps && !ctx.workDir.empty();
+        // Reading the loss back waits for the GPU, so on CUDA it is read only where it is used (logging,
+        // checkpoints, evaluations, the end) and the host queues the next steps meanwhile; on the CPU every
+        // step.
+        if (log || checkpointNow || device.is_cpu() ||
+            (onEval && s.evalEvery > 0 && m_step % s.evalEvery == 0)) {
+            m_lastLoss = lossSum.item<double>() / double(s.gradAccum);
+            if (!std::isfinite(m_lastLoss))
+                throw Error(s.phase + " diverged: the loss is " + std::to_string(m_lastLoss) + " at step " +
+                            std::to_string(m_step) + "; lower the learning rates");
+        }
+        if (log) {
             ctx.sink.scalar(s.seriesPrefix + "/loss", m_step, m_lastLoss);
-            ctx.sink.scalar(s.seriesPrefix + "/grad_norm", m_step, gradNorm);
+            ctx.sink.scalar(s.seriesPrefix + "/grad_norm", m_step,
+                            gradNorm.defined() ? gradNorm.item<double>() : 0.0);
             for (const auto& g : m_groups)
                 ctx.sink.scalar(s.seriesPrefix + "/lr", m_step, g.lr * factor, "group=" + g.name);
         }
         if (onHistogram && s.histogramEvery > 0 && m_step % s.histogramEvery == 0) onHistogram(m_step);
         if (onEval && s.evalEvery > 0 && m_step % s.evalEvery == 0) onEval(m_step);
-        if (s.checkpointEvery > 0 && m_step % s.checkpointEvery == 0 && m_step != s.steps &&
-            !ctx.workDir.empty())
-            checkpoint();
+        if (checkpointNow) checkpoint();
     }
     return RunOutcome::Completed;
 }

@@ -6,6 +6,8 @@
 #include "qatbench_sdk/quant_method.h"
 #include "qatbench_sdk/trainer.h"
 
+#include <torch/torch.h>
+
 #include <filesystem>
 
 namespace {
@@ -122,6 +124,112 @@ QAT_TEST(evaluateNllMatchesAManualComputation)
     auto logits = model.forward(ids.narrow(1, 0, 63));
     auto nll = torch::cross_entropy_loss(logits.reshape({-1, 64}), ids.narrow(1, 1, 63).reshape({-1}));
     QAT_CHECK_NEAR(r.meanNll, nll.item<double>(), 1e-5);
+}
+
+QAT_TEST(chunkedCrossEntropyEqualsTheFullLoss)
+{
+    // Against ATen's cross-entropy on full float32 logits: value and both gradients, mean and sum, chunks
+    // that do not divide the rows, in float32 (tight) and bfloat16 (the head product rounds the same way).
+    std::vector<at::Device> devices{at::kCPU};
+    if (torch::cuda::is_available()) devices.emplace_back(at::kCUDA);
+    for (const auto& dev : devices)
+        for (const auto dtype : {at::kFloat, at::kBFloat16})
+            for (const bool mean : {true, false}) {
+                torch::manual_seed(7);
+                const auto o = at::TensorOptions().device(dev).dtype(dtype);
+                at::Tensor h0 = torch::randn({37, 16}, o), w0 = torch::randn({50, 16}, o);
+                at::Tensor targets =
+                    torch::randint(0, 50, {37}, at::TensorOptions().device(dev).dtype(at::kLong));
+                at::Tensor h1 = h0.clone().requires_grad_(true), w1 = w0.clone().requires_grad_(true);
+                at::Tensor full = at::cross_entropy_loss(at::linear(h1, w1).to(at::kFloat), targets, {},
+                                                         mean ? at::Reduction::Mean : at::Reduction::Sum);
+                (full * 0.5).backward();
+                at::Tensor h2 = h0.clone().requires_grad_(true), w2 = w0.clone().requires_grad_(true);
+                at::Tensor chunked =
+                    qat::chunkedCrossEntropy(h2.view({37, 1, 16}), w2, targets.view({37, 1}), mean, 5);
+                (chunked * 0.5).backward();
+                const double tol = dtype == at::kFloat ? 1e-5 : 2e-2;
+                const std::string what = std::string(dev.is_cuda() ? "cuda " : "cpu ") +
+                                         (dtype == at::kFloat ? "float32 " : "bfloat16 ") +
+                                         (mean ? "mean" : "sum");
+                QAT_CHECK_MSG(std::fabs(chunked.item<double>() - full.item<double>()) <=
+                                  1e-5 * std::max(1.0, std::fabs(full.item<double>())),
+                              what + ": loss " + std::to_string(chunked.item<double>()) + " vs " +
+                                  std::to_string(full.item<double>()));
+                auto rel = [](const at::Tensor& a, const at::Tensor& b) {
+                    return ((a.to(at::kDouble) - b.to(at::kDouble)).norm() / b.to(at::kDouble).norm())
+                        .item<double>();
+                };
+                QAT_CHECK_MSG(rel(h2.grad(), h1.grad()) <= tol,
+                              what + ": d hidden off by " + std::to_string(rel(h2.grad(), h1.grad())));
+                QAT_CHECK_MSG(rel(w2.grad(), w1.grad()) <= tol,
+                              what + ": d head off by " + std::to_string(rel(w2.grad(), w1.grad())));
+            }
+    // Without gradients (evaluation) nothing is formed for backward and the value is the same.
+    torch::NoGradGuard noGrad;
+    at::Tensor h = torch::randn({9, 4}), w = torch::randn({11, 4});
+    at::Tensor t = torch::randint(0, 11, {9});
+    QAT_CHECK_NEAR(qat::chunkedCrossEntropy(h, w, t, false, 2).item<double>(),
+                   at::cross_entropy_loss(at::linear(h, w), t, {}, at::Reduction::Sum).item<double>(), 1e-4);
+}
+
+QAT_TEST(fusedAdamWOnCudaMatchesTorchAdamW)
+{
+    // On CUDA the loop steps AdamW with one multi-tensor kernel per group and dtype; it must be the AdamW of
+    // torch::optim (decoupled weight decay, bias correction), for float32 and float64 tensors, with the
+    // learning-rate schedule applied per step.
+    if (!torch::cuda::is_available()) QAT_SKIP("no CUDA device: the fused optimizer runs only there");
+    torch::manual_seed(3);
+    const auto f32 = at::TensorOptions().device(at::kCUDA).dtype(at::kFloat);
+    std::vector<at::Tensor> init = {torch::randn({7, 5}, f32), torch::randn({3}, f32.dtype(at::kDouble)),
+                                    torch::randn({4, 4}, f32)};
+    auto lossOf = [](const std::vector<at::Tensor>& p) {
+        return (p[0].sin() * 1.5).sum() + (p[1] * p[1]).sum().to(at::kFloat) + (p[2].exp() * 0.1).sum();
+    };
+    std::vector<at::Tensor> ours, ref;
+    for (const auto& t : init) {
+        ours.push_back(t.clone().requires_grad_(true));
+        ref.push_back(t.clone().requires_grad_(true));
+    }
+    qat::LoopSettings s;
+    s.steps = 6;
+    s.warmup = 2;
+    s.schedule = qat::Schedule::Cosine;
+    s.gradClip = 0;
+    s.logEvery = 1;
+    s.batch = 1;
+    qat::TrainLoop loop(s, {{"a", {ours[0], ours[1]}, 1e-2, 0.1}, {"b", {ours[2]}, 3e-2, 0}});
+    auto model = qat::test::tinyModel(qat::test::tinyConfig());
+    const auto data = tinyData();
+    qat::test::RecordingSink sink;
+    qat::RunContext ctx{json::object(), model, data, sink, "", false};
+    qat::WindowSampler sampler(data.train, 8, 1);
+    QAT_CHECK(loop.run(
+                  sampler, [&](const at::Tensor&) { return lossOf(ours); }, ctx, at::kCUDA) ==
+              qat::RunOutcome::Completed);
+
+    torch::optim::AdamW adam(
+        {torch::optim::OptimizerParamGroup({ref[0], ref[1]},
+                                           std::make_unique<torch::optim::AdamWOptions>(1e-2)),
+         torch::optim::OptimizerParamGroup({ref[2]}, std::make_unique<torch::optim::AdamWOptions>(3e-2))},
+        torch::optim::AdamWOptions(1e-3));
+    static_cast<torch::optim::AdamWOptions&>(adam.param_groups()[0].options()).weight_decay(0.1);
+    static_cast<torch::optim::AdamWOptions&>(adam.param_groups()[1].options()).weight_decay(0);
+    for (int64_t step = 0; step < s.steps; ++step) {
+        const double f = qat::lrFactor(step, s.warmup, s.steps, s.schedule);
+        static_cast<torch::optim::AdamWOptions&>(adam.param_groups()[0].options()).lr(1e-2 * f);
+        static_cast<torch::optim::AdamWOptions&>(adam.param_groups()[1].options()).lr(3e-2 * f);
+        adam.zero_grad();
+        lossOf(ref).backward();
+        adam.step();
+    }
+    for (size_t i = 0; i < ours.size(); ++i) {
+        const double diff = (ours[i].detach() - ref[i].detach()).abs().max().item<double>();
+        QAT_CHECK_MSG(diff <= 1e-6, "tensor " + std::to_string(i) + " differs by " + std::to_string(diff));
+        QAT_CHECK_MSG((ours[i].detach() - init[i]).abs().max().item<double>() > 1e-3,
+                      "tensor " + std::to_string(i) + " did not move");
+    }
+    QAT_CHECK_EQ(losses(sink, "train/loss").size(), size_t(6));
 }
 
 QAT_TEST(resumeContinuesTheSameLossCurve)

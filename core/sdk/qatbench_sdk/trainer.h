@@ -30,8 +30,8 @@ namespace qat {
 class WindowSampler
 {
 public:
-    // bos >= 0: every window is [bos] + seqLen text tokens (the model's pretraining format when it was trained
-    // on BOS-started windows); -1: seqLen + 1 consecutive tokens of the stream.
+    // bos >= 0: every window is [bos] + seqLen text tokens (the model's pretraining format when it was
+    // trained on BOS-started windows); -1: seqLen + 1 consecutive tokens of the stream.
     WindowSampler(const std::vector<int64_t>& tokens, int64_t seqLen, uint64_t seed, int64_t bos = -1);
     // int64 [batch, seqLen + 1] on device: inputs are [:, :-1], targets [:, 1:].
     at::Tensor next(int64_t batch, const at::Device& device);
@@ -47,8 +47,8 @@ private:
     int64_t m_position = 0;
 };
 
-// The training sampler of a run: data.seq_len windows of tokens (ctx.data.train, .calib or other text), BOS-started
-// when the run asks for it (ctx.data.bos).
+// The training sampler of a run: data.seq_len windows of tokens (ctx.data.train, .calib or other text),
+// BOS-started when the run asks for it (ctx.data.bos).
 WindowSampler trainingSampler(const RunContext& ctx, const std::vector<int64_t>& tokens, uint64_t seed);
 
 enum class Schedule
@@ -76,8 +76,20 @@ NllResult evaluateNll(const LlamaModel& model, const std::vector<int64_t>& token
                       int64_t maxWindows = 0, LinearHook* hook = nullptr, int64_t batch = 8,
                       const ProgressFn& progress = {});
 
-// Cross-entropy of next-token prediction for a window batch [B, T+1] (mean over B*T).
+// Cross-entropy of next-token prediction for a window batch [B, T+1] (mean over B*T). When the logits would
+// exceed kCrossEntropyChunkElements, they are formed a chunk of positions at a time (chunkedCrossEntropy).
 at::Tensor nextTokenLoss(const LlamaModel& model, const at::Tensor& windows, const ForwardOptions& options);
+
+// Logits per chunk of the chunked cross-entropy (64 MiB in float32): 524 positions of a 32k vocabulary, 130
+// of a 128k one.
+inline constexpr int64_t kCrossEntropyChunkElements = int64_t(16) << 20;
+// Cross-entropy of hidden states [..., H] through the output head [V, H] against targets [...], mean or sum
+// over the positions, without materializing all logits: chunkRows positions at a time (0:
+// kCrossEntropyChunkElements / V), logits in the hidden states' dtype upcast to float32 as
+// LlamaModel::forward does. With gradients, they are formed during the forward pass, so backward costs no
+// second head product.
+at::Tensor chunkedCrossEntropy(const at::Tensor& hidden, const at::Tensor& head, const at::Tensor& targets,
+                               bool mean, int64_t chunkRows = 0);
 // KL(teacher || student) of the next-token distributions, mean over the B*T positions of a window batch
 // [B, T+1]; the teacher is the same model without hook (full precision), the student runs with student.hook.
 at::Tensor distillLoss(const LlamaModel& model, const at::Tensor& windows, const ForwardOptions& student);
@@ -119,7 +131,8 @@ struct CheckpointState
     int64_t samplerPosition = 0;
     nlohmann::json extra = nlohmann::json::object();
     std::vector<std::pair<std::string, at::Tensor>> tensors;
-    nlohmann::json identity; // the run the checkpoint belongs to (run-identity.json when written); null if none
+    nlohmann::json
+        identity; // the run the checkpoint belongs to (run-identity.json when written); null if none
 };
 
 class TrainLoop
@@ -151,7 +164,8 @@ public:
     CheckpointState readCheckpoint(const std::string& dir);
 
 private:
-    double clipGradients();
+    at::Tensor clipGradients(); // the total gradient norm before clipping, on the device; undefined: none
+    void optimizerStep();
 
     LoopSettings m_settings;
     std::vector<ParamGroup> m_groups;
@@ -164,8 +178,8 @@ private:
 std::string checkpointPath(const std::string& dir);
 bool hasCheckpoint(const std::string& dir);
 // The identity of the run a work folder belongs to (issue 12): the engine writes <dir>/run-identity.json
-// ({"store", "run", "experiment_hash", "model"}) before a method runs; every checkpoint.pt embeds it; a resume
-// checks both against the store, so a folder or checkpoint of another run is never continued.
+// ({"store", "run", "experiment_hash", "model"}) before a method runs; every checkpoint.pt embeds it; a
+// resume checks both against the store, so a folder or checkpoint of another run is never continued.
 std::string runIdentityPath(const std::string& dir);
 // The identity in <dir>, or null when there is none; InputError (naming the file) when it is unreadable.
 nlohmann::json readRunIdentity(const std::string& dir);
