@@ -41,6 +41,18 @@ bool floatOn(const at::Tensor& t, const at::Device& dev)
 
 #ifdef QATBENCH_HAVE_FUSED_QUANT
 
+// QATBENCH_FUSED_LORA_GRAD=float32: the LoRA products of the backward (dA, dB) from float32 d latent, A and B
+// (at::mm) even when W0 is not trained; default bf16 operands with float32 accumulation (as PEFT's bf16
+// training). Read once. Issue 17 measures whether float32 runs need the float32 products.
+bool loraGradFloat32()
+{
+    static const bool on = [] {
+        const char* v = std::getenv("QATBENCH_FUSED_LORA_GRAD");
+        return v && std::strcmp(v, "float32") == 0;
+    }();
+    return on;
+}
+
 cuda::FqType fqType(at::ScalarType t)
 {
     return t == at::kFloat ? cuda::FqType::Float32 : cuda::FqType::BFloat16;
@@ -125,8 +137,10 @@ public:
         gr.gradType = fqType(g.scalar_type());
         at::Tensor dlat, dm, ds, dz;
         if (needW0 || needLora) {
-            // W0's own gradient needs float32; the LoRA products take bf16 operands.
-            dlat = at::empty(w0.sizes(), fopts.dtype(needW0 ? at::kFloat : at::kBFloat16));
+            // W0's own gradient needs float32; the LoRA products take bf16 operands unless
+            // QATBENCH_FUSED_LORA_GRAD=float32.
+            const bool floatLatent = needW0 || loraGradFloat32();
+            dlat = at::empty(w0.sizes(), fopts.dtype(floatLatent ? at::kFloat : at::kBFloat16));
             gr.dlat = dlat.data_ptr();
             gr.dlatType = fqType(dlat.scalar_type());
         }

@@ -36,7 +36,8 @@ private:
 };
 
 // The loss of a calibration or training step: calib_objective / train_objective.
-at::Tensor DlqatMethod::objectiveLoss(RunContext& ctx, const at::Tensor& windows, const std::string& objective)
+at::Tensor DlqatMethod::objectiveLoss(RunContext& ctx, const at::Tensor& windows,
+                                      const std::string& objective)
 {
     if (objective == "next_token") return nextTokenLoss(ctx.model, windows, m_fwd);
     if (objective == "block_mse") {
@@ -180,16 +181,31 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
         ctx.sink.phase("calibration");
         LoopSettings cs = base;
         cs.steps = calibSteps;
-        cs.warmup = std::min(base.warmup, calibSteps / 10);
+        // calib_warmup_steps -1: the rule of earlier versions, min(training.warmup_steps, calib_steps / 10).
+        const int64_t calibWarmup = m_opts.value("calib_warmup_steps", int64_t(-1));
+        cs.warmup =
+            calibWarmup >= 0 ? std::min(calibWarmup, calibSteps) : std::min(base.warmup, calibSteps / 10);
         cs.phase = "calibration";
         cs.seriesPrefix = "calib";
         cs.evalEvery = 0;
         cs.histogramEvery = 0;
+        // scale_param "log": the trained tensor is log s itself (lr_scale is a relative step). "linear": s is
+        // trained directly (lr_scale in units of s), and log s is recomputed from it before every step.
+        const bool linearScale = m_opts.value("scale_param", std::string("log")) == "linear";
         std::vector<at::Tensor> scales, zeros;
         for (auto& q : m_mods) {
-            scales.push_back(q.logScale.requires_grad_(true));
+            scales.push_back(linearScale ? q.scale().detach().clone().requires_grad_(true)
+                                         : q.logScale.requires_grad_(true));
             zeros.push_back(q.zero.requires_grad_(true));
         }
+        auto syncScales = [&](bool differentiable) {
+            if (!linearScale) return;
+            for (size_t i = 0; i < m_mods.size(); ++i)
+                if (differentiable)
+                    m_mods[i].logScale = scales[i].to(at::kDouble).log();
+                else
+                    m_mods[i].setScale(scales[i].detach());
+        };
         TrainLoop loop(cs, {{"scale", scales, m_opts.value("lr_scale", 1e-3)},
                             {"zero", zeros, m_opts.value("lr_zero", 1e-3)}});
         const auto& text = ctx.data.calib.empty() ? ctx.data.train : ctx.data.calib;
@@ -197,17 +213,28 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
         loop.saveState = [&](CheckpointState& s) {
             s.phase = "calibration";
             s.samplerPosition = sampler.position();
+            syncScales(false);
             saveTensors(s, true);
         };
         if (resuming) {
             CheckpointState s = loop.readCheckpoint(ctx.workDir);
             loadTensors(s);
             sampler.seek(s.samplerPosition);
+            if (linearScale) {
+                at::NoGradGuard noGrad;
+                for (size_t i = 0; i < m_mods.size(); ++i)
+                    scales[i].copy_(m_mods[i].scale());
+            }
         }
         if (loop.run(
-                sampler, [&](const at::Tensor& w) { return objectiveLoss(ctx, w, calibObjective); }, ctx, dev) ==
-            RunOutcome::Stopped)
+                sampler,
+                [&](const at::Tensor& w) {
+                    syncScales(true);
+                    return objectiveLoss(ctx, w, calibObjective);
+                },
+                ctx, dev) == RunOutcome::Stopped)
             return RunOutcome::Stopped;
+        syncScales(false);
     }
     // Freeze the quantization space.
     for (auto& q : m_mods) {

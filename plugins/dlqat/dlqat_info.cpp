@@ -120,8 +120,26 @@ MethodInfo dlqatMethodInfo()
                "Training"));
     m.options.push_back(
         lr("lr_scale", 1e-3, "LR scale s",
-           "AdamW learning rate of log s (s is learned in the log domain: the step is relative).",
+           "AdamW learning rate of log s (scale_param log: a relative step) or of s (scale_param linear).",
            "Calibration"));
+    m.options.push_back(choice(
+        "scale_param", "log", {"log", "linear"}, "Scale parametrization",
+        "log = calibration trains log s (lr_scale is a relative step, the same for every group whatever its "
+        "size); linear = it trains s itself (lr_scale is in units of s, as a plain implementation of the "
+        "formula "
+        "does: a group with a small s then moves relatively more).",
+        "Calibration"));
+    m.options.push_back({"calib_warmup_steps",
+                         OptionType::Int,
+                         -1,
+                         -1,
+                         10'000'000,
+                         false,
+                         {},
+                         "Calibration warm-up steps",
+                         "Linear warm-up steps of the calibration schedule (then cosine to 0); -1 = "
+                         "min(training.warmup_steps, calib_steps / 10).",
+                         "Calibration"});
     m.options.push_back(lr("lr_zero", 1e-3, "LR zero-point z",
                            "AdamW learning rate of z, in integer code units (z is rounded straight-through).",
                            "Calibration"));

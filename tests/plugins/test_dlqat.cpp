@@ -1,11 +1,15 @@
 // The DL-QAT and RTN plugins end to end on a tiny random LLaMA: training lowers the loss, the ablation
 // switches and calibration objectives work, histograms and the trainable fraction are reported, and the
 // exported model computes what the fake-quantized model computed.
-#include "qat_test.h"
 #include "../core/test_train_fixtures.h"
+#include "qat_test.h"
 
+#include "qatbench/quantizer.h"
+#include "qatbench/safetensors.h"
 #include "qatbench_sdk/export.h"
 #include "qatbench_sdk/quant_method.h"
+#include "qatbench_sdk/quantizer.h"
+#include "qatbench_sdk/tensor_io.h"
 #include "qatbench_sdk/trainer.h"
 
 #include <filesystem>
@@ -199,8 +203,47 @@ QAT_TEST(perChannelExportsWithRowsOfDifferentLengths)
     QAT_CHECK_NEAR(qat::evaluateNll(loaded, d.eval, 64).ppl(), qat::evaluateNll(model, d.eval, 64).ppl(),
                    1e-3);
     int checkpoints = 0;
-    for (const auto& a : sink.artifacts) checkpoints += a.starts_with("checkpoint=" + dir) ? 1 : 0;
+    for (const auto& a : sink.artifacts)
+        checkpoints += a.starts_with("checkpoint=" + dir) ? 1 : 0;
     QAT_CHECK_MSG(checkpoints >= 1, "no checkpoint artifact announced");
+}
+
+// Issue 17: scale_param decides what lr_scale is a step of. One calibration step of AdamW (its first step
+// moves every parameter by lr * sign(gradient)) with z held still: linear moves each s by lr_scale in units
+// of s, log moves log s by lr_scale (s by lr_scale * s, far less on this model's small scales).
+QAT_TEST(scaleParamDecidesWhatTheCalibrationLrIsAStepOf)
+{
+    const double lr = 1e-3;
+    json o = {{"bits", 3},      {"group_size", 16}, {"rank", 2},         {"calib_steps", 1},
+              {"lr_scale", lr}, {"lr_zero", 1e-8},  {"init", "minmax0"}, {"calib_warmup_steps", 0}};
+    auto model = qat::test::tinyModel(qat::test::tinyConfig());
+    const at::Tensor w0 = model.weights().layers[0][qat::LinearKind::Down];
+    const at::Tensor s0 = qat::initQuantParams(w0, qat::quantSpecFromOptions(o)).scale;
+    auto stepOf = [&](const char* param) {
+        json oo = o;
+        oo["scale_param"] = param;
+        auto r = run(experiment("dlqat", oo, 0), true);
+        qat::SafetensorsFile f(r.workDir + "/export/quantized.safetensors");
+        const at::Tensor s1 = qat::readTensor(f, "model.layers.0.mlp.down_proj.scales").to(at::kFloat);
+        QAT_CHECK(s1.sizes() == s0.sizes());
+        return std::pair{(s1 - s0).abs().median().item<double>(),
+                         ((s1 / s0).log().abs()).median().item<double>()};
+    };
+    const auto [linAbs, linLog] = stepOf("linear");
+    QAT_CHECK_MSG(std::fabs(linAbs - lr) < 0.02 * lr, "linear: median |ds| " + std::to_string(linAbs));
+    const auto [logAbs, logLog] = stepOf("log");
+    QAT_CHECK_MSG(std::fabs(logLog - lr) < 0.02 * lr, "log: median |d log s| " + std::to_string(logLog));
+    QAT_CHECK_MSG(s0.median().item<double>() < 0.2 && logAbs < 0.2 * linAbs,
+                  "log |ds| " + std::to_string(logAbs) + " vs linear " + std::to_string(linAbs));
+    (void)linLog;
+    // An unknown parametrization is refused by validation, naming the option.
+    json bad = o;
+    bad["scale_param"] = "sqrt";
+    json e = {{"model", {{"path", "unused"}}},
+              {"data", {{"train", "x"}, {"eval", "y"}}},
+              {"method", {{"name", "dlqat"}, {"options", bad}}}};
+    auto issues = qat::validateExperiment(e, {false, true});
+    QAT_CHECK(!issues.empty() && issues[0].field == "method.options.scale_param");
 }
 
 QAT_TEST(codesPackAndUnpack)
