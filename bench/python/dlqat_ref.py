@@ -128,7 +128,25 @@ def read_text(path):
         return f.read()
 
 
-def train_stream(tok, path, books_json, mode):
+_WORKER_TOK = None
+
+
+def _encode_in_worker(text):
+    return _WORKER_TOK.encode(text)
+
+
+def encode_many(tok, texts, workers):
+    """Encodes each text on its own, in `workers` forked processes when > 1 (same ids, in order)."""
+    global _WORKER_TOK
+    if workers <= 1 or len(texts) < 2:
+        return [tok.encode(t) for t in texts]
+    import multiprocessing as mp
+    _WORKER_TOK = tok
+    with mp.get_context("fork").Pool(workers) as pool:
+        return pool.map(_encode_in_worker, texts, chunksize=1)
+
+
+def train_stream(tok, path, books_json, mode, workers=1):
     """The training token stream: each book encoded on its own followed by EOS (per_book, the model's own
     pretraining stream), or the whole file encoded at once with no EOS (joined, what QATBench's engine does)."""
     raw = read_text(path)
@@ -136,9 +154,16 @@ def train_stream(tok, path, books_json, mode):
         return torch.tensor(tok.encode(raw.decode("utf-8")), dtype=torch.int32), 1
     with open(books_json) as f:
         books = [b for b in json.load(f)["books"] if b["split"] == "train"]
+    # Longest first: the pool finishes sooner.
+    texts = [raw[b["offset"]:b["offset"] + b["length"]].decode("utf-8") for b in books]
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    enc = encode_many(tok, [texts[i] for i in order], workers)
+    by_book = [None] * len(texts)
+    for i, e in zip(order, enc):
+        by_book[i] = e
     ids = []
-    for b in books:
-        ids.extend(tok.encode(raw[b["offset"]:b["offset"] + b["length"]].decode("utf-8")))
+    for e in by_book:
+        ids.extend(e)
         ids.append(tok.eos)
     return torch.tensor(ids, dtype=torch.int32), len(books)
 
@@ -152,7 +177,7 @@ def load_tokens(a, tok):
             return d
         print("token cache %s is for other inputs; re-tokenizing" % a.tokens, file=sys.stderr)
     t0 = time.time()
-    train, docs = train_stream(tok, a.train, a.books_json, a.books)
+    train, docs = train_stream(tok, a.train, a.books_json, a.books, a.workers)
     valid = {os.path.basename(v): torch.tensor(tok.encode(read_text(v).decode("utf-8")), dtype=torch.int32)
              for v in a.valid}
     d = {"meta": meta, "train": train, "docs": docs, "valid": valid, "seconds": time.time() - t0}
@@ -475,6 +500,7 @@ def main():
     ap.add_argument("--tokens", help="token cache (.pt): written when absent, read when its inputs match")
     ap.add_argument("--tokenizer", default="auto", choices=["auto", "sentencepiece", "transformers"])
     ap.add_argument("--prepare-only", action="store_true", help="only tokenize into --tokens and exit")
+    ap.add_argument("--workers", type=int, default=1, help="processes that tokenize the books")
     ap.add_argument("--fp-only", action="store_true", help="evaluate the unquantized model and exit")
     ap.add_argument("--impl", default="auto", choices=["auto", "own", "hf"])
     ap.add_argument("--bits", type=int, default=2)

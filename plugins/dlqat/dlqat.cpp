@@ -252,6 +252,12 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
             loraParams.push_back(q.B.requires_grad_(true));
         }
     }
+    if (mParams.empty() && loraParams.empty()) {
+        // The "calibration only" ablation: no training steps to run (each would cost a forward for nothing).
+        ctx.sink.message("info", "DL-QAT: train_m and train_lora are off: the result is the calibrated grid");
+        finish(ctx);
+        return RunOutcome::Completed;
+    }
     const double wd = ctx.experiment["training"].value("weight_decay", 0.0);
     TrainLoop loop(base, {{"m", mParams, m_opts.value("lr_m", 2e-3)},
                           {"lora", loraParams, m_opts.value("lr_lora", 1e-3), wd}});

@@ -139,6 +139,16 @@ QAT_TEST(ablationsAndObjectivesRun)
 
 QAT_TEST(noTrainingStepsEqualsCalibratedFakeQuant)
 {
+    // train_m and train_lora off ("calibration only"): the training steps are skipped, and the result is the
+    // calibrated grid, as with training.steps 0.
+    {
+        json o = {{"bits", 2}, {"group_size", 16}, {"calib_steps", 4}};
+        auto zero = run(experiment("dlqat", o, 0));
+        o.update({{"train_m", false}, {"train_lora", false}});
+        auto off = run(experiment("dlqat", o, 50));
+        QAT_CHECK_NEAR(off.ppl, zero.ppl, zero.ppl * 1e-6);
+        QAT_CHECK(!off.sink.scalars.count("train/loss"));
+    }
     // 0 calibration and 0 training steps: W_hat = Q(W0) with min/max(0) init, i.e. RTN.
     auto rtn = run(experiment("rtn", {{"bits", 3}, {"group_size", 16}}, 0));
     auto dl = run(
