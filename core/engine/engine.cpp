@@ -334,7 +334,9 @@ Loaded loadInputs(nlohmann::json& exp, EngineSink& sink)
     lo.device = at::Device(device);
     lo.dtype = exp.value("dtype", std::string("float32")) == "bfloat16" ? at::kBFloat16 : at::kFloat;
     const std::string modelPath = exp["model"]["path"].get<std::string>();
+    const double loadStart = engine::nowSeconds();
     LlamaModel model = LlamaModel::load(modelPath, lo);
+    sink.scalar("perf/load_s", 0, engine::nowSeconds() - loadStart, "phase=loading");
     throwIfIssues(validateAgainstModel(exp, model.config()));
     for (const auto& t : model.ignoredTensors())
         sink.message("warning",
@@ -419,8 +421,10 @@ void finalEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, EngineSi
     sink.phase("eval");
     const auto& d = exp["data"];
     const PerplexityProtocol proto = evalProtocol(exp);
+    sink.takePeakMemoryBytes(); // the evaluation's own peak, not training's
     const NllResult r = evaluateNll(in.model, in.data.eval, proto.seqLen, proto.maxWindows, hook, 8,
                                     [&](const Progress& p) { return sink.progress(p); });
+    writer.scalar("perf/peak_mem_bytes", step, double(sink.takePeakMemoryBytes()), "phase=eval");
     nlohmann::json protocol = proto.toJson();
     protocol["window_count"] = r.windows;
     protocol["file"] = d["eval"];

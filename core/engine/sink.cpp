@@ -110,6 +110,23 @@ void EngineSink::artifact(const std::string& kind, const std::string& path)
         emit(event::kMessage, {{"level", "info"}, {"text", kind + " written: " + path}});
 }
 
+int64_t EngineSink::takePeakMemoryBytes()
+{
+#ifdef QAT_ENGINE_CUDA_STATS
+    if (m_device.rfind("cuda", 0) == 0) {
+        const int index = m_device.size() > 5 ? std::stoi(m_device.substr(5)) : 0;
+        const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(index);
+        c10::cuda::CUDACachingAllocator::resetPeakStats(index);
+        return int64_t(stats.allocated_bytes[0].peak);
+    }
+#endif
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
+    return memoryBytes();
+}
+
 int64_t EngineSink::memoryBytes() const
 {
 #ifdef QAT_ENGINE_CUDA_STATS
@@ -158,6 +175,7 @@ void EngineSink::logPerf(const Progress& p)
         if (m_tokensPerSecond > 0)
             m_writer.scalar("perf/tokens_per_s", p.done, m_tokensPerSecond, "phase=" + p.phase);
         m_writer.scalar("perf/mem_bytes", p.done, double(memoryBytes()), "phase=" + p.phase);
+        m_writer.scalar("perf/peak_mem_bytes", p.done, double(takePeakMemoryBytes()), "phase=" + p.phase);
     }
 }
 

@@ -39,6 +39,9 @@ public:
     int64_t lastStep() const { return std::max(m_lastStep, m_maxStep); }
     const std::string& currentPhase() const { return m_phase; }
     int64_t memoryBytes() const;
+    // The most memory held since the previous call (CUDA: the caching allocator's allocated peak, then reset;
+    // CPU: the process's peak resident set size).
+    int64_t takePeakMemoryBytes();
     void setLogEvery(int64_t n) { m_logEvery = std::max<int64_t>(1, n); }
 
 private:

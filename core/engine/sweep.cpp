@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <map>
 #include <set>
@@ -148,7 +149,7 @@ SweepRow rowFor(const SweepCell& cell, RunStore& store, std::map<std::string, in
     double fraction = -1;
     for (const auto& s : store.series(best->id)) {
         if (s.kind != SeriesKind::Scalar) continue;
-        if (s.name == "perf/mem_bytes")
+        if (s.name == "perf/mem_bytes" || s.name == "perf/peak_mem_bytes")
             row.peakMemBytes = std::max<int64_t>(row.peakMemBytes, int64_t(s.maxValue));
         if (s.name == "train/trainable_params") row.trainable = int64_t(s.lastValue);
         if (s.name == "dlqat/trainable_fraction") fraction = s.lastValue;
@@ -318,6 +319,74 @@ std::vector<SweepRow> runSweep(const json& grid, const SweepOptions& opt, Engine
         }
     }
     return rows;
+}
+
+std::vector<std::string> sweepPresetNames()
+{
+    return {"dlqat-lr"};
+}
+
+json sweepPreset(const std::string& name, const SweepPresetInputs& in)
+{
+    if (name != "dlqat-lr")
+        throw ConfigError("--preset", "unknown preset '" + name + "' (available: dlqat-lr)");
+    const MethodInfo* info = findMethod("dlqat");
+    if (!info) throw ConfigError("--preset", "the dlqat method is not registered");
+    auto def = [&](const char* option) {
+        for (const auto& o : info->options)
+            if (o.name == option) return o.defaultValue.get<double>();
+        throw ConfigError("--preset", std::string("dlqat declares no option ") + option);
+    };
+    const double lrM = def("lr_m"), lrLora = def("lr_lora"), lrScale = def("lr_scale"),
+                 lrZero = def("lr_zero");
+    auto g3 = [](double v) { return fmt("%.3g", v); };
+    const std::vector<double> factors = {1.0 / 3.0, 1.0, 3.0};
+    json methods = json::array();
+    for (double fm : factors)
+        for (double fl : factors) {
+            json o = in.options;
+            o.update({{"lr_m", lrM * fm}, {"lr_lora", lrLora * fl}});
+            methods.push_back({{"label", "m" + g3(lrM * fm) + "-lora" + g3(lrLora * fl)},
+                               {"name", "dlqat"},
+                               {"options", o}});
+        }
+    for (double fc : {1.0 / 3.0, 3.0}) {
+        json o = in.options;
+        o.update({{"lr_scale", lrScale * fc}, {"lr_zero", lrZero * fc}});
+        methods.push_back({{"label", "calib-x" + g3(fc)}, {"name", "dlqat"}, {"options", o}});
+    }
+    const std::string model = std::filesystem::path(in.model).filename().string();
+    json grid = {{"name", "dlqat-lr/" + (model.empty() ? std::string("model") : model)},
+                 {"methods", methods},
+                 {"bits", {in.bits}},
+                 {"group_sizes", {in.group}},
+                 {"seeds", {in.seed}},
+                 {"options", {{"calib_steps", in.calibSteps}}},
+                 {"base",
+                  {{"device", in.device},
+                   {"dtype", in.dtype},
+                   {"model", {{"path", in.model}}},
+                   {"data",
+                    {{"train", in.train},
+                     {"eval", in.eval},
+                     {"seq_len", in.seqLen},
+                     {"batch_size", in.batch},
+                     {"window_bos", in.windowBos}}},
+                   {"training",
+                    {{"steps", in.steps},
+                     {"warmup_steps", in.steps / 20},
+                     {"eval_every", 0},
+                     {"histogram_every", 0},
+                     {"checkpoint_every", 200}}}}}};
+    return grid;
+}
+
+const SweepRow* bestSweepRow(const std::vector<SweepRow>& rows)
+{
+    const SweepRow* best = nullptr;
+    for (const auto& r : rows)
+        if (r.status == "completed" && std::isfinite(r.ppl) && (!best || r.ppl < best->ppl)) best = &r;
+    return best;
 }
 
 std::vector<SweepRow> sweepResults(const json& grid, const std::string& dbPath)
