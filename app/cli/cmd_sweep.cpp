@@ -9,12 +9,15 @@
 #include "qatbench/sweep.h"
 
 #include <csignal>
+#include <fstream>
 #include <iostream>
 
 namespace qat::cli {
 
 const char* const kSweepUsage =
     "Usage: qatbench-cli sweep --grid GRID.json [--db FILE] [--dry-run] [--table-only] [--text] [--exports]\n"
+    "       qatbench-cli sweep --preset dlqat-lr --model DIR --train FILE --eval FILE [preset options] "
+    "[...]\n"
     "\n"
     "Runs every cell of a grid (methods x bits x group sizes x seeds) into the run store, then prints the\n"
     "comparison table (perplexity, trainable parameters, peak memory, wall time). Running it again resumes:\n"
@@ -28,6 +31,15 @@ const char* const kSweepUsage =
     "  --text         an aligned text table instead of Markdown\n"
     "  --exports      with --table-only: one tab-separated line per cell (label, bits, group, seed, status,\n"
     "                 run id, exported HF dir) instead of the table, for scripts\n"
+    "Presets build the grid from a model and its texts (core/include/qatbench/sweep.h) and name the best\n"
+    "cell after the table:\n"
+    "  --preset dlqat-lr  DL-QAT lr_m x lr_lora at 1/3, 1, 3 x the defaults, and the calibration lrs\n"
+    "                     (lr_scale, lr_zero) at 1/3 and 3 x: 11 runs\n"
+    "  --model DIR --train FILE --eval FILE   required with --preset\n"
+    "  --bits N (3)  --group N (64)  --steps N (1000)  --calib-steps N (200)  --seq-len N (256)\n"
+    "  --batch N (8)  --window-bos  --device D (auto)  --dtype T (float32)  --seed N (0)\n"
+    "  --options JSON     more DL-QAT options for every cell, e.g. '{\"init\": \"minmax0\"}'\n"
+    "  --write-grid FILE  write the preset's grid (to edit or rerun with --grid) and run nothing\n"
     "SIGINT/SIGTERM stops the running cell with a checkpoint (resumable) and ends the sweep.\n"
     "Exit status: 0 every cell completed, 1 some cell failed or is missing, 2 bad arguments or grid, 3 "
     "stopped.\n";
@@ -46,10 +58,48 @@ extern "C" void onSweepSignal(int sig)
 
 int cmdSweep(const Argv& argv)
 {
-    Args args(argv, {"grid", "db"}, {"dry-run", "table-only", "text", "exports"});
-    if (!args.has("grid")) throw Error("sweep: give --grid GRID.json (see --help)");
+    Args args(argv,
+              {"grid", "db", "preset", "model", "train", "eval", "bits", "group", "steps", "calib-steps",
+               "seq-len", "batch", "device", "dtype", "seed", "options", "write-grid"},
+              {"dry-run", "table-only", "text", "exports", "window-bos"});
+    if (args.has("grid") == args.has("preset"))
+        throw Error("sweep: give --grid GRID.json or --preset NAME (see --help)");
     registerBuiltinMethods();
-    const nlohmann::json grid = loadExperimentFile(*args.get("grid"));
+    nlohmann::json grid;
+    if (args.has("preset")) {
+        SweepPresetInputs in;
+        for (const char* key : {"model", "train", "eval"})
+            if (!args.has(key)) throw Error(std::string("sweep --preset: give --") + key);
+        in.model = *args.get("model");
+        in.train = *args.get("train");
+        in.eval = *args.get("eval");
+        in.bits = int(args.getInt("bits", 3));
+        in.group = args.getInt("group", 64);
+        in.steps = args.getInt("steps", 1000);
+        in.calibSteps = args.getInt("calib-steps", 200);
+        in.seqLen = args.getInt("seq-len", 256);
+        in.batch = args.getInt("batch", 8);
+        in.windowBos = args.has("window-bos");
+        in.device = args.get("device", "auto");
+        in.dtype = args.get("dtype", "float32");
+        in.seed = uint64_t(args.getInt("seed", 0));
+        if (args.has("options")) {
+            in.options = nlohmann::json::parse(*args.get("options"), nullptr, false);
+            if (!in.options.is_object())
+                throw Error("sweep --options: must be a JSON object of method options, e.g. '{\"init\": "
+                            "\"minmax0\"}'");
+        }
+        grid = sweepPreset(*args.get("preset"), in);
+        if (args.has("write-grid")) {
+            std::ofstream out(*args.get("write-grid"));
+            out << grid.dump(2) << "\n";
+            if (!out) throw Error("sweep --write-grid: cannot write " + *args.get("write-grid"));
+            std::cerr << "wrote " << *args.get("write-grid") << " (" << grid["methods"].size() << " cells)\n";
+            return 0;
+        }
+    } else {
+        grid = loadExperimentFile(*args.get("grid"));
+    }
     const std::string db = args.get("db", "");
     const bool markdown = !args.has("text");
     std::vector<SweepRow> rows;
@@ -78,6 +128,14 @@ int cmdSweep(const Argv& argv)
                       << (r.workDir.empty() ? "-" : r.workDir + "/export/hf") << '\n';
     } else {
         std::cout << sweepTable(rows, markdown) << std::flush;
+        if (args.has("preset")) {
+            if (const SweepRow* best = bestSweepRow(rows))
+                std::cout << "\nbest cell: " << best->cell.label << " w" << best->cell.bits << "g"
+                          << best->cell.group << ", perplexity " << best->ppl << " (run " << best->runId
+                          << ")\n";
+            else
+                std::cout << "\nbest cell: none completed\n";
+        }
     }
     if (control.stopRequested()) return 3;
     for (const auto& r : rows)

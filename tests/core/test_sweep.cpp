@@ -9,6 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cmath>
+#include <set>
+
 using namespace qat;
 using nlohmann::json;
 
@@ -77,6 +80,59 @@ QAT_TEST(aMisspeltGridKeyIsRefused)
     } catch (const ConfigError& e) {
         QAT_CHECK_EQ(e.field(), std::string("grid.bit"));
     }
+}
+
+// Issue 17: `sweep --preset dlqat-lr` spans DL-QAT's declared learning rates: lr_m x lr_lora at 1/3, 1 and 3
+// x the defaults and the calibration lrs at 1/3 and 3 x, every cell a valid experiment; the best completed
+// cell is the lowest perplexity.
+QAT_TEST(theDlqatLrPresetSpansTheDefaultLearningRates)
+{
+    registerBuiltinMethods();
+    SweepPresetInputs in;
+    in.model = test::dataPath("models/stories260K");
+    in.train = in.eval = test::dataPath("data/tinystories/TinyStories-validation-head.txt");
+    in.group = 32;
+    in.bits = 2;
+    in.options = {{"allow_partial_group", true}}; // down_proj's 172 inputs
+    const auto cells = expandSweep(sweepPreset("dlqat-lr", in), true);
+    QAT_CHECK_EQ(cells.size(), size_t(11));
+    double lrM = 0, lrLora = 0, lrScale = 0;
+    for (const auto& o : findMethod("dlqat")->options) {
+        if (o.name == "lr_m") lrM = o.defaultValue.get<double>();
+        if (o.name == "lr_lora") lrLora = o.defaultValue.get<double>();
+        if (o.name == "lr_scale") lrScale = o.defaultValue.get<double>();
+    }
+    std::set<std::pair<long, long>> grid; // (lr_m, lr_lora) in units of the default / 3
+    std::set<long> calib;
+    for (const auto& c : cells) {
+        const json& o = c.experiment["method"]["options"];
+        QAT_CHECK_EQ(c.bits, 2);
+        QAT_CHECK_EQ(o["calib_steps"].get<int64_t>(), int64_t(200));
+        const long m = std::lround(o["lr_m"].get<double>() / lrM * 3),
+                   l = std::lround(o["lr_lora"].get<double>() / lrLora * 3);
+        const long sc = std::lround(o["lr_scale"].get<double>() / lrScale * 3);
+        if (sc == 3) {
+            grid.insert({m, l});
+        } else {
+            calib.insert(sc);
+            QAT_CHECK(m == 3 && l == 3);
+        }
+    }
+    QAT_CHECK_EQ(grid.size(), size_t(9));
+    QAT_CHECK(grid.count({1, 9}) && grid.count({3, 3}) && grid.count({9, 1}));
+    QAT_CHECK(calib == (std::set<long>{1, 9}));
+    bool refused = false;
+    try {
+        sweepPreset("dlqat-lrr", in);
+    } catch (const ConfigError& e) {
+        refused = e.field() == "--preset";
+    }
+    QAT_CHECK(refused);
+    std::vector<SweepRow> rows(3);
+    rows[0].status = "completed", rows[0].ppl = 5;
+    rows[1].status = "failed", rows[1].ppl = 3;
+    rows[2].status = "completed", rows[2].ppl = 4;
+    QAT_CHECK(bestSweepRow(rows) == &rows[2]);
 }
 
 QAT_TEST_MAIN()
