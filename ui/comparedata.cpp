@@ -57,7 +57,10 @@ std::vector<CompareRun> loadCompareRuns(const std::string& database, const std::
         // Evaluations the engine recorded only as eval results (not as a scalar series) still deserve a
         // curve.
         const QMap<QString, QVector<ScalarPoint>> logged = run.series;
-        for (const EvalResult& e : store.evalResults(id)) {
+        const std::vector<EvalResult> evals = store.evalResults(id);
+        run.tasks = storedTaskScores(evals);
+        for (const EvalResult& e : evals) {
+            if (isTaskEval(e)) continue; // one "eval/acc" curve across tasks would mean nothing
             const QString key = QStringLiteral("eval/") + QString::fromStdString(e.metric);
             if (logged.contains(key)) continue;
             ScalarPoint p;

@@ -5,6 +5,7 @@
 // band; x by step, wall time or time since the run started.
 
 #include "qatbench/store.h"
+#include "qatbench/tasks_stored.h"
 
 #include <QColor>
 #include <QMap>
@@ -29,13 +30,15 @@ struct CompareRun
     RunInfo info;
     std::vector<RunParam> params;
     QMap<QString, QVector<ScalarPoint>> series; // metric key ("train/loss", "eval/ppl", "x[ctx]") -> points
+    std::vector<StoredTaskScore> tasks;         // multiple-choice task scores (comparetasks.h)
     QColor color;
     QString label() const;     // name, or "run <id>"
     double timeOrigin() const; // the run's first point's wall time (started when there is none)
 };
 
 // Reads runs, their parameters, every scalar series (all points, no downsampling beyond maxPoints) and their
-// evaluations (as "eval/<metric>" when the engine did not log that series itself). Throws qat::Error.
+// evaluations (as "eval/<metric>" when the engine did not log that series itself; task scores go to tasks,
+// not to a curve). Throws qat::Error.
 std::vector<CompareRun> loadCompareRuns(const std::string& database, const std::vector<int64_t>& runIds,
                                         int maxPoints = 5000);
 

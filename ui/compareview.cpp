@@ -1,6 +1,7 @@
 #include "compareview.h"
 
 #include "comparemodels.h"
+#include "comparetasks.h"
 #include "plotexport.h"
 #include "qcp.h"
 #include "runcolors.h"
@@ -146,6 +147,8 @@ void CompareView::buildUi()
     m_tabs = new QTabWidget(this);
     m_tabs->addTab(metricsTable, tr("Metrics"));
     m_tabs->addTab(diffPage, tr("Config diff"));
+    m_tasksPanel = new CompareTasksPanel(this);
+    m_tabs->addTab(m_tasksPanel, tr("Tasks"));
 
     auto* right = new QSplitter(Qt::Vertical, this);
     right->addWidget(m_plot);
@@ -232,6 +235,7 @@ void CompareView::onDataLoaded(std::vector<CompareRun> runs)
     }
     m_diffModel->setRuns(m_runs);
     m_diffTable->resizeColumnsToContents();
+    m_tasksPanel->setRuns(m_runs);
     updateStepRange();
     refreshMetrics();
     m_metricsTable->resizeColumnsToContents();
@@ -366,6 +370,7 @@ void CompareView::editColor(const QModelIndex& index)
         if (r.info.id == id) r.color = c;
     m_runsModel->refreshColors();
     m_diffModel->setRuns(m_runs);
+    m_tasksPanel->setRuns(m_runs);
     refreshMetrics();
     redraw();
 }
@@ -373,6 +378,11 @@ void CompareView::editColor(const QModelIndex& index)
 void CompareView::showConfigDiff(bool on)
 {
     m_tabs->setCurrentIndex(on ? 1 : 0);
+}
+
+void CompareView::showTasks()
+{
+    m_tabs->setCurrentWidget(m_tasksPanel);
 }
 
 void CompareView::setMetric(const QString& metric)

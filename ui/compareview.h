@@ -2,7 +2,8 @@
 // The Compare view (issue 7): pick runs from the store, see one metric's curves overlaid with a colour per
 // run (double-click the colour square to change it), read the metric at a chosen step, the final and the best
 // value, see which parameters differ, group runs by parameters ignoring the seed (mean line with a min-max
-// band), and put step, wall time or time since start on the x axis. Store reads run off the GUI thread.
+// band), and put step, wall time or time since start on the x axis; the Tasks tab has the runs' task scores
+// and their differences to a baseline run (issue 16). Store reads run off the GUI thread.
 
 #include "comparedata.h"
 
@@ -21,6 +22,7 @@ namespace qat::ui {
 
 class CompareRunsModel;
 class CompareMetricsModel;
+class CompareTasksPanel;
 class ConfigDiffModel;
 struct CsvTable;
 
@@ -53,6 +55,8 @@ public:
     ConfigDiffModel* diffModel() const { return m_diffModel; }
     QCustomPlot* plot() const { return m_plot; }
     void showConfigDiff(bool on); // the config diff tab instead of the metrics tab
+    CompareTasksPanel* tasksPanel() const { return m_tasksPanel; }
+    void showTasks(); // the task columns tab (comparetasks.h)
     const std::vector<CompareRun>& loadedRuns() const { return m_runs; }
     const std::vector<RunGroup>& groups() const { return m_groups; }
 
@@ -100,6 +104,7 @@ private:
     CompareRunsModel* m_runsModel = nullptr;
     CompareMetricsModel* m_metricsModel = nullptr;
     ConfigDiffModel* m_diffModel = nullptr;
+    CompareTasksPanel* m_tasksPanel = nullptr;
     QTableView* m_runsTable = nullptr;
     QTableView* m_metricsTable = nullptr;
     QTableView* m_diffTable = nullptr;

@@ -84,8 +84,9 @@ std::vector<RunRow> RunRepository::readRows(const std::string& database)
         row.bits = intParam(params, "method.options.bits");
         row.group = intParam(params, "method.options.group_size");
         row.rank = intParam(params, "method.options.rank");
-        for (const EvalResult& e : store.evalResults(info.id)) {
-            if (!std::isfinite(e.value)) continue;
+        const std::vector<EvalResult> evals = store.evalResults(info.id);
+        for (const EvalResult& e : evals) {
+            if (e.metric != "ppl" || !std::isfinite(e.value)) continue; // task accuracies are not perplexity
             if (e.step >= row.evalStep) {
                 row.evalStep = e.step;
                 row.finalPerplexity = e.value;
@@ -93,6 +94,7 @@ std::vector<RunRow> RunRepository::readRows(const std::string& database)
             if (!std::isfinite(row.bestPerplexity) || e.value < row.bestPerplexity)
                 row.bestPerplexity = e.value;
         }
+        row.tasks = storedTaskScores(evals);
         row.info = std::move(info);
         rows.push_back(std::move(row));
     }
@@ -117,7 +119,8 @@ RunChartData RunRepository::readCharts(const std::string& database, qint64 runId
         data.scalars.insert(QString::fromStdString(s.name),
                             QVector<ScalarPoint>(points.begin(), points.end()));
     }
-    data.evals = store.evalResults(runId);
+    for (EvalResult& e : store.evalResults(runId))
+        if (!isTaskEval(e)) data.evals.push_back(std::move(e)); // the perplexity chart; tasks have a table
     return data;
 }
 

@@ -21,7 +21,7 @@ struct RunChartData
     double timeOrigin = 0;
     // series name ("loss", "lr/m", ...) -> points (step, wall time, value)
     QMap<QString, QVector<ScalarPoint>> scalars;
-    std::vector<EvalResult> evals;
+    std::vector<EvalResult> evals; // perplexity evaluations (task scores are left out)
 };
 
 class RunRepository final : public QObject

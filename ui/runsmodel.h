@@ -5,6 +5,7 @@
 // column.
 
 #include "qatbench/store.h"
+#include "qatbench/tasks_stored.h"
 
 #include <QAbstractTableModel>
 
@@ -20,6 +21,7 @@ struct RunRow
     double finalPerplexity = qQNaN();        // the last evaluation
     double bestPerplexity = qQNaN();         // the lowest evaluation
     qint64 evalStep = -1;                    // step of the last evaluation
+    std::vector<StoredTaskScore> tasks;      // multiple-choice task scores (evaluation.tasks), if any
 };
 
 class RunsModel final : public QAbstractTableModel

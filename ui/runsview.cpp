@@ -2,6 +2,7 @@
 
 #include "runrepository.h"
 #include "runsmodel.h"
+#include "tasktable.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -11,6 +12,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -92,6 +94,12 @@ RunsView::RunsView(RunRepository* repository, QWidget* parent) : QWidget(parent)
     m_table->horizontalHeader()->setSectionResizeMode(RunsModel::Name, QHeaderView::Interactive);
     m_table->setColumnWidth(RunsModel::Name, 220);
     m_info = new QLabel(this);
+    m_tasks = new TaskTable(this);
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(m_table);
+    split->addWidget(m_tasks);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
 
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_filter, 1);
@@ -100,7 +108,7 @@ RunsView::RunsView(RunRepository* repository, QWidget* parent) : QWidget(parent)
         bar->addWidget(b);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
-    layout->addWidget(m_table, 1);
+    layout->addWidget(split, 1);
     layout->addWidget(m_info);
 
     connect(m_filter, &QLineEdit::textChanged, m_proxy, &QSortFilterProxyModel::setFilterFixedString);
@@ -123,11 +131,14 @@ RunsView::RunsView(RunRepository* repository, QWidget* parent) : QWidget(parent)
         m_table->setColumnWidth(RunsModel::Name, std::max(220, m_table->columnWidth(RunsModel::Name)));
         m_info->setText(tr("%n run(s) in %1", nullptr, int(rows.size())).arg(m_repository->database()));
         updateActions();
+        showTasksOfSelected();
     });
     connect(m_repository, &RunRepository::errorOccurred, this,
             [this](const QString& message) { m_info->setText(tr("Database: %1").arg(message)); });
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &RunsView::updateActions);
+    connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &RunsView::showTasksOfSelected);
     updateActions();
 }
 
@@ -156,6 +167,18 @@ void RunsView::updateActions()
     const bool any = selectedRunId() >= 0;
     for (QToolButton* b : {m_open, m_rename, m_tags, m_delete})
         b->setEnabled(any);
+}
+
+void RunsView::showTasksOfSelected()
+{
+    const qint64 id = selectedRunId();
+    const RunRow* r = m_model->rowAt(m_model->rowOfRun(id));
+    if (!r) {
+        m_tasks->setRun(-1, {}, {});
+        return;
+    }
+    m_tasks->setRun(id, m_model->data(m_model->index(m_model->rowOfRun(id), RunsModel::Name)).toString(),
+                    r->tasks);
 }
 
 void RunsView::openSelected()

@@ -1,12 +1,14 @@
 #pragma once
 // The runs table: every run of the database with sort, filter (text and status), rename, tags, delete (with
-// confirmation) and "open" to see a past run's charts. Reads and edits go through RunRepository.
+// confirmation) and "open" to see a past run's charts; under the table, the selected run's task scores. Reads
+// and edits go through RunRepository.
 
 #include <QWidget>
 
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QSplitter;
 class QSortFilterProxyModel;
 class QTableView;
 class QToolButton;
@@ -15,6 +17,7 @@ namespace qat::ui {
 
 class RunRepository;
 class RunsModel;
+class TaskTable;
 struct RunRow;
 
 class RunsView final : public QWidget
@@ -26,6 +29,7 @@ public:
     RunsModel* model() const { return m_model; }
     QSortFilterProxyModel* proxy() const { return m_proxy; }
     QTableView* table() const { return m_table; }
+    TaskTable* taskTable() const { return m_tasks; } // the selected run's task scores
     void setFilterText(const QString& text);
     qint64 selectedRunId() const; // -1 when none
 
@@ -41,11 +45,13 @@ Q_SIGNALS:
 private:
     void applyStatusFilter();
     void updateActions();
+    void showTasksOfSelected();
 
     RunRepository* m_repository = nullptr;
     RunsModel* m_model = nullptr;
     QSortFilterProxyModel* m_proxy = nullptr;
     QTableView* m_table = nullptr;
+    TaskTable* m_tasks = nullptr;
     QLineEdit* m_filter = nullptr;
     QComboBox* m_status = nullptr;
     QLabel* m_info = nullptr;
