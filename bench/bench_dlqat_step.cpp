@@ -170,6 +170,33 @@ template <typename Step> void profileStep(Step& step, const at::Device& dev)
     if (g_args["profile"] != "1") result->save(g_args["profile"]);
 }
 
+// A sink that drops everything; at progress step markAt it waits for the device, resets the peak memory and
+// notes the time (the timed steps start there).
+class NullSink final : public qat::RunSink
+{
+public:
+    explicit NullSink(const at::Device& dev) : m_dev(dev) {}
+    void scalar(const std::string&, int64_t, double, const std::string&) override {}
+    void histogram(const std::string&, int64_t, const at::Tensor&, const std::string&) override {}
+    void phase(const std::string&) override {}
+    void message(const std::string&, const std::string&) override {}
+    void artifact(const std::string&, const std::string&) override {}
+    bool progress(const qat::Progress& p) override
+    {
+        if (p.done == markAt && p.total > markAt) {
+            sync(m_dev);
+            peakBytes(m_dev, true);
+            mark = std::chrono::steady_clock::now();
+        }
+        return true;
+    }
+    int64_t markAt = 0;
+    std::chrono::steady_clock::time_point mark = std::chrono::steady_clock::now();
+
+private:
+    at::Device m_dev;
+};
+
 struct Measured
 {
     double sPerStep = 0;
@@ -202,36 +229,42 @@ Measured runOurs(const at::Device& dev, bool fused)
     qat::ForwardOptions fo;
     fo.hook = &hook;
     fo.checkpointBlocks = true;
-    std::vector<torch::optim::OptimizerParamGroup> groups;
-    groups.emplace_back(ms, std::make_unique<torch::optim::AdamWOptions>(2e-3));
-    groups.emplace_back(lora, std::make_unique<torch::optim::AdamWOptions>(1e-3));
-    for (auto& g : groups)
-        static_cast<torch::optim::AdamWOptions&>(g.options()).weight_decay(0.0);
-    torch::optim::AdamW opt(groups, torch::optim::AdamWOptions(1e-3));
-    std::vector<at::Tensor> all = ms;
-    all.insert(all.end(), lora.begin(), lora.end());
-    at::Tensor ids = torch::randint(0, arg("vocab"), {arg("batch"), arg("seq") + 1},
-                                    at::TensorOptions().dtype(at::kLong).device(dev));
-    auto step = [&] {
-        opt.zero_grad();
-        at::Tensor loss = qat::nextTokenLoss(model, ids, fo);
-        loss.backward();
-        torch::nn::utils::clip_grad_norm_(all, 1.0);
-        opt.step();
+    // The product's training loop (TrainLoop: fused AdamW on CUDA, device-side clipping, windows copied from
+    // pinned memory), driven as the engine drives it, with a sink that only notes when the timed steps start.
+    const int64_t batch = arg("batch"), seq = arg("seq");
+    std::vector<int64_t> tokens(size_t((seq + 1) * 16));
+    {
+        at::Tensor t = torch::randint(0, arg("vocab"), {int64_t(tokens.size())}, at::kLong);
+        std::copy_n(t.data_ptr<int64_t>(), tokens.size(), tokens.begin());
+    }
+    qat::TokenData data;
+    data.train = tokens;
+    NullSink sink(dev);
+    qat::RunContext ctx{nlohmann::json::object(), model, data, sink, "", false};
+    auto makeLoop = [&](int64_t steps) {
+        qat::LoopSettings ls;
+        ls.steps = steps;
+        ls.warmup = 0;
+        ls.schedule = qat::Schedule::Constant;
+        ls.gradClip = 1.0;
+        ls.batch = batch;
+        ls.logEvery = 1 << 30; // the loss is read back at the first and the last step only, as between logs
+        return std::make_unique<qat::TrainLoop>(
+            ls, std::vector<qat::ParamGroup>{{"m", ms, 2e-3, 0.0}, {"lora", lora, 1e-3, 0.0}});
     };
-    for (int64_t i = 0; i < arg("warmup"); ++i)
-        step();
-    sync(dev);
-    peakBytes(dev, true);
-    const auto t0 = std::chrono::steady_clock::now();
-    for (int64_t i = 0; i < arg("iters"); ++i)
-        step();
+    auto loss = [&](const at::Tensor& w) { return qat::nextTokenLoss(model, w, fo); };
+    qat::WindowSampler sampler(data.train, seq, 1);
+    const int64_t warm = arg("warmup"), iters = arg("iters");
+    sink.markAt = warm;
+    auto loop = makeLoop(warm + iters);
+    loop->run(sampler, loss, ctx, dev);
     sync(dev);
     Measured m;
     m.sPerStep =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() / double(arg("iters"));
-    m.tokensPerS = double(arg("batch") * arg("seq")) / m.sPerStep;
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - sink.mark).count() / double(iters);
+    m.tokensPerS = double(batch * seq) / m.sPerStep;
     m.peak = peakBytes(dev, false);
+    auto step = [&] { makeLoop(1)->run(sampler, loss, ctx, dev); };
     if (fused && !g_args["profile"].empty()) profileStep(step, dev);
     return m;
 }
