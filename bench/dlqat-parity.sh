@@ -13,7 +13,8 @@
 #   PARALLEL=7     variants running at once (they share the GPU; 16 cores: one thread each + the tokenizers)
 #   DEADLINE=480   seconds from the start after which whatever still runs is stopped (its row says so)
 #   ONLY=a,b       run only these variants (names as in the table); default all, in the order below
-#   PYTHON=python3 the interpreter with torch (and transformers, or sentencepiece)
+#   PYTHON=python3 the interpreter with torch (sentencepiece optional; transformers for the ref-w2-hf variant)
+#   REF_IMPL=own   the reference's model: its own LLaMA forward (own) or transformers' LlamaForCausalLM (hf)
 #   Smoke test on a CPU (stories260K): DEVICE=cpu MODEL=.../stories260K TRAIN=... VALID="a.txt" GROUP=4
 #     CALIB_STEPS=2 TRAIN_STEPS=2 BATCH=2 SEQ=63 EVAL_SEQ=64 EVAL_MAX_WINDOWS=4 bench/dlqat-parity.sh build x out
 set -uo pipefail
@@ -76,6 +77,7 @@ VARIANTS=(
   "qb-w2-calib-only|qb|2||{\"training\":{\"steps\":0}}"
   "qb-w2-linear-s-calib-only|qb|2||{\"training\":{\"steps\":0},\"method\":{\"options\":{\"scale_param\":\"linear\"}}}"
   "ref-w3-log-s|ref|3||--scale-param log"
+  "ref-w2-hf|ref|2||--impl hf"
   "qb-w3-linear-s|qb|3||{\"method\":{\"options\":{\"scale_param\":\"linear\"}}}"
 )
 
@@ -90,15 +92,17 @@ left() { # seconds to the deadline, at least 1 (timeout 0 would mean no limit)
 }
 
 # Pooled perplexity of a HF folder on the validation books through qatbench-cli eval (the reference protocol).
-eval_books() { # DIR NAME -> OUT/NAME.eval.json
-  local dir=$1 name=$2 i=0 files=()
+eval_books() { # DIR NAME -> OUT/NAME.eval.json (the books at once)
+  local dir=$1 name=$2 i=0 files=() pids=() p
   for b in "${BOOKS[@]}"; do
     local f=$WORK/$name.book$i.json
     timeout "$(left)" "$CLI" eval "$dir" --text "$b" --protocol bos-window --seq-len "$EVAL_SEQ" \
-      --max-windows "$EVAL_MAX_WINDOWS" --device "$DEVICE" --batch 16 --json --quiet > "$f" || return 1
+      --max-windows "$EVAL_MAX_WINDOWS" --device "$DEVICE" --batch 16 --json --quiet > "$f" 2>> "$OUT/logs/$name.eval.log" &
+    pids+=($!)
     files+=("$f")
     i=$((i + 1))
   done
+  for p in "${pids[@]}"; do wait "$p" || return 1; done
   "$PY" - "$OUT/$name.eval.json" "${files[@]}" <<'EOF'
 import json, math, os, sys
 books, nll, tok = {}, 0.0, 0
@@ -152,7 +156,7 @@ run_ref() { # NAME BITS ARGS
     --bits "$bits" --group "$GROUP" $(ref_lrs "$bits") --calib-steps "$CALIB_STEPS" --train-steps "$TRAIN_STEPS" \
     --batch "$BATCH" --seq "$SEQ" --eval-seq "$EVAL_SEQ" --eval-max-windows "$EVAL_MAX_WINDOWS" \
     --device "$DEVICE" --threads 1 --label "$name" --out-json "$OUT/$name.ref.json" \
-    --save-hf "$WORK/hf-$name" $args > "$OUT/logs/$name.log" 2>&1 || return 1
+    --save-hf "$WORK/hf-$name" --impl "${REF_IMPL:-own}" $args > "$OUT/logs/$name.log" 2>&1 || return 1
   eval_books "$WORK/hf-$name" "$name"
 }
 

@@ -20,11 +20,14 @@ Every place where the reference and QATBench may differ is a flag, so that one c
                                         uses min(training.warmup_steps, calib_steps / 10))
   --books per_book|joined    each book encoded alone + EOS (default) or the whole file as one stream (QATBench)
   --tf32 0|1                 TF32 matmuls in training (default 1, as the issue's reference)
+Tokenizer: the sentencepiece module when installed, else this file's plain-Python SentencePiece BPE (same ids);
+--tokenizer transformers uses AutoTokenizer instead.
   --lora-grad-bf16           LoRA gradients from bf16 operands (what QATBench's fused CUDA kernel does)
   --grad-clip X              global-norm clipping (default 0 = off)
 
-Runs on torch 1.13 (CPU, Debian) and 2.x (CUDA). The model is either this file's own LLaMA forward (--impl own) or
-transformers' LlamaForCausalLM with its block linears replaced (--impl hf; the default when transformers imports).
+Runs on torch 1.13 (CPU, Debian) and 2.x (CUDA). The model is this file's own LLaMA forward (--impl own, the
+default: it gives qatbench-cli eval's perplexity to every printed digit) or transformers' LlamaForCausalLM with its
+block linears replaced (--impl hf).
 
 Example (GPU):
   python3 bench/python/dlqat_ref.py --model M/gutenberg-llama-22M --data D/gutenberg --bits 2 --group 64 \
@@ -96,9 +99,131 @@ def write_safetensors(path, tensors):
 
 
 # ------------------------------------------------------------------------------------------------------ tokenizer
+class PureSentencePiece:
+    """An encoder for SentencePiece BPE models with byte fallback (LLaMA's tokenizer.model) in plain Python, used
+    when the sentencepiece module is not installed (same ids as sentencepiece on gutenberg-llama-22M's whole
+    training text and validation books, checked; about 2x faster here thanks to the word memo): pieces from the
+    protobuf, extra spaces removed where the model says so, dummy prefix, spaces as U+2581, BPE merging the adjacent pair whose merge is the best-scored piece
+    (leftmost on ties), unknown characters as <0xHH> bytes. No merge crosses from a character into a following
+    space run (no piece has U+2581 after another character), so words are encoded one by one and memoized."""
+
+    def __init__(self, path):
+        with open(path, "rb") as f:
+            data = f.read()
+        self.pieces, self.types, self.scores = [], [], []
+        self.add_dummy_prefix = True  # the proto's defaults
+        self.remove_extra_whitespaces = True
+        for field, value in self._fields(data):
+            if field == 1:
+                piece, score, typ = "", 0.0, 1
+                for f2, v2 in self._fields(value):
+                    if f2 == 1:
+                        piece = v2.decode("utf-8")
+                    elif f2 == 2:
+                        score = struct.unpack("<f", v2)[0]
+                    elif f2 == 3:
+                        typ = v2
+                self.pieces.append(piece)
+                self.scores.append(score)
+                self.types.append(typ)
+            elif field == 3:
+                for f2, v2 in self._fields(value):
+                    if f2 == 3:
+                        self.add_dummy_prefix = bool(v2)
+                    elif f2 == 4:
+                        self.remove_extra_whitespaces = bool(v2)
+        self.ids = {p: i for i, p in enumerate(self.pieces) if self.types[i] in (1, 4)}
+        self.bytes = {int(p[3:5], 16): i for i, p in enumerate(self.pieces) if self.types[i] == 6}
+        self.bos = self.pieces.index("<s>") if "<s>" in self.pieces else -1
+        self.eos = self.pieces.index("</s>") if "</s>" in self.pieces else -1
+        self.unk = self.types.index(2) if 2 in self.types else 0
+        for p in self.ids:
+            if any(c == "\u2581" and p[i - 1] != "\u2581" for i, c in enumerate(p) if i > 0):
+                raise ValueError("piece %r has a space after a character: words cannot be encoded alone" % p)
+        self.memo = {}
+
+    @staticmethod
+    def _fields(buf):
+        i, n = 0, len(buf)
+        while i < n:
+            key, i = PureSentencePiece._varint(buf, i)
+            field, wt = key >> 3, key & 7
+            if wt == 0:
+                v, i = PureSentencePiece._varint(buf, i)
+            elif wt == 1:
+                v, i = buf[i:i + 8], i + 8
+            elif wt == 2:
+                ln, i = PureSentencePiece._varint(buf, i)
+                v, i = buf[i:i + ln], i + ln
+            elif wt == 5:
+                v, i = buf[i:i + 4], i + 4
+            else:
+                raise ValueError("tokenizer.model: wire type %d" % wt)
+            yield field, v
+
+    @staticmethod
+    def _varint(buf, i):
+        shift = result = 0
+        while True:
+            b = buf[i]
+            i += 1
+            result |= (b & 0x7F) << shift
+            if b < 0x80:
+                return result, i
+            shift += 7
+
+    def _word(self, w):
+        syms = list(w)
+        while len(syms) > 1:
+            best, at = None, -1
+            for i in range(len(syms) - 1):
+                j = self.ids.get(syms[i] + syms[i + 1])
+                if j is not None and (best is None or self.scores[j] > best):
+                    best, at = self.scores[j], i
+            if at < 0:
+                break
+            syms[at:at + 2] = [syms[at] + syms[at + 1]]
+        out = []
+        for sym in syms:
+            j = self.ids.get(sym)
+            if j is not None:
+                out.append(j)
+            elif self.bytes:
+                out.extend(self.bytes[b] for b in sym.encode("utf-8"))
+            else:
+                out.append(self.unk)
+        return out
+
+    def encode(self, text):
+        if self.remove_extra_whitespaces:  # leading, trailing and repeated spaces
+            text = " ".join(w for w in text.split(" ") if w)
+        if not text:
+            return []
+        t = text.replace(" ", "\u2581")
+        if self.add_dummy_prefix:
+            t = "\u2581" + t
+        out, start = [], 0
+        for i in range(1, len(t) + 1):  # a word ends where a space run follows a character (or at the end)
+            if i == len(t) or (t[i] == "\u2581" and t[i - 1] != "\u2581"):
+                w = t[start:i]
+                ids = self.memo.get(w)
+                if ids is None:
+                    ids = self._word(w)
+                    if len(self.memo) < 2_000_000:
+                        self.memo[w] = ids
+                out.extend(ids)
+                start = i
+        return out
+
+
 class Tokenizer:
     def __init__(self, model_dir, backend="auto"):
         self.backend = None
+        if backend == "pure":
+            self.pure = PureSentencePiece(os.path.join(model_dir, "tokenizer.model"))
+            self.bos, self.eos = self.pure.bos, self.pure.eos
+            self.backend = "pure"
+            return
         if backend in ("auto", "sentencepiece"):
             try:
                 import sentencepiece as spm
@@ -108,15 +233,21 @@ class Tokenizer:
             except ImportError:
                 if backend == "sentencepiece":
                     raise
-        if self.backend is None:
+        if backend == "transformers":
             from transformers import AutoTokenizer
             self.hf = AutoTokenizer.from_pretrained(model_dir)
             self.bos, self.eos = self.hf.bos_token_id, self.hf.eos_token_id
             self.backend = "transformers"
+        if self.backend is None:  # auto without the sentencepiece module: the plain-Python encoder (same ids)
+            self.pure = PureSentencePiece(os.path.join(model_dir, "tokenizer.model"))
+            self.bos, self.eos = self.pure.bos, self.pure.eos
+            self.backend = "pure"
 
     def encode(self, text):
         if self.backend == "sentencepiece":
             return self.sp.encode(text)
+        if self.backend == "pure":
+            return self.pure.encode(text)
         return self.hf(text, add_special_tokens=False)["input_ids"]
 
 
@@ -498,7 +629,7 @@ def main():
     ap.add_argument("--valid", nargs="*", help="validation files; default DATA/valid/*.txt (sorted)")
     ap.add_argument("--books", default="per_book", choices=["per_book", "joined"])
     ap.add_argument("--tokens", help="token cache (.pt): written when absent, read when its inputs match")
-    ap.add_argument("--tokenizer", default="auto", choices=["auto", "sentencepiece", "transformers"])
+    ap.add_argument("--tokenizer", default="auto", choices=["auto", "sentencepiece", "transformers", "pure"])
     ap.add_argument("--prepare-only", action="store_true", help="only tokenize into --tokens and exit")
     ap.add_argument("--workers", type=int, default=1, help="processes that tokenize the books")
     ap.add_argument("--fp-only", action="store_true", help="evaluate the unquantized model and exit")
@@ -566,13 +697,7 @@ def main():
     torch.backends.cudnn.allow_tf32 = False
     with open(os.path.join(a.model, "config.json")) as f:
         cfg = json.load(f)
-    impl = a.impl
-    if impl == "auto":
-        try:
-            import transformers  # noqa: F401
-            impl = "hf"
-        except ImportError:
-            impl = "own"
+    impl = "own" if a.impl == "auto" else a.impl
     if impl == "hf":
         model = HfLlama(a.model, device)
     else:
