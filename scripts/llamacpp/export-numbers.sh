@@ -7,6 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cli="${QATBENCH_CLI:-$here/../../build/bin/qatbench-cli}"
 nlc="${QATBENCH_LLAMACPP_DIR:-$HOME/.cache/qatbench/llamacpp}"
+node="$("$here/node.sh")"
 src=$1 model=$2 text=$3 windows=$4 work=$5
 mkdir -p "$work"
 "$cli" export "$src" --model "$model" --format gguf --out "$work/m.gguf" --equivalent-hf "$work/gguf-weights" \
@@ -17,7 +18,7 @@ eval_ppl "$work/grid-f32" > "$work/qatbench-grid.json"
 eval_ppl "$work/gguf-weights" > "$work/qatbench-gguf.json"
 printf '{"model": "%s", "perplexity": {"file": "%s", "seqLen": 512, "maxWindows": %s}}' "$work/m.gguf" "$text" \
     "$windows" > "$work/request.json"
-node "$here/check.mjs" "$nlc" "$work/request.json" > "$work/llamacpp.json"
+"$node" "$here/check.mjs" "$nlc" "$work/request.json" > "$work/llamacpp.json"
 python3 - "$work" <<'PY'
 import json, os, sys
 w = sys.argv[1]

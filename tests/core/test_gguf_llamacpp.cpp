@@ -60,15 +60,26 @@ std::string shell(const std::string& cmd, int& rc)
     return out;
 }
 
+// The node that runs check.mjs, chosen by scripts/llamacpp/node.sh (the one rule: $QATBENCH_NODE, a node >=
+// 20 on PATH, or the node 20 that install.sh put into ~/.cache/qatbench/node where the system's is older).
+std::string g_node;
+
 void requireLlamaCpp()
 {
     int rc = 0;
-    shell("node --version > /dev/null 2>&1", rc);
-    if (rc != 0) throw test::Skip{"node is not installed (the llama.cpp check runs node-llama-cpp)"};
+    std::string node = shell(std::string(QATBENCH_SOURCE_DIR) + "/scripts/llamacpp/node.sh 2>/dev/null", rc);
+    while (!node.empty() && (node.back() == '\n' || node.back() == '\r'))
+        node.pop_back();
+    if (rc != 0 || node.empty())
+        throw test::Skip{
+            "no node >= 20 (the llama.cpp check runs node-llama-cpp; scripts/llamacpp/install.sh "
+            "installs one into ~/.cache/qatbench/node)"};
     if (!fs::exists(llamaCppDir() + "/node_modules/node-llama-cpp/package.json") ||
         !fs::exists(llamaCppDir() + "/node_modules/@node-llama-cpp/linux-x64/package.json"))
         throw test::Skip{"node-llama-cpp is not installed in " + llamaCppDir() +
                          " (run scripts/llamacpp/install.sh, or set QATBENCH_LLAMACPP_DIR)"};
+    if (g_node.empty()) std::printf("llama.cpp check on %s\n", node.c_str());
+    g_node = node;
 }
 
 json runLlamaCpp(const json& request, const std::string& dir)
@@ -77,8 +88,8 @@ json runLlamaCpp(const json& request, const std::string& dir)
     test::writeFile(req, request.dump());
     int rc = 0;
     const std::string out =
-        shell("node " + std::string(QATBENCH_SOURCE_DIR) + "/scripts/llamacpp/check.mjs '" + llamaCppDir() +
-                  "' '" + req + "' 2>" + dir + "/node.err",
+        shell("'" + g_node + "' " + std::string(QATBENCH_SOURCE_DIR) + "/scripts/llamacpp/check.mjs '" +
+                  llamaCppDir() + "' '" + req + "' 2>" + dir + "/node.err",
               rc);
     QAT_CHECK_MSG(rc == 0, "node check.mjs failed: " + test::readFile(dir + "/node.err"));
     return json::parse(out);
