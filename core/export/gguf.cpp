@@ -295,22 +295,9 @@ GgmlType chooseLinearType(const DeployableReader& src, const GgufOptions& o, Ggm
                           std::vector<std::string>& warnings)
 {
     const int bits = src.bits();
-    const int64_t g = src.groupSize();
+    if (auto why = exportTypeProblem("gguf", o.type, bits, src.groupSize()); !why.empty())
+        throw ConfigError("--type", why);
     if (o.type == "f16" || o.type == "bf16" || o.type == "f32") return parseDenseType(o.type, "--type");
-    if (o.type != "auto" && o.type != "q4_1" && o.type != "q5_1")
-        throw ConfigError("--type", "'" + o.type + "' is not one of auto, q4_1, q5_1, f16, bf16, f32");
-    const bool groupFits = g <= 0 || g % 32 == 0;
-    if (o.type == "q4_1" && bits > 4)
-        throw ConfigError("--type", "q4_1 holds codes of at most 4 bits; this run has " +
-                                        std::to_string(bits) + " (use q5_1 for 5 bits, f16 for 6-8)");
-    if (o.type == "q5_1" && bits > 5)
-        throw ConfigError("--type", "q5_1 holds codes of at most 5 bits; this run has " +
-                                        std::to_string(bits) + " (use f16)");
-    if (!groupFits)
-        throw ConfigError("--type",
-                          "group size " + std::to_string(g) +
-                              " is not a multiple of 32, the block of Q4_1 / Q5_1, so the trained grid "
-                              "cannot be written exactly (use --type f16 for a dequantized file)");
     if (o.type == "q4_1") return GgmlType::Q4_1;
     if (o.type == "q5_1") return GgmlType::Q5_1;
     if (bits <= 4) return GgmlType::Q4_1;
@@ -456,7 +443,50 @@ void addTokenizerMetadata(gguf::GgufWriter& w, const Plan& p, const std::string&
     if (spm) w.add("tokenizer.ggml.add_space_prefix", v.addDummyPrefix);
 }
 
+// Every parameter of the model: embeddings (twice unless tied), norms and the block linears.
+int64_t modelParameters(const ModelConfig& c, int64_t linearWeights)
+{
+    int64_t params = c.vocabSize * c.hiddenSize * (c.tieWordEmbeddings ? 1 : 2) + c.hiddenSize;
+    return params + c.numLayers * 2 * c.hiddenSize + linearWeights;
+}
+
+// The header of the file: metadata, tokenizer and tensor infos (fixes the file's size before any data).
+void describeFile(gguf::GgufWriter& w, const Plan& plan, const std::string& modelDir, const GgufOptions& o)
+{
+    const std::string name = !o.name.empty() ? o.name : fs::path(modelDir).filename().string() + "-qatbench";
+    addModelMetadata(w, plan, name);
+    addTokenizerMetadata(w, plan, modelDir);
+    for (const auto& t : plan.tensors)
+        w.addTensor(t.name, t.dims, t.type);
+}
+
 } // namespace
+
+GgufResult planGguf(const std::string& deployablePath, const std::string& modelDir, const GgufOptions& o)
+{
+    const DeployableReader src(deployablePath);
+    const Plan plan = makePlan(src, o);
+    gguf::GgufWriter w;
+    describeFile(w, plan, modelDir, o);
+    GgufResult r;
+    r.fileType = gguf::ggmlTypeName(plan.linearType);
+    r.warnings = plan.warnings;
+    r.tensors = int64_t(plan.tensors.size());
+    r.bytes = w.fileSize();
+    int64_t linearBytes = 0, linearWeights = 0;
+    for (size_t i = 0; i < plan.tensors.size(); ++i) {
+        const Planned& t = plan.tensors[i];
+        if (!t.blockLinear) continue;
+        ++r.blockLinears;
+        r.exactLinears += t.grid ? 1 : 0;
+        r.fallbackLinears += t.fallback ? 1 : 0;
+        linearBytes += w.tensorBytes(i);
+        linearWeights += t.dims[0] * t.dims[1];
+    }
+    r.linearBitsPerWeight = linearWeights ? 8.0 * double(linearBytes) / double(linearWeights) : 0;
+    r.fileBitsPerWeight = 8.0 * double(r.bytes) / double(modelParameters(plan.config, linearWeights));
+    return r;
+}
 
 GgufResult exportGguf(const std::string& deployablePath, const std::string& modelDir,
                       const std::string& outPath, const GgufOptions& o)
@@ -465,11 +495,7 @@ GgufResult exportGguf(const std::string& deployablePath, const std::string& mode
     const DeployableReader src(deployablePath);
     Plan plan = makePlan(src, o);
     gguf::GgufWriter w;
-    const std::string name = !o.name.empty() ? o.name : fs::path(modelDir).filename().string() + "-qatbench";
-    addModelMetadata(w, plan, name);
-    addTokenizerMetadata(w, plan, modelDir);
-    for (const auto& t : plan.tensors)
-        w.addTensor(t.name, t.dims, t.type);
+    describeFile(w, plan, modelDir, o);
 
     GgufResult r;
     r.path = outPath;
@@ -541,10 +567,7 @@ GgufResult exportGguf(const std::string& deployablePath, const std::string& mode
         out.commit();
     }
     r.linearBitsPerWeight = linearWeights ? 8.0 * double(linearBytes) / double(linearWeights) : 0;
-    const ModelConfig& c = plan.config;
-    int64_t params = c.vocabSize * c.hiddenSize * (c.tieWordEmbeddings ? 1 : 2) + c.hiddenSize;
-    params += c.numLayers * 2 * c.hiddenSize + linearWeights;
-    r.fileBitsPerWeight = 8.0 * double(r.bytes) / double(params);
+    r.fileBitsPerWeight = 8.0 * double(r.bytes) / double(modelParameters(plan.config, linearWeights));
     r.maxScaleRelError = stats.maxScaleRel;
     r.weightRelRmsError = stats.refSq > 0 ? std::sqrt(stats.errSq / stats.refSq) : 0;
     r.maxWeightAbsError = stats.maxAbs;

@@ -40,7 +40,79 @@ at::Tensor packWords(const at::Tensor& codes, int bits)
     return packCodes(codes, bits).view(at::kInt);
 }
 
+// GPTQ's words hold a linear when every input row and every zero-point row fills whole 32-bit words and the
+// groups tile the row (no partial last group); others are written dequantized.
+bool packable(int64_t rows, int64_t cols, int bits, int64_t g)
+{
+    return (cols * bits) % 32 == 0 && (rows * bits) % 32 == 0 && cols % g == 0;
+}
+
+int64_t effectiveGroup(int64_t group, int64_t cols)
+{
+    return (group <= 0 || group > cols) ? cols : group;
+}
+
+void requireGptqBits(int bits)
+{
+    if (auto why = exportTypeProblem("gptq", "", bits, 0); !why.empty())
+        throw ConfigError("--format gptq", why);
+}
+
 } // namespace
+
+GptqResult planGptq(const std::string& deployablePath)
+{
+    SafetensorsFile src(deployablePath);
+    if (metaValue(src, "format") != "qatbench-gq-v1")
+        throw InputError(deployablePath, "__metadata__.format",
+                         "not qatbench-gq-v1: not a QATBench deployable file");
+    const int bits = std::stoi(metaValue(src, "bits"));
+    const int64_t group = std::stoll(metaValue(src, "group_size"));
+    requireGptqBits(bits);
+    const ModelConfig cfg =
+        parseModelConfig(metaValue(src, "config"), deployablePath + " (__metadata__.config)");
+    const json shapes = json::parse(metaValue(src, "shapes"));
+    const int64_t dense = cfg.dtype == DType::F32 ? 4 : 2;
+    GptqResult r;
+    int64_t linearBytes = 0, linearWeights = 0;
+    for (const auto& t : src.tensors()) {
+        const std::string& n = t.name;
+        if (n.ends_with(".scales")) continue;
+        if (n.ends_with(".zeros")) {
+            if (t.dtype != StDType::U8)
+                throw ConfigError("--format gptq",
+                                  n.substr(0, n.size() - 6) +
+                                      " has fractional zero-points (QA-LoRA's merged update), which GPTQ's "
+                                      "integer qzeros cannot hold (use --format gguf or hf)");
+            continue;
+        }
+        if (!n.ends_with(".qweight")) {
+            r.bytes += t.numel() * dense;
+            continue;
+        }
+        const std::string base = n.substr(0, n.size() - 8);
+        const int64_t rows = shapes.at(base)[0].get<int64_t>(), cols = shapes.at(base)[1].get<int64_t>();
+        const int64_t g = effectiveGroup(group, cols);
+        int64_t bytes = rows * cols * dense;
+        if (packable(rows, cols, bits, g)) {
+            ++r.quantizedLinears;
+            const int64_t groups = cols / g;
+            bytes =
+                cols * bits / 32 * rows * 4 + groups * rows * bits / 32 * 4 + groups * rows * 2 + cols * 4;
+        } else {
+            r.warnings.push_back(base + " (" + std::to_string(rows) + " x " + std::to_string(cols) +
+                                 ") cannot be packed in GPTQ's 32-bit words with groups of " +
+                                 std::to_string(g) + ": written dequantized");
+        }
+        linearBytes += bytes;
+        linearWeights += rows * cols;
+        r.bytes += bytes;
+    }
+    if (r.quantizedLinears == 0)
+        throw ConfigError("--format gptq", "no linear of this run can be packed as GPTQ (see the warnings)");
+    r.linearBitsPerWeight = linearWeights ? 8.0 * double(linearBytes) / double(linearWeights) : 0;
+    return r;
+}
 
 GptqResult exportGptq(const std::string& deployablePath, const std::string& modelDir,
                       const std::string& outDir, const ProgressFn& progress)
@@ -54,9 +126,7 @@ GptqResult exportGptq(const std::string& deployablePath, const std::string& mode
     const int64_t group = std::stoll(metaValue(src, "group_size"));
     const std::string configText = metaValue(src, "config");
     const json shapes = json::parse(metaValue(src, "shapes"));
-    if (bits != 2 && bits != 3 && bits != 4 && bits != 8)
-        throw ConfigError("--format gptq", "GPTQ checkpoints hold 2, 3, 4 or 8-bit codes; this run has " +
-                                               std::to_string(bits) + " (use --format gguf or hf)");
+    requireGptqBits(bits);
     const ModelConfig cfg = parseModelConfig(configText, deployablePath + " (__metadata__.config)");
     const at::ScalarType dense = cfg.dtype == DType::BF16  ? at::kBFloat16
                                  : cfg.dtype == DType::F16 ? at::kHalf
@@ -84,9 +154,9 @@ GptqResult exportGptq(const std::string& deployablePath, const std::string& mode
                               base + " has fractional zero-points (QA-LoRA's merged update), which "
                                      "GPTQ's integer qzeros cannot hold (use --format gguf or hf)");
         const int64_t rows = codes.size(0);
-        const int64_t g = (group <= 0 || group > cols) ? cols : group;
+        const int64_t g = effectiveGroup(group, cols);
         linearWeights += rows * cols;
-        if ((cols * bits) % 32 != 0 || (rows * bits) % 32 != 0 || cols % g != 0) {
+        if (!packable(rows, cols, bits, g)) {
             // A partial last group, or rows that do not fill whole 32-bit words: loaded unquantized.
             const at::Tensor z = zerosRaw.to(at::kFloat);
             auto expand = [&](const at::Tensor& x) { return x.repeat_interleave(g, 1).narrow(1, 0, cols); };

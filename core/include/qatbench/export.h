@@ -92,6 +92,12 @@ struct GgufResult
 GgufResult exportGguf(const std::string& deployablePath, const std::string& modelDir,
                       const std::string& outPath, const GgufOptions& options = {});
 
+// What exportGguf would write, from the file's header alone (no tensor data read, nothing written): the
+// exact file size, the type, the exact / fallback linears, bits per weight and the warnings. path is empty
+// and the fp16 rounding figures are 0 (they need the data).
+GgufResult planGguf(const std::string& deployablePath, const std::string& modelDir,
+                    const GgufOptions& options = {});
+
 // ---- GPTQ v2 checkpoint for GPTQModel-based loaders (docs/EXPORT.md) --------------------------------------
 // checkpoint_format "gptq_v2", sym false, desc_act false, 2/3/4/8-bit codes packed in int32 words; fp16
 // scales m*s, integer zero-points; quantization_config in config.json (and quantize_config.json). A linear
@@ -111,5 +117,64 @@ struct GptqResult
 // Writes config.json, quantize_config.json, model.safetensors and the tokenizer files into outDir.
 GptqResult exportGptq(const std::string& deployablePath, const std::string& modelDir,
                       const std::string& outDir, const ProgressFn& progress = {});
+
+// What exportGptq would write, from the file's header alone (dir empty; bytes: model.safetensors without its
+// header). Refuses what exportGptq refuses.
+GptqResult planGptq(const std::string& deployablePath);
+
+// ---- One export in any format: what `qatbench-cli export`, the experiment's export section and the GUI's
+// Export dialog (through the CLI) call ----------------------------------------------------------------------
+//
+// Intended usage:
+//   if (auto why = exportTypeProblem("gguf", "q4_1", bits, groupSize); !why.empty()) refuse(why);  // early
+//   DeployResult e = estimateDeployable(file, modelDir, {.format = "gguf"});   // size, bits/weight, exact?
+//   DeployResult r = exportDeployable(file, modelDir, "model.gguf", {.format = "gguf"});
+
+struct DeployOptions
+{
+    std::string format = "gguf";  // gguf, gptq or hf
+    std::string type = "auto";    // gguf only: auto, q4_1, q5_1, f16, bf16, f32 (GgufOptions::type)
+    std::string fallback = "f16"; // gguf only: f16, bf16, f32
+    std::string dtype;            // hf only: float32, bfloat16, float16; "" = the model's own
+    std::string equivalentHfDir;  // gguf only: also the GGUF's own weights as float32 HF (GgufOptions)
+    bool replace = false;         // replace an existing output; false: an existing output is refused
+    ProgressFn progress;          // phase "export", one unit per tensor; returning false cancels
+};
+
+struct DeployResult
+{
+    std::string path;   // the file (gguf) or folder (gptq, hf); empty for an estimate
+    std::string format; // gguf, gptq, hf
+    std::string type;   // "Q4_1", "F16", ... (gguf), "GPTQ 4-bit" (gptq), "bfloat16" (hf)
+    int64_t bytes = 0;  // the file, or the folder's model.safetensors (estimates: without its small header)
+    int64_t quantizedLinears = 0; // block linears holding a trained grid
+    int64_t exactLinears = 0;     // of those, stored as the grid itself (codes + fp16 scale/offset)
+    double linearBitsPerWeight = 0;
+    double fileBitsPerWeight = 0; // gguf: the file's bits / every parameter of the model (0 otherwise)
+    // "exact": every quantized linear is the trained grid up to the fp16 rounding of its scales (or float32);
+    // "partly exact": some linears are written dequantized (named in warnings); "rounded": dequantized in
+    // a 16-bit type. ("approximate" is reserved for refitted types such as K-quants.)
+    std::string exactness;
+    std::vector<std::string> warnings;
+    std::vector<std::string> notes; // what the user should know, e.g. the measured fp16 rounding
+};
+
+// "" when format/type can hold a trained grid of `bits` with groups of `groupSize` (0 = per-channel), else
+// the reason. Checks what is known before a run: the experiment's export section and the CLI use it, and
+// the writers refuse the same combinations.
+std::string exportTypeProblem(const std::string& format, const std::string& type, int bits,
+                              int64_t groupSize);
+
+// Writes one export of a deployable file (the model dir supplies tokenizer and config files). The output is
+// written under a temporary name (PATH.partial-<pid>) and renamed when complete; an error or a cancel
+// leaves nothing behind. Throws ConfigError for an impossible combination, Cancelled when progress said
+// stop, InputError / Error otherwise (naming the file).
+DeployResult exportDeployable(const std::string& deployablePath, const std::string& modelDir,
+                              const std::string& outPath, const DeployOptions& options);
+
+// What exportDeployable would write (no tensor data read, nothing written); throws what it would throw
+// before writing.
+DeployResult estimateDeployable(const std::string& deployablePath, const std::string& modelDir,
+                                const DeployOptions& options);
 
 } // namespace qat
