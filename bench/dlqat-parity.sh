@@ -69,16 +69,18 @@ VARIANTS=(
   "ref-w2-log-s|ref|2||--scale-param log"
   "ref-w3|ref|3||"
   "qb-w3|qb|3||{}"
+  "qb-w2-log-lr1.6e-2|qb|2||{\"method\":{\"options\":{\"lr_scale\":0.016}}}"
   "qb-w2-calib-warmup10|qb|2||{\"method\":{\"options\":{\"calib_warmup_steps\":10}}}"
   "qb-w2-lora-grad-f32|qb|2|QATBENCH_FUSED_LORA_GRAD=float32|{}"
   "qb-w2-as-ref|qb|2|QATBENCH_FUSED_LORA_GRAD=float32|{\"method\":{\"options\":{\"scale_param\":\"linear\",\"calib_warmup_steps\":10}}}"
+  "qb-w3-linear-s|qb|3||{\"method\":{\"options\":{\"scale_param\":\"linear\"}}}"
   "ref-w2-as-qb|ref|2||--scale-param log --calib-warmup 20 --schedule qatbench --books joined --tf32 0 --lora-grad-bf16"
-  "qb-w2-aten|qb|2|QATBENCH_FUSED_QUANT=0|{}"
   "qb-w2-calib-only|qb|2||{\"training\":{\"steps\":0}}"
   "qb-w2-linear-s-calib-only|qb|2||{\"training\":{\"steps\":0},\"method\":{\"options\":{\"scale_param\":\"linear\"}}}"
+  "qb-w2-aten|qb|2|QATBENCH_FUSED_QUANT=0|{}"
   "ref-w3-log-s|ref|3||--scale-param log"
   "ref-w2-hf|ref|2||--impl hf"
-  "qb-w3-linear-s|qb|3||{\"method\":{\"options\":{\"scale_param\":\"linear\"}}}"
+  "qb-w3-log-lr1.1e-2|qb|3||{\"method\":{\"options\":{\"lr_scale\":0.011}}}"
 )
 
 ref_lrs() { # the learning rates
