@@ -149,7 +149,7 @@
         <translation>Lernrate</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>No data yet</source>
         <translation>Noch keine Daten</translation>
     </message>
@@ -188,7 +188,7 @@
 <context>
     <name>qat::ui::CompareMetricsModel</name>
     <message>
-        <location filename="../ui/comparemodels.cpp" line="+222"/>
+        <location filename="../ui/comparemodels.cpp" line="+221"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
@@ -231,7 +231,7 @@
 <context>
     <name>qat::ui::CompareRunsModel</name>
     <message>
-        <location line="-130"/>
+        <location line="-128"/>
         <source>Double-click the colour square to change the run&apos;s colour.</source>
         <translation>Doppelklicken Sie auf das Farbquadrat, um die Farbe des Laufs zu ändern.</translation>
     </message>
@@ -241,7 +241,7 @@
         <translation>Lauf %1</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+16"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
@@ -262,9 +262,85 @@
     </message>
 </context>
 <context>
+    <name>qat::ui::CompareTasksModel</name>
+    <message>
+        <location filename="../ui/comparetasks.cpp" line="+140"/>
+        <source>%1 (baseline)</source>
+        <translation>%1 (Basis)</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>%1 was not scored on %2.</source>
+        <translation>%1 wurde nicht auf %2 bewertet.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 %2: %3 % over %4 questions (%5)</source>
+        <translation>%1 %2: %3 % über %4 Fragen (%5)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Difference to the baseline: %1 points (standard error %2)</source>
+        <translation>Unterschied zur Basis: %1 Punkte (Standardfehler %2)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>n/a</source>
+        <translation>k. A.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Scored on other questions or shots than the baseline: the difference compares different things.</source>
+        <translation>Auf anderen Fragen oder mit anderen Beispielen bewertet als die Basis: der Unterschied vergleicht Verschiedenes.</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::CompareTasksPanel</name>
+    <message>
+        <location line="+34"/>
+        <source>The run the others are compared with.</source>
+        <translation>Der Lauf, mit dem die anderen verglichen werden.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Task scores</source>
+        <translation>Aufgabenergebnisse</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Baseline</source>
+        <translation>Basis</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Tick runs to compare their task scores.</source>
+        <translation>Haken Sie Läufe an, um ihre Aufgabenergebnisse zu vergleichen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>None of the compared runs has task scores: add tasks to the experiment&apos;s evaluation section (docs/EVAL.md).</source>
+        <translation>Keiner der verglichenen Läufe hat Aufgabenergebnisse: fügen Sie dem Abschnitt evaluation des Experiments Aufgaben hinzu (docs/EVAL.md).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Accuracy in % ± standard error; in brackets the difference to the baseline in points, green or red where it exceeds twice its standard error.</source>
+        <translation>Genauigkeit in % ± Standardfehler; in Klammern der Unterschied zur Basis in Punkten, grün oder rot, wo er den doppelten Standardfehler übersteigt.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>≠: scored on other questions or shots than the baseline, so that difference compares different things.</source>
+        <translation>≠: auf anderen Fragen oder mit anderen Beispielen bewertet als die Basis, dieser Unterschied vergleicht also Verschiedenes.</translation>
+    </message>
+</context>
+<context>
     <name>qat::ui::CompareView</name>
     <message numerus="yes">
-        <location filename="../ui/compareview.cpp" line="+43"/>
+        <location filename="../ui/compareview.cpp" line="+44"/>
         <source>%n run(s) in the store.</source>
         <translation>
             <numerusform>%n Lauf in der Datenbank.</numerusform>
@@ -342,6 +418,11 @@
         <translation>Konfigurationsunterschiede</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Tasks</source>
+        <translation>Aufgaben</translation>
+    </message>
+    <message>
         <location line="+15"/>
         <source>Open a run store to compare its runs.</source>
         <translation>Öffnen Sie eine Lauf-Datenbank, um ihre Läufe zu vergleichen.</translation>
@@ -352,7 +433,7 @@
         <translation>Läufe werden gelesen...</translation>
     </message>
     <message numerus="yes">
-        <location line="+62"/>
+        <location line="+63"/>
         <source>%n run(s) compared.</source>
         <translation>
             <numerusform>%n Lauf verglichen.</numerusform>
@@ -380,7 +461,7 @@
         <translation>Farbe des Laufs</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+77"/>
         <source>Compare: %1</source>
         <translation>Vergleich: %1</translation>
     </message>
@@ -444,7 +525,7 @@
         <translation>Erlaubt: %1 bis %2.</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+49"/>
         <location line="+6"/>
         <source>Method</source>
         <translation>Methode</translation>
@@ -550,7 +631,7 @@
         <translation>Jedes Trainings- und Auswertungsfenster mit BOS beginnen (für Modelle, die so vortrainiert wurden); aus: ein BOS, dann ein fortlaufender Strom.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Training</source>
         <translation>Training</translation>
     </message>
@@ -705,7 +786,7 @@
         <translation>Unbekannte Methode &apos;%1&apos;.</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+68"/>
         <source>Choose a file</source>
         <translation>Datei wählen</translation>
     </message>
@@ -1742,7 +1823,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>next_token = Sprachmodell-Verlust auf dem Kalibrierungstext; distill = KL zur Nächstes-Token-Verteilung des Modells in voller Genauigkeit; block_mse = MSE der Ausgabe jeder quantisierten Linearschicht gegenüber der in voller Genauigkeit.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Training loss</source>
         <translation>Trainingsverlust</translation>
     </message>
@@ -2209,7 +2290,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::RunsModel</name>
     <message>
-        <location filename="../ui/runsmodel.cpp" line="+49"/>
+        <location filename="../ui/runsmodel.cpp" line="+55"/>
         <source>queued</source>
         <translation>wartend</translation>
     </message>
@@ -2307,7 +2388,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::RunsView</name>
     <message>
-        <location filename="../ui/runsview.cpp" line="+61"/>
+        <location filename="../ui/runsview.cpp" line="+63"/>
         <source>Filter runs (name, method, tag, ...)</source>
         <translation>Läufe filtern (Name, Methode, Schlagwort, ...)</translation>
     </message>
@@ -2367,7 +2448,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Die Datenbank neu lesen.</translation>
     </message>
     <message numerus="yes">
-        <location line="+45"/>
+        <location line="+51"/>
         <source>%n run(s) in %1</source>
         <translation>
             <numerusform>%n Lauf in %1</numerusform>
@@ -2375,12 +2456,12 @@ Beispielaktivierungen aus %5</translation>
         </translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Database: %1</source>
         <translation>Datenbank: %1</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+59"/>
         <source>Rename run</source>
         <translation>Lauf umbenennen</translation>
     </message>
@@ -2473,6 +2554,110 @@ Beispielaktivierungen aus %5</translation>
         <location line="+1"/>
         <source>CPU</source>
         <translation>CPU</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::TaskTable</name>
+    <message>
+        <location filename="../ui/tasktable.cpp" line="+179"/>
+        <source>Select a run to see its task scores.</source>
+        <translation>Wählen Sie einen Lauf, um seine Aufgabenergebnisse zu sehen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Run &quot;%1&quot; has no task scores: add tasks to the experiment&apos;s evaluation section (docs/EVAL.md), or score its export with qatbench-cli tasks.</source>
+        <translation>Lauf „%1“ hat keine Aufgabenergebnisse: fügen Sie dem Abschnitt evaluation des Experiments Aufgaben hinzu (docs/EVAL.md) oder bewerten Sie seinen Export mit qatbench-cli tasks.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Tasks of run &quot;%1&quot;, scored as lm-evaluation-harness scores them:</source>
+        <translation>Aufgaben des Laufs „%1“, bewertet wie von lm-evaluation-harness:</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::TaskTableModel</name>
+    <message>
+        <location line="-168"/>
+        <source>n/a</source>
+        <translation>k. A.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1-shot</source>
+        <translation>%1-shot</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>first %1 per subject</source>
+        <translation>erste %1 je Fach</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>first %1</source>
+        <translation>erste %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>all questions</source>
+        <translation>alle Fragen</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n truncated</source>
+        <translation>
+            <numerusform>%n gekürzt</numerusform>
+            <numerusform>%n gekürzt</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>step %1</source>
+        <translation>Schritt %1</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Weighted by subject size, as the harness&apos;s &quot;mmlu&quot;; macro average over subjects: %1 %</source>
+        <translation>Nach Fachgröße gewichtet, wie „mmlu“ im Harness; Makromittel über die Fächer: %1 %</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The harness reports acc only for this task.</source>
+        <translation>Der Harness meldet für diese Aufgabe nur acc.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expected accuracy of a uniform guess: the mean of 1 / choices.</source>
+        <translation>Erwartete Genauigkeit bei gleichverteiltem Raten: der Mittelwert von 1 / Antwortmöglichkeiten.</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Task</source>
+        <translation>Aufgabe</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>n</source>
+        <translation>n</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>acc % ± stderr</source>
+        <translation>acc % ± Std.-Fehler</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>acc_norm % ± stderr</source>
+        <translation>acc_norm % ± Std.-Fehler</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>chance %</source>
+        <translation>Zufall %</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Protocol</source>
+        <translation>Protokoll</translation>
     </message>
 </context>
 <context>

@@ -149,7 +149,7 @@
         <translation>学习率</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>No data yet</source>
         <translation>暂无数据</translation>
     </message>
@@ -188,7 +188,7 @@
 <context>
     <name>qat::ui::CompareMetricsModel</name>
     <message>
-        <location filename="../ui/comparemodels.cpp" line="+222"/>
+        <location filename="../ui/comparemodels.cpp" line="+221"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -231,7 +231,7 @@
 <context>
     <name>qat::ui::CompareRunsModel</name>
     <message>
-        <location line="-130"/>
+        <location line="-128"/>
         <source>Double-click the colour square to change the run&apos;s colour.</source>
         <translation>双击颜色方块可更改该运行的颜色。</translation>
     </message>
@@ -241,7 +241,7 @@
         <translation>运行 %1</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+16"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -262,9 +262,85 @@
     </message>
 </context>
 <context>
+    <name>qat::ui::CompareTasksModel</name>
+    <message>
+        <location filename="../ui/comparetasks.cpp" line="+140"/>
+        <source>%1 (baseline)</source>
+        <translation>%1（基线）</translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>%1 was not scored on %2.</source>
+        <translation>%1 未在 %2 上评测。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 %2: %3 % over %4 questions (%5)</source>
+        <translation>%1 %2：%3 %，共 %4 道题（%5）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Difference to the baseline: %1 points (standard error %2)</source>
+        <translation>与基线之差：%1 个百分点（标准误 %2）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>n/a</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Scored on other questions or shots than the baseline: the difference compares different things.</source>
+        <translation>评测所用题目或示例数与基线不同：该差值比较的是不同的东西。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::CompareTasksPanel</name>
+    <message>
+        <location line="+34"/>
+        <source>The run the others are compared with.</source>
+        <translation>其他运行与之比较的运行。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Task scores</source>
+        <translation>任务得分</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Baseline</source>
+        <translation>基线</translation>
+    </message>
+    <message>
+        <location line="+48"/>
+        <source>Tick runs to compare their task scores.</source>
+        <translation>勾选运行以比较其任务得分。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>None of the compared runs has task scores: add tasks to the experiment&apos;s evaluation section (docs/EVAL.md).</source>
+        <translation>所比较的运行都没有任务得分：请在实验的 evaluation 部分添加任务（docs/EVAL.md）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Accuracy in % ± standard error; in brackets the difference to the baseline in points, green or red where it exceeds twice its standard error.</source>
+        <translation>准确率（%）± 标准误；括号内为与基线之差（百分点），超过两倍标准误时以绿色或红色显示。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>≠: scored on other questions or shots than the baseline, so that difference compares different things.</source>
+        <translation>≠：评测所用题目或示例数与基线不同，该差值比较的是不同的东西。</translation>
+    </message>
+</context>
+<context>
     <name>qat::ui::CompareView</name>
     <message numerus="yes">
-        <location filename="../ui/compareview.cpp" line="+43"/>
+        <location filename="../ui/compareview.cpp" line="+44"/>
         <source>%n run(s) in the store.</source>
         <translation>
             <numerusform>数据库中有 %n 个运行。</numerusform>
@@ -341,6 +417,11 @@
         <translation>配置差异</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
         <location line="+15"/>
         <source>Open a run store to compare its runs.</source>
         <translation>打开一个运行数据库以比较其中的运行。</translation>
@@ -351,7 +432,7 @@
         <translation>正在读取运行...</translation>
     </message>
     <message numerus="yes">
-        <location line="+62"/>
+        <location line="+63"/>
         <source>%n run(s) compared.</source>
         <translation>
             <numerusform>已比较 %n 个运行。</numerusform>
@@ -378,7 +459,7 @@
         <translation>运行的颜色</translation>
     </message>
     <message>
-        <location line="+71"/>
+        <location line="+77"/>
         <source>Compare: %1</source>
         <translation>比较：%1</translation>
     </message>
@@ -442,7 +523,7 @@
         <translation>允许范围：%1 到 %2。</translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+49"/>
         <location line="+6"/>
         <source>Method</source>
         <translation>方法</translation>
@@ -548,7 +629,7 @@
         <translation>每个训练和评估窗口都以 BOS 开头（适用于以这种方式预训练的模型）；关闭：只有一个 BOS，然后是连续的文本流。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Training</source>
         <translation>训练</translation>
     </message>
@@ -703,7 +784,7 @@
         <translation>未知方法“%1”。</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+68"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
@@ -1738,7 +1819,7 @@ sample activations from %5</source>
         <translation>next_token = 校准文本上的语言模型损失；distill = 与全精度模型下一词元分布的 KL 散度；block_mse = 每个量化线性层输出与全精度输出之间的均方误差。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>Training loss</source>
         <translation>训练损失</translation>
     </message>
@@ -2205,7 +2286,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::RunsModel</name>
     <message>
-        <location filename="../ui/runsmodel.cpp" line="+49"/>
+        <location filename="../ui/runsmodel.cpp" line="+55"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
@@ -2303,7 +2384,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::RunsView</name>
     <message>
-        <location filename="../ui/runsview.cpp" line="+61"/>
+        <location filename="../ui/runsview.cpp" line="+63"/>
         <source>Filter runs (name, method, tag, ...)</source>
         <translation>筛选运行（名称、方法、标签……）</translation>
     </message>
@@ -2363,19 +2444,19 @@ sample activations from %5</source>
         <translation>重新读取数据库。</translation>
     </message>
     <message numerus="yes">
-        <location line="+45"/>
+        <location line="+51"/>
         <source>%n run(s) in %1</source>
         <translation>
             <numerusform>%1 中有 %n 个运行</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+59"/>
         <source>Rename run</source>
         <translation>重命名运行</translation>
     </message>
@@ -2468,6 +2549,109 @@ sample activations from %5</source>
         <location line="+1"/>
         <source>CPU</source>
         <translation>CPU</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::TaskTable</name>
+    <message>
+        <location filename="../ui/tasktable.cpp" line="+179"/>
+        <source>Select a run to see its task scores.</source>
+        <translation>选择一个运行以查看其任务得分。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Run &quot;%1&quot; has no task scores: add tasks to the experiment&apos;s evaluation section (docs/EVAL.md), or score its export with qatbench-cli tasks.</source>
+        <translation>运行“%1”没有任务得分：请在实验的 evaluation 部分添加任务（docs/EVAL.md），或用 qatbench-cli tasks 评测其导出模型。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Tasks of run &quot;%1&quot;, scored as lm-evaluation-harness scores them:</source>
+        <translation>运行“%1”的任务，按 lm-evaluation-harness 的方式评分：</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::TaskTableModel</name>
+    <message>
+        <location line="-168"/>
+        <source>n/a</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1-shot</source>
+        <translation>%1-shot</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>first %1 per subject</source>
+        <translation>每个学科前 %1 题</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>first %1</source>
+        <translation>前 %1 题</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>all questions</source>
+        <translation>全部题目</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n truncated</source>
+        <translation>
+            <numerusform>%n 个被截断</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>step %1</source>
+        <translation>第 %1 步</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Weighted by subject size, as the harness&apos;s &quot;mmlu&quot;; macro average over subjects: %1 %</source>
+        <translation>按学科题量加权，同 harness 的“mmlu”；各学科宏平均：%1 %</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The harness reports acc only for this task.</source>
+        <translation>harness 对此任务只报告 acc。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Expected accuracy of a uniform guess: the mean of 1 / choices.</source>
+        <translation>均匀随机猜测的期望准确率：1 / 选项数 的平均值。</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>n</source>
+        <translation>n</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>acc % ± stderr</source>
+        <translation>acc % ± 标准误</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>acc_norm % ± stderr</source>
+        <translation>acc_norm % ± 标准误</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>chance %</source>
+        <translation>随机 %</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Protocol</source>
+        <translation>协议</translation>
     </message>
 </context>
 <context>
