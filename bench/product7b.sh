@@ -37,7 +37,7 @@ cat > "$OUT/exp.json" <<JSON
   "name": "LLaMA-2-7B shape (random weights) DL-QAT W3 g128",
   "seed": 0, "device": "cuda", "dtype": "bfloat16",
   "model": {"path": "$M"},
-  "data": {"train": "$DATA/data/wikitext-2-raw/wiki.train.raw", "calibration": "",
+  "data": {"train": "$DATA/data/wikitext-2-raw/wiki.valid.raw", "calibration": "",
            "eval": "$DATA/data/wikitext-2-raw/wiki.test.raw", "seq_len": 2048, "batch_size": 1,
            "grad_accum": 1, "eval_seq_len": 2048, "eval_max_windows": 8},
   "method": {"name": "dlqat", "options": {"bits": 3, "group_size": 128, "rank": 16, "alpha": 16.0,

@@ -2,6 +2,7 @@
 // run. Every failure ends as a recorded run status with a message that says what to change.
 #include "qatbench/engine.h"
 
+#include "engine/deploy_step.h"
 #include "engine/sink.h"
 #include "qatbench/device.h"
 #include "qatbench/error.h"
@@ -336,7 +337,7 @@ Loaded loadInputs(nlohmann::json& exp, EngineSink& sink)
     const std::string modelPath = exp["model"]["path"].get<std::string>();
     const double loadStart = engine::nowSeconds();
     LlamaModel model = LlamaModel::load(modelPath, lo);
-    sink.scalar("perf/load_s", 0, engine::nowSeconds() - loadStart, "phase=loading");
+    sink.perf("perf/load_s", 0, engine::nowSeconds() - loadStart, "phase=loading");
     throwIfIssues(validateAgainstModel(exp, model.config()));
     for (const auto& t : model.ignoredTensors())
         sink.message("warning",
@@ -424,7 +425,7 @@ void finalEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, EngineSi
     sink.takePeakMemoryBytes(); // the evaluation's own peak, not training's
     const NllResult r = evaluateNll(in.model, in.data.eval, proto.seqLen, proto.maxWindows, hook, 8,
                                     [&](const Progress& p) { return sink.progress(p); });
-    writer.scalar("perf/peak_mem_bytes", step, double(sink.takePeakMemoryBytes()), "phase=eval");
+    sink.perf("perf/peak_mem_bytes", step, double(sink.takePeakMemoryBytes()), "phase=eval");
     nlohmann::json protocol = proto.toJson();
     protocol["window_count"] = r.windows;
     protocol["file"] = d["eval"];
@@ -582,6 +583,7 @@ EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
                    ""};
         } else {
             finalEval(prep.exp, in, ctx.finalHook, sink, writer);
+            runExportSection(prep.exp, store, prep.runId, prep.workDir, sink); // issue 14
         }
     } catch (...) {
         end = classifyCurrentException(prep.exp, device);

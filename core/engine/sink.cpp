@@ -110,6 +110,11 @@ void EngineSink::artifact(const std::string& kind, const std::string& path)
         emit(event::kMessage, {{"level", "info"}, {"text", kind + " written: " + path}});
 }
 
+void EngineSink::perf(const std::string& name, int64_t step, double value, const std::string& context)
+{
+    m_writer.scalar(name, step, value, context);
+}
+
 int64_t EngineSink::takePeakMemoryBytes()
 {
 #ifdef QAT_ENGINE_CUDA_STATS

@@ -42,6 +42,8 @@ public:
     // The most memory held since the previous call (CUDA: the caching allocator's allocated peak, then reset;
     // CPU: the process's peak resident set size).
     int64_t takePeakMemoryBytes();
+    // A perf/* point written to the store only (not sent as a metric event; docs/EVENTS.md).
+    void perf(const std::string& name, int64_t step, double value, const std::string& context);
     void setLogEvery(int64_t n) { m_logEvery = std::max<int64_t>(1, n); }
 
 private:
