@@ -55,7 +55,12 @@ echo "dlqat-parity: work $WORK, out $OUT, $PARALLEL at once, deadline ${DEADLINE
 
 # The training text, plain (the engine reads UTF-8 text files; the reference reads the .xz and books.json).
 case $TRAIN_XZ in
-*.xz) TRAIN_TXT=$WORK/train.txt; xz -dc "$TRAIN_XZ" > "$TRAIN_TXT" || exit 2 ;;
+*.xz)
+  TRAIN_TXT=$WORK/train.txt
+  if command -v xz > /dev/null; then xz -dc "$TRAIN_XZ" > "$TRAIN_TXT" || exit 2
+  else "$PY" -c 'import lzma, shutil, sys; shutil.copyfileobj(lzma.open(sys.argv[1]), open(sys.argv[2], "wb"))' \
+    "$TRAIN_XZ" "$TRAIN_TXT" || exit 2; fi
+  ;;
 *) TRAIN_TXT=$TRAIN_XZ ;;
 esac
 

@@ -263,13 +263,26 @@ QAT_TEST(resumeContinuesTheSameLossCurve)
                           std::to_string(trainFull[i]));
 }
 
+void resumeInsideCalibrationWith(const json& e, const std::string& dirName);
+
 QAT_TEST(resumeInsideCalibration)
 {
+    // Both parametrizations of s (issue 17): with scale_param linear the trained tensor is s itself, and the
+    // checkpoint (which stores log s) must bring it back.
+    for (const char* scaleParam : {"log", "linear"}) {
+        json e = tinyExperiment(6, 4);
+        e["method"]["options"]["scale_param"] = scaleParam;
+        if (std::string(scaleParam) == "linear") e["method"]["options"]["lr_scale"] = 1e-3;
+        resumeInsideCalibrationWith(e, std::string("run-b-") + scaleParam);
+    }
+}
+
+void resumeInsideCalibrationWith(const json& e, const std::string& dirName)
+{
     const auto data = tinyData();
-    const json e = tinyExperiment(6, 4);
     qat::test::RecordingSink full;
     QAT_CHECK(runDlqat(e, full, "", false, data) == qat::RunOutcome::Completed);
-    const std::string dir = qat::test::tempDir() + "/run-b";
+    const std::string dir = qat::test::tempDir() + "/" + dirName;
     qat::test::RecordingSink first;
     first.stopInPhase = "calibration";
     first.stopAtProgress = 3;
