@@ -1,6 +1,7 @@
 #include "qatbench/experiment.h"
 
 #include "qatbench/error.h"
+#include "qatbench/export.h"
 #include "qatbench/tasks.h"
 
 #include <cmath>
@@ -151,8 +152,8 @@ void checkData(Checker& c, json& exp, const ExperimentCheck& check)
     c.integer(*d, "data", "eval_max_windows", 0, 0, int64_t(1) << 40);
     c.boolean(*d, "data", "window_bos", false);
     // A misspelt key ("eval_max_window") was silently ignored, so the run used the default (issue 12).
-    static const json known = {{"train", 0},        {"calibration", 0},  {"eval", 0},
-                               {"seq_len", 0},      {"batch_size", 0},   {"grad_accum", 0},
+    static const json known = {{"train", 0},        {"calibration", 0},      {"eval", 0},
+                               {"seq_len", 0},      {"batch_size", 0},       {"grad_accum", 0},
                                {"eval_seq_len", 0}, {"eval_max_windows", 0}, {"window_bos", 0}};
     c.unknownKeys(*d, "data", known);
 }
@@ -172,10 +173,10 @@ void checkTraining(Checker& c, json& exp)
     c.integer(*t, p, "log_every", 10, 1, 10'000'000);
     c.integer(*t, p, "histogram_every", 100, 0, 10'000'000);
     c.boolean(*t, p, "gradient_checkpointing", false);
-    static const json known = {{"steps", 0},       {"warmup_steps", 0}, {"schedule", 0},
-                               {"weight_decay", 0}, {"grad_clip", 0},    {"checkpoint_every", 0},
-                               {"eval_every", 0},   {"log_every", 0},    {"histogram_every", 0},
-                               {"gradient_checkpointing", 0}};
+    static const json known = {
+        {"steps", 0},           {"warmup_steps", 0},          {"schedule", 0},   {"weight_decay", 0},
+        {"grad_clip", 0},       {"checkpoint_every", 0},      {"eval_every", 0}, {"log_every", 0},
+        {"histogram_every", 0}, {"gradient_checkpointing", 0}};
     c.unknownKeys(*t, p, known);
 }
 
@@ -280,6 +281,47 @@ void checkEvaluation(Checker& c, json& exp)
     c.integer(*e, "evaluation", "tasks_shots", -1, -1, 64);
 }
 
+// export (optional; issue 14, docs/EXPORT.md): deployable files the engine writes after the final evaluation.
+// A format or type that cannot hold the method's grid (method.options.bits / group_size) is refused here, so
+// a long run never ends in an impossible export.
+void checkExport(Checker& c, json& exp)
+{
+    if (!exp.contains("export")) return;
+    json* e = c.section(exp, "export");
+    if (!e) return;
+    c.unknownKeys(*e, "export",
+                  json{{"formats", 0}, {"gguf_type", 0}, {"gguf_fallback", 0}, {"hf_dtype", 0}});
+    if (!e->contains("formats")) (*e)["formats"] = json::array();
+    c.choice(*e, "export", "gguf_type", "auto", {"auto", "q4_1", "q5_1", "f16", "bf16", "f32"});
+    c.choice(*e, "export", "gguf_fallback", "f16", {"f16", "bf16", "f32"});
+    if (!e->contains("hf_dtype")) (*e)["hf_dtype"] = "";
+    const json& dt = (*e)["hf_dtype"];
+    if (!dt.is_string() || !(dt == "" || dt == "float32" || dt == "bfloat16" || dt == "float16"))
+        c.bad("export.hf_dtype", "must be \"\" (the model's own dtype), float32, bfloat16 or float16");
+    const json& formats = (*e)["formats"];
+    if (!formats.is_array()) return c.bad("export.formats", "must be a list of: gguf, gptq, hf");
+    const json& o =
+        exp["method"].is_object() ? exp["method"].value("options", json::object()) : json::object();
+    const bool grid = o.is_object() && o.contains("bits") && o["bits"].is_number_integer();
+    const int bits = grid ? o["bits"].get<int>() : 0;
+    const int64_t group = grid ? o.value("group_size", int64_t(0)) : 0;
+    for (size_t i = 0; i < formats.size(); ++i) {
+        const json& f = formats[i];
+        if (!f.is_string() || !(f == "gguf" || f == "gptq" || f == "hf")) {
+            c.bad("export.formats", f.dump() + " is not one of: gguf, gptq, hf");
+            continue;
+        }
+        for (size_t j = 0; j < i; ++j)
+            if (formats[j] == f) c.bad("export.formats", f.dump() + " is listed twice");
+        if (!grid || !(*e)["gguf_type"].is_string()) continue;
+        const std::string why = exportTypeProblem(f, (*e)["gguf_type"].get<std::string>(), bits, group);
+        if (!why.empty())
+            c.bad(f == "gguf" ? "export.gguf_type" : "export.formats",
+                  why + " (method.options.bits " + std::to_string(bits) + ", group_size " +
+                      std::to_string(group) + ")");
+    }
+}
+
 std::vector<ValidationIssue> validateExperiment(json& exp, const ExperimentCheck& check)
 {
     std::vector<ValidationIssue> issues;
@@ -289,8 +331,8 @@ std::vector<ValidationIssue> validateExperiment(json& exp, const ExperimentCheck
         issues.push_back({"", "the experiment must be a JSON object"});
         return issues;
     }
-    static const json known = {{"name", 0}, {"seed", 0},   {"device", 0},   {"dtype", 0},     {"model", 0},
-                               {"data", 0}, {"method", 0}, {"training", 0}, {"evaluation", 0}};
+    static const json known = {{"name", 0}, {"seed", 0},   {"device", 0},   {"dtype", 0},      {"model", 0},
+                               {"data", 0}, {"method", 0}, {"training", 0}, {"evaluation", 0}, {"export", 0}};
     c.unknownKeys(exp, "", known);
     if (!exp.contains("name")) exp["name"] = "";
     if (!exp["name"].is_string()) c.bad("name", "must be a string");
@@ -302,6 +344,7 @@ std::vector<ValidationIssue> validateExperiment(json& exp, const ExperimentCheck
     checkMethod(c, exp, check);
     checkTraining(c, exp);
     checkEvaluation(c, exp);
+    checkExport(c, exp);
     return issues;
 }
 

@@ -26,11 +26,18 @@
 //   method:   name ["dlqat"], options {declared by the method, see qatbench/method.h}
 //   training: steps [1000] (0..10^7), warmup_steps [50], schedule ["cosine"|"constant"|"linear"],
 //             weight_decay [0] (0..10), grad_clip [1] (0 = off), checkpoint_every [200] (0 = only at the
-//             end), eval_every [200] (0 = off; the engine evaluates the result anyway), log_every [10] (1..), histogram_every [100] (0 =
-//             off), gradient_checkpointing [false]
+//             end), eval_every [200] (0 = off; the engine evaluates the result anyway), log_every [10] (1..),
+//             histogram_every [100] (0 = off), gradient_checkpointing [false]
 //   evaluation (optional, no defaults filled in): tasks [] (multiple-choice tasks scored on the final model,
 //             names as qatbench/tasks.h knownTasks()), tasks_data (the tasks folder; required with tasks),
-//             tasks_limit [0] (first N questions per task; 0 = all), tasks_shots [-1] (-1 = the task's default)
+//             tasks_limit [0] (first N questions per task; 0 = all), tasks_shots [-1] (-1 = the task's
+//             default)
+//   export (optional, no defaults filled in): formats [] (any of "gguf", "gptq", "hf": written by the engine
+//             after the final evaluation into <work dir>/export/ as model.gguf, gptq/, hf-<dtype>/ and
+//             recorded as artifacts export_gguf / export_gptq / export_hf; qatbench/export.h), gguf_type
+//             ["auto"|"q4_1"| "q5_1"|"f16"|"bf16"|"f32"], gguf_fallback ["f16"|"bf16"|"f32"], hf_dtype ["" =
+//             the model's own| "float32"|"bfloat16"|"float16"]. A type that cannot hold method.options.bits /
+//             group_size is refused
 
 #include "qatbench/method.h"
 #include "qatbench/model.h"
