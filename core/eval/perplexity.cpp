@@ -6,11 +6,13 @@
 #include "qatbench/model.h"
 #include "qatbench/tokenizer.h"
 #include "qatbench_sdk/eval.h"
+#include "util/threads.h"
 
 #include <torch/torch.h>
 
 #include <chrono>
 #include <cmath>
+#include <vector>
 
 namespace qat {
 
@@ -124,6 +126,29 @@ at::Tensor scoredTargets(int64_t windows, const PerplexityProtocol& p)
     return mask;
 }
 
+namespace {
+
+struct WindowsNll
+{
+    double sum = 0;     // float64, summed on the host
+    int64_t scored = 0; // targets counted in it
+};
+
+WindowsNll windowsNll(const LlamaModel& model, const at::Tensor& windows, const at::Tensor& mask,
+                      const ForwardOptions& opts, const at::Device& device)
+{
+    at::Tensor ids = windows.to(device);
+    at::Tensor logits = model.forward(ids, opts).slice(1, 0, -1);
+    at::Tensor targets = ids.slice(1, 1);
+    at::Tensor nll = at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}).to(at::kFloat),
+                                            targets.reshape({-1}), {}, at::Reduction::None)
+                         .view(targets.sizes());
+    at::Tensor m = mask.to(device);
+    return {nll.masked_select(m).to(at::kDouble).sum().item<double>(), m.sum().item<int64_t>()};
+}
+
+} // namespace
+
 PerplexityResult perplexity(const LlamaModel& model, const at::Tensor& windows,
                             const PerplexityProtocol& protocol, const ForwardOptions& forward, int64_t batch,
                             const ProgressFn& progress)
@@ -138,21 +163,30 @@ PerplexityResult perplexity(const LlamaModel& model, const at::Tensor& windows,
     const at::Device device = model.weights().embed.device();
     ForwardOptions opts = forward;
     opts.float32Logits = false; // the loss upcasts; keeps bf16 logits half the size, as transformers does
+    // On the CPU a batch's windows are split over the threads, each part run single-threaded (see
+    // parallelRanges). Not with a hook: a hook may keep state between calls.
+    const int64_t threads = device.is_cpu() && !forward.hook ? at::get_num_threads() : 1;
     ProgressClock clock;
     const auto start = std::chrono::steady_clock::now();
     double nllSum = 0;
     int64_t scored = 0;
+    std::vector<WindowsNll> parts;
     for (int64_t b = 0; b < n; b += batch) {
         const int64_t e = std::min(n, b + batch);
-        at::Tensor ids = windows.slice(0, b, e).to(device);
-        at::Tensor logits = model.forward(ids, opts).slice(1, 0, -1);
-        at::Tensor targets = ids.slice(1, 1);
-        at::Tensor nll = at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}).to(at::kFloat),
-                                                targets.reshape({-1}), {}, at::Reduction::None)
-                             .view(targets.sizes());
-        at::Tensor m = mask.slice(0, b, e).to(device);
-        nllSum += nll.masked_select(m).to(at::kDouble).sum().item<double>();
-        scored += m.sum().item<int64_t>();
+        parts.assign(size_t(std::min(threads, e - b)), {});
+        const int64_t count = int64_t(parts.size());
+        detail::parallelRanges(count, true, [&](int64_t first, int64_t last) {
+            at::NoGradGuard partNoGrad; // the region's threads start with grad mode on
+            for (int64_t p = first; p < last; ++p) {
+                const int64_t pb = b + (e - b) * p / count, pe = b + (e - b) * (p + 1) / count;
+                parts[size_t(p)] =
+                    windowsNll(model, windows.slice(0, pb, pe), mask.slice(0, pb, pe), opts, device);
+            }
+        });
+        for (const WindowsNll& part : parts) { // in window order, whatever the thread count
+            nllSum += part.sum;
+            scored += part.scored;
+        }
         if (progress && !progress(clock.make("eval", e, n, "windows"))) throw Cancelled();
     }
     PerplexityResult r;
@@ -196,8 +230,9 @@ PerplexityResult evaluatePerplexity(const std::string& modelDir, const std::stri
     r.textTokens = int64_t(ids.size());
     r.ignoredTensors = model.ignoredTensors();
     if (!std::isfinite(r.nll))
-        throw InputError(modelDir, "", "the evaluation gave a non-finite loss (" + std::to_string(r.nll) +
-                                           "): the model's weights or its config are broken");
+        throw InputError(modelDir, "",
+                         "the evaluation gave a non-finite loss (" + std::to_string(r.nll) +
+                             "): the model's weights or its config are broken");
     r.model = modelDir;
     r.textFile = textFile;
     r.device = options.device;

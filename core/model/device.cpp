@@ -3,11 +3,12 @@
 #include "qatbench/device.h"
 
 #include "qatbench/error.h"
+#include "util/threads.h"
 
 #include <torch/torch.h>
 
+#include <atomic>
 #include <cstdlib>
-#include <dlfcn.h>
 #include <limits>
 #include <malloc.h>
 #include <mutex>
@@ -63,8 +64,13 @@ void configureAllocator()
     });
 }
 
+namespace {
+std::atomic<bool> g_threadsConfigured{false};
+}
+
 int configureThreads(int threads)
 {
+    g_threadsConfigured = true;
     configureAllocator();
     if (threads <= 0) {
         // $QATBENCH_THREADS wins over the hardware count: on a shared, oversubscribed machine OpenMP barriers
@@ -76,9 +82,15 @@ int configureThreads(int threads)
     at::set_num_threads(threads);
     // LibTorch on Debian runs its GEMMs through OpenBLAS, whose own thread pool ignores the count above: on a
     // busy machine its threads spin in sched_yield. When OpenBLAS is loaded, it gets the same count.
-    using SetThreads = void (*)(int);
-    if (auto set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(threads);
+    detail::setBlasThreads(threads);
     return threads;
+}
+
+void configureThreadsOnce()
+{
+    static std::mutex mutex;
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!g_threadsConfigured && at::get_num_threads() <= 1) configureThreads(0);
 }
 
 std::string checkDevice(const std::string& device, const std::string& field)

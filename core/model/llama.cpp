@@ -4,6 +4,7 @@
 
 #include "qatbench_sdk/llama.h"
 
+#include "model/attention_cpu.h"
 #include "model/weights.h"
 #include "qatbench/device.h"
 #include "qatbench/error.h"
@@ -167,10 +168,7 @@ LlamaModel::LlamaModel(ModelConfig config, LlamaWeights weights, LoadOptions opt
 
 LlamaModel LlamaModel::load(const std::string& modelDir, const LoadOptions& options)
 {
-    static std::once_flag threadsOnce;
-    std::call_once(threadsOnce, [] {
-        if (at::get_num_threads() <= 1) configureThreads(0);
-    });
+    configureThreadsOnce();
     ModelConfig config = loadModelConfig(modelDir);
     detail::WeightFiles files(findWeightFiles(modelDir));
     std::vector<std::string> ignored;
@@ -242,8 +240,13 @@ at::Tensor LlamaModel::attention(const at::Tensor& x, int layer, const RopeTable
         k = ck;
         v = cv;
     }
-    const int64_t rep = m_config.numHeads / m_config.numKvHeads;
-    at::Tensor o = causalAttention(q, repeatKv(k, rep), repeatKv(v, rep), offset);
+    at::Tensor o;
+    if (detail::cpuAttentionApplies(q, k, v)) {
+        o = detail::cpuCausalAttention(q, k, v, offset);
+    } else {
+        const int64_t rep = m_config.numHeads / m_config.numKvHeads;
+        o = causalAttention(q, repeatKv(k, rep), repeatKv(v, rep), offset);
+    }
     o = o.transpose(1, 2).reshape({b, t, m_config.numHeads * d});
     return lin(o, LinearKind::O);
 }

@@ -21,6 +21,9 @@ std::vector<DeviceInfo> listDevices();
 // Sets LibTorch's intra-op threads: threads > 0 as given; 0 = $QATBENCH_THREADS when set, else the hardware's
 // count (LibTorch may start with one). OpenBLAS, when loaded, gets the same count. Returns the count set.
 int configureThreads(int threads = 0);
+// configureThreads(0) unless configureThreads was called before or LibTorch already runs several threads
+// (LlamaModel::load calls it: LibTorch may start with one thread, and a count the caller chose must stay).
+void configureThreadsOnce();
 // Configures glibc's malloc to keep freed memory for reuse instead of mapping and unmapping every large
 // temporary tensor (once per process; configureThreads calls it). Linux/glibc only.
 void configureAllocator();
