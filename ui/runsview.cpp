@@ -1,5 +1,6 @@
 #include "runsview.h"
 
+#include "exportdialog.h"
 #include "runrepository.h"
 #include "runsmodel.h"
 #include "tasktable.h"
@@ -78,6 +79,9 @@ RunsView::RunsView(RunRepository* repository, QWidget* parent) : QWidget(parent)
     m_rename = button(tr("Rename..."), tr("Rename the selected run (or edit its name in the table)."));
     m_tags = button(tr("Tags..."), tr("Edit the selected run's tags."));
     m_delete = button(tr("Delete..."), tr("Delete the selected run and its metrics from the database."));
+    m_export =
+        button(tr("Export..."), tr("Export the selected completed run for llama.cpp (GGUF), GPTQModel or "
+                                   "as a Hugging Face checkpoint."));
     m_refresh = button(tr("Refresh"), tr("Read the database again."));
 
     m_table = new QTableView(this);
@@ -104,7 +108,7 @@ RunsView::RunsView(RunRepository* repository, QWidget* parent) : QWidget(parent)
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_filter, 1);
     bar->addWidget(m_status);
-    for (QToolButton* b : {m_open, m_rename, m_tags, m_delete, m_refresh})
+    for (QToolButton* b : {m_open, m_rename, m_tags, m_delete, m_export, m_refresh})
         bar->addWidget(b);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
@@ -117,6 +121,7 @@ RunsView::RunsView(RunRepository* repository, QWidget* parent) : QWidget(parent)
     connect(m_rename, &QToolButton::clicked, this, &RunsView::renameSelected);
     connect(m_tags, &QToolButton::clicked, this, &RunsView::editTagsSelected);
     connect(m_delete, &QToolButton::clicked, this, [this] { deleteSelected(true); });
+    connect(m_export, &QToolButton::clicked, this, &RunsView::exportSelected);
     connect(m_refresh, &QToolButton::clicked, m_repository, &RunRepository::refresh);
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
         if (index.column() != RunsModel::Name) openSelected();
@@ -167,6 +172,8 @@ void RunsView::updateActions()
     const bool any = selectedRunId() >= 0;
     for (QToolButton* b : {m_open, m_rename, m_tags, m_delete})
         b->setEnabled(any);
+    const RunRow* r = m_model->rowAt(m_model->rowOfRun(selectedRunId()));
+    m_export->setEnabled(r && r->info.status == RunStatus::Completed);
 }
 
 void RunsView::showTasksOfSelected()
@@ -185,6 +192,15 @@ void RunsView::openSelected()
 {
     const qint64 id = selectedRunId();
     if (id >= 0) Q_EMIT openRunRequested(id);
+}
+
+void RunsView::exportSelected()
+{
+    const qint64 id = selectedRunId();
+    const RunRow* r = m_model->rowAt(m_model->rowOfRun(id));
+    if (!r || r->info.status != RunStatus::Completed) return;
+    ExportDialog dialog(id, QString::fromStdString(r->info.name), m_repository->database(), this);
+    dialog.exec();
 }
 
 void RunsView::renameSelected()

@@ -38,6 +38,7 @@ public:
     void editTagsSelected();
     void deleteSelected(bool confirm = true);
     void openSelected();
+    void exportSelected(); // the Export dialog (GGUF, GPTQ, HF) of a completed run
 
 Q_SIGNALS:
     void openRunRequested(qint64 runId);
@@ -59,6 +60,7 @@ private:
     QToolButton* m_rename = nullptr;
     QToolButton* m_tags = nullptr;
     QToolButton* m_delete = nullptr;
+    QToolButton* m_export = nullptr;
     QToolButton* m_refresh = nullptr;
 };
 
