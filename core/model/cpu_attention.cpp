@@ -4,7 +4,9 @@
 // that the compiler vectorizes; on x86-64 each kernel is built for AVX-512, AVX2+FMA and the baseline and the
 // loader picks one (target_clones). Backward recomputes each row's probabilities from the saved log-sum-exp.
 
-#include "model/attention_cpu.h"
+#include "qatbench_sdk/cpu_attention.h"
+
+#include "qatbench/error.h"
 
 #include "util/threads.h"
 
@@ -12,10 +14,13 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <string>
 #include <vector>
 
 // Vec arguments of the always-inlined helpers never cross a call, so the ABI note does not apply.
@@ -30,7 +35,7 @@
 // baseline ABI.
 #define QAT_INLINE inline __attribute__((always_inline))
 
-namespace qat::detail {
+namespace qat {
 
 namespace {
 
@@ -306,7 +311,7 @@ std::pair<at::Tensor, at::Tensor> attentionForward(const at::Tensor& q, const at
     const int64_t threads = at::in_parallel_region() ? 1 : at::get_num_threads();
     const int64_t perHead =
         std::clamp<int64_t>((4 * threads + heads - 1) / heads, 1, std::max<int64_t>(1, s.tq));
-    parallelRanges(heads * perHead, false, [&](int64_t begin, int64_t end) {
+    detail::parallelRanges(heads * perHead, false, [&](int64_t begin, int64_t end) {
         std::vector<float> work(size_t((2 * s.d + 1) * s.tp()));
         for (int64_t u = begin; u < end; ++u) {
             const int64_t head = u / perHead;
@@ -345,7 +350,7 @@ public:
         const View dqv = viewOf(dq), dkv = viewOf(dk), dvv = viewOf(dv);
         const int64_t batch = q.size(0);
         // One unit per key/value head: its dK and dV rows are written by that unit alone.
-        parallelRanges(batch * s.kvHeads, false, [&](int64_t begin, int64_t end) {
+        detail::parallelRanges(batch * s.kvHeads, false, [&](int64_t begin, int64_t end) {
             std::vector<float> work(size_t((4 * s.d + 2) * s.tp()));
             for (int64_t u = begin; u < end; ++u)
                 backwardHead(qv, kv, vv, ov, gv, lse.data_ptr<float>(), dqv, dkv, dvv, s, u / s.kvHeads,
@@ -357,19 +362,41 @@ public:
 
 } // namespace
 
+namespace {
+std::atomic<bool>& enabledFlag()
+{
+    static std::atomic<bool> on{[] {
+        const char* env = std::getenv("QATBENCH_CPU_ATTENTION");
+        return !(env && std::string(env) == "0");
+    }()};
+    return on;
+}
+} // namespace
+
+void setCpuAttentionEnabled(bool on)
+{
+    enabledFlag() = on;
+}
+bool cpuAttentionEnabled()
+{
+    return enabledFlag();
+}
+
 bool cpuAttentionApplies(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v)
 {
     auto ok = [](const at::Tensor& t) {
-        return t.device().is_cpu() && t.dim() == 4 &&
+        return t.defined() && t.device().is_cpu() && t.dim() == 4 &&
                (t.scalar_type() == at::kFloat || t.scalar_type() == at::kBFloat16);
     };
-    return ok(q) && ok(k) && ok(v) && q.size(3) <= kMaxHeadDim && k.size(1) > 0 &&
+    return cpuAttentionEnabled() && ok(q) && ok(k) && ok(v) && q.size(3) <= kMaxHeadDim && k.size(1) > 0 &&
            q.size(1) % k.size(1) == 0 && k.sizes() == v.sizes() && q.size(0) == k.size(0) &&
            q.size(3) == k.size(3);
 }
 
 at::Tensor cpuCausalAttention(const at::Tensor& q, const at::Tensor& k, const at::Tensor& v, int64_t offset)
 {
+    if (!cpuAttentionApplies(q, k, v)) throw Error("cpuCausalAttention: tensors it does not apply to");
+    if (offset < 0) throw Error("cpuCausalAttention: negative offset");
     const auto dtype = q.scalar_type();
     auto prep = [](const at::Tensor& t) { return unitStride(t.to(at::kFloat)); };
     at::Tensor out;
@@ -380,4 +407,4 @@ at::Tensor cpuCausalAttention(const at::Tensor& q, const at::Tensor& k, const at
     return out.to(dtype);
 }
 
-} // namespace qat::detail
+} // namespace qat

@@ -4,10 +4,10 @@
 
 #include "qatbench_sdk/llama.h"
 
-#include "model/attention_cpu.h"
 #include "model/weights.h"
 #include "qatbench/device.h"
 #include "qatbench/error.h"
+#include "qatbench_sdk/cpu_attention.h"
 #include "qatbench_sdk/tensor_io.h"
 
 #include <torch/torch.h>
@@ -241,8 +241,8 @@ at::Tensor LlamaModel::attention(const at::Tensor& x, int layer, const RopeTable
         v = cv;
     }
     at::Tensor o;
-    if (detail::cpuAttentionApplies(q, k, v)) {
-        o = detail::cpuCausalAttention(q, k, v, offset);
+    if (cpuAttentionApplies(q, k, v)) {
+        o = cpuCausalAttention(q, k, v, offset);
     } else {
         const int64_t rep = m_config.numHeads / m_config.numKvHeads;
         o = causalAttention(q, repeatKv(k, rep), repeatKv(v, rep), offset);
