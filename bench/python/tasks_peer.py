@@ -88,7 +88,8 @@ def score(model, reqs, device, batch, torch):
                     targets += cont
                     spans.append((i, c))
             logits = model(ids.to(device)).logits
-            picked = logits[torch.tensor(rows, device=device), torch.tensor(cols, device=device)].float()
+            picked = logits[torch.tensor(rows, device=device), torch.tensor(cols, device=device)]
+            picked = picked.double() if picked.dtype == torch.float64 else picked.float()
             logp = torch.log_softmax(picked, dim=-1)
             lp = logp.gather(1, torch.tensor(targets, device=device).unsqueeze(1)).squeeze(1)
             lp = lp.double().cpu().tolist()
@@ -126,7 +127,7 @@ class PlainLlama:
         def __init__(self, logits):
             self.logits = logits
 
-    def __init__(self, model_dir, device, torch):
+    def __init__(self, model_dir, device, torch, dtype):
         self.torch = torch
         with open(os.path.join(model_dir, "config.json"), encoding="utf-8") as f:
             c = json.load(f)
@@ -146,7 +147,7 @@ class PlainLlama:
             w.update(read_safetensors(os.path.join(model_dir, p), torch))
         if "lm_head.weight" not in w:
             w["lm_head.weight"] = w["model.embed_tokens.weight"]
-        self.w = {k: v.to(device) for k, v in w.items()}
+        self.w = {k: v.to(device, dtype) for k, v in w.items()}
         inv_freq = 1.0 / (theta ** (torch.arange(0, self.head_dim, 2, dtype=torch.float32) / self.head_dim))
         if rope_type == "llama3":  # transformers' _compute_llama3_parameters
             factor, low, high = rope["factor"], rope["low_freq_factor"], rope["high_freq_factor"]
@@ -157,7 +158,7 @@ class PlainLlama:
             smoothed = (1 - smooth) * scaled / factor + smooth * scaled
             medium = ~(wavelen < old_len / high) * ~(wavelen > old_len / low)
             inv_freq = torch.where(medium, smoothed, scaled)
-        self.inv_freq = inv_freq.to(device)
+        self.inv_freq = inv_freq.to(device, dtype)
 
     def _norm(self, x, weight):
         return weight * (x * self.torch.rsqrt(x.pow(2).mean(-1, keepdim=True) + self.eps))
@@ -172,11 +173,12 @@ class PlainLlama:
         B, T = ids.shape
         w = self.w
         x = w["model.embed_tokens.weight"][ids]
+        # Angles, cos and sin in float32 whatever the dtype, as transformers computes them: part of the model.
         pos = torch.arange(T, device=ids.device, dtype=torch.float32)
-        freqs = torch.outer(pos, self.inv_freq)
+        freqs = torch.outer(pos, self.inv_freq.float())
         emb = torch.cat((freqs, freqs), dim=-1)
-        cos, sin = emb.cos(), emb.sin()
-        mask = torch.full((T, T), float("-inf"), device=ids.device).triu(1)
+        cos, sin = emb.cos().to(self.inv_freq.dtype), emb.sin().to(self.inv_freq.dtype)
+        mask = torch.full((T, T), float("-inf"), device=ids.device, dtype=self.inv_freq.dtype).triu(1)
         rep = self.heads // self.kv_heads
         for i in range(self.layers):
             p = f"model.layers.{i}."
@@ -200,9 +202,9 @@ class PlainLlama:
 
 def load_model(args, torch):
     if args.impl == "plain":
-        if args.dtype != "float32":
-            die("--impl plain runs float32 only")
-        return PlainLlama(args.model, args.device, torch)
+        if args.dtype == "bfloat16":
+            die("--impl plain runs float32 or float64")
+        return PlainLlama(args.model, args.device, torch, getattr(torch, args.dtype))
     from transformers import AutoModelForCausalLM
 
     dtype = torch.float32 if args.dtype == "float32" else torch.bfloat16
@@ -219,11 +221,13 @@ def main():
     ap.add_argument("--requests", required=True, help="qatbench-cli tasks --requests output")
     ap.add_argument("--ours", help="qatbench-cli tasks --json output (its seconds and questions)")
     ap.add_argument("--device", default="cuda")
-    ap.add_argument("--dtype", default="float32", choices=["float32", "bfloat16"])
+    ap.add_argument("--dtype", default="float32", choices=["float32", "bfloat16", "float64"],
+                    help="float64: --impl plain only, a reference that shows how far float32 itself is off")
     ap.add_argument("--batch", type=int, default=64, help="distinct inputs per forward")
     ap.add_argument("--tol", type=float, default=1e-4, help="largest allowed |ll - peer| per choice (nats)")
     ap.add_argument("--impl", default="transformers", choices=["transformers", "plain"])
     ap.add_argument("--summary", help="write the numbers as JSON here")
+    ap.add_argument("--save-lls", help="write this side's log-likelihoods here, one per request line")
     args = ap.parse_args()
 
     import torch
@@ -245,6 +249,9 @@ def main():
         torch.cuda.synchronize()
     seconds = time.perf_counter() - t0
 
+    if args.save_lls:
+        with open(args.save_lls, "w", encoding="utf-8") as f:
+            f.writelines(f"{ll!r}\n" for ll in lls)
     worst = defaultdict(float)
     worst_rel = defaultdict(float)
     questions = defaultdict(set)
