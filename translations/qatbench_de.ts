@@ -1118,6 +1118,221 @@ Beispielaktivierungen aus %5</translation>
     </message>
 </context>
 <context>
+    <name>qat::ui::ExportDialog</name>
+    <message>
+        <location filename="../ui/exportdialog.cpp" line="+48"/>
+        <source>Export run %1</source>
+        <translation>Lauf %1 exportieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>GGUF (llama.cpp, ollama, LM Studio)</source>
+        <translation>GGUF (llama.cpp, ollama, LM Studio)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GPTQ v2 checkpoint (GPTQModel)</source>
+        <translation>GPTQ-v2-Checkpoint (GPTQModel)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hugging Face, dequantized</source>
+        <translation>Hugging Face, dequantisiert</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Browse...</source>
+        <translation>Durchsuchen...</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Format:</source>
+        <translation>Format:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Type:</source>
+        <translation>Typ:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save as:</source>
+        <translation>Speichern unter:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Estimated size:</source>
+        <translation>Geschätzte Größe:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bits per weight:</source>
+        <translation>Bits pro Gewicht:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trained grid:</source>
+        <translation>Trainiertes Gitter:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Export</source>
+        <translation>Exportieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel export</source>
+        <translation>Export abbrechen</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Export to</source>
+        <translation>Exportieren nach</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Choose a format; the estimate comes from the run&apos;s quantized state.</source>
+        <translation>Wählen Sie ein Format; die Schätzung stammt aus dem quantisierten Zustand des Laufs.</translation>
+    </message>
+    <message>
+        <location line="+77"/>
+        <source>Automatic: Q4_1 for 2-4 bits, Q5_1 for 5 (exact)</source>
+        <translation>Automatisch: Q4_1 für 2-4 Bit, Q5_1 für 5 (exakt)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>F16 (dequantized)</source>
+        <translation>F16 (dequantisiert)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>BF16 (dequantized)</source>
+        <translation>BF16 (dequantisiert)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>F32 (dequantized)</source>
+        <translation>F32 (dequantisiert)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The model&apos;s own dtype</source>
+        <translation>Der eigene Datentyp des Modells</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The run&apos;s bit width</source>
+        <translation>Die Bitbreite des Laufs</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>estimating...</source>
+        <translation>wird geschätzt...</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <location line="+154"/>
+        <source>Expected qatbench-cli at %1. Reinstall QATBench or set QATBENCH_CLI.</source>
+        <translation>qatbench-cli wurde unter %1 erwartet. Installieren Sie QATBench neu oder setzen Sie QATBENCH_CLI.</translation>
+    </message>
+    <message>
+        <location line="-151"/>
+        <source>cannot export</source>
+        <translation>kann nicht exportiert werden</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1 over the block linears</source>
+        <translation>%1 über die Block-Linearschichten</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>; %1 over the whole file</source>
+        <translation>; %1 über die ganze Datei</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>exact: every quantized linear holds the trained grid (fp16 scales)</source>
+        <translation>exakt: jede quantisierte Linearschicht enthält das trainierte Gitter (fp16-Skalen)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>exact for %1 of %2 linears; the others are dequantized (see the warnings)</source>
+        <translation>exakt für %1 von %2 Linearschichten; die übrigen sind dequantisiert (siehe Warnungen)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>approximate: the dequantized weights are rounded to a 16-bit type</source>
+        <translation>näherungsweise: die dequantisierten Gewichte werden auf einen 16-Bit-Typ gerundet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>approximate</source>
+        <translation>näherungsweise</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>%n warning(s); hover to read them</source>
+        <translation>
+            <numerusform>%n Warnung; zum Lesen mit der Maus darüberfahren</numerusform>
+            <numerusform>%n Warnungen; zum Lesen mit der Maus darüberfahren</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Choose where to save the export.</source>
+        <translation>Wählen Sie, wo der Export gespeichert wird.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Replace export</source>
+        <translation>Export ersetzen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 exists. Replace it?</source>
+        <translation>%1 existiert. Ersetzen?</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Exporting to %1...</source>
+        <translation>Exportiere nach %1...</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cancelling...</source>
+        <translation>Wird abgebrochen...</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Exporting to %1: tensor %2 of %3</source>
+        <translation>Exportiere nach %1: Tensor %2 von %3</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Done: %1</source>
+        <translation>Fertig: %1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>(%n warning(s))</source>
+        <translation>
+            <numerusform>(%n Warnung)</numerusform>
+            <numerusform>(%n Warnungen)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cancelled; nothing was written.</source>
+        <translation>Abgebrochen; nichts wurde geschrieben.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Export failed: %1</source>
+        <translation>Export fehlgeschlagen: %1</translation>
+    </message>
+</context>
+<context>
     <name>qat::ui::HistogramStatsModel</name>
     <message>
         <location filename="../ui/histogrammodel.cpp" line="+83"/>
@@ -2388,7 +2603,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::RunsView</name>
     <message>
-        <location filename="../ui/runsview.cpp" line="+63"/>
+        <location filename="../ui/runsview.cpp" line="+64"/>
         <source>Filter runs (name, method, tag, ...)</source>
         <translation>Läufe filtern (Name, Methode, Schlagwort, ...)</translation>
     </message>
@@ -2438,7 +2653,17 @@ Beispielaktivierungen aus %5</translation>
         <translation>Den gewählten Lauf und seine Messwerte aus der Datenbank löschen.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>Export...</source>
+        <translation>Exportieren...</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Export the selected completed run for llama.cpp (GGUF), GPTQModel or as a Hugging Face checkpoint.</source>
+        <translation>Den gewählten abgeschlossenen Lauf für llama.cpp (GGUF), GPTQModel oder als Hugging-Face-Checkpoint exportieren.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
@@ -2448,7 +2673,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Die Datenbank neu lesen.</translation>
     </message>
     <message numerus="yes">
-        <location line="+51"/>
+        <location line="+52"/>
         <source>%n run(s) in %1</source>
         <translation>
             <numerusform>%n Lauf in %1</numerusform>
@@ -2461,7 +2686,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Datenbank: %1</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+70"/>
         <source>Rename run</source>
         <translation>Lauf umbenennen</translation>
     </message>

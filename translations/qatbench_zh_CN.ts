@@ -1115,6 +1115,219 @@ sample activations from %5</source>
     </message>
 </context>
 <context>
+    <name>qat::ui::ExportDialog</name>
+    <message>
+        <location filename="../ui/exportdialog.cpp" line="+48"/>
+        <source>Export run %1</source>
+        <translation>导出运行 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>GGUF (llama.cpp, ollama, LM Studio)</source>
+        <translation>GGUF（llama.cpp、ollama、LM Studio）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>GPTQ v2 checkpoint (GPTQModel)</source>
+        <translation>GPTQ v2 检查点（GPTQModel）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Hugging Face, dequantized</source>
+        <translation>Hugging Face，反量化</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Browse...</source>
+        <translation>浏览...</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Type:</source>
+        <translation>类型：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save as:</source>
+        <translation>保存为：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Estimated size:</source>
+        <translation>估计大小：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Bits per weight:</source>
+        <translation>每权重位数：</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trained grid:</source>
+        <translation>训练的量化网格：</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel export</source>
+        <translation>取消导出</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Choose a format; the estimate comes from the run&apos;s quantized state.</source>
+        <translation>请选择格式；估计值来自该运行的量化状态。</translation>
+    </message>
+    <message>
+        <location line="+77"/>
+        <source>Automatic: Q4_1 for 2-4 bits, Q5_1 for 5 (exact)</source>
+        <translation>自动：2-4 位用 Q4_1，5 位用 Q5_1（精确）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>F16 (dequantized)</source>
+        <translation>F16（反量化）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>BF16 (dequantized)</source>
+        <translation>BF16（反量化）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>F32 (dequantized)</source>
+        <translation>F32（反量化）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The model&apos;s own dtype</source>
+        <translation>模型自身的数据类型</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The run&apos;s bit width</source>
+        <translation>该运行的位宽</translation>
+    </message>
+    <message>
+        <location line="+40"/>
+        <source>estimating...</source>
+        <translation>正在估计...</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <location line="+154"/>
+        <source>Expected qatbench-cli at %1. Reinstall QATBench or set QATBENCH_CLI.</source>
+        <translation>应在 %1 找到 qatbench-cli。请重新安装 QATBench 或设置 QATBENCH_CLI。</translation>
+    </message>
+    <message>
+        <location line="-151"/>
+        <source>cannot export</source>
+        <translation>无法导出</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>%1 over the block linears</source>
+        <translation>%1（块线性层）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>; %1 over the whole file</source>
+        <translation>；%1（整个文件）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>exact: every quantized linear holds the trained grid (fp16 scales)</source>
+        <translation>精确：每个量化线性层都保存训练的网格（fp16 缩放）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>exact for %1 of %2 linears; the others are dequantized (see the warnings)</source>
+        <translation>%2 个线性层中 %1 个精确；其余为反量化（见警告）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>approximate: the dequantized weights are rounded to a 16-bit type</source>
+        <translation>近似：反量化的权重被舍入为 16 位类型</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>approximate</source>
+        <translation>近似</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>%n warning(s); hover to read them</source>
+        <translation>
+            <numerusform>%n 条警告；将鼠标悬停以查看</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Choose where to save the export.</source>
+        <translation>请选择导出的保存位置。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Replace export</source>
+        <translation>替换导出</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>%1 exists. Replace it?</source>
+        <translation>%1 已存在。是否替换？</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Exporting to %1...</source>
+        <translation>正在导出到 %1...</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cancelling...</source>
+        <translation>正在取消...</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>Exporting to %1: tensor %2 of %3</source>
+        <translation>正在导出到 %1：张量 %2 / %3</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Done: %1</source>
+        <translation>完成：%1</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>(%n warning(s))</source>
+        <translation>
+            <numerusform>（%n 条警告）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cancelled; nothing was written.</source>
+        <translation>已取消；未写入任何内容。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+</context>
+<context>
     <name>qat::ui::HistogramStatsModel</name>
     <message>
         <location filename="../ui/histogrammodel.cpp" line="+83"/>
@@ -2384,7 +2597,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::RunsView</name>
     <message>
-        <location filename="../ui/runsview.cpp" line="+63"/>
+        <location filename="../ui/runsview.cpp" line="+64"/>
         <source>Filter runs (name, method, tag, ...)</source>
         <translation>筛选运行（名称、方法、标签……）</translation>
     </message>
@@ -2434,7 +2647,17 @@ sample activations from %5</source>
         <translation>从数据库中删除所选运行及其指标。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>Export...</source>
+        <translation>导出...</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Export the selected completed run for llama.cpp (GGUF), GPTQModel or as a Hugging Face checkpoint.</source>
+        <translation>将选中的已完成运行导出为 llama.cpp（GGUF）、GPTQModel 或 Hugging Face 检查点。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
@@ -2444,7 +2667,7 @@ sample activations from %5</source>
         <translation>重新读取数据库。</translation>
     </message>
     <message numerus="yes">
-        <location line="+51"/>
+        <location line="+52"/>
         <source>%n run(s) in %1</source>
         <translation>
             <numerusform>%1 中有 %n 个运行</numerusform>
@@ -2456,7 +2679,7 @@ sample activations from %5</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+70"/>
         <source>Rename run</source>
         <translation>重命名运行</translation>
     </message>
