@@ -7,6 +7,7 @@
 #include "qatbench/error.h"
 #include "qatbench/store.h"
 #include "qatbench/tasks.h"
+#include "qatbench/tasks_stored.h"
 #include "qatbench/tokenizer.h"
 #include "qatbench_sdk/tasks.h"
 
@@ -637,6 +638,47 @@ QAT_TEST(engineScoresEvaluationTasksOnTheFinalModel)
     QAT_CHECK_MSG(r.text.find("evaluation.tasks") != std::string::npos &&
                       r.text.find("arc_challenge") != std::string::npos,
                   r.text);
+}
+
+// The GUI reads task scores back from store rows; a damaged or older row must not break the table.
+QAT_TEST(storedTaskScoresTakeTheLatestStepAndSurviveABadProtocol)
+{
+    auto row = [](const std::string& task, const std::string& metric, int64_t step, double value,
+                  const std::string& protocol) {
+        EvalResult e;
+        e.dataset = task;
+        e.metric = metric;
+        e.step = step;
+        e.value = value;
+        e.tokens = 40;
+        e.protocol = protocol;
+        return e;
+    };
+    const std::string good =
+        R"({"task":"piqa","title":"PIQA","acc_stderr":0.05,"acc_norm_stderr":null,"chance":0.5,"shots":0,)"
+        R"("truncated":2,"protocol":{"limit":40}})";
+    const std::vector<EvalResult> evals = {
+        row("valid.txt", "ppl", 100, 12.5, "{}"),       // perplexity: not a task
+        row("piqa", "acc", 50, 0.9, good),              // an older scoring of piqa
+        row("piqa", "acc", 100, 0.55, good),            //
+        row("piqa", "acc_norm", 100, 0.6, good),        //
+        row("arc_easy", "acc", 100, 0.3, "not json {"), // a damaged protocol
+        row("sciq", "acc", 100, 0.7, good),             // not a known task
+    };
+    QAT_CHECK(!isTaskEval(evals[0]) && isTaskEval(evals[1]) && !isTaskEval(evals[5]));
+    const auto scores = storedTaskScores(evals);
+    QAT_CHECK_EQ(scores.size(), size_t(2));
+    QAT_CHECK_EQ(scores[0].task, std::string("arc_easy")); // knownTasks() order
+    QAT_CHECK_NEAR(scores[0].acc, 0.3, 0);
+    QAT_CHECK(std::isnan(scores[0].accStderr) && scores[0].shots == -1 && scores[0].chance < 0);
+    QAT_CHECK_EQ(scores[0].title, std::string("ARC-Easy"));
+    const StoredTaskScore& p = scores[1];
+    QAT_CHECK_EQ(p.step, int64_t(100));
+    QAT_CHECK_NEAR(p.acc, 0.55, 0);
+    QAT_CHECK(p.hasAccNorm && p.accNorm == 0.6);
+    QAT_CHECK_NEAR(p.accStderr, 0.05, 0);
+    QAT_CHECK(std::isnan(p.accNormStderr)); // null in the JSON: undefined
+    QAT_CHECK(p.questions == 40 && p.limit == 40 && p.shots == 0 && p.truncated == 2 && p.chance == 0.5);
 }
 
 QAT_TEST_MAIN()
