@@ -184,13 +184,19 @@ at::Tensor QuantHook::takeAuxLoss()
     return out;
 }
 
-void applyToModel(LlamaModel& model, const std::vector<QuantLinear>& modules)
+void applyToModel(LlamaModel& model, const std::vector<QuantLinear>& modules, bool consume)
 {
     at::NoGradGuard noGrad;
     auto& layers = model.weights().layers;
     for (const auto& q : modules) {
         at::Tensor& w = layers[size_t(q.layer)][q.kind];
-        w = q.weight(q.w0.scalar_type()).detach().contiguous();
+        at::Tensor wHat = q.weight(q.w0.scalar_type()).detach().contiguous();
+        if (consume && q.w0.is_alias_of(w) && q.w0.is_contiguous() && w.is_contiguous() &&
+            q.w0.sizes() == wHat.sizes() && q.w0.scalar_type() == wHat.scalar_type()) {
+            w.copy_(wHat); // into W0's own memory: no second copy of the model's weights
+        } else {
+            w = wHat;
+        }
     }
 }
 

@@ -136,7 +136,7 @@ void DlqatMethod::finish(RunContext& ctx)
         ctx.sink.artifact("export", r.deployablePath);
         ctx.sink.artifact("export_hf", r.dequantizedDir);
     }
-    applyToModel(ctx.model, m_mods);
+    applyToModel(ctx.model, m_mods, /*consume=*/true); // the run is over: m_mods are not used again
     ctx.finalHook = nullptr;
 }
 
@@ -192,19 +192,28 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
         // scale_param "log": the trained tensor is log s itself (lr_scale is a relative step). "linear": s is
         // trained directly (lr_scale in units of s), and log s is recomputed from it before every step.
         const bool linearScale = m_opts.value("scale_param", std::string("log")) == "linear";
-        std::vector<at::Tensor> scales, zeros;
+        std::vector<at::Tensor> scales, zeros, floors;
         for (auto& q : m_mods) {
             scales.push_back(linearScale ? q.scale().detach().clone().requires_grad_(true)
                                          : q.logScale.requires_grad_(true));
+            // linear: a step of lr_scale can take a small s below 0 (and log s to NaN); s stays >= 1e-3 x its
+            // initial value instead.
+            if (linearScale) floors.push_back(scales.back().detach() * 1e-3);
             zeros.push_back(q.zero.requires_grad_(true));
         }
         auto syncScales = [&](bool differentiable) {
             if (!linearScale) return;
-            for (size_t i = 0; i < m_mods.size(); ++i)
+            for (size_t i = 0; i < m_mods.size(); ++i) {
+                {
+                    at::NoGradGuard noGrad;
+                    at::Tensor s = scales[i].detach();
+                    (void)s; // mutation
+                }
                 if (differentiable)
                     m_mods[i].logScale = scales[i].to(at::kDouble).log();
                 else
                     m_mods[i].setScale(scales[i].detach());
+            }
         };
         TrainLoop loop(cs, {{"scale", scales, m_opts.value("lr_scale", 1e-3)},
                             {"zero", zeros, m_opts.value("lr_zero", 1e-3)}});

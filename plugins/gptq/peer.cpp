@@ -115,7 +115,7 @@ void finishPeer(RunContext& ctx, std::vector<QuantLinear>& modules)
         ctx.sink.artifact("export", r.deployablePath);
         ctx.sink.artifact("export_hf", r.dequantizedDir);
     }
-    applyToModel(ctx.model, modules);
+    applyToModel(ctx.model, modules, /*consume=*/true); // the modules are not used after finishing
     // w0 may be a float32 grid (GPTQ, materialize) while the model computes in bfloat16.
     const at::ScalarType dtype = ctx.model.options().dtype;
     for (const auto& q : modules) {

@@ -29,7 +29,7 @@ public:
             ctx.sink.artifact("export", r.deployablePath);
             ctx.sink.artifact("export_hf", r.dequantizedDir);
         }
-        applyToModel(ctx.model, mods);
+        applyToModel(ctx.model, mods, /*consume=*/true);
         ctx.finalHook = nullptr;
         ctx.sink.progress(Progress{"quantize", 1, 1, 0, 0, "steps"});
         return RunOutcome::Completed;
