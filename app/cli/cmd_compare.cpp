@@ -4,6 +4,7 @@
 
 #include "qatbench/error.h"
 #include "qatbench/store.h"
+#include "qatbench/tasks_stored.h"
 
 #include <nlohmann/json.hpp>
 
@@ -67,7 +68,14 @@ Column collect(const RunStore& store, int64_t id)
         const std::string key = s.context.empty() ? s.name : s.name + " [" + s.context + "]";
         c.metrics[key] = {s.lastValue, lowerIsBetter(s.name) ? s.minValue : s.maxValue};
     }
-    const auto evals = store.evalResults(id);
+    const std::vector<EvalResult> all = store.evalResults(id);
+    std::vector<EvalResult> evals;
+    for (const auto& e : all)
+        if (!isTaskEval(e)) evals.push_back(e); // task accuracies below, not mixed into perplexity
+    for (const StoredTaskScore& t : storedTaskScores(all)) {
+        c.metrics["task " + t.task + " acc"] = {t.acc, t.acc};
+        if (t.hasAccNorm) c.metrics["task " + t.task + " acc_norm"] = {t.accNorm, t.accNorm};
+    }
     if (!evals.empty()) {
         double best = evals.front().value;
         for (const auto& e : evals)

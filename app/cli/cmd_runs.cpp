@@ -4,6 +4,7 @@
 
 #include "qatbench/error.h"
 #include "qatbench/store.h"
+#include "qatbench/tasks_stored.h"
 
 #include <nlohmann/json.hpp>
 
@@ -74,8 +75,10 @@ RunInfo requireRun(const RunStore& store, int64_t id)
 
 std::string finalPpl(const RunStore& store, int64_t id)
 {
-    const auto ev = store.evalResults(id);
-    return ev.empty() ? "-" : num(ev.back().value);
+    std::string last = "-";
+    for (const auto& e : store.evalResults(id))
+        if (!isTaskEval(e)) last = num(e.value); // task accuracies are not perplexity
+    return last;
 }
 
 int listRuns(RunStore& store, const Args& args)
@@ -117,8 +120,8 @@ int showRun(RunStore& store, int64_t id)
     const RunInfo r = requireRun(store, id);
     std::cout << "run " << r.id << ": " << printable(r.name) << "\n"
               << "  experiment  " << printable(r.experiment) << "\n"
-              << "  status      " << runStatusName(r.status) << (r.message.empty() ? "" : " - " + printable(r.message))
-              << "\n"
+              << "  status      " << runStatusName(r.status)
+              << (r.message.empty() ? "" : " - " + printable(r.message)) << "\n"
               << "  method      " << r.method << "\n"
               << "  model       " << printable(r.modelPath) << " (fingerprint "
               << (r.modelHash.empty() ? "-" : r.modelHash) << ")\n"
@@ -142,7 +145,8 @@ int showRun(RunStore& store, int64_t id)
     std::cout << "\nevaluations:\n";
     for (const auto& e : store.evalResults(id))
         std::cout << "  step " << e.step << "  " << e.metric << " " << num(e.value) << "  nll " << num(e.nll)
-                  << "  " << e.tokens << " tokens  " << printable(e.dataset) << "  protocol " << printable(e.protocol) << "\n";
+                  << "  " << e.tokens << " tokens  " << printable(e.dataset) << "  protocol "
+                  << printable(e.protocol) << "\n";
     std::cout << "\nartifacts:\n";
     for (const auto& a : store.artifacts(id))
         std::cout << "  " << printable(a.kind) << "  step " << a.step << "  " << printable(a.path) << "\n";
@@ -229,7 +233,8 @@ int exportRun(RunStore& store, int64_t id, const Args& args)
 {
     requireRun(store, id);
     const std::string format = args.get("format", "");
-    if (format != "csv" && format != "json") throw UsageError("runs export: give --format csv or --format json");
+    if (format != "csv" && format != "json")
+        throw UsageError("runs export: give --format csv or --format json");
     std::ostringstream buf;
     if (format == "csv")
         exportCsv(store, id, buf);
@@ -268,7 +273,8 @@ int cmdRuns(const Argv& argv)
 {
     Args args(argv, {"db", "status", "method", "tag", "text", "limit", "format", "out"}, {});
     const auto& pos = args.positional();
-    if (pos.empty()) throw UsageError("runs: give a subcommand: list, show, export, rename, tag, untag, delete");
+    if (pos.empty())
+        throw UsageError("runs: give a subcommand: list, show, export, rename, tag, untag, delete");
     const std::string sub = pos[0];
     const std::string db = args.get("db", defaultDatabasePath());
     const bool reads = sub == "list" || sub == "show" || sub == "export";
@@ -306,7 +312,8 @@ int cmdRuns(const Argv& argv)
         store.deleteRun(r.id);
         return 0;
     }
-    throw UsageError("runs: unknown subcommand '" + sub + "' (list, show, export, rename, tag, untag, delete)");
+    throw UsageError("runs: unknown subcommand '" + sub +
+                     "' (list, show, export, rename, tag, untag, delete)");
 }
 
 } // namespace qat::cli

@@ -630,6 +630,16 @@ QAT_TEST(engineScoresEvaluationTasksOnTheFinalModel)
     QAT_CHECK_EQ(byMetric["boolq/acc"].tokens, int64_t(3));
     const auto protocol = nlohmann::json::parse(byMetric["arc_easy/acc"].protocol);
     QAT_CHECK_EQ(protocol["protocol"]["limit"].get<int64_t>(), int64_t(3));
+    // Regression: `runs list` showed the last task's accuracy as the run's perplexity.
+    char ppl[32] = "none";
+    for (const auto& [key, e] : byMetric)
+        if (e.metric == "ppl") std::snprintf(ppl, sizeof ppl, "%.6g", e.value); // the table's format
+    r = runCli("runs list --db " + db);
+    QAT_CHECK_MSG(r.text.find(std::string("  ") + ppl + "  ") != std::string::npos, r.text + " lacks " + ppl);
+    r = runCli("compare 1 1 --db " + db);
+    QAT_CHECK_MSG(r.text.find("task arc_easy acc_norm") != std::string::npos &&
+                      r.text.find("eval acc") == std::string::npos,
+                  r.text);
     // A task name that does not exist is refused before anything runs, with the known names.
     auto badExp = nlohmann::json::parse(test::readFile(config));
     badExp["evaluation"]["tasks"] = {"arc"};
