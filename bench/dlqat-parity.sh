@@ -86,6 +86,9 @@ VARIANTS=(
   "ref-w3-log-s|ref|3||--scale-param log"
   "ref-w2-hf|ref|2||--impl hf"
   "qb-w3-log-lr1.1e-2|qb|3||{\"method\":{\"options\":{\"lr_scale\":0.011}}}"
+  "qb-w2-seed1|qb|2||{\"seed\":1}"
+  "ref-w2-seed1|ref|2||--seed 1"
+  "qb-w2-clip1|qb|2||{\"training\":{\"grad_clip\":1.0}}"
 )
 
 ref_lrs() { # the issue's learning rates
@@ -229,13 +232,15 @@ for st in sorted(glob.glob(os.path.join(out, "*.status.json")), key=os.path.getm
     ev = load(os.path.join(out, name + ".eval.json")) or {}
     ref = load(os.path.join(out, name + ".ref.json")) or {}
     calib = ref.get("after_calibration", {}).get("ppl")
+    neg = ref.get("s_after_calibration", {}).get("nonpositive", 0)
     ppl = ev.get("ppl")
     status = "ok" if s["rc"] == 0 and ppl else ("stopped at the deadline" if s["rc"] in (124, 137) else "failed rc %d (logs/%s.log)" % (s["rc"], name))
     change = (s["env"] + " " + (s["spec"] if s["spec"] != "{}" else "")).strip()
     rows.append("| %s | %s | %d | %s | %s | %s | %d | %s | %s |" % (
         name, "reference" if s["kind"] == "ref" else "qatbench-cli", s["bits"],
         "%.3f" % ppl if ppl else "-", "%.3f" % ref["ppl"] if ref.get("ppl") else "-",
-        "%.3f" % calib if calib else "-", s["seconds"], status, change or "issue settings"))
+        ("%.3f" % calib if calib else "-") + (" (%d groups s <= 0)" % neg if neg else ""), s["seconds"], status,
+        change or "issue settings"))
     results.append({"status": s, "eval": ev, "ref": {k: v for k, v in ref.items() if k not in ("args",)}})
 print("## DL-QAT parity (issue 17): pooled validation perplexity, qatbench-cli eval of each result (bos-window 512)")
 print()

@@ -742,6 +742,10 @@ def main():
             q.z.requires_grad_(False)
             if a.zero == "ste":
                 q.z.copy_(torch.round(q.z))
+    with torch.no_grad():  # a linear s can cross 0 (the grid is then mirrored); reported, not prevented
+        s_all = torch.cat([q.scale().flatten() for _, _, q in mods])
+        result["s_after_calibration"] = {"min": s_all.min().item(), "nonpositive": int((s_all <= 0).sum()),
+                                         "median": s_all.median().item()}
     result["calib_seconds"] = time.time() - t_start
     if not a.no_eval_calib:
         result["after_calibration"] = evaluate(model, data["valid"], bos, a.eval_seq, device, a.eval_max_windows)

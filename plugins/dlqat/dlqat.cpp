@@ -207,7 +207,7 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
                 {
                     at::NoGradGuard noGrad;
                     at::Tensor s = scales[i].detach();
-                    (void)s; // mutation
+                    s.copy_(at::maximum(s, floors[i]));
                 }
                 if (differentiable)
                     m_mods[i].logScale = scales[i].to(at::kDouble).log();

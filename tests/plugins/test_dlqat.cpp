@@ -246,6 +246,12 @@ QAT_TEST(scaleParamDecidesWhatTheCalibrationLrIsAStepOf)
     QAT_CHECK_MSG(s0.median().item<double>() < 0.2 && logAbs < 0.2 * linAbs,
                   "log |ds| " + std::to_string(logAbs) + " vs linear " + std::to_string(linAbs));
     (void)linLog;
+    // A learning rate far beyond the scales (s ~ 0.02 here, steps of 1.0) would take s below 0 and log s to
+    // NaN: s is held at 1e-3 x its initial value instead, and the run completes.
+    json big = o;
+    big.update({{"scale_param", "linear"}, {"lr_scale", 1.0}, {"calib_steps", 3}});
+    auto r = run(experiment("dlqat", big, 0));
+    QAT_CHECK_MSG(std::isfinite(r.ppl), std::to_string(r.ppl));
     // An unknown parametrization is refused by validation, naming the option.
     json bad = o;
     bad["scale_param"] = "sqrt";
