@@ -1,12 +1,19 @@
-// Perplexity throughput and peak memory: QATBench's eval against Hugging Face transformers on the same GPU,
-// model, windows, batch and dtype, measured in one run and printed as ratios.
+// Perplexity throughput and peak memory: QATBench's eval against PyTorch on the same model, windows, batch
+// and dtype, measured in one run and printed as ratios. The peer is bench/python/eval_peer.py: Hugging Face
+// transformers on a GPU; on the CPU a plain LLaMA forward written in torch (--impl plain), run with Debian's
+// python3-torch (/usr/bin/python3), the same LibTorch 1.13 as ours, and the same thread count.
 //
 //   build-gpu/bench/bench_eval shared/models/gutenberg-llama-22M
-//   shared/data/gutenberg/valid/pg84_frankenstein.txt
+//       shared/data/gutenberg/valid/pg84_frankenstein.txt
 //       --protocol bos-window --seq-len 512 --batch 16 --dtype bfloat16 --device cuda
+//   build/bench/bench_eval ../shared/models/stories260K
+//       ../shared/data/tinystories/TinyStories-validation-head.txt --device cpu --dtype float32 --batch 8
 //
-// The windows are written to a temporary safetensors file that bench/python/eval_peer.py evaluates, so both
-// sides score the same tokens. --no-peer measures ours only.
+// Ours and the peer run alternately, --rounds times (default 3), each a full pass over the windows after a
+// warm-up, so a machine shared with other work slows both alike: each round's ratio is printed, then the
+// median. On the CPU also tokens per CPU-second (process CPU time; it counts only what ran). The windows are
+// written to a temporary safetensors file that the peer evaluates, so both sides score the same tokens.
+// --no-peer measures ours only.
 
 #include "qatbench/device.h"
 #include "qatbench/error.h"
@@ -22,8 +29,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -35,9 +44,10 @@ namespace {
 
 struct Options
 {
-    std::string model, text, protocol = "stream", device = "cuda", dtype = "bfloat16", python = "python3";
+    std::string model, text, protocol = "stream", device = "cuda", dtype = "bfloat16", python, impl;
+    std::string peerMalloc = "kept"; // CPU peer: "kept" (glibc told to keep freed memory) or "default"
     std::string peerScript = (std::filesystem::path(__FILE__).parent_path() / "python/eval_peer.py").string();
-    int64_t seqLen = 512, batch = 16, maxWindows = 0, repeats = 3;
+    int64_t seqLen = 512, batch = 16, maxWindows = 0, rounds = 3;
     bool peer = true;
 };
 
@@ -67,8 +77,12 @@ Options parse(int argc, char** argv)
             o.batch = std::stoll(next());
         else if (a == "--max-windows")
             o.maxWindows = std::stoll(next());
-        else if (a == "--repeats")
-            o.repeats = std::stoll(next());
+        else if (a == "--rounds" || a == "--repeats")
+            o.rounds = std::max<int64_t>(1, std::stoll(next()));
+        else if (a == "--impl")
+            o.impl = next();
+        else if (a == "--peer-malloc")
+            o.peerMalloc = next();
         else if (a == "--no-peer")
             o.peer = false;
         else
@@ -77,9 +91,17 @@ Options parse(int argc, char** argv)
     if (pos.size() != 2)
         throw ConfigError("arguments", "usage: bench_eval MODEL_DIR TEXT [--protocol P] [--seq-len N] "
                                        "[--batch N] [--dtype T] [--device D] [--max-windows N] "
-                                       "[--repeats N] [--no-peer] [--python EXE] [--peer-script PY]");
+                                       "[--rounds N] [--no-peer] [--python EXE] [--peer-script PY] "
+                                       "[--impl transformers|plain|auto] [--peer-malloc kept|default]");
+    if (o.peerMalloc != "kept" && o.peerMalloc != "default")
+        throw ConfigError("--peer-malloc", "must be kept or default");
     o.model = pos[0];
     o.text = pos[1];
+    const bool cpu = o.device == "cpu";
+    // Debian's python3-torch is /usr/bin/python3's, whatever python3 comes first on PATH.
+    if (o.python.empty())
+        o.python = cpu && std::filesystem::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+    if (o.impl.empty()) o.impl = cpu ? "plain" : "auto";
     return o;
 }
 
@@ -111,17 +133,45 @@ int64_t peakBytes(const at::Device& d)
 
 nlohmann::json runPeer(const Options& o, const std::string& windowsFile)
 {
-    const std::string cmd = o.python + " '" + o.peerScript + "' '" + o.model + "' '" + windowsFile +
-                            "' --batch " + std::to_string(o.batch) + " --dtype " + o.dtype + " --device " +
-                            (o.device.rfind("cuda", 0) == 0 ? o.device : "cpu");
+    // Our process keeps freed memory for reuse (configureAllocator); a CPU peer left with glibc's defaults
+    // maps and unmaps every large temporary and is an order of magnitude slower, so by default it gets the
+    // same through glibc's tunables, as a PyTorch user could.
+    const bool kept = o.device == "cpu" && o.peerMalloc == "kept";
+    const std::string cmd =
+        std::string(kept
+                        ? "GLIBC_TUNABLES=glibc.malloc.mmap_threshold=4294967295:glibc.malloc.trim_threshold="
+                          "4294967295 "
+                        : "") +
+        o.python + " '" + o.peerScript + "' '" + o.model + "' '" + windowsFile + "' --batch " +
+        std::to_string(o.batch) + " --dtype " + o.dtype + " --device " +
+        (o.device.rfind("cuda", 0) == 0 ? o.device : "cpu") + " --impl " + o.impl + " --threads " +
+        std::to_string(at::get_num_threads()) + " 2>&1";
     std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
     if (!pipe) throw Error("cannot run " + cmd);
     std::string out;
     std::array<char, 4096> buf{};
     while (fgets(buf.data(), int(buf.size()), pipe.get()))
         out += buf.data();
-    const auto brace = out.rfind("\n{");
-    return nlohmann::json::parse(brace == std::string::npos ? out : out.substr(brace + 1));
+    const auto brace = out.rfind('{');
+    const auto line = out.rfind('\n', brace == std::string::npos ? 0 : brace);
+    try {
+        if (brace != std::string::npos)
+            return nlohmann::json::parse(out.substr(line == std::string::npos ? 0 : line + 1));
+    } catch (const nlohmann::json::exception&) {
+    }
+    return {{"error", "the peer printed no result:\n" + out}};
+}
+
+double median(std::vector<double> v)
+{
+    std::sort(v.begin(), v.end());
+    const size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+double cpuSeconds()
+{
+    return double(std::clock()) / CLOCKS_PER_SEC;
 }
 
 } // namespace
@@ -140,37 +190,63 @@ int main(int argc, char** argv)
         const at::Device device(checkDevice(o.device));
         const LlamaModel model =
             LlamaModel::load(o.model, {device, o.dtype == "bfloat16" ? at::kBFloat16 : at::kFloat});
-        PerplexityProtocol warm = p;
-        perplexity(model, windows.slice(0, 0, std::min<int64_t>(windows.size(0), 2 * o.batch)), warm, {},
+        perplexity(model, windows.slice(0, 0, std::min<int64_t>(windows.size(0), 2 * o.batch)), p, {},
                    o.batch);
         resetPeak(device);
-        PerplexityResult best;
-        for (int64_t r = 0; r < o.repeats; ++r) {
-            PerplexityResult res = perplexity(model, windows, p, {}, o.batch);
-            if (r == 0 || res.seconds < best.seconds) best = res;
-        }
-        const int64_t ourPeak = peakBytes(device);
-        std::printf("model %s, text %s, %lld windows x %lld, batch %lld, %s on %s\n", o.model.c_str(),
-                    o.text.c_str(), (long long)windows.size(0), (long long)o.seqLen, (long long)o.batch,
-                    o.dtype.c_str(), o.device.c_str());
-        std::printf("%-14s %12s %12s %10s %10s\n", "", "tokens/s", "peak MiB", "ppl", "seconds");
-        std::printf("%-14s %12.0f %12.1f %10.4f %10.3f\n", "qatbench", best.tokensPerSecond,
-                    double(ourPeak) / 1048576, best.ppl, best.seconds);
-        if (!o.peer) return 0;
+        const bool cpu = device.is_cpu();
+        std::printf("model %s, text %s, %lld windows x %lld, batch %lld, %s on %s, %d threads\n",
+                    o.model.c_str(), o.text.c_str(), (long long)windows.size(0), (long long)o.seqLen,
+                    (long long)o.batch, o.dtype.c_str(), o.device.c_str(), at::get_num_threads());
         const std::string file =
             (std::filesystem::temp_directory_path() / "qatbench-bench-windows.safetensors").string();
-        writeSafetensors(file, {{"windows", windows}});
-        const auto peer = runPeer(o, file);
-        std::filesystem::remove(file);
-        const double peerTps = peer.at("tokens_per_second").get<double>();
-        const double peerPeak = peer.at("peak_bytes").get<double>();
-        std::printf("%-14s %12.0f %12.1f %10.4f %10.3f   (transformers %s, torch %s)\n", "transformers",
-                    peerTps, peerPeak / 1048576, peer.at("ppl").get<double>(),
-                    peer.at("seconds").get<double>(), peer.value("transformers", "?").c_str(),
-                    peer.value("torch", "?").c_str());
-        std::printf("ratio qatbench/transformers: throughput %.3fx, peak memory %.3fx, ppl difference %.2e\n",
-                    best.tokensPerSecond / peerTps, peerPeak > 0 ? double(ourPeak) / peerPeak : 0.0,
-                    best.ppl - peer.at("ppl").get<double>());
+        if (o.peer) writeSafetensors(file, {{"windows", windows}});
+        std::printf("%-6s %-10s %12s %14s %12s %10s %10s\n", "round", "", "tokens/s", "tokens/cpu-s",
+                    "peak MiB", "ppl", "seconds");
+        std::vector<double> ratios, cpuRatios, ours, theirs;
+        std::string peerName, peerError;
+        for (int64_t r = 0; r < o.rounds; ++r) {
+            const double c0 = cpuSeconds();
+            const PerplexityResult res = perplexity(model, windows, p, {}, o.batch);
+            const double cpuTps = double(windows.numel()) / (cpuSeconds() - c0);
+            ours.push_back(res.tokensPerSecond);
+            std::printf("%-6lld %-10s %12.0f %14s %12.1f %10.4f %10.3f\n", (long long)r + 1, "qatbench",
+                        res.tokensPerSecond, cpu ? std::to_string(int64_t(cpuTps)).c_str() : "-",
+                        double(peakBytes(device)) / 1048576, res.ppl, res.seconds);
+            if (!o.peer || !peerError.empty()) continue;
+            const auto peer = runPeer(o, file);
+            if (peer.contains("error")) {
+                peerError = peer["error"].get<std::string>();
+                continue;
+            }
+            const double tps = peer.at("tokens_per_second").get<double>();
+            const double peerCpuTps = double(windows.numel()) / peer.value("cpu_seconds", 0.0);
+            peerName = peer.value("impl", "transformers") + " (torch " + peer.value("torch", "?") +
+                       (peer.value("transformers", "").empty()
+                            ? ""
+                            : ", transformers " + peer.value("transformers", "")) +
+                       ", " + std::to_string(peer.value("threads", 0)) + " threads" +
+                       (cpu ? ", malloc " + o.peerMalloc : std::string()) + ")";
+            theirs.push_back(tps);
+            ratios.push_back(res.tokensPerSecond / tps);
+            if (cpu) cpuRatios.push_back(cpuTps / peerCpuTps);
+            std::printf("%-6lld %-10s %12.0f %14s %12.1f %10.4f %10.3f   ratio %.2fx", (long long)r + 1,
+                        "peer", tps, cpu ? std::to_string(int64_t(peerCpuTps)).c_str() : "-",
+                        peer.at("peak_bytes").get<double>() / 1048576, peer.at("ppl").get<double>(),
+                        peer.at("seconds").get<double>(), ratios.back());
+            if (cpu) std::printf(", per CPU-second %.2fx", cpuRatios.back());
+            std::printf("   ppl difference %.2e\n", res.ppl - peer.at("ppl").get<double>());
+        }
+        if (o.peer) std::filesystem::remove(file);
+        std::printf("qatbench: median %.0f tokens/s over %lld rounds\n", median(ours), (long long)o.rounds);
+        if (!peerError.empty()) {
+            std::printf("peer not run: %s\n", peerError.c_str());
+            return 0;
+        }
+        if (ratios.empty()) return 0;
+        std::printf("peer %s: median %.0f tokens/s\n", peerName.c_str(), median(theirs));
+        std::printf("ratio qatbench/peer: median %.2fx throughput", median(ratios));
+        if (cpu) std::printf(", %.2fx per CPU-second", median(cpuRatios));
+        std::printf("\n");
         return 0;
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_eval: %s\n", e.what());

