@@ -13,6 +13,7 @@
 #   PARALLEL=7     variants running at once (they share the GPU; 16 cores: one thread each + the tokenizers)
 #   DEADLINE=480   seconds from the start after which whatever still runs is stopped (its row says so)
 #   ONLY=a,b       run only these variants (names as in the table); default all, in the order below
+#   SET=parity     or ablation-w2 / ablation-w3: the paper's ablation at its budget (see ablation() below)
 #   PYTHON=python3 the interpreter with torch (sentencepiece optional; transformers for the ref-w2-hf variant)
 #   REF_IMPL=own   the reference's model: its own LLaMA forward (own) or transformers' LlamaForCausalLM (hf)
 #   Smoke test on a CPU (stories260K): DEVICE=cpu MODEL=.../stories260K TRAIN=... VALID="a.txt" GROUP=4
@@ -91,6 +92,25 @@ VARIANTS=(
   "qb-w2-clip1|qb|2||{\"training\":{\"grad_clip\":1.0}}"
 )
 
+# SET=ablation-w2 / ablation-w3 (issue 17 item 3): the paper's ablation at its own budget instead (calibration
+# 1,000 steps, training 5,000, warm-ups 5 %): calibration only, m only, LoRA only, m + LoRA, qatbench-cli only
+# (bench/configs/dlqat-ablation-*.json hold the same experiments).
+ablation() { # BITS
+  local b=$1 t='"training":{"steps":5000,"warmup_steps":250}' c='"calib_steps":1000,"calib_warmup_steps":50'
+  VARIANTS=(
+    "abl-w$b-both|qb|$b||{$t,\"method\":{\"options\":{$c}}}"
+    "abl-w$b-lora|qb|$b||{$t,\"method\":{\"options\":{$c,\"train_m\":false}}}"
+    "abl-w$b-m|qb|$b||{$t,\"method\":{\"options\":{$c,\"train_lora\":false}}}"
+    "abl-w$b-calib|qb|$b||{$t,\"method\":{\"options\":{$c,\"train_m\":false,\"train_lora\":false}}}"
+  )
+}
+case ${SET:-parity} in
+parity) ;;
+ablation-w2) ablation 2 ;;
+ablation-w3) ablation 3 ;;
+*) echo "SET must be parity, ablation-w2 or ablation-w3" >&2; exit 2 ;;
+esac
+
 ref_lrs() { # the issue's learning rates
   if [[ $1 == 2 ]]; then echo "--lr-scale 1e-3 --lr-zero 1e-2 --lr-m 1e-2 --lr-lora 3e-3"
   else echo "--lr-scale 3e-4 --lr-zero 1e-2 --lr-m 1e-3 --lr-lora 3e-4"; fi
@@ -112,7 +132,7 @@ eval_books() { # DIR NAME -> OUT/NAME.eval.json (the books at once)
     files+=("$f")
     i=$((i + 1))
   done
-  for p in "${pids[@]}"; do wait "$p" || return 1; done
+  for p in "${pids[@]}"; do wait "$p" || return $?; done
   "$PY" - "$OUT/$name.eval.json" "${files[@]}" <<'EOF'
 import json, math, os, sys
 books, nll, tok = {}, 0.0, 0
@@ -146,7 +166,7 @@ json.dump(e, open(sys.argv[2], "w"), indent=2)
 EOF
   # shellcheck disable=SC2086
   env $env timeout "$(left)" "$CLI" run --config "$cfg" --db "$WORK/$name.db" --work-dir "$WORK/w-$name" \
-    > "$OUT/logs/$name.log" 2>&1 || return 1
+    > "$OUT/logs/$name.log" 2>&1 || return $?
   eval_books "$WORK/w-$name/export/hf" "$name"
 }
 
@@ -166,7 +186,7 @@ run_ref() { # NAME BITS ARGS
     --bits "$bits" --group "$GROUP" $(ref_lrs "$bits") --calib-steps "$CALIB_STEPS" --train-steps "$TRAIN_STEPS" \
     --batch "$BATCH" --seq "$SEQ" --eval-seq "$EVAL_SEQ" --eval-max-windows "$EVAL_MAX_WINDOWS" \
     --device "$DEVICE" --threads 1 --label "$name" --out-json "$OUT/$name.ref.json" \
-    --save-hf "$WORK/hf-$name" --impl "${REF_IMPL:-own}" $args > "$OUT/logs/$name.log" 2>&1 || return 1
+    --save-hf "$WORK/hf-$name" --impl "${REF_IMPL:-own}" $args > "$OUT/logs/$name.log" 2>&1 || return $?
   eval_books "$WORK/hf-$name" "$name"
 }
 
@@ -231,13 +251,21 @@ for st in sorted(glob.glob(os.path.join(out, "*.status.json")), key=os.path.getm
     name = s["name"]
     ev = load(os.path.join(out, name + ".eval.json")) or {}
     ref = load(os.path.join(out, name + ".ref.json")) or {}
+    frac = ref.get("trainable_fraction")
+    try:  # "... N trainable parameters in training (X % of the model)" in the engine's log
+        import re
+        m = re.search(r"\(([0-9.]+) % of the model\)", open(os.path.join(out, "logs", name + ".log")).read())
+        frac = float(m.group(1)) / 100 if m else frac
+    except OSError:
+        pass
     calib = ref.get("after_calibration", {}).get("ppl")
     neg = ref.get("s_after_calibration", {}).get("nonpositive", 0)
     ppl = ev.get("ppl")
     status = "ok" if s["rc"] == 0 and ppl else ("stopped at the deadline" if s["rc"] in (124, 137) else "failed rc %d (logs/%s.log)" % (s["rc"], name))
     change = (s["env"] + " " + (s["spec"] if s["spec"] != "{}" else "")).strip()
-    rows.append("| %s | %s | %d | %s | %s | %s | %d | %s | %s |" % (
+    rows.append("| %s | %s | %d | %s | %s | %s | %s | %d | %s | %s |" % (
         name, "reference" if s["kind"] == "ref" else "qatbench-cli", s["bits"],
+        "%.2f %%" % (100 * frac) if frac is not None else "-",
         "%.3f" % ppl if ppl else "-", "%.3f" % ref["ppl"] if ref.get("ppl") else "-",
         ("%.3f" % calib if calib else "-") + (" (%d groups s <= 0)" % neg if neg else ""), s["seconds"], status,
         change or "issue settings"))
@@ -247,8 +275,8 @@ print()
 print("Full precision, same evaluation: %s (reference_eval.json: 36.504). Targets: W2 <= 39.70, W3 <= 37.65;"
       " the issue measured reference 39.51 / 37.56, qatbench-cli 40.43 / 37.73." % ("%.3f" % fp["ppl"] if fp else "-"))
 print()
-print("| variant | side | W | ppl | ppl (reference's own eval) | after calibration | seconds | status | change from the issue's settings |")
-print("| --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+print("| variant | side | W | trainable | ppl | ppl (reference's own eval) | after calibration | seconds | status | change from the issue's settings |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
 for r in rows:
     print(r)
 json.dump({"fp": fp, "variants": results}, open(os.path.join(out, "results.json"), "w"), indent=1)
