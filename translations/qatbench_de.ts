@@ -1120,6 +1120,10 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::ExportDialog</name>
     <message>
+        <source>Q4_K (approximate: scales refit to 6 bits)</source>
+        <translation>Q4_K (näherungsweise: Skalen auf 6 Bit neu angepasst)</translation>
+    </message>
+    <message>
         <location filename="../ui/exportdialog.cpp" line="+48"/>
         <source>Export run %1</source>
         <translation>Lauf %1 exportieren</translation>

@@ -1117,6 +1117,10 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::ExportDialog</name>
     <message>
+        <source>Q4_K (approximate: scales refit to 6 bits)</source>
+        <translation>Q4_K（近似：缩放重新拟合为 6 位）</translation>
+    </message>
+    <message>
         <location filename="../ui/exportdialog.cpp" line="+48"/>
         <source>Export run %1</source>
         <translation>导出运行 %1</translation>

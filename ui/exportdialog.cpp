@@ -191,6 +191,7 @@ void ExportDialog::updateTypes()
         m_type->addItem(tr("Automatic: Q4_1 for 2-4 bits, Q5_1 for 5 (exact)"), QStringLiteral("auto"));
         m_type->addItem(QStringLiteral("Q4_1"), QStringLiteral("q4_1"));
         m_type->addItem(QStringLiteral("Q5_1"), QStringLiteral("q5_1"));
+        m_type->addItem(tr("Q4_K (approximate: scales refit to 6 bits)"), QStringLiteral("q4_k"));
         m_type->addItem(tr("F16 (dequantized)"), QStringLiteral("f16"));
         m_type->addItem(tr("BF16 (dequantized)"), QStringLiteral("bf16"));
         m_type->addItem(tr("F32 (dequantized)"), QStringLiteral("f32"));

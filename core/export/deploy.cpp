@@ -72,12 +72,14 @@ DeployResult fromGguf(const GgufResult& g)
     r.path = g.path;
     r.type = g.fileType;
     r.bytes = g.bytes;
-    r.quantizedLinears = g.exactLinears + g.fallbackLinears;
+    r.quantizedLinears = g.exactLinears + g.fallbackLinears + g.approximateLinears;
     r.exactLinears = g.exactLinears;
     r.linearBitsPerWeight = g.linearBitsPerWeight;
     r.fileBitsPerWeight = g.fileBitsPerWeight;
     r.warnings = g.warnings;
-    if (r.quantizedLinears == 0)
+    if (g.approximateLinears > 0)
+        r.exactness = "approximate";
+    else if (r.quantizedLinears == 0)
         r.exactness = g.fileType == "F32" ? "exact" : "rounded";
     else
         r.exactness = r.exactLinears == r.quantizedLinears ? "exact"
@@ -89,6 +91,21 @@ DeployResult fromGguf(const GgufResult& g)
                       "fp16 d/min rounding: weights change by %.2e relative (rms), at most %.2e; d by at "
                       "most %.2e relative",
                       g.weightRelRmsError, g.maxWeightAbsError, g.maxScaleRelError);
+        r.notes.push_back(line);
+    }
+    if (g.approximateLinears > 0) {
+        char line[200];
+        if (g.path.empty())
+            std::snprintf(
+                line, sizeof line,
+                "Q4_K is approximate: %lld linears refit from the grid (6-bit scales and mins per 32 "
+                "inputs)",
+                (long long)g.approximateLinears);
+        else
+            std::snprintf(line, sizeof line,
+                          "Q4_K refit of %lld linears: weights change by %.2e relative (rms); measure the "
+                          "perplexity change (docs/EXPORT.md)",
+                          (long long)g.approximateLinears, g.approximateRelRmsError);
         r.notes.push_back(line);
     }
     return r;
@@ -157,8 +174,11 @@ std::string exportTypeProblem(const std::string& format, const std::string& type
     if (format == "hf") return {};
     if (format != "gguf") return "'" + format + "' is not one of gguf, gptq, hf";
     if (oneOf(type, {"f16", "bf16", "f32"})) return {};
-    if (!oneOf(type, {"auto", "q4_1", "q5_1"}))
-        return "'" + type + "' is not one of auto, q4_1, q5_1, f16, bf16, f32";
+    if (!oneOf(type, {"auto", "q4_1", "q5_1", "q4_k"}))
+        return "'" + type + "' is not one of auto, q4_1, q5_1, q4_k, f16, bf16, f32";
+    if (type == "q4_k" && bits > 4)
+        return "q4_k holds codes of at most 4 bits; this run has " + std::to_string(bits) +
+               " (use q5_1 for 5 bits, f16 for 6-8)";
     if (type == "q4_1" && bits > 4)
         return "q4_1 holds codes of at most 4 bits; this run has " + std::to_string(bits) +
                " (use q5_1 for 5 bits, f16 for 6-8)";
@@ -167,7 +187,8 @@ std::string exportTypeProblem(const std::string& format, const std::string& type
     if (type == "auto" && bits > 5) return {}; // every linear falls back to the dense type anyway
     if (groupSize > 0 && groupSize % 32 != 0)
         return "group size " + std::to_string(groupSize) +
-               " is not a multiple of 32, the block of Q4_1 / Q5_1, so the trained grid cannot be written "
+               " is not a multiple of 32, the block of Q4_1 / Q5_1 (and Q4_K's sub-block), so the trained "
+               "grid cannot be written "
                "exactly (use --type f16 for a dequantized file)";
     return {};
 }

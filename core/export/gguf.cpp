@@ -39,6 +39,8 @@ uint32_t fileTypeCode(GgmlType t)
         return 3;
     case GgmlType::Q5_1:
         return 9;
+    case GgmlType::Q4_K:
+        return 14; // MOSTLY_Q4_K_S: every K-able linear Q4_K (the others Q4_1)
     case GgmlType::BF16:
         return 32;
     }
@@ -173,6 +175,53 @@ std::pair<std::vector<uint8_t>, at::Tensor> quantBlocks(const GridTensor& g, Ggm
     return {std::move(bytes), w16};
 }
 
+// Q4_K super-blocks of 256 inputs fitted from a grid of at most 4 bits (rows already in GGUF order): the
+// trained codes are kept; each 32-input sub-block's scale m*s and min m*s*z (w = scale*q - min) become 6-bit
+// multiples of the super-block's fp16 d and dmin, which is where the approximation is. Layout of ggml's
+// block_q4_K: fp16 d, fp16 dmin, 12 bytes holding eight 6-bit scales and mins (get_scale_min_k4), then 128
+// bytes: for each 64 inputs, input l of the first 32 in the low nibble of byte l, of the second 32 in the
+// high.
+std::pair<std::vector<uint8_t>, at::Tensor> quantBlocksK(const GridTensor& g, RoundingStats& st)
+{
+    const int64_t out = g.codes.size(0), in = g.codes.size(1), nsb = in / 256, nsub = in / 32;
+    const at::Tensor groupOfSub = (at::arange(nsub, at::kLong) * 32).div(g.group, "floor");
+    const at::Tensor sc = g.scales.index_select(1, groupOfSub).reshape({out, nsb, 8});
+    const at::Tensor mn =
+        (sc.reshape({out, nsub}) * g.zeros.index_select(1, groupOfSub)).reshape({out, nsb, 8});
+    auto fit = [](const at::Tensor& v) { // -> fp16 super-block factor, 6-bit integers
+        const at::Tensor f16 = (v.clamp_min(0).amax(-1) / 63).to(at::kHalf);
+        const at::Tensor f = f16.to(at::kFloat).unsqueeze(-1);
+        const at::Tensor q = at::where(f > 0, (v / f).round(), at::zeros_like(v)).clamp(0, 63).to(at::kByte);
+        return std::make_pair(f16, q);
+    };
+    const auto [d16, ls] = fit(sc);
+    const auto [dmin16, lm] = fit(mn);
+    const at::Tensor lo = ls.narrow(2, 0, 4), hi = ls.narrow(2, 4, 4);
+    const at::Tensor mlo = lm.narrow(2, 0, 4), mhi = lm.narrow(2, 4, 4);
+    const at::Tensor scales =
+        at::cat({lo.bitwise_or(hi.bitwise_right_shift(4).bitwise_left_shift(6)),
+                 mlo.bitwise_or(mhi.bitwise_right_shift(4).bitwise_left_shift(6)),
+                 hi.bitwise_and(15).bitwise_or(mhi.bitwise_and(15).bitwise_left_shift(4))},
+                -1); // [out, nsb, 12]
+    const at::Tensor q = g.codes.reshape({out, nsb, 4, 2, 32});
+    const at::Tensor qs =
+        q.select(3, 0).bitwise_and(15).bitwise_or(q.select(3, 1).bitwise_and(15).bitwise_left_shift(4));
+    auto bytes = bytesOf(at::cat({d16.unsqueeze(-1).view(at::kByte), dmin16.unsqueeze(-1).view(at::kByte),
+                                  scales.to(at::kByte), qs.reshape({out, nsb, 128}).to(at::kByte)},
+                                 -1));
+
+    const at::Tensor qf = g.codes.to(at::kFloat).reshape({out, nsb, 8, 32});
+    const at::Tensor step = (d16.to(at::kFloat).unsqueeze(-1) * ls.to(at::kFloat)).unsqueeze(-1);
+    const at::Tensor low = (dmin16.to(at::kFloat).unsqueeze(-1) * lm.to(at::kFloat)).unsqueeze(-1);
+    const at::Tensor wk = (qf * step - low).reshape({out, in});
+    const at::Tensor w = (qf * sc.unsqueeze(-1) - mn.unsqueeze(-1)).reshape({out, in});
+    const at::Tensor diff = (wk - w).to(at::kDouble);
+    st.errSq += diff.pow(2).sum().item<double>();
+    st.refSq += w.to(at::kDouble).pow(2).sum().item<double>();
+    st.maxAbs = std::max(st.maxAbs, diff.abs().max().item<double>());
+    return {std::move(bytes), wk};
+}
+
 class DeployableReader
 {
 public:
@@ -300,6 +349,7 @@ GgmlType chooseLinearType(const DeployableReader& src, const GgufOptions& o, Ggm
     if (o.type == "f16" || o.type == "bf16" || o.type == "f32") return parseDenseType(o.type, "--type");
     if (o.type == "q4_1") return GgmlType::Q4_1;
     if (o.type == "q5_1") return GgmlType::Q5_1;
+    if (o.type == "q4_k") return GgmlType::Q4_K;
     if (bits <= 4) return GgmlType::Q4_1;
     if (bits == 5) return GgmlType::Q5_1;
     warnings.push_back(std::to_string(bits) +
@@ -318,7 +368,8 @@ Plan makePlan(const DeployableReader& src, const GgufOptions& o)
     p.denseType = modelDenseType(p.config.dtype);
     p.linearType = chooseLinearType(src, o, p.fallbackType, p.warnings);
     p.tooManyBits = o.type == "auto" && src.bits() > 5;
-    const bool exactType = p.linearType == GgmlType::Q4_1 || p.linearType == GgmlType::Q5_1;
+    const bool kType = p.linearType == GgmlType::Q4_K;
+    const bool exactType = p.linearType == GgmlType::Q4_1 || p.linearType == GgmlType::Q5_1 || kType;
     const ModelConfig& c = p.config;
     if (c.ropeScaling.type == "llama3") {
         Planned r{"rope_freqs.weight", {c.headDim / 2}, GgmlType::F32, ""};
@@ -348,6 +399,13 @@ Plan makePlan(const DeployableReader& src, const GgufOptions& o)
             if (src.quantized(base)) {
                 t.grid = exactType && cols % 32 == 0;
                 t.fallback = p.tooManyBits || (exactType && !t.grid);
+                if (kType && t.grid && cols % 256 != 0) {
+                    // Q4_K needs rows of whole 256-input super-blocks: the exact Q4_1 holds this one.
+                    t.type = GgmlType::Q4_1;
+                    p.warnings.push_back(
+                        t.name + " (" + std::to_string(cols) +
+                        " inputs, not a multiple of 256) is written as Q4_1 (exact), not Q4_K");
+                }
                 if (exactType && !t.grid) {
                     t.type = p.fallbackType;
                     p.warnings.push_back(t.name + " (" + base + ", " + std::to_string(cols) +
@@ -478,7 +536,9 @@ GgufResult planGguf(const std::string& deployablePath, const std::string& modelD
         const Planned& t = plan.tensors[i];
         if (!t.blockLinear) continue;
         ++r.blockLinears;
-        r.exactLinears += t.grid ? 1 : 0;
+        const bool k = t.grid && t.type == GgmlType::Q4_K;
+        r.exactLinears += t.grid && !k ? 1 : 0;
+        r.approximateLinears += k ? 1 : 0;
         r.fallbackLinears += t.fallback ? 1 : 0;
         linearBytes += w.tensorBytes(i);
         linearWeights += t.dims[0] * t.dims[1];
@@ -504,7 +564,7 @@ GgufResult exportGguf(const std::string& deployablePath, const std::string& mode
     r.tensors = int64_t(plan.tensors.size());
     r.bytes = w.fileSize();
     std::vector<std::pair<std::string, at::Tensor>> equivalent; // HF names, float32, HF row order
-    RoundingStats stats;
+    RoundingStats stats, kStats; // fp16 d/min of the exact blocks; the Q4_K refit
     int64_t linearBytes = 0, linearWeights = 0;
     ProgressClock clock;
     {
@@ -526,7 +586,12 @@ GgufResult exportGguf(const std::string& deployablePath, const std::string& mode
                     g.scales = g.scales.index_select(0, order);
                     g.zeros = g.zeros.index_select(0, order);
                 }
-                if (t.grid) {
+                if (t.grid && t.type == GgmlType::Q4_K) {
+                    auto [b, wk] = quantBlocksK(g, kStats);
+                    bytes = std::move(b);
+                    values = wk;
+                    ++r.approximateLinears;
+                } else if (t.grid) {
                     auto [b, w16] = quantBlocks(g, t.type, stats);
                     bytes = std::move(b);
                     values = w16;
@@ -571,6 +636,7 @@ GgufResult exportGguf(const std::string& deployablePath, const std::string& mode
     r.maxScaleRelError = stats.maxScaleRel;
     r.weightRelRmsError = stats.refSq > 0 ? std::sqrt(stats.errSq / stats.refSq) : 0;
     r.maxWeightAbsError = stats.maxAbs;
+    r.approximateRelRmsError = kStats.refSq > 0 ? std::sqrt(kStats.errSq / kStats.refSq) : 0;
     r.subnormalScales = stats.subnormal;
     if (r.subnormalScales > 0)
         r.warnings.push_back(

@@ -108,6 +108,8 @@ const char* ggmlTypeName(GgmlType t)
         return "Q4_1";
     case GgmlType::Q5_1:
         return "Q5_1";
+    case GgmlType::Q4_K:
+        return "Q4_K";
     case GgmlType::BF16:
         return "BF16";
     }
@@ -116,6 +118,7 @@ const char* ggmlTypeName(GgmlType t)
 
 int64_t ggmlBlockSize(GgmlType t)
 {
+    if (t == GgmlType::Q4_K) return 256;
     return t == GgmlType::Q4_1 || t == GgmlType::Q5_1 ? 32 : 1;
 }
 
@@ -131,6 +134,8 @@ int64_t ggmlTypeSize(GgmlType t)
         return 20; // fp16 d, fp16 m, 16 bytes of nibbles
     case GgmlType::Q5_1:
         return 24; // fp16 d, fp16 m, 4 bytes of fifth bits, 16 bytes of nibbles
+    case GgmlType::Q4_K:
+        return 144; // fp16 d, fp16 dmin, 12 bytes of 6-bit scales and mins, 128 bytes of nibbles
     }
     return 0;
 }

@@ -28,11 +28,12 @@ enum class GgmlType : uint32_t
     F16 = 1,
     Q4_1 = 3,
     Q5_1 = 7,
+    Q4_K = 12,
     BF16 = 30,
 };
 const char* ggmlTypeName(GgmlType t); // "Q4_1", ...
-int64_t ggmlBlockSize(GgmlType t);    // elements per block: 32 for Q4_1 / Q5_1, 1 otherwise
-int64_t ggmlTypeSize(GgmlType t);     // bytes per block: Q4_1 20, Q5_1 24, F16/BF16 2, F32 4
+int64_t ggmlBlockSize(GgmlType t);    // elements per block: 32 for Q4_1 / Q5_1, 256 for Q4_K, 1 otherwise
+int64_t ggmlTypeSize(GgmlType t);     // bytes per block: Q4_1 20, Q5_1 24, Q4_K 144, F16/BF16 2, F32 4
 
 // GGUF metadata value types (docs/gguf.md).
 enum class ValueType : uint32_t

@@ -292,7 +292,7 @@ void checkExport(Checker& c, json& exp)
     c.unknownKeys(*e, "export",
                   json{{"formats", 0}, {"gguf_type", 0}, {"gguf_fallback", 0}, {"hf_dtype", 0}});
     if (!e->contains("formats")) (*e)["formats"] = json::array();
-    c.choice(*e, "export", "gguf_type", "auto", {"auto", "q4_1", "q5_1", "f16", "bf16", "f32"});
+    c.choice(*e, "export", "gguf_type", "auto", {"auto", "q4_1", "q5_1", "q4_k", "f16", "bf16", "f32"});
     c.choice(*e, "export", "gguf_fallback", "f16", {"f16", "bf16", "f32"});
     if (!e->contains("hf_dtype")) (*e)["hf_dtype"] = "";
     const json& dt = (*e)["hf_dtype"];

@@ -3,6 +3,7 @@
 # (node-llama-cpp, check.mjs) and in QATBench of the same weights, and of the trained grid before fp16 rounding.
 #   scripts/llamacpp/export-numbers.sh DEPLOYABLE.safetensors MODEL_DIR TEXT MAX_WINDOWS WORK_DIR
 # Protocol: bos-window, seq 512 (every window [BOS] + 511 tokens of the file encoded once), first MAX_WINDOWS.
+# QATBENCH_GGUF_TYPE picks the GGUF type (default auto; q4_k for the approximate Q4_K refit).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cli="${QATBENCH_CLI:-$here/../../build/bin/qatbench-cli}"
@@ -10,7 +11,7 @@ nlc="${QATBENCH_LLAMACPP_DIR:-$HOME/.cache/qatbench/llamacpp}"
 node="$("$here/node.sh")"
 src=$1 model=$2 text=$3 windows=$4 work=$5
 mkdir -p "$work"
-"$cli" export "$src" --model "$model" --format gguf --out "$work/m.gguf" --equivalent-hf "$work/gguf-weights" \
+"$cli" export "$src" --model "$model" --format gguf --type "${QATBENCH_GGUF_TYPE:-auto}" --out "$work/m.gguf" --equivalent-hf "$work/gguf-weights" \
     --force --quiet | tee "$work/export.txt"
 "$cli" export "$src" --model "$model" --format hf --dtype float32 --out "$work/grid-f32" --force --quiet
 eval_ppl() { "$cli" eval "$1" --text "$text" --seq-len 512 --protocol bos-window --max-windows "$windows" --json --quiet; }

@@ -179,11 +179,11 @@ struct Fixture
     std::string model, dir, deploy;
     std::vector<QuantLinear> mods;
 };
-Fixture quantized(int bits, int64_t group)
+Fixture quantized(int bits, int64_t group, const std::string& modelName = "stories260K")
 {
     Fixture f;
-    f.model = test::dataPath("models/stories260K");
-    f.dir = test::tempDir() + "/b" + std::to_string(bits) + "g" + std::to_string(group);
+    f.model = test::dataPath("models/" + modelName);
+    f.dir = test::tempDir() + "/" + modelName + "b" + std::to_string(bits) + "g" + std::to_string(group);
     auto model = LlamaModel::load(f.model);
     QuantSpec spec;
     spec.bits = bits;
@@ -276,6 +276,80 @@ QAT_TEST(q4_1BlocksHoldTheTrainedGridAndLlamaMetadata)
     QAT_CHECK_EQ(r.fallbackLinears, 5);
     QAT_CHECK(r.weightRelRmsError > 0 && r.weightRelRmsError < 1e-3);
     QAT_CHECK(r.maxScaleRelError <= 1.0 / 2048);
+}
+
+// ggml's block_q4_K: fp16 d, fp16 dmin, 12 bytes of 6-bit scales and mins (sub-blocks 0-3 in the low 6 bits
+// of bytes 0-3 / 4-7; sub-blocks 4-7 in the nibbles of bytes 8-11 with their top 2 bits in the top bits of
+// bytes 0-3 / 4-7), then per 64 inputs 32 bytes: input l in the low nibble of byte l, input 32 + l in the
+// high. Returns the codes and the decoded weights d*sc*q - dmin*m of a [rows, cols] tensor.
+std::pair<std::vector<int>, std::vector<float>> decodeQ4K(const Gguf& g, const std::string& name)
+{
+    const auto& t = g.tensors.at(name);
+    const int64_t cols = int64_t(t.dims[0]), rows = int64_t(t.dims[1]), nb = cols / 256;
+    std::vector<int> codes(size_t(rows * cols));
+    std::vector<float> w(size_t(rows * cols));
+    const char* p = g.data(name);
+    for (int64_t r = 0; r < rows; ++r)
+        for (int64_t k = 0; k < nb; ++k) {
+            const char* blk = p + (r * nb + k) * 144;
+            const float d = half(blk), dmin = half(blk + 2);
+            const auto* sc = reinterpret_cast<const uint8_t*>(blk + 4);
+            const auto* qs = reinterpret_cast<const uint8_t*>(blk + 16);
+            for (int j = 0; j < 8; ++j) {
+                const int s = j < 4 ? sc[j] & 63 : (sc[j + 4] & 15) | ((sc[j - 4] >> 6) << 4);
+                const int m = j < 4 ? sc[j + 4] & 63 : (sc[j + 4] >> 4) | ((sc[j] >> 6) << 4);
+                for (int l = 0; l < 32; ++l) {
+                    const uint8_t byte = qs[(j / 2) * 32 + l];
+                    const int q = j % 2 == 0 ? byte & 15 : byte >> 4;
+                    const size_t i = size_t(r * cols + k * 256 + j * 32 + l);
+                    codes[i] = q;
+                    w[i] = d * float(s) * float(q) - dmin * float(m);
+                }
+            }
+        }
+    return {codes, w};
+}
+
+QAT_TEST(q4_kKeepsTheCodesAndRefitsTheScales)
+{
+    // gutenberg-llama-22M: down_proj has 1024 inputs (4 super-blocks); the 384-wide rows stay Q4_1.
+    at::NoGradGuard noGrad;
+    const Fixture f = quantized(4, 32, "gutenberg-llama-22M");
+    GgufOptions o;
+    o.type = "q4_k";
+    const GgufResult r = exportGguf(f.deploy, f.model, f.dir + "/k.gguf", o);
+    QAT_CHECK_EQ(r.fileType, std::string("Q4_K"));
+    QAT_CHECK_EQ(r.approximateLinears, 6);
+    QAT_CHECK_EQ(r.exactLinears, 36);
+    const Gguf g = readGguf(f.dir + "/k.gguf");
+    QAT_CHECK_EQ(int64_t(g.bytes.size()), r.bytes);
+    QAT_CHECK_EQ(g.kv.at("general.file_type").get<int>(), 14); // MOSTLY_Q4_K_S
+    QAT_CHECK_EQ(g.tensors.at("blk.0.attn_v.weight").type, 3u);
+    double err = 0, ref = 0;
+    for (const auto& q : f.mods) {
+        if (q.kind != LinearKind::Down) continue;
+        const std::string name = "blk." + std::to_string(q.layer) + ".ffn_down.weight";
+        QAT_CHECK_EQ(g.tensors.at(name).type, 12u);
+        const auto [codes, w] = decodeQ4K(g, name);
+        const at::Tensor c = q.codes().contiguous();
+        // The deployable grid m*s*(q - z), groups of 32.
+        const at::Tensor grid =
+            (q.exportScale().repeat_interleave(32, 1) *
+             (c.to(at::kFloat) - at::round(q.zero).to(at::kFloat).repeat_interleave(32, 1)))
+                .contiguous();
+        const auto* cp = c.data_ptr<uint8_t>();
+        const auto* wp = grid.data_ptr<float>();
+        for (int64_t i = 0; i < c.numel(); ++i) {
+            QAT_CHECK_EQ(codes[size_t(i)], int(cp[i]));
+            err += std::pow(double(w[size_t(i)]) - double(wp[i]), 2);
+            ref += double(wp[i]) * double(wp[i]);
+        }
+    }
+    // 6-bit scales and mins per 32 inputs: the weights move by about 2 % (rms) here; the GGUF's own weights
+    // are what the exporter reports.
+    const double rel = std::sqrt(err / ref);
+    QAT_CHECK_NEAR(rel, r.approximateRelRmsError, 1e-3);
+    QAT_CHECK_MSG(rel < 0.05, test::describe(rel, 0.05));
 }
 
 QAT_TEST(q5_1KeepsTheFifthBitAndGroup64SpansTwoBlocks)

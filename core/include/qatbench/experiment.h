@@ -35,7 +35,7 @@
 //   export (optional, no defaults filled in): formats [] (any of "gguf", "gptq", "hf": written by the engine
 //             after the final evaluation into <work dir>/export/ as model.gguf, gptq/, hf-<dtype>/ and
 //             recorded as artifacts export_gguf / export_gptq / export_hf; qatbench/export.h), gguf_type
-//             ["auto"|"q4_1"| "q5_1"|"f16"|"bf16"|"f32"], gguf_fallback ["f16"|"bf16"|"f32"], hf_dtype ["" =
+//             ["auto"|"q4_1"|"q5_1"|"q4_k"|"f16"|"bf16"|"f32"], gguf_fallback ["f16"|"bf16"|"f32"], hf_dtype ["" =
 //             the model's own| "float32"|"bfloat16"|"float16"]. A type that cannot hold method.options.bits /
 //             group_size is refused
 

@@ -54,7 +54,10 @@ void dequantizeDeployable(const std::string& deployablePath, const std::string& 
 
 struct GgufOptions
 {
-    // auto (Q4_1 for 2-4 bits, Q5_1 for 5, the fallback for 6-8), q4_1, q5_1, f16, bf16, f32. An explicit
+    // auto (Q4_1 for 2-4 bits, Q5_1 for 5, the fallback for 6-8), q4_1, q5_1, q4_k, f16, bf16, f32. q4_k
+    // (2-4 bits) is approximate: Q4_K super-blocks of 256 inputs keep the trained codes, but each 32-input
+    // scale and min becomes a 6-bit multiple of an fp16 super-block factor; rows that are not a multiple of
+    // 256 are written as the exact Q4_1. An explicit
     // q4_1/q5_1 that cannot hold the grid (too many bits, a group size that is not a multiple of 32) is
     // refused with a ConfigError; so is auto with such a group size.
     std::string type = "auto";
@@ -72,9 +75,12 @@ struct GgufResult
     std::string fileType; // "Q4_1", "Q5_1", "F16", ... (the type of most block linears)
     int64_t bytes = 0;
     int64_t tensors = 0;
-    int64_t blockLinears = 0;    // block linears written
-    int64_t exactLinears = 0;    // of those, written as Q4_1 / Q5_1 blocks of the trained grid
-    int64_t fallbackLinears = 0; // written in the fallback type (named in warnings)
+    int64_t blockLinears = 0;       // block linears written
+    int64_t exactLinears = 0;       // of those, written as Q4_1 / Q5_1 blocks of the trained grid
+    int64_t fallbackLinears = 0;    // written in the fallback type (named in warnings)
+    int64_t approximateLinears = 0; // written as Q4_K fitted from the grid (--type q4_k): codes kept, scales
+                                    // and mins rounded to 6 bits per 32 inputs
+    double approximateRelRmsError = 0; // ||w_q4k - w|| / ||w|| over those linears
     std::vector<std::string> warnings;
     double linearBitsPerWeight = 0; // bits of the block linears' data / their weights
     double fileBitsPerWeight = 0;   // file bits / every parameter of the model
@@ -133,7 +139,7 @@ GptqResult planGptq(const std::string& deployablePath);
 struct DeployOptions
 {
     std::string format = "gguf";  // gguf, gptq or hf
-    std::string type = "auto";    // gguf only: auto, q4_1, q5_1, f16, bf16, f32 (GgufOptions::type)
+    std::string type = "auto";    // gguf only: auto, q4_1, q5_1, q4_k, f16, bf16, f32 (GgufOptions::type)
     std::string fallback = "f16"; // gguf only: f16, bf16, f32
     std::string dtype;            // hf only: float32, bfloat16, float16; "" = the model's own
     std::string equivalentHfDir;  // gguf only: also the GGUF's own weights as float32 HF (GgufOptions)
@@ -153,7 +159,7 @@ struct DeployResult
     double fileBitsPerWeight = 0; // gguf: the file's bits / every parameter of the model (0 otherwise)
     // "exact": every quantized linear is the trained grid up to the fp16 rounding of its scales (or float32);
     // "partly exact": some linears are written dequantized (named in warnings); "rounded": dequantized in
-    // a 16-bit type. ("approximate" is reserved for refitted types such as K-quants.)
+    // a 16-bit type; "approximate": refitted (Q4_K), the change measured in notes.
     std::string exactness;
     std::vector<std::string> warnings;
     std::vector<std::string> notes; // what the user should know, e.g. the measured fp16 rounding
