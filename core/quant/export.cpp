@@ -175,7 +175,7 @@ void writeHfCheckpoint(const LlamaModel& model, const std::string& sourceModelDi
 }
 
 ExportResult exportQuantized(const LlamaModel& model, const std::vector<QuantLinear>& modules,
-                             const std::string& sourceModelDir, const std::string& outDir)
+                             const std::string& sourceModelDir, const std::string& outDir, bool dequantized)
 {
     at::NoGradGuard noGrad;
     if (modules.empty()) throw Error("export: no quantized linear");
@@ -204,7 +204,7 @@ ExportResult exportQuantized(const LlamaModel& model, const std::vector<QuantLin
                                        : modelConfigJson(model.config());
     ExportResult r;
     r.deployablePath = (fs::path(outDir) / "quantized.safetensors").string();
-    r.dequantizedDir = (fs::path(outDir) / "hf").string();
+    if (dequantized) r.dequantizedDir = (fs::path(outDir) / "hf").string();
     r.quantizedLinears = int64_t(modules.size());
     writeSafetensors(r.deployablePath, tensors,
                      {{"format", kFormat},
@@ -213,8 +213,20 @@ ExportResult exportQuantized(const LlamaModel& model, const std::vector<QuantLin
                       {"shapes", shapes.dump()},
                       {"config", cfg}});
     r.deployableBytes = int64_t(fs::file_size(r.deployablePath));
-    dequantizeDeployable(r.deployablePath, r.dequantizedDir, sourceModelDir);
+    if (dequantized) dequantizeDeployable(r.deployablePath, r.dequantizedDir, sourceModelDir);
     return r;
+}
+
+void exportRunResult(RunContext& ctx, const std::vector<QuantLinear>& modules)
+{
+    if (ctx.workDir.empty()) return;
+    const bool hf =
+        !ctx.experiment.contains("export"); // with an export section, the engine writes "hf" if asked
+    const ExportResult r =
+        exportQuantized(ctx.model, modules, ctx.experiment["model"].value("path", std::string()),
+                        ctx.workDir + "/export", hf);
+    ctx.sink.artifact("export", r.deployablePath);
+    if (hf) ctx.sink.artifact("export_hf", r.dequantizedDir);
 }
 
 void dequantizeDeployable(const std::string& path, const std::string& outDir, const std::string& tokenizerDir,

@@ -130,12 +130,7 @@ void DlqatMethod::loadTensors(const CheckpointState& s)
 
 void DlqatMethod::finish(RunContext& ctx)
 {
-    if (!ctx.workDir.empty()) {
-        ExportResult r = exportQuantized(
-            ctx.model, m_mods, ctx.experiment["model"].value("path", std::string()), ctx.workDir + "/export");
-        ctx.sink.artifact("export", r.deployablePath);
-        ctx.sink.artifact("export_hf", r.dequantizedDir);
-    }
+    exportRunResult(ctx, m_mods);
     applyToModel(ctx.model, m_mods, /*consume=*/true); // the run is over: m_mods are not used again
     ctx.finalHook = nullptr;
 }

@@ -108,13 +108,7 @@ void materialize(QuantLinear& q)
 
 void finishPeer(RunContext& ctx, std::vector<QuantLinear>& modules)
 {
-    if (!ctx.workDir.empty()) {
-        ExportResult r =
-            exportQuantized(ctx.model, modules, ctx.experiment["model"].value("path", std::string()),
-                            ctx.workDir + "/export");
-        ctx.sink.artifact("export", r.deployablePath);
-        ctx.sink.artifact("export_hf", r.dequantizedDir);
-    }
+    exportRunResult(ctx, modules);
     applyToModel(ctx.model, modules, /*consume=*/true); // the modules are not used after finishing
     // w0 may be a float32 grid (GPTQ, materialize) while the model computes in bfloat16.
     const at::ScalarType dtype = ctx.model.options().dtype;

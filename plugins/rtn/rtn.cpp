@@ -22,13 +22,7 @@ public:
         ctx.sink.message("info", "RTN: " + std::to_string(mods.size()) + " linears, W" +
                                      std::to_string(spec.bits) + " g" + std::to_string(spec.groupSize) +
                                      ", init " + rangeInitName(spec.init));
-        if (!ctx.workDir.empty()) {
-            ExportResult r =
-                exportQuantized(ctx.model, mods, ctx.experiment["model"].value("path", std::string()),
-                                ctx.workDir + "/export");
-            ctx.sink.artifact("export", r.deployablePath);
-            ctx.sink.artifact("export_hf", r.dequantizedDir);
-        }
+        exportRunResult(ctx, mods);
         applyToModel(ctx.model, mods, /*consume=*/true);
         ctx.finalHook = nullptr;
         ctx.sink.progress(Progress{"quantize", 1, 1, 0, 0, "steps"});

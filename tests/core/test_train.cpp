@@ -3,6 +3,8 @@
 #include "test_train_fixtures.h"
 
 #include "qatbench/error.h"
+#include "qatbench_sdk/export.h"
+#include "qatbench_sdk/quant_linear.h"
 #include "qatbench_sdk/quant_method.h"
 #include "qatbench_sdk/trainer.h"
 
@@ -230,6 +232,41 @@ QAT_TEST(fusedAdamWOnCudaMatchesTorchAdamW)
                       "tensor " + std::to_string(i) + " did not move");
     }
     QAT_CHECK_EQ(losses(sink, "train/loss").size(), size_t(6));
+}
+
+QAT_TEST(aRunWritesTheDequantizedFolderOnlyWhenAsked)
+{
+    // Issue 14 item 6: without an export section a run writes its deployable file and export/hf (as before);
+    // with one, export/hf only when formats lists "hf" (the engine writes it then), so a 7B run can skip it.
+    auto model = qat::test::tinyModel(qat::test::tinyConfig());
+    qat::QuantSpec spec;
+    spec.bits = 4;
+    spec.groupSize = 16;
+    std::vector<qat::LinearKind> kinds;
+    for (int k = 0; k < qat::kLinearKinds; ++k)
+        kinds.push_back(qat::LinearKind(k));
+    const auto mods = qat::makeQuantLinears(model, kinds, spec);
+    const auto data = tinyData();
+    struct Case
+    {
+        json experiment;
+        bool hf;
+    };
+    const json m = {{"path", ""}};
+    const std::vector<Case> cases = {{{{"model", m}}, true},
+                                     {{{"model", m}, {"export", {{"formats", json::array()}}}}, false},
+                                     {{{"model", m}, {"export", {{"formats", {"gguf", "hf"}}}}}, false}};
+    int i = 0;
+    for (const auto& c : cases) {
+        const std::string dir = qat::test::tempDir() + "/export-" + std::to_string(i++);
+        qat::test::RecordingSink sink;
+        qat::RunContext ctx{c.experiment, model, data, sink, dir, false};
+        qat::exportRunResult(ctx, mods);
+        QAT_CHECK(std::filesystem::is_regular_file(dir + "/export/quantized.safetensors"));
+        QAT_CHECK_EQ(std::filesystem::exists(dir + "/export/hf"), c.hf);
+        QAT_CHECK_EQ(sink.artifacts.size(), size_t(c.hf ? 2 : 1));
+        QAT_CHECK(sink.artifacts[0].rfind("export=", 0) == 0);
+    }
 }
 
 QAT_TEST(resumeContinuesTheSameLossCurve)

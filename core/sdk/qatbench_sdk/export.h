@@ -2,11 +2,12 @@
 // Writing quantized models (torch-facing; never included by Qt code). Layout: qatbench/export.h.
 //
 // Intended usage (at the end of a method's run):
-//   ExportResult r = exportQuantized(model, modules, sourceModelDir, workDir + "/export");
+//   exportRunResult(ctx, modules);   // or exportQuantized(model, modules, sourceModelDir, dir) directly
 
 #include "qatbench/export.h"
 #include "qatbench_sdk/llama.h"
 #include "qatbench_sdk/quant_linear.h"
+#include "qatbench_sdk/run_context.h"
 
 #include <ATen/ATen.h>
 
@@ -18,8 +19,16 @@ namespace qat {
 // The deployable file, then the dequantized HF checkpoint made from it (so the HF checkpoint is exactly what
 // the deployable form computes). sourceModelDir supplies config.json and tokenizer files ("" = generated
 // config).
+// dequantized false: the deployable file only (dequantizedDir left empty).
 ExportResult exportQuantized(const LlamaModel& model, const std::vector<QuantLinear>& modules,
-                             const std::string& sourceModelDir, const std::string& outDir);
+                             const std::string& sourceModelDir, const std::string& outDir,
+                             bool dequantized = true);
+
+// The end of a method's run (every method calls it before applyToModel): with a work folder, the deployable
+// file into <workDir>/export (artifact "export") and the dequantized Hugging Face checkpoint (artifact
+// "export_hf"), the latter only when the experiment has no export section; with one, it is written only when
+// export.formats lists "hf" (by the engine, after the final evaluation: issue 14, docs/EXPORT.md).
+void exportRunResult(RunContext& ctx, const std::vector<QuantLinear>& modules);
 
 // config.json + model.safetensors (in the model's dtype) + tokenizer files of a plain model.
 void writeHfCheckpoint(const LlamaModel& model, const std::string& sourceModelDir, const std::string& outDir);
