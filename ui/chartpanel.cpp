@@ -9,6 +9,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QLabel>
 #include <QMenu>
 #include <QMessageBox>
@@ -57,15 +58,14 @@ ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent)
     for (QWidget* w : std::initializer_list<QWidget*>{m_xAxis, m_logScale, m_smoothing, m_follow, m_export})
         bar->addWidget(w);
 
-    m_loss = new MetricChart(tr("Training loss"), tr("Loss"), this);
-    m_loss->addSeries(QStringLiteral("loss"), tr("loss"), QColor(31, 119, 180), true);
+    // Series are created as the run logs them (ChartPanel::addMetric): a chart without any says so.
+    m_loss = new MetricChart(tr("Loss"), tr("Loss"), this);
     m_ppl = new MetricChart(tr("Evaluation perplexity"), tr("Perplexity"), this);
-    m_ppl->addSeries(QStringLiteral("ppl"), tr("perplexity"), QColor(214, 39, 40), false);
-    m_ppl->plot()->graph(0)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 6));
     m_lr = new MetricChart(tr("Learning rate"), tr("Learning rate"), this);
-    for (MetricChart* c : charts())
-        c->setPlaceholder(tr("No data yet"));
-    m_loss->setPlaceholder(tr("No data yet: start a run or open a past one."));
+    m_loss->setPlaceholder(tr("No loss logged yet: start a run or open a past one."));
+    m_ppl->setPlaceholder(
+        tr("No evaluation yet: one every training.eval_every steps (when > 0) and one at the end."));
+    m_lr->setPlaceholder(tr("No learning rate logged yet."));
 
     auto* lower = new QSplitter(Qt::Horizontal, this);
     lower->addWidget(m_ppl);
@@ -114,22 +114,88 @@ void ChartPanel::setTimeOrigin(double wallTime)
         c->setTimeOrigin(wallTime);
 }
 
-bool ChartPanel::addMetric(const QString& name, qint64 step, double value, double wallTime)
+namespace {
+
+// A series keeps its colour whatever order its points come in (live, or reopened from the store).
+QColor seriesColor(const QString& key)
 {
+    static const QHash<QString, QColor> known = {
+        {QStringLiteral("train/loss"), QColor(31, 119, 180)},
+        {QStringLiteral("calib/loss"), QColor(255, 127, 14)},
+        {QStringLiteral("train/lr{group=m}"), QColor(44, 160, 44)},
+        {QStringLiteral("train/lr{group=lora}"), QColor(148, 103, 189)},
+        {QStringLiteral("calib/lr{group=scale}"), QColor(255, 127, 14)},
+        {QStringLiteral("calib/lr{group=zero}"), QColor(140, 86, 75)},
+    };
+    static const QColor others[] = {QColor(31, 119, 180), QColor(44, 160, 44),   QColor(148, 103, 189),
+                                    QColor(255, 127, 14), QColor(227, 119, 194), QColor(23, 190, 207)};
+    const auto it = known.constFind(key);
+    return it != known.cend() ? *it : others[qHash(key) % std::size(others)];
+}
+
+} // namespace
+
+QString ChartPanel::seriesKey(const QString& name, const QString& contextKey)
+{
+    return contextKey.isEmpty() ? name : name + QLatin1Char('{') + contextKey + QLatin1Char('}');
+}
+
+bool ChartPanel::addMetric(const QString& key, qint64 step, double value, double wallTime)
+{
+    const qsizetype brace = key.indexOf(QLatin1Char('{'));
+    if (brace < 0 || !key.endsWith(QLatin1Char('}'))) return addMetric(key, QString(), step, value, wallTime);
+    return addMetric(key.left(brace), key.mid(brace + 1, key.size() - brace - 2), step, value, wallTime);
+}
+
+bool ChartPanel::addMetric(const QString& name, const QString& contextKey, qint64 step, double value,
+                           double wallTime)
+{
+    // split=train is the default split; other splits (final, ...) are not live curves.
+    QStringList parts;
+    for (const QString& part : contextKey.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        if (part.startsWith(QLatin1String("split="))) {
+            if (part != QLatin1String("split=train")) return false;
+            continue;
+        }
+        parts << part;
+    }
+    const QString context = parts.join(QLatin1Char(','));
+    const QString key = seriesKey(name, context);
     const QString lower = name.toLower();
+    const QString prefix = lower.section(QLatin1Char('/'), 0, 0);
     const QString leaf = lower.section(QLatin1Char('/'), -1);
-    if (leaf.contains(QLatin1String("loss")) && !lower.startsWith(QLatin1String("eval"))) {
-        m_loss->addPoint(QStringLiteral("loss"), double(step), wallTime, value);
+    const bool isEval = lower.startsWith(QLatin1String("eval"));
+
+    if (lower == QLatin1String("eval/ppl") && context.isEmpty()) {
+        addEval(step, value, wallTime);
+        return true;
+    }
+    if (leaf.contains(QLatin1String("loss")) && !isEval && context.isEmpty()) {
+        if (!m_loss->hasSeries(key)) {
+            // Calibration and training both count from step 1: separate series, so neither erases the other.
+            const QString label = prefix == QLatin1String("calib")   ? tr("calibration loss")
+                                  : prefix == QLatin1String("train") ? tr("training loss")
+                                                                     : name;
+            m_loss->addSeries(key, label, seriesColor(key), true);
+        }
+        m_loss->addPoint(key, double(step), wallTime, value);
         return true;
     }
     if (leaf == QLatin1String("lr") || leaf.startsWith(QLatin1String("lr_")) ||
         lower.startsWith(QLatin1String("lr/")) || lower.contains(QLatin1String("learning_rate"))) {
-        // One line per parameter kind (lr/m, lr/lora, ...): DL-QAT uses different rates for them.
-        static const QColor colors[] = {QColor(44, 160, 44), QColor(148, 103, 189), QColor(255, 127, 14),
-                                        QColor(140, 86, 75)};
-        if (!m_lr->hasSeries(name))
-            m_lr->addSeries(name, name, colors[m_lr->seriesNames().size() % 4], false);
-        m_lr->addPoint(name, double(step), wallTime, value);
+        // One line per phase and parameter group: DL-QAT uses different rates for m and LoRA, for s and z.
+        if (!m_lr->hasSeries(key)) {
+            const QString group =
+                context.startsWith(QLatin1String("group=")) && !context.contains(QLatin1Char(','))
+                    ? context.mid(6)
+                    : context;
+            const QString phase = prefix == QLatin1String("calib")   ? tr("calibration")
+                                  : prefix == QLatin1String("train") ? tr("training")
+                                                                     : name;
+            const QString label = group.isEmpty() ? phase : tr("%1: %2").arg(phase, group);
+            m_lr->addSeries(key, label, seriesColor(key), false);
+        }
+        m_lr->addPoint(key, double(step), wallTime, value);
         return true;
     }
     return false;
@@ -137,7 +203,9 @@ bool ChartPanel::addMetric(const QString& name, qint64 step, double value, doubl
 
 void ChartPanel::addEval(qint64 step, double perplexity, double wallTime)
 {
-    m_ppl->addPoint(QStringLiteral("ppl"), double(step), wallTime, perplexity);
+    const QString key = QStringLiteral("eval/ppl");
+    if (!m_ppl->hasSeries(key)) m_ppl->addSeries(key, tr("perplexity"), QColor(214, 39, 40), false, true);
+    m_ppl->addPoint(key, double(step), wallTime, perplexity);
 }
 
 bool ChartPanel::exportPng(const QString& file)

@@ -26,11 +26,20 @@ public:
     void setRunTitle(const QString& title);
     void clear();
 
-    // Routes an engine metric by name: "*loss*" -> loss chart, "lr*"/"*learning_rate*" -> learning-rate
-    // chart. Other metrics are kept for nothing here (the Compare view shows them). Returns whether it was
-    // charted.
-    bool addMetric(const QString& name, qint64 step, double value, double wallTime);
+    // Routes an engine metric by name and context (EVENTS.md's `context_key`, "" for run-level metrics), each
+    // name and context its own series so that nothing overwrites anything:
+    //   "*loss*" (not eval/*) -> loss chart, one series per name: calib/loss and train/loss side by side;
+    //   "*/lr", "lr*", "*learning_rate*" -> learning-rate chart, one series per name and parameter group
+    //     (train/lr{group=m}, train/lr{group=lora}, calib/lr{group=scale}, ...);
+    //   "eval/ppl" -> perplexity chart (evaluations during training; the final one comes through addEval).
+    // A context split=train is the same as none; any other split is not charted here. Other metrics are not
+    // charted (the Compare view shows them). Returns whether it was charted.
+    bool addMetric(const QString& name, const QString& contextKey, qint64 step, double value,
+                   double wallTime);
+    // The same with a series key as the store and RunChartData name it: "train/lr{group=m}" or "train/loss".
+    bool addMetric(const QString& key, qint64 step, double value, double wallTime);
     void addEval(qint64 step, double perplexity, double wallTime);
+    static QString seriesKey(const QString& name, const QString& contextKey);
     void setTimeOrigin(double wallTime);
 
     MetricChart* lossChart() const { return m_loss; }

@@ -190,7 +190,7 @@ void EngineClient::handleEvent(const QString& event, const QJsonObject& o)
         Q_EMIT progress(p);
     } else if (event == QLatin1String("metric")) {
         Q_EMIT metric(text("name"), integer("step"), num("value", qQNaN()), num("t"),
-                      o.value(QStringLiteral("context")).toObject());
+                      o.value(QStringLiteral("context")).toObject(), text("context_key"));
     } else if (event == QLatin1String("eval")) {
         Q_EMIT evalResult(integer("step"), num("ppl", qQNaN()), num("nll", qQNaN()), integer("tokens"),
                           num("t"));

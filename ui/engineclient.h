@@ -66,7 +66,9 @@ Q_SIGNALS:
     void started(qint64 runId, const QString& method, qint64 totalSteps);
     void phaseChanged(const QString& phase);
     void progress(const qat::ui::EngineProgress& progress);
-    void metric(const QString& name, qint64 step, double value, double wallTime, const QJsonObject& context);
+    // contextKey: the event's context_key ("" or "group=m", the store's series context string).
+    void metric(const QString& name, qint64 step, double value, double wallTime, const QJsonObject& context,
+                const QString& contextKey);
     void evalResult(qint64 step, double perplexity, double nll, qint64 tokens, double wallTime);
     void message(const QString& level, const QString& text); // engine messages, stderr lines as "stderr"
     void paused();

@@ -8,6 +8,7 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <limits>
 
 namespace qat::ui {
 
@@ -49,11 +50,14 @@ MetricChart::MetricChart(const QString& title, const QString& yLabel, QWidget* p
     setToolTip(tr("Drag to pan, wheel to zoom, double-click to follow the data again."));
 }
 
-void MetricChart::addSeries(const QString& name, const QString& label, const QColor& color, bool showSmoothed)
+void MetricChart::addSeries(const QString& name, const QString& label, const QColor& color, bool showSmoothed,
+                            bool markers)
 {
     if (m_series.contains(name)) return;
     Entry e;
     e.label = label;
+    e.data.setSmoothing(m_smoothing);
+    e.data.setTimeOrigin(m_timeOrigin);
     e.raw = m_plot->addGraph();
     e.raw->setName(showSmoothed ? tr("%1 (raw)").arg(label) : label);
     QColor rawColor = color;
@@ -66,6 +70,7 @@ void MetricChart::addSeries(const QString& name, const QString& label, const QCo
         e.smooth->setName(tr("%1 (smoothed)").arg(label));
         e.smooth->setPen(QPen(color, 2.0));
     }
+    if (markers) e.raw->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, color, color, 7));
     m_series.insert(name, e);
     m_order << name;
     m_plot->legend->setVisible(m_plot->graphCount() > 1);
@@ -81,6 +86,7 @@ void MetricChart::addPoint(const QString& name, double step, double wallTime, do
 
 void MetricChart::setTimeOrigin(double wallTime)
 {
+    m_timeOrigin = wallTime;
     for (auto& e : m_series)
         e.data.setTimeOrigin(wallTime);
     scheduleRefresh();
@@ -88,10 +94,30 @@ void MetricChart::setTimeOrigin(double wallTime)
 
 void MetricChart::clear()
 {
-    for (auto& e : m_series)
-        e.data.clear();
+    m_plot->clearGraphs();
+    m_series.clear();
+    m_order.clear();
+    m_timeOrigin = -1;
+    m_plot->legend->setVisible(false);
+    m_updatingRange = true;
+    m_plot->xAxis->setRange(0, 1);
+    m_plot->yAxis->setRange(m_plot->yAxis->scaleType() == QCPAxis::stLogarithmic ? QCPRange(0.1, 10)
+                                                                                 : QCPRange(0, 1));
+    m_updatingRange = false;
     m_follow = true;
     refreshNow();
+}
+
+QString MetricChart::seriesLabel(const QString& name) const
+{
+    const auto it = m_series.constFind(name);
+    return it == m_series.cend() ? QString() : it->label;
+}
+
+bool MetricChart::placeholderShown() const
+{
+    QCPItemText* label = m_plot->itemCount() > 0 ? qobject_cast<QCPItemText*>(m_plot->item(0)) : nullptr;
+    return label && label->visible();
 }
 
 void MetricChart::setXAxis(XAxis axis)
@@ -122,6 +148,7 @@ void MetricChart::setLogScale(bool on)
 
 void MetricChart::setSmoothing(double weight)
 {
+    m_smoothing = weight;
     for (auto& e : m_series)
         e.data.setSmoothing(weight);
     scheduleRefresh();
@@ -168,7 +195,11 @@ void MetricChart::refresh()
         any = true;
     }
     QCPRange range = m_plot->xAxis->range();
-    if (m_follow && any) range = QCPRange(xMin, xMax > xMin ? xMax : xMin + 1);
+    if (m_follow && any) {
+        // A margin of 2 % (half a step for a single point) keeps the first and last points off the frame.
+        const double pad = xMax > xMin ? 0.02 * (xMax - xMin) : 0.5;
+        range = QCPRange(xMin - pad, xMax + pad);
+    }
     for (auto& e : m_series) {
         const XYData raw = e.data.downsampled(m_xAxis, range.lower, range.upper, buckets, false);
         e.raw->setData(raw.x, raw.y, true);
@@ -180,17 +211,15 @@ void MetricChart::refresh()
     if (m_follow && any) {
         m_updatingRange = true;
         m_plot->xAxis->setRange(range);
-        bool first = true;
-        for (int i = 0; i < m_plot->graphCount(); ++i) {
-            m_plot->graph(i)->rescaleValueAxis(!first, true);
-            first = false;
-        }
-        const QCPRange y = m_plot->yAxis->range();
-        if (m_plot->yAxis->scaleType() == QCPAxis::stLinear) // a little air above and below the curves
-            m_plot->yAxis->setRange(y.lower - 0.05 * y.size(), y.upper + 0.05 * y.size());
+        fitValueAxis(range.lower, range.upper);
         m_updatingRange = false;
     }
-    // The placeholder says why a chart is empty instead of showing bare axes.
+    // An empty chart says why instead of drawing bare, squashed axes.
+    for (QCPAxis* axis : {m_plot->xAxis, m_plot->yAxis}) {
+        axis->setTicks(any);
+        axis->setTickLabels(any);
+        axis->grid()->setVisible(any);
+    }
     QCPItemText* label = m_plot->itemCount() > 0 ? qobject_cast<QCPItemText*>(m_plot->item(0)) : nullptr;
     if (!label) {
         label = new QCPItemText(m_plot);
@@ -201,6 +230,34 @@ void MetricChart::refresh()
     label->setText(m_placeholder);
     label->setVisible(!any && !m_placeholder.isEmpty());
     m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void MetricChart::fitValueAxis(double xFrom, double xTo)
+{
+    // The values drawn in [xFrom, xTo] (raw and smoothed); on a log axis only the positive ones can be shown.
+    const bool log = m_plot->yAxis->scaleType() == QCPAxis::stLogarithmic;
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (const auto& e : m_series) {
+        for (QCPGraph* g : {e.raw, e.smooth}) {
+            if (!g) continue;
+            for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it) {
+                const double v = it->value;
+                if (it->key < xFrom || it->key > xTo || !std::isfinite(v) || (log && v <= 0)) continue;
+                lo = std::min(lo, v);
+                hi = std::max(hi, v);
+            }
+        }
+    }
+    if (!(lo <= hi)) return; // nothing drawable in view: keep the range
+    if (log) {
+        // 6 % of the decades on either side; a single value gets a factor of 1.25.
+        const double a = std::log10(lo), b = std::log10(hi);
+        const double pad = b > a ? 0.06 * (b - a) : std::log10(1.25);
+        m_plot->yAxis->setRange(std::pow(10.0, a - pad), std::pow(10.0, b + pad));
+    } else {
+        const double pad = hi > lo ? 0.06 * (hi - lo) : (lo != 0 ? 0.05 * std::fabs(lo) : 0.5);
+        m_plot->yAxis->setRange(lo - pad, hi + pad);
+    }
 }
 
 qsizetype MetricChart::pointCount(const QString& name) const

@@ -2,6 +2,9 @@
 // One live chart (QCustomPlot) of a few named series: zoom and pan with the mouse, log scale, x by step or
 // wall time, display downsampling (MetricSeries) so 100,000 points stay smooth, export to PNG, PDF and CSV.
 // The chart follows new data until the user zooms or pans; a double click (or resetView()) follows again.
+// While following, both ranges are fitted to the data with a margin (so end points and single evaluations
+// stay off the frame; on a log axis over the positive values only); clear() removes every series and its
+// legend.
 
 #include "metricseries.h"
 
@@ -22,12 +25,14 @@ class MetricChart final : public QWidget
 public:
     explicit MetricChart(const QString& title, const QString& yLabel, QWidget* parent = nullptr);
 
-    // A series is created on first use. showSmoothed: draw the raw values faintly and the EMA on top.
-    void addSeries(const QString& name, const QString& label, const QColor& color, bool showSmoothed);
+    // A series is created on first use. showSmoothed: draw the raw values faintly and the EMA on top;
+    // markers: a circle at every point (sparse series such as evaluations).
+    void addSeries(const QString& name, const QString& label, const QColor& color, bool showSmoothed,
+                   bool markers = false);
     bool hasSeries(const QString& name) const { return m_series.contains(name); }
     void addPoint(const QString& name, double step, double wallTime, double value);
     void setTimeOrigin(double wallTime);
-    void clear();
+    void clear(); // removes every series: nothing (points, ranges, legend) carries over to the next run
 
     void setXAxis(XAxis axis);
     void setLogScale(bool on);
@@ -42,6 +47,8 @@ public:
     QStringList seriesNames() const { return m_order; }
     QCustomPlot* plot() const { return m_plot; }
     QString title() const { return m_title; }
+    QString seriesLabel(const QString& name) const;
+    bool placeholderShown() const; // the chart is empty and says why
 
     bool savePng(const QString& file, int width = 0, int height = 0);
     bool savePdf(const QString& file);
@@ -60,6 +67,7 @@ private:
     void scheduleRefresh();
     void refresh();
     void userMovedView();
+    void fitValueAxis(double xFrom, double xTo);
 
     QString m_title;
     QCustomPlot* m_plot = nullptr;
@@ -70,6 +78,8 @@ private:
     bool m_follow = true; // rescale to the data on refresh
     bool m_updatingRange = false;
     QString m_placeholder;
+    double m_smoothing = 0.9; // for series created later
+    double m_timeOrigin = -1; // likewise
 };
 
 } // namespace qat::ui

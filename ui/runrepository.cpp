@@ -5,6 +5,7 @@
 #include <QFutureWatcher>
 #include <QtConcurrent>
 
+#include <algorithm>
 #include <cmath>
 
 namespace qat::ui {
@@ -116,8 +117,17 @@ RunChartData RunRepository::readCharts(const std::string& database, qint64 runId
         if (s.kind != SeriesKind::Scalar) continue;
         if (!s.split.empty() && s.split != "train") continue;
         const auto points = store.scalars(s.id, all);
-        data.scalars.insert(QString::fromStdString(s.name),
-                            QVector<ScalarPoint>(points.begin(), points.end()));
+        // One entry per name and context ("train/lr{group=m}"), as the live charts key their series.
+        // split=train is the default split: "train/loss" with or without it is the same curve.
+        std::string context;
+        for (size_t at = 0; at <= s.context.size();) {
+            const size_t end = std::min(s.context.find(',', at), s.context.size());
+            const std::string part = s.context.substr(at, end - at);
+            if (!part.empty() && part != "split=train") context += (context.empty() ? "" : ",") + part;
+            at = end + 1;
+        }
+        const std::string key = context.empty() ? s.name : s.name + "{" + context + "}";
+        data.scalars.insert(QString::fromStdString(key), QVector<ScalarPoint>(points.begin(), points.end()));
     }
     for (EvalResult& e : store.evalResults(runId))
         if (!isTaskEval(e)) data.evals.push_back(std::move(e)); // the perplexity chart; tasks have a table

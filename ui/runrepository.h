@@ -19,7 +19,7 @@ struct RunChartData
     qint64 runId = 0;
     QString title;
     double timeOrigin = 0;
-    // series name ("loss", "lr/m", ...) -> points (step, wall time, value)
+    // series name and context ("train/loss", "train/lr{group=m}", ...) -> points (step, wall time, value)
     QMap<QString, QVector<ScalarPoint>> scalars;
     std::vector<EvalResult> evals; // perplexity evaluations (task scores are left out)
 };

@@ -129,10 +129,11 @@ void WorkbenchView::connectEngine()
         m_charts->setRunTitle(tr("Run %1 (%2) - live").arg(runId).arg(method));
     });
     connect(m_engine, &EngineClient::metric, this,
-            [this](const QString& name, qint64 step, double value, double wall, const QJsonObject& context) {
+            [this](const QString& name, qint64 step, double value, double wall, const QJsonObject& context,
+                   const QString& contextKey) {
                 const QString split = context.value(QStringLiteral("split")).toString();
                 if (split.isEmpty() || split == QLatin1String("train"))
-                    m_charts->addMetric(name, step, value, wall);
+                    m_charts->addMetric(name, contextKey, step, value, wall);
             });
     connect(
         m_engine, &EngineClient::evalResult, this,

@@ -74,7 +74,7 @@ private Q_SLOTS:
             panel.addMetric(QStringLiteral("train/loss"), i,
                             3.0 * std::exp(-i / 30000.0) + 0.1 * std::sin(i * 0.1), 1000.0 + i * 0.05);
         MetricChart* loss = panel.lossChart();
-        QCOMPARE(loss->pointCount(QStringLiteral("loss")), 100000);
+        QCOMPARE(loss->pointCount(QStringLiteral("train/loss")), 100000);
         loss->refreshNow();
         loss->plot()->replot(QCustomPlot::rpImmediateRefresh);
         QVERIFY2(loss->drawnPointCount() < 20000, "display downsampling did not happen");
@@ -89,9 +89,105 @@ private Q_SLOTS:
         QVERIFY(panel.addMetric(QStringLiteral("lr/lora"), 1, 2e-3, 0));
         QVERIFY(!panel.addMetric(QStringLiteral("perf/tokens_per_s"), 1, 100, 0));
         panel.addEval(1, 12.5, 0);
-        QCOMPARE(panel.lossChart()->pointCount(QStringLiteral("loss")), 1);
+        QCOMPARE(panel.lossChart()->pointCount(QStringLiteral("train/loss")), 1);
         QCOMPARE(panel.learningRateChart()->seriesNames().size(), 2);
-        QCOMPARE(panel.perplexityChart()->pointCount(QStringLiteral("ppl")), 1);
+        QCOMPARE(panel.perplexityChart()->pointCount(QStringLiteral("eval/ppl")), 1);
+    }
+
+    void phasesAndParameterGroupsAreSeparateSeries()
+    {
+        // What the real engine sends (EVENTS.md): calibration and training both count from step 1, and each
+        // parameter group has its own learning rate under the same name.
+        ChartPanel panel;
+        for (int i = 1; i <= 4; ++i) {
+            QVERIFY(panel.addMetric(QStringLiteral("calib/loss"), QString(), i, 5.0 - i, i));
+            QVERIFY(panel.addMetric(QStringLiteral("calib/lr"), QStringLiteral("group=scale"), i, 1e-3, i));
+            QVERIFY(panel.addMetric(QStringLiteral("calib/lr"), QStringLiteral("group=zero"), i, 1e-2, i));
+        }
+        for (int i = 1; i <= 6; ++i) {
+            QVERIFY(
+                panel.addMetric(QStringLiteral("train/loss"), QStringLiteral("split=train"), i, 2.0, 10 + i));
+            QVERIFY(panel.addMetric(QStringLiteral("train/lr"), QStringLiteral("group=m"), i, 2e-3, 10 + i));
+            QVERIFY(
+                panel.addMetric(QStringLiteral("train/lr"), QStringLiteral("group=lora"), i, 1e-3, 10 + i));
+        }
+        QVERIFY(panel.addMetric(QStringLiteral("eval/ppl"), QString(), 3, 6.0, 13));
+        QVERIFY(!panel.addMetric(QStringLiteral("eval/ppl"), QStringLiteral("split=final"), 6, 5.0, 17));
+        QVERIFY(!panel.addMetric(QStringLiteral("dlqat/code_usage"), QStringLiteral("code=0"), 6, 0.2, 17));
+        MetricChart* loss = panel.lossChart();
+        QCOMPARE(loss->seriesNames(),
+                 (QStringList{QStringLiteral("calib/loss"), QStringLiteral("train/loss")}));
+        QCOMPARE(loss->pointCount(QStringLiteral("calib/loss")), 4);
+        QCOMPARE(loss->pointCount(QStringLiteral("train/loss")), 6);
+        QCOMPARE(loss->series(QStringLiteral("calib/loss"))->values().first(), 4.0); // not erased by training
+        const QStringList lr = panel.learningRateChart()->seriesNames();
+        QCOMPARE(lr,
+                 (QStringList{QStringLiteral("calib/lr{group=scale}"), QStringLiteral("calib/lr{group=zero}"),
+                              QStringLiteral("train/lr{group=m}"), QStringLiteral("train/lr{group=lora}")}));
+        for (const QString& name : lr)
+            QCOMPARE(panel.learningRateChart()->pointCount(name),
+                     name.startsWith(QLatin1String("calib")) ? 4 : 6);
+        QCOMPARE(panel.learningRateChart()->seriesLabel(QStringLiteral("train/lr{group=lora}")),
+                 QStringLiteral("training: lora"));
+        // The store's key for the same series ("name{context}") lands on the same series.
+        QVERIFY(panel.addMetric(QStringLiteral("train/lr{group=m}"), 7, 1e-4, 18));
+        QCOMPARE(panel.learningRateChart()->pointCount(QStringLiteral("train/lr{group=m}")), 7);
+        QCOMPARE(panel.perplexityChart()->pointCount(QStringLiteral("eval/ppl")), 1);
+        panel.addEval(6, 5.5, 17); // the final evaluation joins the ones made during training
+        QCOMPARE(panel.perplexityChart()->pointCount(QStringLiteral("eval/ppl")), 2);
+    }
+
+    void rangesFollowTheDataWithAMargin()
+    {
+        ChartPanel panel;
+        panel.resize(900, 600);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        MetricChart* ppl = panel.perplexityChart();
+        ppl->refreshNow();
+        QVERIFY(ppl->placeholderShown()); // nothing logged yet: it says so, no bare axes
+        QVERIFY(!ppl->plot()->xAxis->tickLabels());
+        // A single evaluation is drawn inside the frame, not on its edge.
+        panel.addEval(3, 6.0, 0);
+        ppl->refreshNow();
+        QVERIFY(!ppl->placeholderShown());
+        QCPRange x = ppl->plot()->xAxis->range(), y = ppl->plot()->yAxis->range();
+        QVERIFY(x.lower < 3 && x.upper > 3);
+        QVERIFY(y.lower < 6 && y.upper > 6);
+        panel.addEval(6, 0.5, 1);
+        panel.addEval(9, 40.0, 2);
+        ppl->refreshNow();
+        x = ppl->plot()->xAxis->range();
+        y = ppl->plot()->yAxis->range();
+        QVERIFY(x.lower < 3 && x.upper > 9);
+        QVERIFY(y.lower < 0.5 && y.upper > 40);
+        // Log scale refits: every point inside, and a lower bound above 0.
+        ppl->setLogScale(true);
+        y = ppl->plot()->yAxis->range();
+        QVERIFY2(y.lower > 0 && y.lower < 0.5 && y.upper > 40,
+                 qPrintable(QStringLiteral("%1..%2").arg(y.lower).arg(y.upper)));
+        QVERIFY(y.lower > 0.3); // fitted, not the linear range's lower bound
+        ppl->setLogScale(false);
+        // Wall time instead of steps: the x range follows the new unit.
+        panel.setTimeOrigin(0);
+        ppl->setXAxis(XAxis::WallTime);
+        x = ppl->plot()->xAxis->range();
+        QVERIFY(x.lower < 0 && x.upper > 2 && x.upper < 3);
+        ppl->setXAxis(XAxis::Step);
+        // Nothing carries over to the next run: series, legend, range.
+        panel.addMetric(QStringLiteral("train/lr"), QStringLiteral("group=m"), 1, 1e-3, 0);
+        panel.addMetric(QStringLiteral("train/lr"), QStringLiteral("group=lora"), 1, 1e-3, 0);
+        QVERIFY(panel.learningRateChart()->plot()->legend->visible());
+        panel.clear();
+        for (MetricChart* c : {panel.lossChart(), panel.perplexityChart(), panel.learningRateChart()}) {
+            QVERIFY(c->seriesNames().isEmpty());
+            QVERIFY(!c->plot()->legend->visible());
+            QVERIFY(c->placeholderShown());
+        }
+        panel.addEval(1000, 3.0, 0);
+        ppl->refreshNow();
+        x = ppl->plot()->xAxis->range();
+        QVERIFY(x.lower > 900 && x.upper < 1100);
     }
 
     void exportsPngPdfCsv()
@@ -122,7 +218,7 @@ private Q_SLOTS:
         const QStringList lines = QString::fromUtf8(c.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         QCOMPARE(lines.first(), QStringLiteral("series,step,wall_time,value,smoothed"));
         QCOMPARE(lines.size(), 1 + 200 + 4 + 200);
-        QVERIFY(lines.at(1).startsWith(QLatin1String("loss,1,101.000,3,")));
+        QVERIFY(lines.at(1).startsWith(QLatin1String("train/loss,1,101.000,3,")));
 
         const QString dirShots = qEnvironmentVariable("QATBENCH_SCREENSHOT_DIR");
         if (!dirShots.isEmpty() && QDir().mkpath(dirShots))

@@ -196,8 +196,8 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(progress.count() >= 700, 30000);
         engine->pause();
         QTRY_COMPARE_WITH_TIMEOUT(engine->state(), EngineClient::State::Paused, 10000);
-        QVERIFY(bench->charts()->lossChart()->pointCount(QStringLiteral("loss")) >= 700);
-        QVERIFY(bench->charts()->perplexityChart()->pointCount(QStringLiteral("ppl")) >= 7);
+        QVERIFY(bench->charts()->lossChart()->pointCount(QStringLiteral("train/loss")) >= 700);
+        QVERIFY(bench->charts()->perplexityChart()->pointCount(QStringLiteral("eval/ppl")) >= 7);
         QVERIFY(bench->runControl()->progressBar()->value() >= 700);
         QVERIFY(!bench->form()->isEnabled()); // the experiment of a running run is not edited under it
         screenshot(w, QStringLiteral("live-run.png"));
@@ -271,7 +271,7 @@ private Q_SLOTS:
         w.runsView()->openSelected();
         QTRY_COMPARE_WITH_TIMEOUT(charts.count(), 1, 20000);
         QCOMPARE(w.currentView(), w.workbenchView());
-        QCOMPARE(w.workbenchView()->charts()->lossChart()->pointCount(QStringLiteral("loss")), 500);
+        QCOMPARE(w.workbenchView()->charts()->lossChart()->pointCount(QStringLiteral("train/loss")), 500);
     }
 
     void translationsAreCompleteAndLoad()

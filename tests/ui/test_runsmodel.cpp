@@ -178,7 +178,7 @@ private Q_SLOTS:
         for (auto it = data.scalars.cbegin(); it != data.scalars.cend(); ++it)
             for (const ScalarPoint& p : it.value())
                 panel.addMetric(it.key(), p.step, p.value, p.wallTime);
-        QCOMPARE(panel.lossChart()->pointCount(QStringLiteral("loss")), 100);
+        QCOMPARE(panel.lossChart()->pointCount(QStringLiteral("train/loss")), 100);
         QCOMPARE(panel.learningRateChart()->seriesNames().size(), 1);
     }
 
