@@ -5,8 +5,10 @@
 #include "qatbench/experiment.h"
 #include "qatbench/method.h"
 
+#include <QAbstractSpinBox>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QFile>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -16,9 +18,11 @@
 #include <QLineEdit>
 #include <QSaveFile>
 #include <QScrollArea>
+#include <QScrollBar>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <QWheelEvent>
 
 #include <cmath>
 #include <limits>
@@ -90,14 +94,14 @@ ExperimentForm::ExperimentForm(QWidget* parent) : QWidget(parent), m_doc(default
     buildStaticSections(layout);
     layout->addStretch(1);
 
-    auto* scroll = new QScrollArea(this);
-    scroll->setWidget(content);
-    scroll->setWidgetResizable(true);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // the form follows the panel's width
-    scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll = new QScrollArea(this);
+    m_scroll->setWidget(content);
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff); // the form follows the panel's width
+    m_scroll->setFrameShape(QFrame::NoFrame);
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
-    outer->addWidget(scroll);
+    outer->addWidget(m_scroll);
 
     rebuildMethodSection();
     populateEditors();
@@ -106,12 +110,14 @@ ExperimentForm::ExperimentForm(QWidget* parent) : QWidget(parent), m_doc(default
 
 void ExperimentForm::buildStaticSections(QVBoxLayout* layout)
 {
+    QGroupBox* lastBox = nullptr;
     auto section = [&](const QString& title) {
         auto* box = new QGroupBox(title);
         auto* form = new QFormLayout(box);
         form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
         form->setRowWrapPolicy(QFormLayout::WrapLongRows); // long translated labels go above their field
         layout->addWidget(box);
+        lastBox = box;
         return form;
     };
 
@@ -121,6 +127,7 @@ void ExperimentForm::buildStaticSections(QVBoxLayout* layout)
         m_method->addItem(QString::fromStdString(m.title.empty() ? m.id : m.title),
                           QString::fromStdString(m.id));
     m_method->setToolTip(tr("The quantization method. Its options appear below."));
+    guardWheel(m_method);
     method->addRow(tr("Method"), m_method);
     m_methodSummary = new QLabel;
     m_methodSummary->setWordWrap(true);
@@ -132,19 +139,16 @@ void ExperimentForm::buildStaticSections(QVBoxLayout* layout)
     connect(m_method, &QComboBox::currentIndexChanged, this, [this] {
         if (m_populating) return;
         const std::string id = m_method->currentData().toString().toStdString();
-        // Options the new method also declares keep their values; the rest would be "unknown option".
-        nlohmann::json kept = nlohmann::json::object();
-        if (const MethodInfo* info = findMethod(id)) {
-            const nlohmann::json old = m_doc["method"].is_object() && m_doc["method"].contains("options") &&
-                                               m_doc["method"]["options"].is_object()
-                                           ? m_doc["method"]["options"]
-                                           : nlohmann::json::object();
+        // The new method starts from its own declared defaults: a value kept from the previous method
+        // (DL-QAT's init minmax under RTN) would silently make a different baseline than the method's
+        // reference.
+        nlohmann::json defaults = nlohmann::json::object();
+        if (const MethodInfo* info = findMethod(id))
             for (const OptionSpec& o : info->options)
-                if (old.contains(o.name)) kept[o.name] = old[o.name];
-        }
+                if (!o.defaultValue.is_null()) defaults[o.name] = o.defaultValue;
         if (!m_doc["method"].is_object()) m_doc["method"] = nlohmann::json::object();
         m_doc["method"]["name"] = id;
-        m_doc["method"]["options"] = kept;
+        m_doc["method"]["options"] = defaults;
         rebuildMethodSection();
         populateEditors();
         scheduleValidation();
@@ -177,6 +181,11 @@ void ExperimentForm::buildStaticSections(QVBoxLayout* layout)
                      "off: one BOS, then a running stream.")));
 
     QFormLayout* training = section(tr("Training"));
+    m_trainingBox = lastBox;
+    m_noTraining = new QLabel(tr("This method does not train: the training settings do not apply."));
+    m_noTraining->setWordWrap(true);
+    m_noTraining->hide();
+    layout->insertWidget(layout->indexOf(m_trainingBox), m_noTraining);
     addField(training, QStringLiteral("training.steps"),
              spec(OptionType::Int, tr("Training steps"), tr("Optimizer steps after calibration.")));
     addField(training, QStringLiteral("training.warmup_steps"),
@@ -230,6 +239,10 @@ void ExperimentForm::rebuildMethodSection()
     const MethodInfo* info = findMethod(id);
     m_methodSummary->setText(info ? optionText(info->summary)
                                   : tr("Unknown method '%1'.").arg(QString::fromStdString(id)));
+    // What the method does not use is not shown (the document keeps it: a load/save round trip is exact).
+    const bool trains = !info || info->trains;
+    m_trainingBox->setVisible(trains);
+    m_noTraining->setVisible(!trains);
     if (!info) return;
     // One box per declared group ("Quantization", "LoRA", ...), in order of first appearance.
     QList<QPair<QString, QFormLayout*>> groups;
@@ -311,6 +324,7 @@ QWidget* ExperimentForm::addField(QFormLayout* form, const QString& path, const 
     }
     f.editor->setObjectName(path);
     f.editor->setToolTip(tip);
+    guardWheel(f.editor);
     if (o.type != OptionType::Path) column->addWidget(f.editor);
     f.error = new QLabel(cell);
     f.error->setWordWrap(true);
@@ -323,6 +337,31 @@ QWidget* ExperimentForm::addField(QFormLayout* form, const QString& path, const 
     form->addRow(label, cell);
     m_fields.insert(path, f);
     return f.editor;
+}
+
+void ExperimentForm::guardWheel(QWidget* editor)
+{
+    if (!qobject_cast<QComboBox*>(editor) && !qobject_cast<QAbstractSpinBox*>(editor)) return;
+    editor->setFocusPolicy(Qt::StrongFocus); // a click or Tab focuses it; the wheel alone does not
+    editor->installEventFilter(this);
+}
+
+bool ExperimentForm::eventFilter(QObject* watched, QEvent* event)
+{
+    if (event->type() == QEvent::Wheel) {
+        auto* w = qobject_cast<QWidget*>(watched);
+        if (w && !w->hasFocus()) {
+            // Not focused: the wheel is meant for the form. Hand it to the scroll area, never to the value.
+            QCoreApplication::sendEvent(m_scroll->verticalScrollBar(), event);
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+bool ExperimentForm::trainingSectionShown() const
+{
+    return !m_trainingBox->isHidden();
 }
 
 void ExperimentForm::populateEditors()

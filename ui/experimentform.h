@@ -16,6 +16,8 @@
 
 class QComboBox;
 class QFormLayout;
+class QGroupBox;
+class QScrollArea;
 class QLabel;
 class QTimer;
 class QVBoxLayout;
@@ -54,6 +56,13 @@ public:
     QWidget* editorFor(const QString& field) const; // the editor of a JSON path, e.g. "method.options.bits"
     void setFieldText(const QString& field, const QString& text); // as if typed (tests, programmatic edits)
 
+    // Whether the Training section is shown: only for methods that train (RTN and GPTQ do not).
+    bool trainingSectionShown() const;
+
+protected:
+    // The mouse wheel over a combo box without focus scrolls the form instead of changing the value.
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 Q_SIGNALS:
     void validityChanged(bool valid);
     void edited();
@@ -71,6 +80,7 @@ private:
     QWidget* addField(QFormLayout* form, const QString& path, const OptionSpec& spec);
     void populateEditors();
     void readEditor(const Field& f);
+    void guardWheel(QWidget* editor);
     void scheduleValidation();
     void showIssues();
 
@@ -83,6 +93,9 @@ private:
     QLabel* m_summary = nullptr;
     QLabel* m_modelLabel = nullptr;
     QWidget* m_methodBox = nullptr;
+    QGroupBox* m_trainingBox = nullptr;
+    QLabel* m_noTraining = nullptr;
+    QScrollArea* m_scroll = nullptr;
     QVBoxLayout* m_methodLayout = nullptr;
     QTimer* m_validateTimer = nullptr;
     QList<QPair<QString, QString>> m_issues;

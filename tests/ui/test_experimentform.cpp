@@ -5,13 +5,17 @@
 #include "qatbench/experiment.h"
 #include "qatbench/method.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
+#include <QScrollArea>
+#include <QScrollBar>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QWheelEvent>
 #include <QtTest>
 
 using qat::ui::ExperimentForm;
@@ -119,10 +123,12 @@ private Q_SLOTS:
         QCOMPARE(form.experiment()["method"]["options"]["rank"].get<int>(), 16);
     }
 
-    void switchingMethodRebuildsItsOptionsAndKeepsSharedOnes()
+    void switchingMethodResetsToItsDefaultsAndHidesTraining()
     {
         ExperimentForm form;
         form.setFieldText(QStringLiteral("method.options.bits"), QStringLiteral("2"));
+        form.setFieldText(QStringLiteral("method.options.init"), QStringLiteral("minmax"));
+        QVERIFY(form.trainingSectionShown()); // DL-QAT trains
         auto* methods = form.findChild<QComboBox*>();
         QVERIFY(methods);
         const int rtn = methods->findData(QStringLiteral("rtn"));
@@ -132,8 +138,59 @@ private Q_SLOTS:
         QVERIFY(!form.editorFor(QStringLiteral("method.options.rank")));
         QVERIFY(form.editorFor(QStringLiteral("method.options.bits")));
         QCOMPARE(form.experiment()["method"]["name"].get<std::string>(), std::string("rtn"));
-        QCOMPARE(form.experiment()["method"]["options"]["bits"].get<int>(), 2);
+        // RTN's own declared defaults, not what DL-QAT had: its baseline is the reference minmax0.
+        const qat::MethodInfo* info = qat::findMethod("rtn");
+        for (const auto& o : info->options) {
+            QCOMPARE(form.experiment()["method"]["options"][o.name], o.defaultValue);
+            if (auto* combo = qobject_cast<QComboBox*>(
+                    form.editorFor(QStringLiteral("method.options.") + QString::fromStdString(o.name))))
+                QCOMPARE(combo->currentData().toString().toStdString(), o.defaultValue.get<std::string>());
+        }
+        QCOMPARE(form.experiment()["method"]["options"]["init"].get<std::string>(), std::string("minmax0"));
         QVERIFY(form.errorFor(QStringLiteral("method.options.rank")).isEmpty()); // no "unknown option"
+        // RTN does not train: the training section is hidden, and says why.
+        QVERIFY(!form.trainingSectionShown());
+        QVERIFY(!form.editorFor(QStringLiteral("training.steps"))->isVisibleTo(&form));
+        methods->setCurrentIndex(methods->findData(QStringLiteral("dlqat")));
+        QVERIFY(form.trainingSectionShown());
+        for (const auto& o : qat::findMethod("dlqat")->options) // back: DL-QAT's defaults, not the 2 bits
+            QCOMPARE(form.experiment()["method"]["options"][o.name], o.defaultValue);
+    }
+
+    void wheelScrollsTheFormNotAnUnfocusedComboBox()
+    {
+        ExperimentForm form;
+        form.resize(480, 500);
+        form.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&form));
+        auto* objective =
+            qobject_cast<QComboBox*>(form.editorFor(QStringLiteral("method.options.train_objective")));
+        QVERIFY(objective);
+        auto* scroll = form.findChild<QScrollArea*>();
+        QVERIFY(scroll);
+        scroll->ensureWidgetVisible(objective);
+        QApplication::processEvents();
+        const QString before = objective->currentText();
+        const int index = objective->currentIndex();
+        QVERIFY(index + 1 < objective->count());
+        const int scrolledBefore = scroll->verticalScrollBar()->value();
+        QVERIFY(scrolledBefore > 0);
+        QVERIFY(!objective->hasFocus());
+        // Wheel down (negative angle delta) over the combo box, which does not have focus.
+        const QPoint at = objective->rect().center();
+        QWheelEvent wheel(QPointF(at), QPointF(objective->mapToGlobal(at)), QPoint(), QPoint(0, -120),
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(objective, &wheel);
+        QCOMPARE(objective->currentText(), before);
+        QVERIFY2(scroll->verticalScrollBar()->value() > scrolledBefore, "the form did not scroll");
+        QVERIFY(objective->focusPolicy() == Qt::StrongFocus);
+        // Once the user has focused it, the wheel is theirs to use on it.
+        objective->setFocus(Qt::OtherFocusReason);
+        QTRY_VERIFY(objective->hasFocus());
+        QWheelEvent again(QPointF(at), QPointF(objective->mapToGlobal(at)), QPoint(), QPoint(0, -120),
+                          Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QApplication::sendEvent(objective, &again);
+        QCOMPARE(objective->currentIndex(), index + 1);
     }
 
     void groupSizeIsCheckedAgainstTheModel()
