@@ -54,7 +54,7 @@
 <context>
     <name>qat::ui::ChartPanel</name>
     <message>
-        <location filename="../ui/chartpanel.cpp" line="+32"/>
+        <location filename="../ui/chartpanel.cpp" line="+33"/>
         <source>x: step</source>
         <translation>x: Schritt</translation>
     </message>
@@ -114,19 +114,17 @@
         <translation>CSV-Daten...</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Training loss</source>
-        <translation>Trainingsverlust</translation>
+        <translation type="vanished">Trainingsverlust</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+9"/>
         <source>Loss</source>
         <translation>Verlust</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>loss</source>
-        <translation>Verlust</translation>
+        <translation type="vanished">Verlust</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -139,27 +137,65 @@
         <translation>Perplexität</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>No loss logged yet: start a run or open a past one.</source>
+        <translation>Noch kein Verlust protokolliert: einen Lauf starten oder einen früheren öffnen.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No evaluation yet: one every training.eval_every steps (when &gt; 0) and one at the end.</source>
+        <translation>Noch keine Auswertung: eine alle training.eval_every Schritte (wenn &gt; 0) und eine am Ende.</translation>
+    </message>
+    <message>
         <location line="+1"/>
+        <source>No learning rate logged yet.</source>
+        <translation>Noch keine Lernrate protokolliert.</translation>
+    </message>
+    <message>
+        <location line="+108"/>
+        <source>calibration loss</source>
+        <translation>Kalibrierungsverlust</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>training loss</source>
+        <translation>Trainingsverlust</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>calibration</source>
+        <translation>Kalibrierung</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>training</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>perplexity</source>
         <translation>Perplexität</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-143"/>
         <source>Learning rate</source>
         <translation>Lernrate</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>No data yet</source>
-        <translation>Noch keine Daten</translation>
+        <translation type="vanished">Noch keine Daten</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>No data yet: start a run or open a past one.</source>
-        <translation>Noch keine Daten: starten Sie einen Lauf oder öffnen Sie einen früheren.</translation>
+        <translation type="vanished">Noch keine Daten: starten Sie einen Lauf oder öffnen Sie einen früheren.</translation>
     </message>
     <message>
-        <location line="+118"/>
+        <location line="+190"/>
         <source>PNG image (*.png)</source>
         <translation>PNG-Bild (*.png)</translation>
     </message>
@@ -520,23 +556,23 @@
 <context>
     <name>qat::ui::ExperimentForm</name>
     <message>
-        <location filename="../ui/experimentform.cpp" line="+69"/>
+        <location filename="../ui/experimentform.cpp" line="+73"/>
         <source>Allowed: %1 to %2.</source>
         <translation>Erlaubt: %1 bis %2.</translation>
     </message>
     <message>
-        <location line="+49"/>
-        <location line="+6"/>
+        <location line="+51"/>
+        <location line="+7"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location line="-1"/>
+        <location line="-2"/>
         <source>The quantization method. Its options appear below.</source>
         <translation>Das Quantisierungsverfahren. Seine Optionen erscheinen darunter.</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+29"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
@@ -637,6 +673,11 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>This method does not train: the training settings do not apply.</source>
+        <translation>Diese Methode trainiert nicht: Die Trainingseinstellungen gelten nicht.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Training steps</source>
         <translation>Trainingsschritte</translation>
     </message>
@@ -786,7 +827,7 @@
         <translation>Unbekannte Methode &apos;%1&apos;.</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+72"/>
         <source>Choose a file</source>
         <translation>Datei wählen</translation>
     </message>
@@ -801,7 +842,7 @@
         <translation>Textdateien (*.txt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+151"/>
+        <location line="+177"/>
         <source>Ready to run.</source>
         <translation>Bereit zum Start.</translation>
     </message>
@@ -1120,11 +1161,12 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::ExportDialog</name>
     <message>
+        <location filename="../ui/exportdialog.cpp" line="+194"/>
         <source>Q4_K (approximate: scales refit to 6 bits)</source>
         <translation>Q4_K (näherungsweise: Skalen auf 6 Bit neu angepasst)</translation>
     </message>
     <message>
-        <location filename="../ui/exportdialog.cpp" line="+48"/>
+        <location line="-146"/>
         <source>Export run %1</source>
         <translation>Lauf %1 exportieren</translation>
     </message>
@@ -1204,7 +1246,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Automatisch: Q4_1 für 2-4 Bit, Q5_1 für 5 (exakt)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>F16 (dequantized)</source>
         <translation>F16 (dequantisiert)</translation>
     </message>
@@ -1668,18 +1710,18 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::MetricChart</name>
     <message>
-        <location filename="../ui/metricchart.cpp" line="+30"/>
-        <location line="+73"/>
+        <location filename="../ui/metricchart.cpp" line="+31"/>
+        <location line="+98"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-79"/>
         <source>Drag to pan, wheel to zoom, double-click to follow the data again.</source>
         <translation>Ziehen zum Verschieben, Mausrad zum Zoomen, Doppelklick, um wieder den Daten zu folgen.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>%1 (raw)</source>
         <translation>%1 (roh)</translation>
     </message>
@@ -1689,7 +1731,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>%1 (geglättet)</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+64"/>
         <source>Wall time (h:mm:ss)</source>
         <translation>Uhrzeit (h:mm:ss)</translation>
     </message>
@@ -2960,7 +3002,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Lauf %1 (%2) - live</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Cannot create %1</source>
         <translation>%1 kann nicht angelegt werden</translation>
     </message>

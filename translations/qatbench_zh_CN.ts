@@ -54,7 +54,7 @@
 <context>
     <name>qat::ui::ChartPanel</name>
     <message>
-        <location filename="../ui/chartpanel.cpp" line="+32"/>
+        <location filename="../ui/chartpanel.cpp" line="+33"/>
         <source>x: step</source>
         <translation>x: 步数</translation>
     </message>
@@ -114,19 +114,17 @@
         <translation>CSV 数据...</translation>
     </message>
     <message>
-        <location line="+8"/>
         <source>Training loss</source>
-        <translation>训练损失</translation>
+        <translation type="vanished">训练损失</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+9"/>
         <source>Loss</source>
         <translation>损失</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>loss</source>
-        <translation>损失</translation>
+        <translation type="vanished">损失</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -139,27 +137,65 @@
         <translation>困惑度</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>No loss logged yet: start a run or open a past one.</source>
+        <translation>尚未记录损失：请开始一次运行或打开以往的运行。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No evaluation yet: one every training.eval_every steps (when &gt; 0) and one at the end.</source>
+        <translation>尚无评估：每 training.eval_every 步评估一次（大于 0 时），结束时再评估一次。</translation>
+    </message>
+    <message>
         <location line="+1"/>
+        <source>No learning rate logged yet.</source>
+        <translation>尚未记录学习率。</translation>
+    </message>
+    <message>
+        <location line="+108"/>
+        <source>calibration loss</source>
+        <translation>校准损失</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>training loss</source>
+        <translation>训练损失</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>calibration</source>
+        <translation>校准</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>training</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>perplexity</source>
         <translation>困惑度</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-143"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>No data yet</source>
-        <translation>暂无数据</translation>
+        <translation type="vanished">暂无数据</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>No data yet: start a run or open a past one.</source>
-        <translation>暂无数据：请开始一次运行或打开以前的运行。</translation>
+        <translation type="vanished">暂无数据：请开始一次运行或打开以前的运行。</translation>
     </message>
     <message>
-        <location line="+118"/>
+        <location line="+190"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
@@ -518,23 +554,23 @@
 <context>
     <name>qat::ui::ExperimentForm</name>
     <message>
-        <location filename="../ui/experimentform.cpp" line="+69"/>
+        <location filename="../ui/experimentform.cpp" line="+73"/>
         <source>Allowed: %1 to %2.</source>
         <translation>允许范围：%1 到 %2。</translation>
     </message>
     <message>
-        <location line="+49"/>
-        <location line="+6"/>
+        <location line="+51"/>
+        <location line="+7"/>
         <source>Method</source>
         <translation>方法</translation>
     </message>
     <message>
-        <location line="-1"/>
+        <location line="-2"/>
         <source>The quantization method. Its options appear below.</source>
         <translation>量化方法。其选项显示在下方。</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+29"/>
         <source>Data</source>
         <translation>数据</translation>
     </message>
@@ -635,6 +671,11 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>This method does not train: the training settings do not apply.</source>
+        <translation>此方法不进行训练：训练设置不适用。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Training steps</source>
         <translation>训练步数</translation>
     </message>
@@ -784,7 +825,7 @@
         <translation>未知方法“%1”。</translation>
     </message>
     <message>
-        <location line="+68"/>
+        <location line="+72"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
@@ -799,7 +840,7 @@
         <translation>文本文件 (*.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+151"/>
+        <location line="+177"/>
         <source>Ready to run.</source>
         <translation>可以开始运行。</translation>
     </message>
@@ -1117,11 +1158,12 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::ExportDialog</name>
     <message>
+        <location filename="../ui/exportdialog.cpp" line="+194"/>
         <source>Q4_K (approximate: scales refit to 6 bits)</source>
         <translation>Q4_K（近似：缩放重新拟合为 6 位）</translation>
     </message>
     <message>
-        <location filename="../ui/exportdialog.cpp" line="+48"/>
+        <location line="-146"/>
         <source>Export run %1</source>
         <translation>导出运行 %1</translation>
     </message>
@@ -1201,7 +1243,7 @@ sample activations from %5</source>
         <translation>自动：2-4 位用 Q4_1，5 位用 Q5_1（精确）</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>F16 (dequantized)</source>
         <translation>F16（反量化）</translation>
     </message>
@@ -1662,18 +1704,18 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::MetricChart</name>
     <message>
-        <location filename="../ui/metricchart.cpp" line="+30"/>
-        <location line="+73"/>
+        <location filename="../ui/metricchart.cpp" line="+31"/>
+        <location line="+98"/>
         <source>Step</source>
         <translation>步数</translation>
     </message>
     <message>
-        <location line="-54"/>
+        <location line="-79"/>
         <source>Drag to pan, wheel to zoom, double-click to follow the data again.</source>
         <translation>拖动以平移，滚轮缩放，双击重新跟随数据。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+12"/>
         <source>%1 (raw)</source>
         <translation>%1（原始）</translation>
     </message>
@@ -1683,7 +1725,7 @@ sample activations from %5</source>
         <translation>%1（平滑）</translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+64"/>
         <source>Wall time (h:mm:ss)</source>
         <translation>实际时间 (h:mm:ss)</translation>
     </message>
@@ -2952,7 +2994,7 @@ sample activations from %5</source>
         <translation>运行 %1（%2）- 实时</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Cannot create %1</source>
         <translation>无法创建 %1</translation>
     </message>
