@@ -14,6 +14,15 @@ namespace qat::ui {
 
 namespace {
 constexpr int kRefreshMs = 150; // live data is redrawn at most ~7 times a second
+
+// Steps are whole numbers: ticks at 1, 2, 5, 10, ... times a power of ten, never at 3.5.
+QSharedPointer<QCPAxisTicker> stepTicker()
+{
+    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+    ticker->setTickStep(1.0);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+    return ticker;
+}
 } // namespace
 
 MetricChart::MetricChart(const QString& title, const QString& yLabel, QWidget* parent)
@@ -29,6 +38,7 @@ MetricChart::MetricChart(const QString& title, const QString& yLabel, QWidget* p
     m_plot->plotLayout()->addElement(0, 0, heading);
     m_plot->yAxis->setLabel(yLabel);
     m_plot->xAxis->setLabel(tr("Step"));
+    m_plot->xAxis->setTicker(stepTicker());
     m_plot->legend->setVisible(false);
     m_plot->legend->setBrush(QColor(255, 255, 255, 200));
     m_plot->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignTop | Qt::AlignRight);
@@ -125,7 +135,7 @@ void MetricChart::setXAxis(XAxis axis)
     if (axis == m_xAxis) return;
     m_xAxis = axis;
     if (axis == XAxis::Step) {
-        m_plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
+        m_plot->xAxis->setTicker(stepTicker());
         m_plot->xAxis->setLabel(tr("Step"));
     } else {
         QSharedPointer<QCPAxisTickerTime> ticker(new QCPAxisTickerTime);
@@ -181,6 +191,8 @@ void MetricChart::refreshNow()
 {
     m_refreshTimer->stop();
     refresh();
+    // Drawn now, not at the next event loop turn: a grab() (PNG export, screenshots) right after sees it.
+    m_plot->replot(QCustomPlot::rpImmediateRefresh);
 }
 
 void MetricChart::refresh()

@@ -6,11 +6,15 @@
 // for docs/GUI.md when QATBENCH_SCREENSHOT_DIR is set.
 #include "chartpanel.h"
 #include "engineclient.h"
+#include "experimentform.h"
 #include "metricchart.h"
+#include "modelpanel.h"
 #include "qcp.h"
 #include "runcolors.h"
 #include "runrepository.h"
 #include "workbenchview.h"
+
+#include "qatbench/method.h"
 
 #include <nlohmann/json.hpp>
 
@@ -67,6 +71,7 @@ class TestLiveCharts : public QObject
 private Q_SLOTS:
     void initTestCase()
     {
+        qat::registerBuiltinMethods();
         RunColors::instance().setPersistent(false);
         QVERIFY(m_dir.isValid());
     }
@@ -103,6 +108,12 @@ private Q_SLOTS:
         bench.show();
         ChartPanel* charts = bench.charts();
         EngineClient* engine = bench.engine();
+        // The form shows the experiment the engine runs (for the screenshots).
+        QSignalSpy opened(bench.modelPanel(), &ModelPanel::modelOpened);
+        bench.modelPanel()->openModel(dataPath(QStringLiteral("models/stories260K")));
+        QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 30000);
+        QString error;
+        QVERIFY2(bench.form()->loadFile(config, &error), qPrintable(error));
         engine->setProgram(QStringLiteral(QATBENCH_CLI_PATH));
         // Before the final evaluation starts, the evaluations made during training are already on the chart.
         qsizetype pplBeforeEnd = -1, calibWhenTraining = -1;
@@ -112,6 +123,17 @@ private Q_SLOTS:
             if (phase == QLatin1String("training"))
                 calibWhenTraining = charts->lossChart()->pointCount(QStringLiteral("calib/loss"));
         });
+        // A screenshot in the middle of training: the first evaluation is on the chart already.
+        bool shotDuring = false;
+        connect(engine, &EngineClient::metric, this, [&](const QString& name, qint64 step) {
+            if (shotDuring || name != QLatin1String("train/loss") || step != 5) return;
+            shotDuring = true;
+            for (MetricChart* c :
+                 {charts->lossChart(), charts->perplexityChart(), charts->learningRateChart()})
+                c->refreshNow();
+            QCOMPARE(charts->perplexityChart()->pointCount(QStringLiteral("eval/ppl")), 1);
+            screenshot(*charts, QStringLiteral("live-charts-dlqat-during.png"));
+        });
         QSignalSpy finished(engine, &EngineClient::finished);
         QSignalSpy started(engine, &EngineClient::started);
         engine->startRun(config, db);
@@ -119,6 +141,7 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 120000);
         QCOMPARE(finished.first().first().toString(), QStringLiteral("completed"));
 
+        QVERIFY(shotDuring);
         QCOMPARE(calibWhenTraining, 4);
         QCOMPARE(pplBeforeEnd, 2); // steps 3 and 6, as they happened
         const Snapshot live = snapshot(charts);
