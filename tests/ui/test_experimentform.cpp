@@ -151,6 +151,11 @@ private Q_SLOTS:
         // RTN does not train: the training section is hidden, and says why.
         QVERIFY(!form.trainingSectionShown());
         QVERIFY(!form.editorFor(QStringLiteral("training.steps"))->isVisibleTo(&form));
+        const QString shots = qEnvironmentVariable("QATBENCH_SCREENSHOT_DIR");
+        if (!shots.isEmpty() && QDir().mkpath(shots)) {
+            form.resize(480, 1100);
+            QVERIFY(form.grab().save(shots + QStringLiteral("/experiment-form-rtn.png")));
+        }
         methods->setCurrentIndex(methods->findData(QStringLiteral("dlqat")));
         QVERIFY(form.trainingSectionShown());
         for (const auto& o : qat::findMethod("dlqat")->options) // back: DL-QAT's defaults, not the 2 bits
