@@ -211,7 +211,7 @@ void ChartPanel::addEval(qint64 step, double perplexity, double wallTime)
 bool ChartPanel::exportPng(const QString& file)
 {
     for (MetricChart* c : charts())
-        c->refreshNow();
+        c->drawNow();
     return grab().save(file, "PNG");
 }
 

@@ -191,6 +191,11 @@ void MetricChart::refreshNow()
 {
     m_refreshTimer->stop();
     refresh();
+}
+
+void MetricChart::drawNow()
+{
+    refreshNow();
     // Drawn now, not at the next event loop turn: a grab() (PNG export, screenshots) right after sees it.
     m_plot->replot(QCustomPlot::rpImmediateRefresh);
 }

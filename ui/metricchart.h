@@ -40,6 +40,7 @@ public:
     void setPlaceholder(const QString& text); // shown while there is no data
     void resetView();
     void refreshNow(); // redraw at once instead of at the next timer tick (tests, export)
+    void drawNow();    // refreshNow() and paint at once (before a grab())
 
     qsizetype pointCount(const QString& name) const;
     qsizetype drawnPointCount() const; // points handed to QCustomPlot, after downsampling
