@@ -31,6 +31,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -48,6 +49,7 @@ struct Options
     std::string peerMalloc = "kept"; // CPU peer: "kept" (glibc told to keep freed memory) or "default"
     std::string peerScript = (std::filesystem::path(__FILE__).parent_path() / "python/eval_peer.py").string();
     int64_t seqLen = 512, batch = 16, maxWindows = 0, rounds = 3;
+    int64_t trainSteps = 0; // > 0: time training steps (all weights, AdamW) instead of the evaluation
     bool peer = true;
 };
 
@@ -83,6 +85,8 @@ Options parse(int argc, char** argv)
             o.impl = next();
         else if (a == "--peer-malloc")
             o.peerMalloc = next();
+        else if (a == "--train-steps")
+            o.trainSteps = std::stoll(next());
         else if (a == "--no-peer")
             o.peer = false;
         else
@@ -92,7 +96,8 @@ Options parse(int argc, char** argv)
         throw ConfigError("arguments", "usage: bench_eval MODEL_DIR TEXT [--protocol P] [--seq-len N] "
                                        "[--batch N] [--dtype T] [--device D] [--max-windows N] "
                                        "[--rounds N] [--no-peer] [--python EXE] [--peer-script PY] "
-                                       "[--impl transformers|plain|auto] [--peer-malloc kept|default]");
+                                       "[--impl transformers|plain|auto] [--peer-malloc kept|default] "
+                                       "[--train-steps N]");
     if (o.peerMalloc != "kept" && o.peerMalloc != "default")
         throw ConfigError("--peer-malloc", "must be kept or default");
     o.model = pos[0];
@@ -145,7 +150,8 @@ nlohmann::json runPeer(const Options& o, const std::string& windowsFile)
         o.python + " '" + o.peerScript + "' '" + o.model + "' '" + windowsFile + "' --batch " +
         std::to_string(o.batch) + " --dtype " + o.dtype + " --device " +
         (o.device.rfind("cuda", 0) == 0 ? o.device : "cpu") + " --impl " + o.impl + " --threads " +
-        std::to_string(at::get_num_threads()) + " 2>&1";
+        std::to_string(at::get_num_threads()) +
+        (o.trainSteps > 0 ? " --train-steps " + std::to_string(o.trainSteps) : std::string()) + " 2>&1";
     std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
     if (!pipe) throw Error("cannot run " + cmd);
     std::string out;
@@ -174,6 +180,100 @@ double cpuSeconds()
     return double(std::clock()) / CLOCKS_PER_SEC;
 }
 
+struct TrainTiming
+{
+    double tokensPerSecond = 0, cpuTokensPerSecond = 0, loss = 0;
+};
+
+// --train-steps: full-precision training of every weight (AdamW, lr 1e-4) on consecutive batches of the
+// windows, two warm-up steps, then the timed ones; the peer does the same in torch (eval_peer.py
+// --train-steps).
+TrainTiming trainSteps(LlamaModel& model, const at::Tensor& windows, const Options& o)
+{
+    std::vector<at::Tensor> params;
+    auto add = [&](at::Tensor& t) {
+        for (const auto& q : params)
+            if (q.is_same(t)) return; // the tied head
+        params.push_back(t.requires_grad_(true));
+    };
+    LlamaWeights& w = model.weights();
+    add(w.embed);
+    for (auto& layer : w.layers) {
+        add(layer.inputNorm);
+        for (auto& t : layer.linear)
+            add(t);
+        add(layer.postNorm);
+    }
+    add(w.norm);
+    add(w.lmHead);
+    torch::optim::AdamW opt(params, torch::optim::AdamWOptions(1e-4));
+    const int64_t n = windows.size(0), batch = std::min(o.batch, n);
+    TrainTiming t;
+    auto step = [&](int64_t i) {
+        const int64_t b = (i * batch) % (n - batch + 1);
+        const at::Tensor ids = windows.slice(0, b, b + batch).to(model.weights().embed.device());
+        const at::Tensor logits = model.forward(ids).slice(1, 0, -1);
+        const at::Tensor loss =
+            at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}), ids.slice(1, 1).reshape({-1}));
+        opt.zero_grad();
+        loss.backward();
+        opt.step();
+        t.loss = loss.item<double>();
+    };
+    step(0);
+    step(1);
+    const auto w0 = std::chrono::steady_clock::now();
+    const double c0 = cpuSeconds();
+    for (int64_t i = 0; i < o.trainSteps; ++i)
+        step(2 + i);
+    const double tokens = double(o.trainSteps * batch * windows.size(1));
+    t.tokensPerSecond = tokens / std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+    t.cpuTokensPerSecond = tokens / (cpuSeconds() - c0);
+    return t;
+}
+
+int trainBench(const Options& o, const at::Tensor& windows, const at::Device& device)
+{
+    const std::string file =
+        (std::filesystem::temp_directory_path() / "qatbench-bench-windows.safetensors").string();
+    if (o.peer) writeSafetensors(file, {{"windows", windows}});
+    std::printf("training: %lld steps of %lld x %lld per round, all weights, AdamW, %d threads\n",
+                (long long)o.trainSteps, (long long)std::min(o.batch, windows.size(0)),
+                (long long)windows.size(1), at::get_num_threads());
+    std::vector<double> ratios, cpuRatios;
+    std::string peerError;
+    for (int64_t r = 0; r < o.rounds; ++r) {
+        LlamaModel model =
+            LlamaModel::load(o.model, {device, o.dtype == "bfloat16" ? at::kBFloat16 : at::kFloat});
+        const TrainTiming ours = trainSteps(model, windows, o);
+        std::printf("%-6lld %-10s %12.0f tokens/s %12.0f tokens/cpu-s   loss %.5f\n", (long long)r + 1,
+                    "qatbench", ours.tokensPerSecond, ours.cpuTokensPerSecond, ours.loss);
+        std::fflush(stdout);
+        if (!o.peer || !peerError.empty()) continue;
+        const auto peer = runPeer(o, file);
+        if (peer.contains("error") || !peer.contains("cpu_tokens_per_second")) {
+            peerError = peer.value("error", peer.dump());
+            continue;
+        }
+        const double tps = peer.at("tokens_per_second").get<double>();
+        const double cpuTps = peer.at("cpu_tokens_per_second").get<double>();
+        ratios.push_back(ours.tokensPerSecond / tps);
+        cpuRatios.push_back(ours.cpuTokensPerSecond / cpuTps);
+        std::printf(
+            "%-6lld %-10s %12.0f tokens/s %12.0f tokens/cpu-s   loss %.5f   ratio %.2fx, per CPU-second "
+            "%.2fx\n",
+            (long long)r + 1, "peer", tps, cpuTps, peer.at("loss").get<double>(), ratios.back(),
+            cpuRatios.back());
+        std::fflush(stdout);
+    }
+    if (o.peer) std::filesystem::remove(file);
+    if (!peerError.empty()) std::printf("peer not run: %s\n", peerError.c_str());
+    if (!ratios.empty())
+        std::printf("ratio qatbench/peer (training): median %.2fx throughput, %.2fx per CPU-second\n",
+                    median(ratios), median(cpuRatios));
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -188,6 +288,7 @@ int main(int argc, char** argv)
         const Tokenizer tok = Tokenizer::load(o.model);
         const at::Tensor windows = makeWindows(tok.encode(readTextFile(o.text)), tok.bosId(), p);
         const at::Device device(checkDevice(o.device));
+        if (o.trainSteps > 0) return trainBench(o, windows, device);
         const LlamaModel model =
             LlamaModel::load(o.model, {device, o.dtype == "bfloat16" ? at::kBFloat16 : at::kFloat});
         perplexity(model, windows.slice(0, 0, std::min<int64_t>(windows.size(0), 2 * o.batch)), p, {},

@@ -132,6 +132,40 @@ class PlainLlama:
         return F.linear(self.rms(x, self.w["model.norm.weight"]), self.head)
 
 
+def train(model, windows, a):
+    """What bench_eval --train-steps times on our side: two warm-up steps, then the timed ones."""
+    if not isinstance(model, PlainLlama):
+        raise SystemExit("eval_peer.py --train-steps needs --impl plain")
+    params = list({id(t): t for t in model.w.values()}.values())
+    for t in params:
+        t.requires_grad_(True)
+    opt = torch.optim.AdamW(params, lr=1e-4)
+    n, batch = len(windows), min(a.batch, len(windows))
+    loss_value = 0.0
+
+    def step(i):
+        nonlocal loss_value
+        b = (i * batch) % (n - batch + 1)
+        ids = windows[b:b + batch].to(a.device)
+        logits = model(ids)[:, :-1]
+        loss = F.cross_entropy(logits.reshape(-1, logits.size(-1)), ids[:, 1:].reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        loss_value = loss.item()
+
+    step(0)
+    step(1)
+    t0, c0 = time.perf_counter(), time.process_time()
+    for i in range(a.train_steps):
+        step(2 + i)
+    seconds, cpu_seconds = time.perf_counter() - t0, time.process_time() - c0
+    tokens = a.train_steps * batch * windows.size(1)
+    print(json.dumps({"tokens_per_second": tokens / seconds, "cpu_tokens_per_second": tokens / cpu_seconds,
+                      "seconds": seconds, "loss": loss_value, "impl": "plain", "threads": torch.get_num_threads(),
+                      "torch": torch.__version__}))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("model")
@@ -143,6 +177,8 @@ def main():
     ap.add_argument("--attn", default="sdpa", help="transformers' attn_implementation")
     ap.add_argument("--threads", type=int, default=0, help="torch.set_num_threads (0: torch's default)")
     ap.add_argument("--warmup", type=int, default=2, help="batches run before timing")
+    ap.add_argument("--train-steps", type=int, default=0,
+                    help="> 0: time this many training steps (all weights, AdamW lr 1e-4; --impl plain)")
     a = ap.parse_args()
 
     if a.threads > 0:
@@ -171,6 +207,9 @@ def main():
         forward = lambda ids: model(input_ids=ids, use_cache=False).logits  # noqa: E731
     else:
         forward = PlainLlama(a.model, dtype, a.device)
+
+    if a.train_steps > 0:
+        return train(forward, windows, a)
 
     def run(batch):
         ids = batch.to(a.device)

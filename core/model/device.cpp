@@ -61,6 +61,11 @@ void configureAllocator()
         mallopt(M_MMAP_MAX, 0);
         mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
         mallopt(M_TOP_PAD, 64 << 20);
+        // One arena for all threads: a thread's own arena lives in mapped heaps of at most 64 MiB that are
+        // mapped, faulted in and given back as above, and a larger block falls back to the main arena anyway.
+        // Measured with the CPU evaluation split over two threads (gutenberg-llama-22M, 32 windows, logits of
+        // 262 MB per part): 29.5 s with 8.9 s of system time, 19.3 s with 4.5 s in one arena.
+        mallopt(M_ARENA_MAX, 1);
     });
 }
 
