@@ -6,6 +6,7 @@
 #include "plotexport.h"
 #include "qcp.h"
 #include "runcolors.h"
+#include "ui_test_support.h"
 
 #include <QDir>
 #include <QFile>
@@ -19,6 +20,8 @@ using namespace qat;
 using namespace qat::ui;
 
 namespace {
+
+using qat::uitest::shoot;
 
 ScalarPoint pt(qint64 step, double value, double wall = 0)
 {
@@ -74,14 +77,6 @@ std::string writeStore(const QString& dir)
         store.setStatus(id, RunStatus::Completed);
     }
     return db;
-}
-
-void shoot(QWidget& w, const QString& name)
-{
-    const QString dir = qEnvironmentVariable("QATBENCH_SCREENSHOT_DIR");
-    if (dir.isEmpty()) return;
-    QDir().mkpath(dir);
-    QVERIFY(w.grab().save(dir + QLatin1Char('/') + name));
 }
 
 } // namespace

@@ -1,6 +1,7 @@
 // The experiment form: generated from the declarations, validated inline with exactly the CLI's messages,
 // saved and loaded as the experiment JSON.
 #include "experimentform.h"
+#include "ui_test_support.h"
 
 #include "qatbench/experiment.h"
 #include "qatbench/method.h"
@@ -22,18 +23,14 @@ using qat::ui::ExperimentForm;
 
 namespace {
 
+using qat::uitest::dataPath;
+
 // What the CLI would say about this document (the form must say the same).
 QString cliMessage(nlohmann::json doc, const QString& field)
 {
     for (const auto& issue : qat::validateExperiment(doc))
         if (QString::fromStdString(issue.field) == field) return QString::fromStdString(issue.message);
     return {};
-}
-
-QString dataPath(const QString& rel)
-{
-    const QString root = qEnvironmentVariable("QATBENCH_TEST_DATA");
-    return root.isEmpty() ? QString() : root + QLatin1Char('/') + rel;
 }
 
 } // namespace

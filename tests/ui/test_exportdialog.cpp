@@ -5,6 +5,7 @@
 #include "exportdialog.h"
 #include "runrepository.h"
 #include "runsview.h"
+#include "ui_test_support.h"
 
 #include "qatbench/store.h"
 
@@ -25,11 +26,7 @@ using namespace qat::ui;
 
 namespace {
 
-QString dataPath(const QString& rel)
-{
-    const QString root = qEnvironmentVariable("QATBENCH_TEST_DATA");
-    return root.isEmpty() ? QString() : root + QLatin1Char('/') + rel;
-}
+using qat::uitest::dataPath;
 
 bool anyPartial(const QString& dir)
 {

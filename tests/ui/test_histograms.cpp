@@ -6,6 +6,7 @@
 #include "histogramview.h"
 #include "qcp.h"
 #include "runcolors.h"
+#include "ui_test_support.h"
 
 #include <QDir>
 #include <QFile>
@@ -21,6 +22,8 @@ using namespace qat;
 using namespace qat::ui;
 
 namespace {
+
+using qat::uitest::shoot;
 
 // The magnitudes of 256 groups at a step: all 1 at step 0 (m starts at 1), then spreading out (normally) with
 // a drift of the mean, as training does.
@@ -74,14 +77,6 @@ std::string writeStore(const QString& dir)
         store.setStatus(id, RunStatus::Completed);
     }
     return db;
-}
-
-void shoot(QWidget& w, const QString& name)
-{
-    const QString dir = qEnvironmentVariable("QATBENCH_SCREENSHOT_DIR");
-    if (dir.isEmpty()) return;
-    QDir().mkpath(dir);
-    QVERIFY(w.grab().save(dir + QLatin1Char('/') + name));
 }
 
 } // namespace

@@ -12,6 +12,7 @@
 #include "qcp.h"
 #include "runcolors.h"
 #include "runrepository.h"
+#include "ui_test_support.h"
 #include "workbenchview.h"
 
 #include "qatbench/method.h"
@@ -28,11 +29,7 @@ using namespace qat::ui;
 
 namespace {
 
-QString dataPath(const QString& rel)
-{
-    const QString root = qEnvironmentVariable("QATBENCH_TEST_DATA");
-    return root.isEmpty() ? QString() : root + QLatin1Char('/') + rel;
-}
+using qat::uitest::dataPath;
 
 void screenshot(QWidget& w, const QString& name)
 {

@@ -12,6 +12,7 @@
 #include "runrepository.h"
 #include "runsmodel.h"
 #include "runsview.h"
+#include "ui_test_support.h"
 #include "welcomeview.h"
 #include "workbenchview.h"
 
@@ -38,11 +39,7 @@ using namespace qat::ui;
 
 namespace {
 
-QString dataPath(const QString& rel)
-{
-    const QString root = qEnvironmentVariable("QATBENCH_TEST_DATA");
-    return root.isEmpty() ? QString() : root + QLatin1Char('/') + rel;
-}
+using qat::uitest::dataPath;
 
 void screenshot(QWidget* w, const QString& name)
 {

@@ -8,6 +8,7 @@
 #include "runsmodel.h"
 #include "runsview.h"
 #include "tasktable.h"
+#include "ui_test_support.h"
 
 #include "qatbench/store.h"
 #include "qatbench/tasks_stored.h"
@@ -31,19 +32,8 @@ using namespace qat::ui;
 
 namespace {
 
-QString dataPath(const QString& rel)
-{
-    const QString root = qEnvironmentVariable("QATBENCH_TEST_DATA");
-    return root.isEmpty() ? QString() : root + QLatin1Char('/') + rel;
-}
-
-void shoot(QWidget& w, const QString& name)
-{
-    const QString dir = qEnvironmentVariable("QATBENCH_SCREENSHOT_DIR");
-    if (dir.isEmpty()) return;
-    QDir().mkpath(dir);
-    QVERIFY(w.grab().save(dir + QLatin1Char('/') + name));
-}
+using qat::uitest::dataPath;
+using qat::uitest::shoot;
 
 // The store's own rows for a run: "task/metric" -> (value, stderr from the protocol JSON, n).
 struct Stored
