@@ -7,6 +7,7 @@
 #include "qatbench/method.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 
@@ -43,10 +44,45 @@ std::string safetensors(const std::string& header, size_t dataBytes)
     return out + header + std::string(dataBytes, '\0');
 }
 
-// The safetensors target's hand-made inputs, written here rather than committed as binary files (data files
-// live in ../shared): a reproducer of a number beyond double in data_offsets, and one tensor of every dtype.
+// stories260K's tokenizer.model from the shared data ("" without QATBENCH_TEST_DATA).
+std::string sharedTokenizerModel()
+{
+    const char* root = std::getenv("QATBENCH_TEST_DATA");
+    if (!root || !*root) return {};
+    return qat::test::readFile(std::string(root) + "/models/stories260K/tokenizer.model");
+}
+
+// The sentencepiece reproducers (docs/FUZZING.md): two hand-made protobufs, and the shared tokenizer.model
+// with its BYTE piece <0x41> spelled <0x-1> and <0xZZ>.
+std::vector<std::pair<std::string, std::string>> sentencepieceInputs()
+{
+    const std::string unkPastPieces("\x0a\x0a\x0a\x01\x61\x15\x00\x00\x00\x00\x18\x01\x0a\x0a\x0a\x01\x62\x15"
+                                    "\x00\x00\x80\xbf\x18\x01\x12\x08\x18\x02\xc0\x02\x63\x98\x02\x00",
+                                    34);
+    const std::string bosEosNegative(
+        "\x0a\x0e\x0a\x05\x3c\x75\x6e\x6b\x3e\x15\x00\x00\x00\x00\x18\x02\x0a\x0a\x0a\x01\x61\x15\x00\x00\x00"
+        "\x00\x18\x01\x0a\x0a\x0a\x01\x62\x15\x00\x00\x80\xbf\x18\x01\x12\x1a\x18\x02\xc8\x02\xfb\xff\xff\xff"
+        "\xff\xff\xff\xff\xff\x01\xd0\x02\xf9\xff\xff\xff\xff\xff\xff\xff\xff\x01",
+        68);
+    std::vector<std::pair<std::string, std::string>> out = {{"crash-unk-id-out-of-range", unkPastPieces},
+                                                            {"crash-bos-eos-negative", bosEosNegative}};
+    const std::string model = sharedTokenizerModel();
+    const size_t at = model.find("<0x41>");
+    if (at == std::string::npos) return out;
+    out.emplace_back("stories260K-tok512", model);
+    std::string negative = model, notHex = model;
+    negative.replace(at + 3, 1, "-"); // <0x-1>
+    notHex.replace(at + 3, 2, "ZZ");  // <0xZZ>
+    out.emplace_back("crash-byte-piece-negative", negative);
+    out.emplace_back("crash-byte-piece-not-hex", notHex);
+    return out;
+}
+
+// Hand-made inputs, written here rather than committed as binary files (data files live in ../shared).
+// safetensors: a reproducer of a number beyond double in data_offsets, and one tensor of every dtype.
 std::vector<std::pair<std::string, std::string>> generatedInputs(const std::string& target)
 {
+    if (target == "sentencepiece") return sentencepieceInputs();
     if (target != "safetensors") return {};
     return {
         {"crash-number-overflow",
