@@ -27,6 +27,7 @@ int cmdMethods(const Argv&);
 int cmdSweep(const Argv&);
 int cmdExport(const Argv&);
 int cmdTasks(const Argv&);
+int cmdDevices(const Argv&);
 
 extern const char* const kInspectUsage;
 extern const char* const kEvalUsage;
@@ -39,5 +40,6 @@ extern const char* const kMethodsUsage;
 extern const char* const kSweepUsage;
 extern const char* const kExportUsage;
 extern const char* const kTasksUsage;
+extern const char* const kDevicesUsage;
 
 } // namespace qat::cli

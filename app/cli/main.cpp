@@ -24,6 +24,8 @@ static const Command kCommands[] = {
     {"methods", "list the quantization methods and their options", cmdMethods, kMethodsUsage},
     {"sweep", "run a grid of experiments into the store (resumable)", cmdSweep, kSweepUsage},
     {"export", "export a finished run: GGUF (llama.cpp), GPTQ v2 or HF", cmdExport, kExportUsage},
+    {"devices", "list the CPU and the CUDA GPUs this engine can use (--json for the GUI)", cmdDevices,
+     kDevicesUsage},
 };
 
 static void printHelp()
