@@ -68,9 +68,10 @@ static std::string rangeText(const OptionSpec& o)
     return " (allowed: " + num(o.min) + " to " + num(o.max) + ")";
 }
 
-static void checkOne(const OptionSpec& o, const nlohmann::json& v, const std::string& field,
-                     std::vector<ValidationIssue>& issues)
+std::vector<ValidationIssue> checkOptionValue(const OptionSpec& o, const nlohmann::json& v,
+                                              const std::string& field)
 {
+    std::vector<ValidationIssue> issues;
     auto bad = [&](const std::string& msg) { issues.push_back({field, msg}); };
     switch (o.type) {
     case OptionType::Int:
@@ -78,40 +79,41 @@ static void checkOne(const OptionSpec& o, const nlohmann::json& v, const std::st
         const bool isInt = o.type == OptionType::Int;
         if (!v.is_number() || (isInt && !v.is_number_integer())) {
             bad(std::string("must be ") + (isInt ? "an integer" : "a number") + rangeText(o));
-            return;
+            return issues;
         }
         const double x = v.get<double>();
         if (!std::isfinite(x)) {
             bad("must be a finite number" + rangeText(o));
-            return;
+            return issues;
         }
         if (!(o.min == 0 && o.max == 0) && (x < o.min || x > o.max)) bad("is " + v.dump() + rangeText(o));
-        return;
+        return issues;
     }
     case OptionType::Bool:
         if (!v.is_boolean()) bad("must be true or false");
-        return;
+        return issues;
     case OptionType::Choice: {
         std::string allowed;
         for (const auto& c : o.choices) allowed += (allowed.empty() ? "" : ", ") + c;
         if (!v.is_string()) {
             bad("must be one of: " + allowed);
-            return;
+            return issues;
         }
         for (const auto& c : o.choices)
-            if (v.get<std::string>() == c) return;
+            if (v.get<std::string>() == c) return issues;
         bad("is '" + v.get<std::string>() + "'; must be one of: " + allowed);
-        return;
+        return issues;
     }
     case OptionType::String:
         if (!v.is_string()) bad("must be a string");
-        return;
+        return issues;
     case OptionType::Path:
         if (!v.is_string()) bad("must be a file path");
         else if (!v.get<std::string>().empty() && !std::filesystem::exists(v.get<std::string>()))
             bad("file not found: " + v.get<std::string>());
-        return;
+        return issues;
     }
+    return issues;
 }
 
 std::vector<ValidationIssue> validateOptions(const MethodInfo& method, nlohmann::json& options,
@@ -130,7 +132,8 @@ std::vector<ValidationIssue> validateOptions(const MethodInfo& method, nlohmann:
     }
     for (const auto& o : method.options) {
         if (!options.contains(o.name)) options[o.name] = o.defaultValue;
-        checkOne(o, options[o.name], pathPrefix + "." + o.name, issues);
+        for (auto& issue : checkOptionValue(o, options[o.name], pathPrefix + "." + o.name))
+            issues.push_back(std::move(issue));
     }
     return issues;
 }

@@ -1,13 +1,19 @@
+// The experiment's settings, declared once (experimentSettings): the validation of a document, its defaults,
+// the typed Experiment read from it and the document written back all come from the table below.
 #include "qatbench/experiment.h"
 
 #include "qatbench/error.h"
 #include "qatbench/export.h"
 #include "qatbench/tasks.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
+#include <numeric>
 #include <sstream>
 
 namespace qat {
@@ -20,77 +26,271 @@ namespace fs = std::filesystem;
 // Module short names in LinearKind order; kept here so validation needs no model code.
 constexpr const char* kShortNames[kLinearKinds] = {"q", "k", "v", "o", "gate", "up", "down"};
 
+// The sections in document order: validation names problems in this order.
+const char* const kSectionOrder[] = {"", "model", "data", "method", "training", "evaluation", "export"};
+
+bool isOptionalSection(const std::string& s)
+{
+    return s == "evaluation" || s == "export";
+}
+
+// One declared setting bound to its typed field.
+struct Binding
+{
+    ExperimentSetting setting;
+    std::function<json(const Experiment&)> get;        // the typed value as JSON (the default when absent)
+    std::function<void(Experiment&, const json&)> set; // from a value of the declared JSON type
+    // Replaces the generic check of the declared type and range: the message, "" when the value is fine.
+    std::function<std::string(const json&, const ExperimentCheck&)> check;
+};
+
+// Where a section's struct lives in an Experiment; view() is nullptr for an absent optional section.
+template <class S> struct Section
+{
+    const char* name;
+    S& (*edit)(Experiment&);
+    const S* (*view)(const Experiment&);
+};
+
+template <class S, class T> Binding bind(const Section<S>& sec, T S::*member, OptionSpec o)
+{
+    o.defaultValue = json(S{}.*member); // the typed field's initializer is the one default
+    Binding b;
+    b.setting.section = sec.name;
+    b.setting.option = std::move(o);
+    b.get = [sec, member](const Experiment& e) {
+        const S* s = sec.view(e);
+        return json(s ? s->*member : S{}.*member);
+    };
+    b.set = [sec, member](Experiment& e, const json& v) { sec.edit(e).*member = v.get<T>(); };
+    return b;
+}
+
+OptionSpec spec(const char* key, OptionType type, const char* group, const char* label, const char* help,
+                double min = 0, double max = 0, std::vector<std::string> choices = {})
+{
+    OptionSpec o;
+    o.name = key;
+    o.type = type;
+    o.min = min;
+    o.max = max;
+    o.choices = std::move(choices);
+    o.label = label;
+    o.help = help;
+    o.group = group;
+    return o;
+}
+
+Binding& required(Binding&& b)
+{
+    b.setting.required = true;
+    return b;
+}
+
+std::string deviceProblem(const json& v, const ExperimentCheck&)
+{
+    const std::string msg = "must be \"auto\", \"cpu\", \"cuda\" or \"cuda:N\"";
+    if (!v.is_string()) return msg;
+    const auto s = v.get<std::string>();
+    if (s == "auto" || s == "cpu" || s == "cuda") return "";
+    if (s.rfind("cuda:", 0) == 0 && s.size() > 5 && s.size() < 9 &&
+        s.find_first_not_of("0123456789", 5) == std::string::npos)
+        return "";
+    return "is '" + s + "'; " + msg;
+}
+
+std::string modelProblem(const json& v, const ExperimentCheck& check)
+{
+    if (!v.is_string()) return "must be a directory path";
+    const auto dir = v.get<std::string>();
+    if (dir.empty()) return "is required: a Hugging Face LLaMA directory";
+    std::error_code ec;
+    if (check.checkFiles && !fs::is_regular_file(fs::path(dir) / "config.json", ec))
+        return "no config.json in " + dir;
+    return "";
+}
+
+std::string hfDtypeProblem(const json& v, const ExperimentCheck&)
+{
+    if (v.is_string() && (v == "" || v == "float32" || v == "bfloat16" || v == "float16")) return "";
+    return "must be \"\" (the model's own dtype), float32, bfloat16 or float16";
+}
+
+std::vector<std::string> taskNames()
+{
+    std::vector<std::string> names;
+    for (const auto& t : knownTasks())
+        names.push_back(t.name);
+    return names;
+}
+
+std::vector<Binding> makeBindings()
+{
+    const Section<Experiment> top{"", [](Experiment& e) -> Experiment& { return e; },
+                                  [](const Experiment& e) { return &e; }};
+    const Section<ModelSettings> model{"model", [](Experiment& e) -> ModelSettings& { return e.model; },
+                                       [](const Experiment& e) { return &e.model; }};
+    const Section<DataSettings> data{"data", [](Experiment& e) -> DataSettings& { return e.data; },
+                                     [](const Experiment& e) { return &e.data; }};
+    const Section<TrainingSettings> training{"training",
+                                             [](Experiment& e) -> TrainingSettings& { return e.training; },
+                                             [](const Experiment& e) { return &e.training; }};
+    const Section<EvaluationSettings> evaluation{
+        "evaluation",
+        [](Experiment& e) -> EvaluationSettings& {
+            if (!e.evaluation) e.evaluation.emplace();
+            return *e.evaluation;
+        },
+        [](const Experiment& e) { return e.evaluation ? &*e.evaluation : nullptr; }};
+    const Section<ExportSettings> exports{
+        "export",
+        [](Experiment& e) -> ExportSettings& {
+            if (!e.exports) e.exports.emplace();
+            return *e.exports;
+        },
+        [](const Experiment& e) { return e.exports ? &*e.exports : nullptr; }};
+    constexpr double kSteps = 10'000'000;
+    constexpr double kMany = double(int64_t(1) << 40);
+    using T = OptionType;
+    std::vector<Binding> b;
+
+    // Data
+    const char* g = "Data";
+    b.push_back(required(
+        bind(data, &DataSettings::train,
+             spec("train", T::Path, g, "Training text", "Plain-text file the model is trained on."))));
+    b.push_back(bind(data, &DataSettings::calibration,
+                     spec("calibration", T::Path, g, "Calibration text",
+                          "Text for calibrating s and z; empty = the training text.")));
+    b.push_back(required(bind(data, &DataSettings::eval,
+                              spec("eval", T::Path, g, "Evaluation text", "Held-out text for perplexity."))));
+    b.push_back(bind(data, &DataSettings::seqLen,
+                     spec("seq_len", T::Int, g, "Sequence length", "Tokens per training window.", 2, 65536)));
+    b.push_back(bind(data, &DataSettings::batchSize,
+                     spec("batch_size", T::Int, g, "Batch size", "Windows per step.", 1, 4096)));
+    b.push_back(bind(data, &DataSettings::gradAccum,
+                     spec("grad_accum", T::Int, g, "Gradient accumulation",
+                          "Batches summed before each optimizer step.", 1, 1024)));
+    b.push_back(bind(
+        data, &DataSettings::evalSeqLen,
+        spec("eval_seq_len", T::Int, g, "Eval sequence length", "Tokens per perplexity window.", 2, 65536)));
+    b.push_back(bind(data, &DataSettings::evalMaxWindows,
+                     spec("eval_max_windows", T::Int, g, "Eval windows",
+                          "At most this many eval windows; 0 = the whole file.", 0, kMany)));
+    b.push_back(
+        bind(data, &DataSettings::windowBos,
+             spec("window_bos", T::Bool, g, "BOS in every window",
+                  "Start every training and evaluation window with BOS (for models pretrained that way); "
+                  "off: one BOS, then a running stream.")));
+
+    // Training
+    g = "Training";
+    b.push_back(
+        bind(training, &TrainingSettings::steps,
+             spec("steps", T::Int, g, "Training steps", "Optimizer steps after calibration.", 0, kSteps)));
+    b.push_back(bind(training, &TrainingSettings::warmupSteps,
+                     spec("warmup_steps", T::Int, g, "Warm-up steps",
+                          "Steps of linear learning-rate warm-up.", 0, kSteps)));
+    b.push_back(bind(training, &TrainingSettings::schedule,
+                     spec("schedule", T::Choice, g, "Schedule", "Learning-rate schedule after warm-up.", 0, 0,
+                          {"cosine", "constant", "linear"})));
+    b.push_back(bind(training, &TrainingSettings::weightDecay,
+                     spec("weight_decay", T::Float, g, "Weight decay", "AdamW weight decay.", 0, 10)));
+    b.push_back(
+        bind(training, &TrainingSettings::gradClip,
+             spec("grad_clip", T::Float, g, "Gradient clipping", "Maximum gradient norm; 0 = off.", 0, 1e6)));
+    b.push_back(bind(training, &TrainingSettings::evalEvery,
+                     spec("eval_every", T::Int, g, "Evaluate every",
+                          "Steps between perplexity evaluations; 0 = only at the end.", 0, kSteps)));
+    b.push_back(bind(training, &TrainingSettings::checkpointEvery,
+                     spec("checkpoint_every", T::Int, g, "Checkpoint every",
+                          "Steps between checkpoints; 0 = only at the end.", 0, kSteps)));
+    b.push_back(bind(training, &TrainingSettings::logEvery,
+                     spec("log_every", T::Int, g, "Log every", "Steps between logged metrics.", 1, kSteps)));
+    b.push_back(bind(training, &TrainingSettings::histogramEvery,
+                     spec("histogram_every", T::Int, g, "Histograms every",
+                          "Steps between magnitude histograms; 0 = off.", 0, kSteps)));
+    b.push_back(bind(training, &TrainingSettings::gradientCheckpointing,
+                     spec("gradient_checkpointing", T::Bool, g, "Gradient checkpointing",
+                          "Recompute each block in the backward pass: less memory, more time.")));
+
+    // Evaluation (optional section)
+    g = "Evaluation";
+    b.push_back(
+        bind(evaluation, &EvaluationSettings::tasks,
+             spec("tasks", T::Choice, g, "Tasks",
+                  "Multiple-choice tasks scored on the final model, as lm-evaluation-harness frames them.", 0,
+                  0, taskNames())));
+    b.back().setting.list = true;
+    b.push_back(bind(evaluation, &EvaluationSettings::tasksData,
+                     spec("tasks_data", T::String, g, "Tasks folder",
+                          "The folder of the task files (shared/data/tasks); required with tasks.")));
+    b.push_back(bind(evaluation, &EvaluationSettings::tasksLimit,
+                     spec("tasks_limit", T::Int, g, "Questions per task",
+                          "Score the first N questions of each task; 0 = all.", 0, kMany)));
+    b.push_back(bind(evaluation, &EvaluationSettings::tasksShots,
+                     spec("tasks_shots", T::Int, g, "Shots",
+                          "Solved examples shown before each question; -1 = the task's default.", -1, 64)));
+
+    // Run
+    g = "Run";
+    b.push_back(bind(
+        top, &Experiment::name,
+        spec("name", T::String, g, "Experiment name", "Runs are grouped by this name in the runs table.")));
+    b.push_back(
+        bind(top, &Experiment::device,
+             spec("device", T::Choice, g, "Device",
+                  "Where the engine runs: auto picks the first GPU, else the CPU.", 0, 0, {"auto", "cpu"})));
+    b.back().check = deviceProblem;
+    b.push_back(bind(top, &Experiment::dtype,
+                     spec("dtype", T::Choice, g, "Precision", "Compute dtype of the model.", 0, 0,
+                          {"float32", "bfloat16"})));
+    b.push_back(bind(top, &Experiment::seed,
+                     spec("seed", T::Int, g, "Seed", "Seed of data order and initialisation.", 0,
+                          double(int64_t(1) << 53))));
+
+    // Set outside the form: the model panel opens the model, the export dialog writes the export section.
+    b.push_back(
+        required(bind(model, &ModelSettings::path,
+                      spec("path", T::Path, "Model", "Model folder",
+                           "A Hugging Face LLaMA folder: config.json, safetensors weights, tokenizer."))));
+    b.back().check = modelProblem;
+    g = "Export";
+    b.push_back(
+        bind(exports, &ExportSettings::formats,
+             spec("formats", T::Choice, g, "Formats",
+                  "Deployable files written after the final evaluation: gguf (llama.cpp), gptq (GPTQ v2 "
+                  "checkpoint), hf (dequantized Hugging Face checkpoint).",
+                  0, 0, {"gguf", "gptq", "hf"})));
+    b.back().setting.list = true;
+    b.push_back(bind(exports, &ExportSettings::ggufType,
+                     spec("gguf_type", T::Choice, g, "GGUF type",
+                          "Block type of the quantized tensors; auto = the exact type for the run's grid.", 0,
+                          0, {"auto", "q4_1", "q5_1", "q4_k", "f16", "bf16", "f32"})));
+    b.push_back(bind(exports, &ExportSettings::ggufFallback,
+                     spec("gguf_fallback", T::Choice, g, "GGUF fallback",
+                          "Type of the tensors the GGUF type cannot hold.", 0, 0, {"f16", "bf16", "f32"})));
+    b.push_back(bind(exports, &ExportSettings::hfDtype,
+                     spec("hf_dtype", T::Choice, g, "HF dtype",
+                          "Dtype of the dequantized checkpoint; empty = the model's own.", 0, 0,
+                          {"", "float32", "bfloat16", "float16"})));
+    b.back().check = hfDtypeProblem;
+    for (auto& x : b)
+        x.setting.inForm = x.setting.section != "model" && x.setting.section != "export";
+    return b;
+}
+
+const std::vector<Binding>& bindings()
+{
+    static const std::vector<Binding> b = makeBindings();
+    return b;
+}
+
 struct Checker
 {
     std::vector<ValidationIssue>& issues;
 
     void bad(const std::string& field, const std::string& msg) { issues.push_back({field, msg}); }
-    static std::string join(const std::string& prefix, const char* key)
-    {
-        return prefix.empty() ? std::string(key) : prefix + "." + key;
-    }
-
-    // Fills the default when the key is missing; checks an integer in [lo, hi].
-    void integer(json& obj, const std::string& prefix, const char* key, int64_t def, int64_t lo, int64_t hi)
-    {
-        const std::string field = join(prefix, key);
-        if (!obj.contains(key)) obj[key] = def;
-        const json& v = obj[key];
-        const std::string range = " (allowed: " + std::to_string(lo) + " to " + std::to_string(hi) + ")";
-        if (!v.is_number_integer()) return bad(field, "must be an integer" + range);
-        const int64_t x = v.get<int64_t>();
-        if (x < lo || x > hi) bad(field, "is " + std::to_string(x) + range);
-    }
-
-    void number(json& obj, const std::string& prefix, const char* key, double def, double lo, double hi)
-    {
-        const std::string field = join(prefix, key);
-        if (!obj.contains(key)) obj[key] = def;
-        const json& v = obj[key];
-        std::ostringstream range;
-        range << " (allowed: " << lo << " to " << hi << ")";
-        if (!v.is_number()) return bad(field, "must be a number" + range.str());
-        const double x = v.get<double>();
-        if (!std::isfinite(x)) return bad(field, "must be a finite number" + range.str());
-        if (x < lo || x > hi) bad(field, "is " + v.dump() + range.str());
-    }
-
-    void boolean(json& obj, const std::string& prefix, const char* key, bool def)
-    {
-        if (!obj.contains(key)) obj[key] = def;
-        if (!obj[key].is_boolean()) bad(join(prefix, key), "must be true or false");
-    }
-
-    void choice(json& obj, const std::string& prefix, const char* key, const std::string& def,
-                const std::vector<std::string>& allowed)
-    {
-        const std::string field = join(prefix, key);
-        if (!obj.contains(key)) obj[key] = def;
-        std::string list;
-        for (const auto& a : allowed)
-            list += (list.empty() ? "" : ", ") + a;
-        if (!obj[key].is_string()) return bad(field, "must be one of: " + list);
-        const auto s = obj[key].get<std::string>();
-        for (const auto& a : allowed)
-            if (s == a) return;
-        bad(field, "is '" + s + "'; must be one of: " + list);
-    }
-
-    // A file path: required (non-empty) unless emptyOk; must exist when checkFiles.
-    void file(json& obj, const std::string& prefix, const char* key, bool emptyOk, bool checkFiles)
-    {
-        const std::string field = join(prefix, key);
-        if (!obj.contains(key)) obj[key] = "";
-        if (!obj[key].is_string()) return bad(field, "must be a file path");
-        const auto path = obj[key].get<std::string>();
-        if (path.empty()) {
-            if (!emptyOk) bad(field, "is required: a text file");
-            return;
-        }
-        if (!checkFiles) return;
-        std::error_code ec;
-        if (!fs::is_regular_file(path, ec)) bad(field, "file not found: " + path);
-    }
 
     // Makes obj[key] an object (creating it) and reports when it is something else.
     json* section(json& obj, const char* key)
@@ -103,90 +303,76 @@ struct Checker
         return &obj[key];
     }
 
-    void unknownKeys(const json& obj, const std::string& prefix, const json& known)
+    void unknownKeys(const json& obj, const std::string& prefix, const std::vector<std::string>& known)
     {
         for (const auto& [k, v] : obj.items())
-            if (!known.contains(k)) bad(prefix.empty() ? k : prefix + "." + k, "unknown field");
+            if (std::find(known.begin(), known.end(), k) == known.end())
+                bad(prefix.empty() ? k : prefix + "." + k, "unknown field");
+    }
+
+    // A list of the declared choices, each at most once.
+    void list(const json& v, const std::string& field, const std::vector<std::string>& choices)
+    {
+        std::string allowed;
+        for (const auto& c : choices)
+            allowed += (allowed.empty() ? "" : ", ") + c;
+        if (!v.is_array()) return bad(field, "must be a list of: " + allowed);
+        for (size_t i = 0; i < v.size(); ++i) {
+            const json& x = v[i];
+            if (!x.is_string() ||
+                std::find(choices.begin(), choices.end(), x.get<std::string>()) == choices.end()) {
+                bad(field, x.dump() + " is not one of: " + allowed);
+                continue;
+            }
+            for (size_t j = 0; j < i; ++j)
+                if (v[j] == x) bad(field, x.dump() + " is listed twice");
+        }
+    }
+
+    // A text file: required (non-empty) when declared so; must exist when checkFiles.
+    void file(const json& v, const std::string& field, bool required, bool checkFiles)
+    {
+        if (!v.is_string()) return bad(field, "must be a file path");
+        const auto path = v.get<std::string>();
+        if (path.empty()) {
+            if (required) bad(field, "is required: a text file");
+            return;
+        }
+        std::error_code ec;
+        if (checkFiles && !fs::is_regular_file(path, ec)) bad(field, "file not found: " + path);
+    }
+
+    // Fills the declared default when the key is missing, then checks the value against the declaration.
+    void setting(const Binding& b, json& obj, const ExperimentCheck& check)
+    {
+        const ExperimentSetting& s = b.setting;
+        const OptionSpec& o = s.option;
+        const std::string field = s.path();
+        if (!obj.contains(o.name)) obj[o.name] = o.defaultValue;
+        json& v = obj[o.name];
+        if (b.check) {
+            if (const std::string why = b.check(v, check); !why.empty()) bad(field, why);
+        } else if (s.list) {
+            list(v, field, o.choices);
+        } else if (o.type == OptionType::Path) {
+            file(v, field, s.required, check.checkFiles);
+        } else {
+            for (auto& issue : checkOptionValue(o, v, field))
+                issues.push_back(std::move(issue));
+            if (s.required && v.is_string() && v.get<std::string>().empty()) bad(field, "is required");
+        }
+        // The document says what toJson() writes: a real-valued setting is a real.
+        if (o.type == OptionType::Float && v.is_number_integer()) v = v.get<double>();
     }
 };
-
-void checkDevice(Checker& c, json& exp)
-{
-    if (!exp.contains("device")) exp["device"] = "auto";
-    const json& v = exp["device"];
-    const std::string msg = "must be \"auto\", \"cpu\", \"cuda\" or \"cuda:N\"";
-    if (!v.is_string()) return c.bad("device", msg);
-    const auto s = v.get<std::string>();
-    if (s == "auto" || s == "cpu" || s == "cuda") return;
-    if (s.rfind("cuda:", 0) == 0 && s.size() > 5 && s.size() < 9 &&
-        s.find_first_not_of("0123456789", 5) == std::string::npos)
-        return;
-    c.bad("device", "is '" + s + "'; " + msg);
-}
-
-void checkModel(Checker& c, json& exp, const ExperimentCheck& check)
-{
-    json* m = c.section(exp, "model");
-    if (!m) return;
-    if (!m->contains("path")) (*m)["path"] = "";
-    if (!(*m)["path"].is_string()) return c.bad("model.path", "must be a directory path");
-    c.unknownKeys(*m, "model", json{{"path", 0}});
-    const auto dir = (*m)["path"].get<std::string>();
-    if (dir.empty()) return c.bad("model.path", "is required: a Hugging Face LLaMA directory");
-    std::error_code ec;
-    if (check.checkFiles && !fs::is_regular_file(fs::path(dir) / "config.json", ec))
-        c.bad("model.path", "no config.json in " + dir);
-}
-
-void checkData(Checker& c, json& exp, const ExperimentCheck& check)
-{
-    json* d = c.section(exp, "data");
-    if (!d) return;
-    c.file(*d, "data", "train", false, check.checkFiles);
-    c.file(*d, "data", "calibration", true, check.checkFiles);
-    c.file(*d, "data", "eval", false, check.checkFiles);
-    c.integer(*d, "data", "seq_len", 256, 2, 65536);
-    c.integer(*d, "data", "batch_size", 8, 1, 4096);
-    c.integer(*d, "data", "grad_accum", 1, 1, 1024);
-    c.integer(*d, "data", "eval_seq_len", 512, 2, 65536);
-    c.integer(*d, "data", "eval_max_windows", 0, 0, int64_t(1) << 40);
-    c.boolean(*d, "data", "window_bos", false);
-    // A misspelt key ("eval_max_window") was silently ignored, so the run used the default (issue 12).
-    static const json known = {{"train", 0},        {"calibration", 0},      {"eval", 0},
-                               {"seq_len", 0},      {"batch_size", 0},       {"grad_accum", 0},
-                               {"eval_seq_len", 0}, {"eval_max_windows", 0}, {"window_bos", 0}};
-    c.unknownKeys(*d, "data", known);
-}
-
-void checkTraining(Checker& c, json& exp)
-{
-    json* t = c.section(exp, "training");
-    if (!t) return;
-    const std::string p = "training";
-    c.integer(*t, p, "steps", 1000, 0, 10'000'000);
-    c.integer(*t, p, "warmup_steps", 50, 0, 10'000'000);
-    c.choice(*t, p, "schedule", "cosine", {"cosine", "constant", "linear"});
-    c.number(*t, p, "weight_decay", 0.0, 0.0, 10.0);
-    c.number(*t, p, "grad_clip", 1.0, 0.0, 1e6);
-    c.integer(*t, p, "checkpoint_every", 200, 0, 10'000'000);
-    c.integer(*t, p, "eval_every", 200, 0, 10'000'000);
-    c.integer(*t, p, "log_every", 10, 1, 10'000'000);
-    c.integer(*t, p, "histogram_every", 100, 0, 10'000'000);
-    c.boolean(*t, p, "gradient_checkpointing", false);
-    static const json known = {
-        {"steps", 0},           {"warmup_steps", 0},          {"schedule", 0},   {"weight_decay", 0},
-        {"grad_clip", 0},       {"checkpoint_every", 0},      {"eval_every", 0}, {"log_every", 0},
-        {"histogram_every", 0}, {"gradient_checkpointing", 0}};
-    c.unknownKeys(*t, p, known);
-}
 
 void checkMethod(Checker& c, json& exp, const ExperimentCheck& check)
 {
     json* m = c.section(exp, "method");
     if (!m) return;
-    if (!m->contains("name")) (*m)["name"] = "dlqat";
+    if (!m->contains("name")) (*m)["name"] = std::string("dlqat");
     if (!m->contains("options") || (*m)["options"].is_null()) (*m)["options"] = json::object();
-    c.unknownKeys(*m, "method", json{{"name", 0}, {"options", 0}});
+    c.unknownKeys(*m, "method", {"name", "options"});
     if (!(*m)["name"].is_string()) return c.bad("method.name", "must be a method name, e.g. \"dlqat\"");
     const auto name = (*m)["name"].get<std::string>();
     const MethodInfo* info = findMethod(name);
@@ -202,6 +388,48 @@ void checkMethod(Checker& c, json& exp, const ExperimentCheck& check)
         c.issues.push_back(issue);
 }
 
+// evaluation.tasks needs the folder the tasks are read from.
+void checkEvaluation(Checker& c, const json& exp)
+{
+    if (!exp.contains("evaluation") || !exp["evaluation"].is_object()) return;
+    const json tasks = exp["evaluation"].value("tasks", json());
+    const json folder = exp["evaluation"].value("tasks_data", json());
+    if (tasks.is_array() && !tasks.empty() && folder.is_string() && folder.get<std::string>().empty())
+        c.bad("evaluation.tasks_data",
+              "is required with evaluation.tasks: the tasks folder (shared/data/tasks)");
+}
+
+// A format or type that cannot hold the method's grid (method.options.bits / group_size) is refused here, so
+// a long run never ends in an impossible export.
+void checkExport(Checker& c, const json& exp)
+{
+    if (!exp.contains("export") || !exp["export"].is_object()) return;
+    const json& e = exp["export"];
+    const json formats = e.value("formats", json());
+    if (!formats.is_array()) return;
+    const json method = exp.value("method", json());
+    const json o = method.is_object() ? method.value("options", json::object()) : json::object();
+    const bool grid = o.is_object() && o.contains("bits") && o["bits"].is_number_integer();
+    const json type = e.value("gguf_type", json());
+    if (!grid || !type.is_string()) return;
+    const int bits = o["bits"].get<int>();
+    const int64_t group =
+        o.contains("group_size") && o["group_size"].is_number_integer() ? o["group_size"].get<int64_t>() : 0;
+    for (size_t i = 0; i < formats.size(); ++i) {
+        const json& f = formats[i];
+        if (!f.is_string() || !(f == "gguf" || f == "gptq" || f == "hf")) continue;
+        bool repeated = false;
+        for (size_t j = 0; j < i; ++j)
+            repeated = repeated || formats[j] == f;
+        if (repeated) continue;
+        const std::string why = exportTypeProblem(f, type.get<std::string>(), bits, group);
+        if (!why.empty())
+            c.bad(f == "gguf" ? "export.gguf_type" : "export.formats",
+                  why + " (method.options.bits " + std::to_string(bits) + ", group_size " +
+                      std::to_string(group) + ")");
+    }
+}
+
 std::string issuesText(const std::vector<ValidationIssue>& issues)
 {
     std::string s;
@@ -210,116 +438,123 @@ std::string issuesText(const std::vector<ValidationIssue>& issues)
     return s;
 }
 
-int64_t rowOf(LinearKind k, const ModelConfig& cfg)
+// The JSON type a setting's typed field reads; ConfigError naming it otherwise.
+void requireType(const ExperimentSetting& s, const json& v)
 {
-    // The row of W (out x in) is the input features.
-    switch (k) {
-    case LinearKind::Q:
-    case LinearKind::K:
-    case LinearKind::V:
-    case LinearKind::Gate:
-    case LinearKind::Up:
-        return cfg.hiddenSize;
-    case LinearKind::O:
-        return cfg.numHeads *
-               (cfg.headDim > 0 ? cfg.headDim : cfg.hiddenSize / std::max<int64_t>(1, cfg.numHeads));
-    case LinearKind::Down:
-        return cfg.intermediateSize;
+    const std::string field = s.path();
+    if (s.list) {
+        bool ok = v.is_array();
+        for (const auto& x : v)
+            ok = ok && x.is_string();
+        if (!ok) throw ConfigError(field, "must be a list of strings");
+        return;
     }
-    return 0;
+    switch (s.option.type) {
+    case OptionType::Int:
+        if (!v.is_number_integer()) throw ConfigError(field, "must be an integer");
+        return;
+    case OptionType::Float:
+        if (!v.is_number()) throw ConfigError(field, "must be a number");
+        return;
+    case OptionType::Bool:
+        if (!v.is_boolean()) throw ConfigError(field, "must be true or false");
+        return;
+    case OptionType::Choice:
+    case OptionType::String:
+    case OptionType::Path:
+        if (!v.is_string()) throw ConfigError(field, "must be a string");
+        return;
+    }
 }
 
 } // namespace
 
+std::string ExperimentSetting::path() const
+{
+    return section.empty() ? option.name : section + "." + option.name;
+}
+
+const std::vector<ExperimentSetting>& experimentSettings()
+{
+    static const std::vector<ExperimentSetting> s = [] {
+        std::vector<ExperimentSetting> out;
+        for (const auto& b : bindings())
+            out.push_back(b.setting);
+        return out;
+    }();
+    return s;
+}
+
+const ExperimentSetting* findExperimentSetting(const std::string& path)
+{
+    for (const auto& s : experimentSettings())
+        if (s.path() == path) return &s;
+    return nullptr;
+}
+
+Experiment::Experiment(const json& doc)
+{
+    if (doc.is_null()) return;
+    if (!doc.is_object()) throw ConfigError("", "the experiment must be a JSON object");
+    for (const char* opt : {"evaluation", "export"})
+        if (doc.contains(opt)) {
+            if (!doc[opt].is_null() && !doc[opt].is_object()) throw ConfigError(opt, "must be a JSON object");
+            if (std::string(opt) == "evaluation")
+                evaluation.emplace();
+            else
+                exports.emplace();
+        }
+    for (const auto& b : bindings()) {
+        const std::string& sec = b.setting.section;
+        const json* obj = &doc;
+        if (!sec.empty()) {
+            const auto it = doc.find(sec);
+            if (it == doc.end() || it->is_null()) continue;
+            if (!it->is_object()) throw ConfigError(sec, "must be a JSON object");
+            obj = &*it;
+        }
+        const auto it = obj->find(b.setting.option.name);
+        if (it == obj->end()) continue;
+        requireType(b.setting, *it);
+        b.set(*this, *it);
+    }
+    if (const auto m = doc.find("method"); m != doc.end() && !m->is_null()) {
+        if (!m->is_object()) throw ConfigError("method", "must be a JSON object");
+        if (m->contains("name")) {
+            if (!(*m)["name"].is_string()) throw ConfigError("method.name", "must be a method name");
+            method.name = (*m)["name"].get<std::string>();
+        }
+        if (m->contains("options") && !(*m)["options"].is_null()) {
+            if (!(*m)["options"].is_object()) throw ConfigError("method.options", "must be a JSON object");
+            method.options = (*m)["options"];
+        }
+    }
+}
+
+json toJson(const Experiment& e)
+{
+    json doc = json::object();
+    for (const char* s : {"model", "data", "training"})
+        doc[s] = json::object();
+    if (e.evaluation) doc["evaluation"] = json::object();
+    if (e.exports) doc["export"] = json::object();
+    for (const auto& b : bindings()) {
+        const std::string& sec = b.setting.section;
+        if (sec.empty())
+            doc[b.setting.option.name] = b.get(e);
+        else if (doc.contains(sec))
+            doc[sec][b.setting.option.name] = b.get(e);
+    }
+    doc["method"] = {{"name", e.method.name}, {"options", e.method.options}};
+    return doc;
+}
+
 json defaultExperiment()
 {
-    json exp = json::object();
-    std::vector<ValidationIssue> sink;
-    Checker c{sink};
-    exp["name"] = "";
-    exp["seed"] = 0;
-    checkDevice(c, exp);
-    exp["dtype"] = "float32";
-    exp["model"] = {{"path", ""}};
-    checkData(c, exp, {false, false});
-    exp["method"] = {{"name", "dlqat"}, {"options", json::object()}};
-    if (const MethodInfo* info = findMethod("dlqat")) validateOptions(*info, exp["method"]["options"]);
-    checkTraining(c, exp);
-    return exp;
-}
-
-// evaluation (optional; issue 16, docs/EVAL.md): multiple-choice tasks scored on the final model. Not filled
-// with defaults, so configs without it read as before.
-void checkEvaluation(Checker& c, json& exp)
-{
-    if (!exp.contains("evaluation")) return;
-    json* e = c.section(exp, "evaluation");
-    if (!e) return;
-    c.unknownKeys(*e, "evaluation",
-                  json{{"tasks", 0}, {"tasks_data", 0}, {"tasks_limit", 0}, {"tasks_shots", 0}});
-    if (!e->contains("tasks")) (*e)["tasks"] = json::array();
-    std::string known;
-    for (const auto& t : knownTasks())
-        known += (known.empty() ? "" : ", ") + t.name;
-    if (!(*e)["tasks"].is_array())
-        c.bad("evaluation.tasks", "must be a list of task names: " + known);
-    else
-        for (const auto& t : (*e)["tasks"]) {
-            bool ok = false;
-            for (const auto& k : knownTasks())
-                ok = ok || (t.is_string() && t.get<std::string>() == k.name);
-            if (!ok) c.bad("evaluation.tasks", t.dump() + " is not a task; known tasks: " + known);
-        }
-    if (!e->contains("tasks_data")) (*e)["tasks_data"] = "";
-    if (!(*e)["tasks_data"].is_string())
-        c.bad("evaluation.tasks_data", "must be the tasks folder");
-    else if ((*e)["tasks"].is_array() && !(*e)["tasks"].empty() &&
-             (*e)["tasks_data"].get<std::string>().empty())
-        c.bad("evaluation.tasks_data",
-              "is required with evaluation.tasks: the tasks folder (shared/data/tasks)");
-    c.integer(*e, "evaluation", "tasks_limit", 0, 0, int64_t(1) << 40);
-    c.integer(*e, "evaluation", "tasks_shots", -1, -1, 64);
-}
-
-// export (optional; issue 14, docs/EXPORT.md): deployable files the engine writes after the final evaluation.
-// A format or type that cannot hold the method's grid (method.options.bits / group_size) is refused here, so
-// a long run never ends in an impossible export.
-void checkExport(Checker& c, json& exp)
-{
-    if (!exp.contains("export")) return;
-    json* e = c.section(exp, "export");
-    if (!e) return;
-    c.unknownKeys(*e, "export",
-                  json{{"formats", 0}, {"gguf_type", 0}, {"gguf_fallback", 0}, {"hf_dtype", 0}});
-    if (!e->contains("formats")) (*e)["formats"] = json::array();
-    c.choice(*e, "export", "gguf_type", "auto", {"auto", "q4_1", "q5_1", "q4_k", "f16", "bf16", "f32"});
-    c.choice(*e, "export", "gguf_fallback", "f16", {"f16", "bf16", "f32"});
-    if (!e->contains("hf_dtype")) (*e)["hf_dtype"] = "";
-    const json& dt = (*e)["hf_dtype"];
-    if (!dt.is_string() || !(dt == "" || dt == "float32" || dt == "bfloat16" || dt == "float16"))
-        c.bad("export.hf_dtype", "must be \"\" (the model's own dtype), float32, bfloat16 or float16");
-    const json& formats = (*e)["formats"];
-    if (!formats.is_array()) return c.bad("export.formats", "must be a list of: gguf, gptq, hf");
-    const json& o =
-        exp["method"].is_object() ? exp["method"].value("options", json::object()) : json::object();
-    const bool grid = o.is_object() && o.contains("bits") && o["bits"].is_number_integer();
-    const int bits = grid ? o["bits"].get<int>() : 0;
-    const int64_t group = grid ? o.value("group_size", int64_t(0)) : 0;
-    for (size_t i = 0; i < formats.size(); ++i) {
-        const json& f = formats[i];
-        if (!f.is_string() || !(f == "gguf" || f == "gptq" || f == "hf")) {
-            c.bad("export.formats", f.dump() + " is not one of: gguf, gptq, hf");
-            continue;
-        }
-        for (size_t j = 0; j < i; ++j)
-            if (formats[j] == f) c.bad("export.formats", f.dump() + " is listed twice");
-        if (!grid || !(*e)["gguf_type"].is_string()) continue;
-        const std::string why = exportTypeProblem(f, (*e)["gguf_type"].get<std::string>(), bits, group);
-        if (!why.empty())
-            c.bad(f == "gguf" ? "export.gguf_type" : "export.formats",
-                  why + " (method.options.bits " + std::to_string(bits) + ", group_size " +
-                      std::to_string(group) + ")");
-    }
+    Experiment e;
+    e.method.name = std::string("dlqat");
+    if (const MethodInfo* info = findMethod(e.method.name)) validateOptions(*info, e.method.options);
+    return toJson(e);
 }
 
 std::vector<ValidationIssue> validateExperiment(json& exp, const ExperimentCheck& check)
@@ -331,18 +566,32 @@ std::vector<ValidationIssue> validateExperiment(json& exp, const ExperimentCheck
         issues.push_back({"", "the experiment must be a JSON object"});
         return issues;
     }
-    static const json known = {{"name", 0}, {"seed", 0},   {"device", 0},   {"dtype", 0},      {"model", 0},
-                               {"data", 0}, {"method", 0}, {"training", 0}, {"evaluation", 0}, {"export", 0}};
+    std::vector<std::string> known;
+    for (const char* s : kSectionOrder)
+        if (*s) known.push_back(s);
+    for (const auto& b : bindings())
+        if (b.setting.section.empty()) known.push_back(b.setting.option.name);
     c.unknownKeys(exp, "", known);
-    if (!exp.contains("name")) exp["name"] = "";
-    if (!exp["name"].is_string()) c.bad("name", "must be a string");
-    c.integer(exp, "", "seed", 0, 0, (int64_t(1) << 53));
-    checkDevice(c, exp);
-    c.choice(exp, "", "dtype", "float32", {"float32", "bfloat16"});
-    checkModel(c, exp, check);
-    checkData(c, exp, check);
-    checkMethod(c, exp, check);
-    checkTraining(c, exp);
+    for (const char* s : kSectionOrder) {
+        const std::string sec = s;
+        if (sec == "method") {
+            checkMethod(c, exp, check);
+            continue;
+        }
+        json* obj = &exp;
+        if (!sec.empty()) {
+            if (isOptionalSection(sec) && !exp.contains(sec)) continue; // read as before it existed
+            obj = c.section(exp, s);
+            if (!obj) continue;
+        }
+        std::vector<std::string> keys;
+        for (const auto& b : bindings())
+            if (b.setting.section == sec) {
+                c.setting(b, *obj, check);
+                keys.push_back(b.setting.option.name);
+            }
+        if (!sec.empty()) c.unknownKeys(*obj, sec, keys);
+    }
     checkEvaluation(c, exp);
     checkExport(c, exp);
     return issues;
@@ -355,9 +604,10 @@ void throwIfIssues(const std::vector<ValidationIssue>& issues)
     throw ConfigError(issues[0].field, issues[0].message + " (all issues: " + issuesText(issues) + ")");
 }
 
-void requireValidExperiment(json& exp, const ExperimentCheck& check)
+Experiment requireValidExperiment(json& exp, const ExperimentCheck& check)
 {
     throwIfIssues(validateExperiment(exp, check));
+    return Experiment(exp);
 }
 
 std::vector<LinearKind> parseModuleList(const std::string& text, const std::string& field)
@@ -406,44 +656,99 @@ std::vector<LinearKind> parseModuleList(const std::string& text, const std::stri
     return out;
 }
 
-std::vector<ValidationIssue> validateAgainstModel(const json& exp, const ModelConfig& cfg)
+int64_t linearInputs(LinearKind k, const ModelConfig& cfg)
+{
+    switch (k) {
+    case LinearKind::Q:
+    case LinearKind::K:
+    case LinearKind::V:
+    case LinearKind::Gate:
+    case LinearKind::Up:
+        return cfg.hiddenSize;
+    case LinearKind::O:
+        return cfg.numHeads *
+               (cfg.headDim > 0 ? cfg.headDim : cfg.hiddenSize / std::max<int64_t>(1, cfg.numHeads));
+    case LinearKind::Down:
+        return cfg.intermediateSize;
+    }
+    return 0;
+}
+
+std::vector<int64_t> validGroupSizes(const ModelConfig& cfg, const std::vector<LinearKind>& kinds)
+{
+    int64_t g = 0;
+    for (auto k : kinds)
+        if (const int64_t row = linearInputs(k, cfg); row > 0) g = std::gcd(g, row);
+    std::vector<int64_t> out;
+    for (int64_t d = 2; d <= g; ++d)
+        if (g % d == 0) out.push_back(d);
+    return out;
+}
+
+int64_t fittingGroupSize(const ModelConfig& cfg, const std::vector<LinearKind>& kinds, int64_t preferred)
+{
+    if (preferred <= 0) return preferred;
+    int64_t best = 0;
+    for (const int64_t g : validGroupSizes(cfg, kinds)) {
+        if (g == preferred) return g;
+        if (g < preferred) best = g;
+    }
+    return best;
+}
+
+std::vector<ValidationIssue> validateAgainstModel(const Experiment& exp, const ModelConfig& cfg)
 {
     std::vector<ValidationIssue> issues;
-    const json empty = json::object();
-    const json& data = exp.contains("data") ? exp["data"] : empty;
-    const json& opts =
-        exp.contains("method") && exp["method"].contains("options") ? exp["method"]["options"] : empty;
-    if (cfg.maxPositions > 0 && data.value("eval_seq_len", int64_t(0)) > cfg.maxPositions)
-        issues.push_back({"data.eval_seq_len", "is " +
-                                                   std::to_string(data.value("eval_seq_len", int64_t(0))) +
-                                                   " (allowed: 2 to " + std::to_string(cfg.maxPositions) +
-                                                   ", the model's max_position_embeddings)"});
-    if (cfg.maxPositions > 0 && data.value("seq_len", int64_t(0)) > cfg.maxPositions)
-        issues.push_back({"data.seq_len", "is " + std::to_string(data.value("seq_len", int64_t(0))) +
-                                              " (allowed: 2 to " + std::to_string(cfg.maxPositions) +
-                                              ", the model's max_position_embeddings)"});
-    if (!opts.contains("group_size") || !opts["group_size"].is_number_integer()) return issues;
+    const DataSettings& data = exp.data;
+    const json& opts = exp.method.options;
+    const std::string maxText = ", the model's max_position_embeddings)";
+    if (cfg.maxPositions > 0 && data.evalSeqLen > cfg.maxPositions)
+        issues.push_back({"data.eval_seq_len", "is " + std::to_string(data.evalSeqLen) + " (allowed: 2 to " +
+                                                   std::to_string(cfg.maxPositions) + maxText});
+    if (cfg.maxPositions > 0 && data.seqLen > cfg.maxPositions)
+        issues.push_back({"data.seq_len", "is " + std::to_string(data.seqLen) + " (allowed: 2 to " +
+                                              std::to_string(cfg.maxPositions) + maxText});
+    if (!opts.is_object() || !opts.contains("group_size") || !opts["group_size"].is_number_integer())
+        return issues;
     const int64_t g = opts["group_size"].get<int64_t>();
     if (g <= 0) return issues; // per-channel
-    const bool partialOk = opts.value("allow_partial_group", false);
+    const bool partialOk = opts.contains("allow_partial_group") && opts["allow_partial_group"].is_boolean() &&
+                           opts["allow_partial_group"].get<bool>();
     std::vector<LinearKind> kinds;
     try {
-        kinds = parseModuleList(opts.value("modules", std::string("all")));
+        const bool named = opts.contains("modules") && opts["modules"].is_string();
+        kinds = parseModuleList(named ? opts["modules"].get<std::string>() : std::string("all"));
     } catch (const ConfigError& e) {
         issues.push_back({e.field(), e.what()});
         return issues;
     }
+    // One issue for the option, however many modules it misses (a group size is one choice, not seven).
+    std::map<int64_t, std::string> missed; // row -> "q_proj, k_proj"
     for (auto k : kinds) {
-        const int64_t row = rowOf(k, cfg);
+        const int64_t row = linearInputs(k, cfg);
         if (row <= 0 || row % g == 0) continue;
         if (partialOk && g < row) continue;
-        std::string msg = "is " + std::to_string(g) + ", which does not divide the row of " +
-                          kShortNames[int(k)] + "_proj (" + std::to_string(row) + " input features)";
-        msg += partialOk ? "; it must be smaller than the row"
-                         : "; choose a divisor, 0 (per-channel), leave the module out (modules) or set "
-                           "allow_partial_group";
-        issues.push_back({"method.options.group_size", msg});
+        std::string& names = missed[row];
+        names += (names.empty() ? "" : ", ") + std::string(kShortNames[int(k)]) + "_proj";
     }
+    if (missed.empty()) return issues;
+    std::string rows;
+    size_t i = 0;
+    for (const auto& [row, names] : missed)
+        rows += std::string(i++ == 0             ? ""
+                            : i == missed.size() ? " and "
+                                                 : "; ") +
+                names + " (" + std::to_string(row) + " input features)";
+    std::string msg = "is " + std::to_string(g) + ", which does not divide the row of " + rows;
+    if (partialOk) {
+        msg += "; it must be smaller than the row";
+    } else {
+        std::string fits = "0 (per-channel)";
+        for (const int64_t v : validGroupSizes(cfg, kinds))
+            fits += ", " + std::to_string(v);
+        msg += "; sizes that fit: " + fits + "; or leave the module out (modules) or set allow_partial_group";
+    }
+    issues.push_back({"method.options.group_size", msg});
     return issues;
 }
 
@@ -453,13 +758,12 @@ int64_t windowCount(int64_t tokens, int64_t seqLen)
     return tokens / seqLen;
 }
 
-std::vector<ValidationIssue> checkTokenCounts(const json& exp, int64_t trainTokens, int64_t evalTokens,
+std::vector<ValidationIssue> checkTokenCounts(const Experiment& exp, int64_t trainTokens, int64_t evalTokens,
                                               int64_t calibTokens)
 {
     std::vector<ValidationIssue> issues;
-    const json& d = exp.at("data");
-    const int64_t evalSeq = d.value("eval_seq_len", int64_t(512));
-    const int64_t seq = d.value("seq_len", int64_t(256));
+    const int64_t evalSeq = exp.data.evalSeqLen;
+    const int64_t seq = exp.data.seqLen;
     if (windowCount(evalTokens, evalSeq) < 1)
         issues.push_back({"data.eval", "holds " + std::to_string(evalTokens) +
                                            " tokens, fewer than one window of " +

@@ -5,6 +5,7 @@
 #include "qatbench/experiment.h"
 
 #include <limits>
+#include <set>
 
 namespace {
 
@@ -219,6 +220,101 @@ QAT_TEST(moduleListsParse)
     auto k = qat::parseModuleList("q_proj, v");
     QAT_CHECK(k.size() == 2 && k[0] == qat::LinearKind::Q && k[1] == qat::LinearKind::V);
     QAT_CHECK_THROWS_WITH(qat::parseModuleList("qq"), "method.options.modules", "qq");
+}
+
+QAT_TEST(theTypedExperimentIsTheValidatedDocument)
+{
+    // Validation returns the typed experiment, and writing it back gives the very document the store keeps.
+    json e = goodExperiment();
+    e["data"]["batch_size"] = 3;
+    e["training"]["schedule"] = "linear";
+    e["training"]["grad_clip"] = 0; // a whole number in a real-valued setting is kept as a real
+    e["evaluation"] = {{"tasks", {"arc_easy"}}, {"tasks_data", g_dir}};
+    const qat::Experiment x = qat::requireValidExperiment(e);
+    QAT_CHECK_EQ(x.data.batchSize, int64_t(3));
+    QAT_CHECK_EQ(x.data.seqLen, int64_t(256));
+    QAT_CHECK_EQ(x.training.schedule, std::string("linear"));
+    QAT_CHECK_EQ(x.training.gradClip, 0.0);
+    QAT_CHECK(e["training"]["grad_clip"].is_number_float());
+    QAT_CHECK(x.evaluation && x.evaluation->tasks == std::vector<std::string>{"arc_easy"});
+    QAT_CHECK(!x.exports);
+    QAT_CHECK_EQ(x.method.options["rank"].get<int>(), 4);
+    QAT_CHECK_MSG(qat::toJson(x) == e, qat::toJson(x).dump() + "\n" + e.dump());
+    QAT_CHECK_EQ(qat::experimentHash(qat::toJson(x)), qat::experimentHash(e));
+    // Read back from the stored text: the same typed values.
+    const qat::Experiment y(json::parse(qat::toJson(x).dump()));
+    QAT_CHECK(qat::toJson(y) == e);
+    // A document without the optional sections stays without them.
+    json plain = goodExperiment();
+    qat::requireValidExperiment(plain);
+    QAT_CHECK(!plain.contains("evaluation") && !plain.contains("export"));
+    QAT_CHECK(qat::toJson(qat::Experiment(plain)) == plain);
+}
+
+QAT_TEST(everyDefaultIsStatedOnceInTheDeclaration)
+{
+    qat::registerBuiltinMethods();
+    const qat::Experiment defaults;
+    const json doc = qat::toJson(defaults);
+    std::set<std::string> paths;
+    for (const auto& s : qat::experimentSettings()) {
+        QAT_CHECK_MSG(paths.insert(s.path()).second, s.path() + " is declared twice");
+        QAT_CHECK_MSG(!s.option.label.empty() && !s.option.help.empty() && !s.option.group.empty(), s.path());
+        if (s.section == "evaluation" || s.section == "export") continue; // optional sections
+        const json& v = s.section.empty() ? doc[s.option.name] : doc[s.section][s.option.name];
+        QAT_CHECK_MSG(v == s.option.defaultValue, s.path() + ": " + v.dump());
+    }
+    // The batch size the engine and the trainer read is the declared one (they disagreed: 1 and 8).
+    QAT_CHECK_EQ(defaults.data.batchSize, int64_t(8));
+    QAT_CHECK_EQ(qat::findExperimentSetting("data.batch_size")->option.defaultValue.get<int64_t>(),
+                 int64_t(8));
+    // Every key of the default document is declared (method.* is the method's).
+    json d = qat::defaultExperiment();
+    for (const auto& [section, value] : d.items()) {
+        if (section == "method") continue;
+        if (!value.is_object()) {
+            QAT_CHECK_MSG(qat::findExperimentSetting(section), section);
+            continue;
+        }
+        for (const auto& [key, v] : value.items())
+            QAT_CHECK_MSG(qat::findExperimentSetting(section + "." + key), section + "." + key);
+    }
+}
+
+QAT_TEST(aSettingOfTheWrongTypeIsNamedWhenRead)
+{
+    QAT_CHECK_THROWS_WITH(qat::Experiment(json{{"data", {{"seq_len", "long"}}}}), "data.seq_len", "integer");
+    QAT_CHECK_THROWS_WITH(qat::Experiment(json{{"training", 5}}), "training", "object");
+    QAT_CHECK_EQ(qat::Experiment(json::object()).training.steps, int64_t(1000));
+}
+
+QAT_TEST(validGroupSizesFollowTheModel)
+{
+    const auto all = qat::parseModuleList("all");
+    QAT_CHECK(qat::validGroupSizes(tinyConfig(), all) == (std::vector<int64_t>{2, 4}));
+    QAT_CHECK_EQ(qat::fittingGroupSize(tinyConfig(), all, 128), int64_t(4));
+    QAT_CHECK_EQ(qat::fittingGroupSize(tinyConfig(), qat::parseModuleList("attn"), 32), int64_t(32));
+    qat::ModelConfig big = tinyConfig();
+    big.hiddenSize = 4096;
+    big.intermediateSize = 11008;
+    big.numHeads = 32;
+    big.headDim = 128;
+    QAT_CHECK_EQ(qat::fittingGroupSize(big, all, 128), int64_t(128));
+    QAT_CHECK_EQ(qat::linearInputs(qat::LinearKind::Down, big), int64_t(11008));
+}
+
+QAT_TEST(aGroupSizeThatFitsNoModuleIsOneIssue)
+{
+    // Seven modules missed by one choice were seven near-identical messages (issue 18 item 7).
+    json e = goodExperiment();
+    e["method"]["options"]["group_size"] = 48;
+    qat::requireValidExperiment(e);
+    const auto issues = qat::validateAgainstModel(e, tinyConfig());
+    QAT_CHECK_EQ(issues.size(), size_t(1));
+    const std::string& m = issues.at(0).message;
+    for (const char* part :
+         {"q_proj", "down_proj", "64 input features", "172 input features", "0 (per-channel), 2, 4"})
+        QAT_CHECK_MSG(m.find(part) != std::string::npos, m);
 }
 
 QAT_TEST_MAIN()

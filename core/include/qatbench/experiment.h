@@ -1,43 +1,40 @@
 #pragma once
-// An experiment: one JSON document (DESIGN.md §7) that says everything a run needs. The GUI writes exactly
-// this document, the CLI reads it, the run store keeps it with the run. No torch types (Qt code includes
-// this).
+// An experiment: one JSON document (DESIGN.md §7) that says everything a run needs, and the typed Experiment
+// read from it. The GUI writes exactly this document, the CLI reads it, the run store keeps it with the run.
+// No torch types (Qt code includes this).
 //
 // Intended usage:
 //   1. qat::registerBuiltinMethods() once (method options are validated through their declaration).
-//   2. json exp = loadExperimentFile(path) or defaultExperiment() edited by the user.
-//   3. auto issues = validateExperiment(exp);   // fills every missing field with its default, names bad
-//   fields
-//      or requireValidExperiment(exp);          // the same, throws qat::ConfigError listing every issue
+//   2. json doc = loadExperimentFile(path) or defaultExperiment() edited by the user.
+//   3. Experiment exp = requireValidExperiment(doc);  // fills every missing field of doc with its default
+//   and
+//      returns the typed experiment; throws qat::ConfigError naming the first bad field, listing all of them.
+//      validateExperiment(doc) returns the issues instead (the GUI form shows them under their fields).
 //   4. Once the model's config is known:  validateAgainstModel(exp, config)  (group size vs. row length,
 //   ...).
 //   5. Once the texts are tokenized:      checkTokenCounts(exp, trainTokens, evalTokens)  (at least one
 //   window).
+//   6. RunContext carries exp to the method; toJson(exp) is the document the store keeps and
+//      experimentHash() hashes.
 // All of this runs before any work starts, so a bad config never costs a calibration.
 //
-// The document (defaults in brackets):
-//   name [""], seed [0], device ["auto"|"cpu"|"cuda"|"cuda:N"], dtype ["float32"|"bfloat16"]
-//   model:    path (a Hugging Face LLaMA directory; required)
-//   data:     train (file; required), calibration ("" = train), eval (file; required),
-//             seq_len [256] (1..65536), batch_size [8] (1..4096), grad_accum [1] (1..1024),
-//             eval_seq_len [512] (2..65536), eval_max_windows [0] (0 = all),
-//             window_bos [false] (true: every training and evaluation window is [BOS] + text tokens, the
-//             "bos-window" protocol, for models pretrained that way; false: one BOS, then a running stream)
-//   method:   name ["dlqat"], options {declared by the method, see qatbench/method.h}
-//   training: steps [1000] (0..10^7), warmup_steps [50], schedule ["cosine"|"constant"|"linear"],
-//             weight_decay [0] (0..10), grad_clip [1] (0 = off), checkpoint_every [200] (0 = only at the
-//             end), eval_every [200] (0 = off; the engine evaluates the result anyway), log_every [10] (1..),
-//             histogram_every [100] (0 = off), gradient_checkpointing [false]
-//   evaluation (optional, no defaults filled in): tasks [] (multiple-choice tasks scored on the final model,
-//             names as qatbench/tasks.h knownTasks()), tasks_data (the tasks folder; required with tasks),
-//             tasks_limit [0] (first N questions per task; 0 = all), tasks_shots [-1] (-1 = the task's
-//             default)
-//   export (optional, no defaults filled in): formats [] (any of "gguf", "gptq", "hf": written by the engine
-//             after the final evaluation into <work dir>/export/ as model.gguf, gptq/, hf-<dtype>/ and
-//             recorded as artifacts export_gguf / export_gptq / export_hf; qatbench/export.h), gguf_type
-//             ["auto"|"q4_1"|"q5_1"|"q4_k"|"f16"|"bf16"|"f32"], gguf_fallback ["f16"|"bf16"|"f32"], hf_dtype ["" =
-//             the model's own| "float32"|"bfloat16"|"float16"]. A type that cannot hold method.options.bits /
-//             group_size is refused
+// The settings are declared once, in experimentSettings() (core/train/experiment.cpp): each one's key, type,
+// range, label, help and form section, bound to its typed field below, whose initializer is its default.
+// Validation, the defaults filled into a document, the typed reading and writing, the GUI form and the texts
+// it translates all come from that one declaration. The method's own options
+// (method.options) are declared by the method (qatbench/method.h) and stay a JSON object here.
+//
+// The document (sections and keys; the declaration has the defaults, ranges and meaning):
+//   name, seed, device ("auto" | "cpu" | "cuda" | "cuda:N"), dtype          the run settings
+//   model:      path (a Hugging Face LLaMA directory; required)
+//   data:       train, calibration, eval, seq_len, batch_size, grad_accum, eval_seq_len, eval_max_windows,
+//               window_bos
+//   method:     name, options {declared by the method}
+//   training:   steps, warmup_steps, schedule, weight_decay, grad_clip, checkpoint_every, eval_every,
+//               log_every, histogram_every, gradient_checkpointing
+//   evaluation (optional; no defaults filled in when absent): tasks, tasks_data, tasks_limit, tasks_shots
+//   export (optional; no defaults filled in when absent): formats, gguf_type, gguf_fallback, hf_dtype. A type
+//               that cannot hold method.options.bits / group_size is refused (qatbench/export.h)
 
 #include "qatbench/method.h"
 #include "qatbench/model.h"
@@ -45,12 +42,110 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace qat {
 
-// Every field with its default (model.path, data.train and data.eval are empty: the user must set them).
+struct ModelSettings
+{
+    std::string path; // the Hugging Face LLaMA directory (config.json, safetensors, tokenizer)
+};
+
+struct DataSettings
+{
+    std::string train;          // training text file
+    std::string calibration;    // calibration text file; "" = the training text
+    std::string eval;           // held-out text for perplexity
+    int64_t seqLen = 256;       // tokens per training window
+    int64_t batchSize = 8;      // windows per micro-batch
+    int64_t gradAccum = 1;      // micro-batches per optimizer step
+    int64_t evalSeqLen = 512;   // tokens per perplexity window
+    int64_t evalMaxWindows = 0; // at most this many perplexity windows; 0 = the whole file
+    bool windowBos = false; // every window is [BOS] + text ("bos-window"); false: one BOS, a running stream
+};
+
+struct MethodSettings
+{
+    std::string name = "dlqat";                        // a registered method id
+    nlohmann::json options = nlohmann::json::object(); // the method's declared options (defaults filled in)
+};
+
+struct TrainingSettings
+{
+    int64_t steps = 1000;               // optimizer steps of the training stage
+    int64_t warmupSteps = 50;           // linear learning-rate warm-up
+    std::string schedule = "cosine";    // "cosine", "constant" or "linear" after the warm-up
+    double weightDecay = 0;             // AdamW weight decay
+    double gradClip = 1;                // maximum gradient norm; 0 = off
+    int64_t checkpointEvery = 200;      // steps; 0 = only when stopped
+    int64_t evalEvery = 200;            // steps between perplexity evaluations; 0 = only the final one
+    int64_t logEvery = 10;              // steps between logged metrics
+    int64_t histogramEvery = 100;       // steps between histograms; 0 = off
+    bool gradientCheckpointing = false; // recompute each block in the backward pass
+};
+
+// Multiple-choice tasks scored on the final model (issue 16, docs/EVAL.md).
+struct EvaluationSettings
+{
+    std::vector<std::string> tasks; // names as qatbench/tasks.h knownTasks()
+    std::string tasksData;          // the tasks folder (required with tasks)
+    int64_t tasksLimit = 0;         // first N questions per task; 0 = all
+    int64_t tasksShots = -1;        // -1 = the task's default
+};
+
+// Deployable files the engine writes after the final evaluation (issue 14, docs/EXPORT.md): into
+// <work dir>/export/ as model.gguf, gptq/, hf-<dtype>/, recorded as artifacts export_gguf / _gptq / _hf.
+struct ExportSettings
+{
+    std::vector<std::string> formats; // any of "gguf", "gptq", "hf"
+    std::string ggufType = "auto";    // "auto", "q4_1", "q5_1", "q4_k", "f16", "bf16", "f32"
+    std::string ggufFallback = "f16"; // tensors the type cannot hold: "f16", "bf16", "f32"
+    std::string hfDtype;              // "" = the model's own, "float32", "bfloat16", "float16"
+};
+
+struct Experiment
+{
+    // The run settings (top level of the document).
+    std::string name;              // runs are grouped by it in the store
+    uint64_t seed = 0;             // data order and initialisation
+    std::string device = "auto";   // "auto" (first GPU, else CPU), "cpu", "cuda", "cuda:N"
+    std::string dtype = "float32"; // compute dtype: "float32" or "bfloat16"
+    ModelSettings model;
+    DataSettings data;
+    MethodSettings method;
+    TrainingSettings training;
+    std::optional<EvaluationSettings> evaluation; // present when the document has the section
+    std::optional<ExportSettings> exports;        // the document's "export" section, when present
+
+    Experiment() = default; // every setting at its declared default
+    // Reads a document: missing settings keep their defaults, method.options is taken as it is. It does not
+    // validate (requireValidExperiment does); a setting of the wrong JSON type throws qat::ConfigError naming
+    // it. Implicit, so that a RunContext can be built from a document (tests, tools, the demo).
+    Experiment(const nlohmann::json& document);
+};
+
+// One declared setting of the experiment. The option's key is its key inside its section.
+struct ExperimentSetting
+{
+    std::string section;   // "" (top level), "model", "data", "training", "evaluation", "export"
+    OptionSpec option;     // key, type, default (the typed field's), range, label, help; group = form section
+    bool required = false; // a path or name that must not be empty
+    bool list = false;     // a JSON list of option.choices (evaluation.tasks, export.formats)
+    bool inForm = true; // false: set elsewhere in the GUI (model.path: the model panel; export: its dialog)
+    std::string path() const; // the JSON path: "data.seq_len", "seed"
+};
+
+// Every setting but method.*, in form order (sections Data, Training, Evaluation, Run, then the rest).
+const std::vector<ExperimentSetting>& experimentSettings();
+const ExperimentSetting* findExperimentSetting(const std::string& path); // nullptr when unknown
+
+// The document of an experiment: every section and setting, evaluation/export only when present.
+nlohmann::json toJson(const Experiment& experiment);
+
+// Every field with its default (model.path, data.train and data.eval are empty: the user must set them), and
+// the default method's options.
 nlohmann::json defaultExperiment();
 
 struct ExperimentCheck
@@ -59,17 +154,27 @@ struct ExperimentCheck
     bool checkMethod = true; // false: accept an unknown method name (methods not registered in this process)
 };
 
-// Fills defaults in place and returns every problem found, each naming its JSON path and the allowed range.
+// Fills defaults in place (a whole number in a real-valued setting becomes a real, as toJson writes it) and
+// returns every problem found, each naming its JSON path and the allowed range.
 std::vector<ValidationIssue> validateExperiment(nlohmann::json& experiment,
                                                 const ExperimentCheck& check = {});
 
-// validateExperiment, then throws qat::ConfigError naming the first bad field; its message lists all of them.
-void requireValidExperiment(nlohmann::json& experiment, const ExperimentCheck& check = {});
+// validateExperiment, then throws qat::ConfigError naming the first bad field (its message lists all of
+// them); returns the typed experiment, whose toJson() is the filled document.
+Experiment requireValidExperiment(nlohmann::json& experiment, const ExperimentCheck& check = {});
 
 // Checks that depend on the model's dimensions: a group size must divide the row (in features) of every
-// quantized module (unless method.options.allow_partial_group), eval_seq_len within max positions, ...
-std::vector<ValidationIssue> validateAgainstModel(const nlohmann::json& experiment,
-                                                  const ModelConfig& config);
+// quantized module (unless method.options.allow_partial_group): one issue naming every module it does not
+// fit and the sizes that do; eval_seq_len and seq_len within max positions.
+std::vector<ValidationIssue> validateAgainstModel(const Experiment& experiment, const ModelConfig& config);
+
+// Input features of a block linear (the row of W, out x in, that a group cuts): hidden size for q, k, v,
+// gate, up; heads x head_dim for o; the MLP size for down.
+int64_t linearInputs(LinearKind kind, const ModelConfig& config);
+// Group sizes > 1 that divide the row of every listed module, ascending (0 = per-channel always fits too).
+std::vector<int64_t> validGroupSizes(const ModelConfig& config, const std::vector<LinearKind>& kinds);
+// `preferred` when it fits every listed module (or is 0), else the largest valid size below it, else 0.
+int64_t fittingGroupSize(const ModelConfig& config, const std::vector<LinearKind>& kinds, int64_t preferred);
 
 // Number of non-overlapping windows of seqLen tokens in a stream of n tokens (the tail is dropped).
 int64_t windowCount(int64_t tokens, int64_t seqLen);
@@ -77,7 +182,7 @@ int64_t windowCount(int64_t tokens, int64_t seqLen);
 // Checks after tokenization: the eval text must hold at least one eval window, the training (and calibration)
 // text at least one training window of seq_len + 1 tokens. calibTokens < 0: calibration uses the training
 // text.
-std::vector<ValidationIssue> checkTokenCounts(const nlohmann::json& experiment, int64_t trainTokens,
+std::vector<ValidationIssue> checkTokenCounts(const Experiment& experiment, int64_t trainTokens,
                                               int64_t evalTokens, int64_t calibTokens = -1);
 
 // Throws qat::ConfigError for the first issue, with all issues in the message. No-op when issues is empty.

@@ -63,6 +63,11 @@ const MethodInfo* findMethod(std::string_view id); // nullptr when unknown
 std::vector<ValidationIssue> validateOptions(const MethodInfo& method, nlohmann::json& options,
                                              const std::string& pathPrefix = "method.options");
 
+// The checks of one value against its declaration (type, range, choices; a Path must exist when not empty),
+// each issue naming `field`. validateOptions uses it, and so does the experiment's own declaration.
+std::vector<ValidationIssue> checkOptionValue(const OptionSpec& option, const nlohmann::json& value,
+                                              const std::string& field);
+
 // Implemented by the plugins library (plugins/builtin.cpp): registers every built-in method once.
 void registerBuiltinMethods();
 
