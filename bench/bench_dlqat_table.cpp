@@ -13,6 +13,7 @@
 #include "qatbench/tokenizer.h"
 #include "qatbench_sdk/quant_method.h"
 #include "qatbench_sdk/trainer.h"
+#include "qatbench_plugins/builtin.h"
 
 #include <torch/torch.h>
 

@@ -1,4 +1,6 @@
 // The built-in quantization methods, listed explicitly.
+#include "qatbench_plugins/builtin.h"
+
 #include "qatbench/method.h"
 
 namespace qat::plugins {
@@ -23,6 +25,7 @@ void registerBuiltinMethods()
         plugins::registerQaLora();
         plugins::registerL4q();
         plugins::registerLrQat();
+        setDefaultMethod("dlqat"); // what the project is about (DESIGN.md §4)
         return true;
     }();
     (void)once;

@@ -64,7 +64,6 @@ int cmdSweep(const Argv& argv)
               {"dry-run", "table-only", "text", "exports", "window-bos"});
     if (args.has("grid") == args.has("preset"))
         throw Error("sweep: give --grid GRID.json or --preset NAME (see --help)");
-    registerBuiltinMethods();
     nlohmann::json grid;
     if (args.has("preset")) {
         SweepPresetInputs in;

@@ -6,6 +6,7 @@
 #include "qatbench/error.h"
 #include "qatbench/method.h"
 #include "qatbench/version.h"
+#include "qatbench_plugins/builtin.h"
 
 #include <cstring>
 #include <iostream>

@@ -5,6 +5,7 @@
 
 #include "qatbench/method.h"
 #include "qatbench/version.h"
+#include "qatbench_plugins/builtin.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -22,7 +22,25 @@ std::vector<Entry>& registry()
     static std::vector<Entry> r;
     return r;
 }
+std::string& defaultId()
+{
+    static std::string id;
+    return id;
+}
 } // namespace
+
+std::string defaultMethodId()
+{
+    std::lock_guard lock(registryMutex());
+    if (!defaultId().empty()) return defaultId();
+    return registry().empty() ? std::string() : registry().front().info.id;
+}
+
+void setDefaultMethod(std::string id)
+{
+    std::lock_guard lock(registryMutex());
+    defaultId() = std::move(id);
+}
 
 void registerMethod(MethodInfo info, QuantMethodFactory factory)
 {
@@ -44,7 +62,8 @@ std::vector<MethodInfo> availableMethods()
 {
     std::lock_guard lock(registryMutex());
     std::vector<MethodInfo> out;
-    for (const auto& e : registry()) out.push_back(e.info);
+    for (const auto& e : registry())
+        out.push_back(e.info);
     return out;
 }
 
@@ -54,6 +73,81 @@ const MethodInfo* findMethod(std::string_view id)
     for (const auto& e : registry())
         if (e.info.id == id) return &e.info; // entries are never removed
     return nullptr;
+}
+
+OptionSpec OptionSpec::integer(std::string name, int64_t def, int64_t min, int64_t max)
+{
+    OptionSpec o;
+    o.name = std::move(name);
+    o.type = OptionType::Int;
+    o.defaultValue = def;
+    o.min = double(min);
+    o.max = double(max);
+    return o;
+}
+
+OptionSpec OptionSpec::real(std::string name, double def, double min, double max)
+{
+    OptionSpec o;
+    o.name = std::move(name);
+    o.type = OptionType::Float;
+    o.defaultValue = def;
+    o.min = min;
+    o.max = max;
+    return o;
+}
+
+OptionSpec OptionSpec::rate(std::string name, double def)
+{
+    OptionSpec o = real(std::move(name), def, 1e-8, 1.0);
+    o.logScale = true;
+    return o;
+}
+
+OptionSpec OptionSpec::boolean(std::string name, bool def)
+{
+    OptionSpec o;
+    o.name = std::move(name);
+    o.type = OptionType::Bool;
+    o.defaultValue = def;
+    return o;
+}
+
+OptionSpec OptionSpec::choice(std::string name, std::string def, std::vector<std::string> choices)
+{
+    OptionSpec o;
+    o.name = std::move(name);
+    o.type = OptionType::Choice;
+    o.defaultValue = std::move(def);
+    o.choices = std::move(choices);
+    return o;
+}
+
+OptionSpec OptionSpec::text(std::string name, std::string def)
+{
+    OptionSpec o;
+    o.name = std::move(name);
+    o.type = OptionType::String;
+    o.defaultValue = std::move(def);
+    return o;
+}
+
+OptionSpec OptionSpec::withLabel(std::string text) &&
+{
+    label = std::move(text);
+    return std::move(*this);
+}
+
+OptionSpec OptionSpec::withHelp(std::string text) &&
+{
+    help = std::move(text);
+    return std::move(*this);
+}
+
+OptionSpec OptionSpec::inGroup(std::string name) &&
+{
+    group = std::move(name);
+    return std::move(*this);
 }
 
 static std::string rangeText(const OptionSpec& o)
@@ -94,7 +188,8 @@ std::vector<ValidationIssue> checkOptionValue(const OptionSpec& o, const nlohman
         return issues;
     case OptionType::Choice: {
         std::string allowed;
-        for (const auto& c : o.choices) allowed += (allowed.empty() ? "" : ", ") + c;
+        for (const auto& c : o.choices)
+            allowed += (allowed.empty() ? "" : ", ") + c;
         if (!v.is_string()) {
             bad("must be one of: " + allowed);
             return issues;
@@ -108,7 +203,8 @@ std::vector<ValidationIssue> checkOptionValue(const OptionSpec& o, const nlohman
         if (!v.is_string()) bad("must be a string");
         return issues;
     case OptionType::Path:
-        if (!v.is_string()) bad("must be a file path");
+        if (!v.is_string())
+            bad("must be a file path");
         else if (!v.get<std::string>().empty() && !std::filesystem::exists(v.get<std::string>()))
             bad("file not found: " + v.get<std::string>());
         return issues;
@@ -127,8 +223,10 @@ std::vector<ValidationIssue> validateOptions(const MethodInfo& method, nlohmann:
     }
     for (const auto& [key, value] : options.items()) {
         bool known = false;
-        for (const auto& o : method.options) known = known || o.name == key;
-        if (!known) issues.push_back({pathPrefix + "." + key, "unknown option of method '" + method.id + "'"});
+        for (const auto& o : method.options)
+            known = known || o.name == key;
+        if (!known)
+            issues.push_back({pathPrefix + "." + key, "unknown option of method '" + method.id + "'"});
     }
     for (const auto& o : method.options) {
         if (!options.contains(o.name)) options[o.name] = o.defaultValue;

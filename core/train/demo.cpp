@@ -254,7 +254,6 @@ DemoRow runMethod(const LlamaModel& pretrained, const TokenData& data, const Dem
 
 DemoResult runDemo(const DemoOptions& o, const ProgressFn& progress, const DemoLogFn& log)
 {
-    registerBuiltinMethods();
     configureThreads(o.threads);
     const double t0 = now();
     auto say = [&](const std::string& s) {

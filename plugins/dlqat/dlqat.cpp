@@ -1,9 +1,9 @@
 // DL-QAT (Ke et al., 2025) as a QuantMethod: calibration of s, z with W0 fixed, then m and LoRA trained.
 #include "dlqat.h"
 
-#include "qatbench/error.h"
-#include "qatbench/export.h"
-#include "qatbench_sdk/export.h"
+#include "method_kit.h"
+
+#include "qatbench/quantizer.h"
 #include "qatbench_sdk/quant_linear.h"
 #include "qatbench_sdk/quant_method.h"
 #include "qatbench_sdk/trainer.h"
@@ -25,9 +25,6 @@ private:
     at::Tensor objectiveLoss(RunContext& ctx, const at::Tensor& windows, const std::string& objective);
     void reportHistograms(RunContext& ctx, int64_t step);
     void reportEval(RunContext& ctx, int64_t step);
-    void saveTensors(CheckpointState& s, bool training) const;
-    void loadTensors(const CheckpointState& s);
-    void finish(RunContext& ctx);
 
     json m_opts;
     std::vector<QuantLinear> m_mods;
@@ -82,71 +79,24 @@ void DlqatMethod::reportHistograms(RunContext& ctx, int64_t step)
 
 void DlqatMethod::reportEval(RunContext& ctx, int64_t step)
 {
-    const auto& d = ctx.experiment["data"];
-    if (ctx.data.eval.empty()) return;
-    m_hook->invalidate();
-    NllResult r = evaluateNll(ctx.model, ctx.data.eval, d.value("eval_seq_len", int64_t(512)),
-                              d.value("eval_max_windows", int64_t(0)), m_hook.get());
-    m_hook->invalidate();
-    ctx.sink.scalar("eval/ppl", step, r.ppl());
-    ctx.sink.scalar("eval/nll", step, r.meanNll);
+    plugins::reportEval(ctx, m_hook.get(), step, [&] { m_hook->invalidate(); });
 }
 
-void DlqatMethod::saveTensors(CheckpointState& s, bool training) const
+// What a checkpoint holds of every module: the grid, and the trained m and LoRA once they exist.
+std::vector<std::pair<std::string, at::Tensor*>> checkpointFields(QuantLinear& q)
 {
-    for (size_t i = 0; i < m_mods.size(); ++i) {
-        const auto& q = m_mods[i];
-        const std::string p = std::to_string(i) + ".";
-        s.tensors.emplace_back(p + "log_scale", q.logScale);
-        s.tensors.emplace_back(p + "zero", q.zero);
-        if (!training) continue;
-        if (q.m.defined()) s.tensors.emplace_back(p + "m", q.m);
-        if (q.A.defined()) s.tensors.emplace_back(p + "A", q.A);
-        if (q.B.defined()) s.tensors.emplace_back(p + "B", q.B);
-    }
-}
-
-void DlqatMethod::loadTensors(const CheckpointState& s)
-{
-    at::NoGradGuard noGrad;
-    std::map<std::string, at::Tensor> byName(s.tensors.begin(), s.tensors.end());
-    for (size_t i = 0; i < m_mods.size(); ++i) {
-        auto& q = m_mods[i];
-        const std::string p = std::to_string(i) + ".";
-        auto load = [&](const char* name, at::Tensor& dst) {
-            auto it = byName.find(p + name);
-            if (it == byName.end()) return;
-            if (!dst.defined() || dst.sizes() != it->second.sizes())
-                throw Error("the checkpoint does not match this model/config (tensor " + p + name + ")");
-            dst.copy_(it->second);
-        };
-        load("log_scale", q.logScale);
-        load("zero", q.zero);
-        load("m", q.m);
-        load("A", q.A);
-        load("B", q.B);
-    }
-}
-
-void DlqatMethod::finish(RunContext& ctx)
-{
-    exportRunResult(ctx, m_mods);
-    applyToModel(ctx.model, m_mods, /*consume=*/true); // the run is over: m_mods are not used again
-    ctx.finalHook = nullptr;
+    return {{"log_scale", &q.logScale}, {"zero", &q.zero}, {"m", &q.m}, {"A", &q.A}, {"B", &q.B}};
 }
 
 RunOutcome DlqatMethod::run(RunContext& ctx)
 {
-    m_opts = ctx.experiment["method"]["options"];
-    const QuantSpec spec = quantSpecFromOptions(m_opts);
-    const auto kinds = parseModuleList(m_opts.value("modules", std::string("all")));
+    m_opts = methodOptions(ctx);
     const at::Device dev = ctx.model.options().device;
-    const uint64_t seed = ctx.experiment.value("seed", uint64_t(0));
+    const uint64_t seed = runSeed(ctx);
     torch::manual_seed(seed);
-    m_mods = makeQuantLinears(ctx.model, kinds, spec);
+    m_mods = makeModules(ctx);
     m_hook = std::make_unique<QuantHook>(m_mods);
-    m_fwd.hook = m_hook.get();
-    m_fwd.checkpointBlocks = ctx.experiment["training"].value("gradient_checkpointing", false);
+    m_fwd = trainingForward(ctx, m_hook.get());
     const std::string calibObjective = m_opts.value("calib_objective", std::string("next_token"));
     const std::string trainObjective = m_opts.value("train_objective", std::string("next_token"));
     const bool trainM = m_opts.value("train_m", true), trainLora = m_opts.value("train_lora", true);
@@ -218,12 +168,10 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
             s.phase = "calibration";
             s.samplerPosition = sampler.position();
             syncScales(false);
-            saveTensors(s, true);
+            saveModuleTensors(s, m_mods, checkpointFields);
         };
-        if (resuming) {
-            CheckpointState s = loop.readCheckpoint(ctx.workDir);
-            loadTensors(s);
-            sampler.seek(s.samplerPosition);
+        if (auto s = resumeLoop(ctx, loop, sampler)) {
+            loadModuleTensors(*s, m_mods, checkpointFields);
             if (linearScale) {
                 at::NoGradGuard noGrad;
                 for (size_t i = 0; i < m_mods.size(); ++i)
@@ -259,31 +207,28 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
     if (mParams.empty() && loraParams.empty()) {
         // The "calibration only" ablation: no training steps to run (each would cost a forward for nothing).
         ctx.sink.message("info", "DL-QAT: train_m and train_lora are off: the result is the calibrated grid");
-        finish(ctx);
+        finishMethod(ctx, m_mods);
         return RunOutcome::Completed;
     }
-    const double wd = ctx.experiment["training"].value("weight_decay", 0.0);
+    const double wd = weightDecay(ctx);
     TrainLoop loop(base, {{"m", mParams, m_opts.value("lr_m", 2e-3)},
                           {"lora", loraParams, m_opts.value("lr_lora", 1e-3), wd}});
     WindowSampler sampler = trainingSampler(ctx, ctx.data.train, seed * 2 + 2);
     loop.saveState = [&](CheckpointState& s) {
         s.phase = "training";
         s.samplerPosition = sampler.position();
-        saveTensors(s, true);
+        saveModuleTensors(s, m_mods, checkpointFields);
     };
     loop.onHistogram = [&](int64_t step) { reportHistograms(ctx, step); };
     loop.onEval = [&](int64_t step) { reportEval(ctx, step); };
-    if (resuming && resumePhase == "training") {
-        CheckpointState s = loop.readCheckpoint(ctx.workDir);
-        loadTensors(s);
-        sampler.seek(s.samplerPosition);
-    }
+    if (resumePhase == "training")
+        if (auto s = resumeLoop(ctx, loop, sampler)) loadModuleTensors(*s, m_mods, checkpointFields);
     if (loop.run(
             sampler, [&](const at::Tensor& w) { return objectiveLoss(ctx, w, trainObjective); }, ctx, dev) ==
         RunOutcome::Stopped)
         return RunOutcome::Stopped;
     if (base.histogramEvery > 0) reportHistograms(ctx, loop.step());
-    finish(ctx);
+    finishMethod(ctx, m_mods);
     return RunOutcome::Completed;
 }
 

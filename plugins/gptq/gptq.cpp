@@ -2,7 +2,7 @@
 // through a LinearHook, then column-wise rounding with error feedback (README.md has the formula).
 #include "gptq.h"
 
-#include "peer.h"
+#include "method_kit.h"
 
 #include "qatbench/error.h"
 #include "qatbench/quantizer.h"
@@ -66,55 +66,60 @@ QuantParams groupParams(const at::Tensor& cols, const QuantSpec& spec)
 
 std::vector<OptionSpec> gptqOptions(const std::string& prefix, const std::string& group)
 {
-    auto named = [&](OptionSpec o) {
-        o.name = prefix + o.name;
-        o.group = group;
-        return o;
-    };
-    std::vector<OptionSpec> o;
-    o.push_back(
-        named(intOption("calib_windows", 128, 1, 1'000'000, "Calibration windows",
-                        "Windows of the calibration text whose inputs form each layer's Hessian.", "")));
-    o.push_back(named(intOption("calib_seq_len", 0, 0, 65536, "Calibration window length",
-                                "Tokens per calibration window; 0 = data.seq_len.", "")));
-    o.push_back(named({"damp",
-                       OptionType::Float,
-                       0.01,
-                       0.0,
-                       10.0,
-                       false,
-                       {},
-                       "Damping",
-                       "Added to the Hessian's diagonal, as a fraction of its mean (GPTQ's percdamp).",
-                       ""}));
-    o.push_back(named({"act_order",
-                       OptionType::Bool,
-                       false,
-                       0,
-                       0,
-                       false,
-                       {},
-                       "Act-order",
-                       "Round columns by decreasing Hessian diagonal; the groups' s, z are then fixed "
-                       "from W before rounding (static groups), so the result keeps contiguous groups.",
-                       ""}));
-    o.push_back(
-        named(intOption("block_size", 128, 1, 65536, "Block size",
-                        "Columns whose error updates are applied to the rest together (lazy batch).", "")));
+    std::vector<OptionSpec> o{
+        OptionSpec::integer("calib_windows", 128, 1, 1'000'000)
+            .withLabel("Calibration windows")
+            .withHelp("Windows of the calibration text whose inputs form each layer's Hessian."),
+        OptionSpec::integer("calib_seq_len", 0, 0, 65536)
+            .withLabel("Calibration window length")
+            .withHelp("Tokens per calibration window; 0 = data.seq_len."),
+        OptionSpec::real("damp", 0.01, 0.0, 10.0)
+            .withLabel("Damping")
+            .withHelp("Added to the Hessian's diagonal, as a fraction of its mean (GPTQ's percdamp)."),
+        OptionSpec::boolean("act_order", false)
+            .withLabel("Act-order")
+            .withHelp("Round columns by decreasing Hessian diagonal; the groups' s, z are then fixed "
+                      "from W before rounding (static groups), so the result keeps contiguous groups."),
+        OptionSpec::integer("block_size", 128, 1, 65536)
+            .withLabel("Block size")
+            .withHelp("Columns whose error updates are applied to the rest together (lazy batch).")};
+    for (auto& x : o) {
+        x.name = prefix + x.name;
+        x.group = group;
+    }
     return o;
 }
 
-GptqSettings gptqSettingsFrom(const nlohmann::json& experiment, const nlohmann::json& options,
+std::vector<OptionSpec> initFromOptions()
+{
+    std::vector<OptionSpec> o{
+        OptionSpec::choice("init_from", "rtn", {"rtn", "gptq"})
+            .withLabel("Starting grid")
+            .withHelp("rtn = s, z from each group's range (the init option); gptq = GPTQ's s, z and "
+                      "codes (its weight s (q - z) replaces W0 as the starting point).")
+            .inGroup("Initialization")};
+    for (auto& g : gptqOptions("gptq_", "Initialization"))
+        o.push_back(std::move(g));
+    return o;
+}
+
+void initGrid(RunContext& ctx, std::vector<QuantLinear>& modules, const nlohmann::json& options)
+{
+    if (options.value("init_from", std::string("rtn")) != "gptq") return; // makeModules did RTN
+    runGptq(ctx, modules, gptqSettingsFrom(ctx.experiment, options, "gptq_"));
+}
+
+GptqSettings gptqSettingsFrom(const Experiment& experiment, const nlohmann::json& options,
                               const std::string& prefix)
 {
     GptqSettings s;
     s.calibWindows = options.value(prefix + "calib_windows", s.calibWindows);
     s.seqLen = options.value(prefix + "calib_seq_len", int64_t(0));
-    if (s.seqLen <= 0) s.seqLen = experiment["data"].value("seq_len", int64_t(256));
+    if (s.seqLen <= 0) s.seqLen = experiment.data.seqLen;
     s.damp = options.value(prefix + "damp", s.damp);
     s.actOrder = options.value(prefix + "act_order", s.actOrder);
     s.blockSize = options.value(prefix + "block_size", s.blockSize);
-    s.seed = experiment.value("seed", uint64_t(0)) * 2 + 7;
+    s.seed = experiment.seed * 2 + 7;
     return s;
 }
 
@@ -240,10 +245,9 @@ class GptqMethod final : public QuantMethod
 public:
     RunOutcome run(RunContext& ctx) override
     {
-        const auto& opts = ctx.experiment["method"]["options"];
+        const auto& opts = methodOptions(ctx);
         const QuantSpec spec = quantSpecFromOptions(opts);
-        const auto kinds = parseModuleList(opts.value("modules", std::string("all")));
-        std::vector<QuantLinear> mods = makeQuantLinears(ctx.model, kinds, spec);
+        std::vector<QuantLinear> mods = makeModules(ctx);
         const GptqSettings st = gptqSettingsFrom(ctx.experiment, opts, "");
         ctx.sink.message("info", "GPTQ: " + std::to_string(mods.size()) + " linears, W" +
                                      std::to_string(spec.bits) + " g" + std::to_string(spec.groupSize) +
@@ -252,7 +256,7 @@ public:
                                      (st.actOrder ? ", act-order" : ""));
         reportTrainable(ctx, "GPTQ", 0, mods.size());
         runGptq(ctx, mods, st);
-        finishPeer(ctx, mods);
+        finishMethod(ctx, mods);
         return RunOutcome::Completed;
     }
 };

@@ -7,7 +7,11 @@
 //   1. GptqSettings s = gptqSettingsFrom(ctx.experiment, opts, "");      // or "gptq_" inside a QAT method
 //   2. auto mods = makeQuantLinears(model, kinds, spec);
 //   3. runGptq(ctx, mods, s);   // each module: w0 = the GPTQ weight s (q - z), s and z its grid
-//   The modules then hold the GPTQ codes exactly (codes() == q), so a QAT method can start from them.
+//   The modules then hold the GPTQ codes exactly (codes() == q), so a QAT method can start from them:
+//
+// GPTQ's start grid, the public API of this plugin for the QAT methods that offer it:
+//   1. declare initFromOptions() among the method's options ("init_from" rtn | gptq and the gptq_* options);
+//   2. after makeModules(ctx): initGrid(ctx, mods, options) (nothing to do for rtn).
 #include "qatbench/method.h"
 #include "qatbench_sdk/quant_linear.h"
 #include "qatbench_sdk/run_context.h"
@@ -33,7 +37,7 @@ struct GptqSettings
 
 // The declared GPTQ options, names prefixed (e.g. "gptq_" when a QAT method offers a GPTQ start).
 std::vector<OptionSpec> gptqOptions(const std::string& prefix, const std::string& group);
-GptqSettings gptqSettingsFrom(const nlohmann::json& experiment, const nlohmann::json& options,
+GptqSettings gptqSettingsFrom(const Experiment& experiment, const nlohmann::json& options,
                               const std::string& prefix);
 
 struct GptqLinearResult
@@ -51,6 +55,11 @@ GptqLinearResult gptqQuantizeLinear(const at::Tensor& w, const at::Tensor& hessi
 // quantized earlier layers. Reports phase "gptq" progress per layer; throws qat::Cancelled when asked to
 // stop (GPTQ keeps no checkpoint: a resumed run repeats it).
 void runGptq(RunContext& ctx, std::vector<QuantLinear>& modules, const GptqSettings& settings);
+
+// "init_from" (rtn | gptq) and the gptq_* options, in the group "Initialization".
+std::vector<OptionSpec> initFromOptions();
+// With init_from gptq: every module's s, z from GPTQ and w0 = the GPTQ weight, so codes() are GPTQ's codes.
+void initGrid(RunContext& ctx, std::vector<QuantLinear>& modules, const nlohmann::json& options);
 
 MethodInfo gptqMethodInfo();
 void registerGptq();

@@ -1,7 +1,9 @@
 // L4Q (Jeon et al., 2024) as a QuantMethod: the LoRA update is added before the quantizer and the quantizer's
 // scale and offset are trained together with it, in one stage: W_hat = Q(W0 + (alpha/r) B A; s, z)
 // (README.md has the formula). Everything is core's QuantLinear; only the trainable set differs from DL-QAT.
-#include "peer.h"
+#include "gptq.h"
+#include "kit_options.h"
+#include "method_kit.h"
 
 #include "qatbench/quantizer.h"
 #include "qatbench_sdk/quant_method.h"
@@ -19,11 +21,9 @@ class L4qMethod final : public QuantMethod
 public:
     RunOutcome run(RunContext& ctx) override
     {
-        const json& opts = ctx.experiment["method"]["options"];
-        const QuantSpec spec = quantSpecFromOptions(opts);
-        const uint64_t seed = ctx.experiment.value("seed", uint64_t(0));
-        std::vector<QuantLinear> mods =
-            makeQuantLinears(ctx.model, parseModuleList(opts.value("modules", std::string("all"))), spec);
+        const json& opts = methodOptions(ctx);
+        const uint64_t seed = runSeed(ctx);
+        std::vector<QuantLinear> mods = makeModules(ctx);
         initGrid(ctx, mods, opts);
         torch::manual_seed(seed);
         std::vector<at::Tensor> lora, scales, zeros;
@@ -39,10 +39,8 @@ public:
         }
         reportTrainable(ctx, "L4Q", trainable, mods.size());
         QuantHook hook(mods);
-        ForwardOptions fwd;
-        fwd.hook = &hook;
-        fwd.checkpointBlocks = ctx.experiment["training"].value("gradient_checkpointing", false);
-        const double wd = ctx.experiment["training"].value("weight_decay", 0.0);
+        const ForwardOptions fwd = trainingForward(ctx, &hook);
+        const double wd = weightDecay(ctx);
         TrainLoop loop(loopSettingsFrom(ctx.experiment), {{"lora", lora, opts.value("lr_lora", 1e-3), wd},
                                                           {"scale", scales, opts.value("lr_scale", 1e-3)},
                                                           {"zero", zeros, opts.value("lr_zero", 1e-3)}});
@@ -50,11 +48,12 @@ public:
             return std::vector<std::pair<std::string, at::Tensor*>>{
                 {"A", &q.A}, {"B", &q.B}, {"log_scale", &q.logScale}, {"zero", &q.zero}};
         };
-        if (trainModules(ctx, loop, mods, fields, fwd, seed, [&] { hook.invalidate(); }) == RunOutcome::Stopped)
+        if (trainModules(ctx, loop, mods, fields, fwd, seed, [&] { hook.invalidate(); }) ==
+            RunOutcome::Stopped)
             return RunOutcome::Stopped;
         for (auto& q : mods)
             materialize(q); // the codes of W0 + (alpha/r) B A on the learned grid
-        finishPeer(ctx, mods);
+        finishMethod(ctx, mods);
         return RunOutcome::Completed;
     }
 };
@@ -73,17 +72,21 @@ MethodInfo l4qMethodInfo()
         "Models";
     m.trains = true;
     m.options = quantizerOptions(4, 128, RangeInit::MinMax);
-    for (auto& o : loraOptions())
-        m.options.push_back(std::move(o));
-    m.options.push_back(lrOption("lr_lora", 1e-3, "LR LoRA", "AdamW learning rate of A and B.", "Training"));
-    m.options.push_back(lrOption("lr_scale", 1e-3, "LR scale s",
-                                 "AdamW learning rate of log s (learned in the log domain: a relative step).",
-                                 "Training"));
-    m.options.push_back(lrOption("lr_zero", 1e-3, "LR zero-point z",
-                                 "AdamW learning rate of z in code units (rounded straight-through).",
-                                 "Training"));
-    for (auto& o : initFromOptions())
-        m.options.push_back(std::move(o));
+    appendOptions(m.options, loraOptions());
+    appendOptions(m.options,
+                  {OptionSpec::rate("lr_lora", 1e-3)
+                       .withLabel("LR LoRA")
+                       .withHelp("AdamW learning rate of A and B.")
+                       .inGroup("Training"),
+                   OptionSpec::rate("lr_scale", 1e-3)
+                       .withLabel("LR scale s")
+                       .withHelp("AdamW learning rate of log s (learned in the log domain: a relative step).")
+                       .inGroup("Training"),
+                   OptionSpec::rate("lr_zero", 1e-3)
+                       .withLabel("LR zero-point z")
+                       .withHelp("AdamW learning rate of z in code units (rounded straight-through).")
+                       .inGroup("Training")});
+    appendOptions(m.options, initFromOptions());
     return m;
 }
 

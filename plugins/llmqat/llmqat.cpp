@@ -1,7 +1,9 @@
 // LLM-QAT (Liu et al., 2023) as a QuantMethod: every quantized weight trained through the fake quantizer
 // (straight-through rounding) with a distillation loss to the full-precision model, on text the
 // full-precision model generated itself (data-free). README.md has the formula.
-#include "peer.h"
+#include "gptq.h"
+#include "kit_options.h"
+#include "method_kit.h"
 
 #include "qatbench/error.h"
 #include "qatbench/quantizer.h"
@@ -153,15 +155,13 @@ class LlmQatMethod final : public QuantMethod
 public:
     RunOutcome run(RunContext& ctx) override
     {
-        const json& opts = ctx.experiment["method"]["options"];
-        const QuantSpec spec = quantSpecFromOptions(opts);
-        const uint64_t seed = ctx.experiment.value("seed", uint64_t(0));
+        const json& opts = methodOptions(ctx);
+        const uint64_t seed = runSeed(ctx);
         torch::manual_seed(seed);
-        std::vector<QuantLinear> mods =
-            makeQuantLinears(ctx.model, parseModuleList(opts.value("modules", std::string("all"))), spec);
+        std::vector<QuantLinear> mods = makeModules(ctx);
         initGrid(ctx, mods, opts);
         const bool dynamic = opts.value("range", std::string("dynamic")) == "dynamic";
-        const int64_t seqLen = ctx.experiment["data"].value("seq_len", int64_t(256));
+        const int64_t seqLen = ctx.experiment.data.seqLen;
         GenSettings g;
         g.samples = opts.value("gen_samples", g.samples);
         g.length = opts.value("gen_length", int64_t(0));
@@ -183,10 +183,8 @@ public:
         }
         reportTrainable(ctx, "LLM-QAT", trainable, mods.size());
         QuantHook hook(mods);
-        ForwardOptions fwd;
-        fwd.hook = &hook;
-        fwd.checkpointBlocks = ctx.experiment["training"].value("gradient_checkpointing", false);
-        const double wd = ctx.experiment["training"].value("weight_decay", 0.0);
+        const ForwardOptions fwd = trainingForward(ctx, &hook);
+        const double wd = weightDecay(ctx);
         TrainLoop loop(loopSettingsFrom(ctx.experiment),
                        {{"weights", weights, opts.value("lr_weight", 1e-4), wd}});
         WindowSampler sampler(text, seqLen, seed * 2 + 2);
@@ -201,9 +199,7 @@ public:
         };
         loop.onEval = [&](int64_t step) {
             if (dynamic) refreshRange(mods);
-            hook.invalidate();
-            reportEval(ctx, &hook, step);
-            hook.invalidate();
+            reportEval(ctx, &hook, step, [&] { hook.invalidate(); });
         };
         if (auto s = resumeLoop(ctx, loop, sampler)) loadModuleTensors(*s, mods, fields);
         ctx.sink.phase("training");
@@ -216,7 +212,7 @@ public:
         for (auto& q : mods)
             q.w0 = q.w0.detach();
         if (dynamic) refreshRange(mods);
-        finishPeer(ctx, mods);
+        finishMethod(ctx, mods);
         return RunOutcome::Completed;
     }
 };
@@ -234,50 +230,44 @@ MethodInfo llmqatMethodInfo()
     m.citation = "Liu et al., 2023, LLM-QAT: Data-Free Quantization Aware Training for Large Language Models";
     m.trains = true;
     m.options = quantizerOptions(4, 128, RangeInit::MinMax);
-    m.options.push_back(
-        lrOption("lr_weight", 1e-4, "LR weights", "AdamW learning rate of the weights.", "Training"));
-    m.options.push_back(
-        choiceOption("range", "dynamic", {"dynamic", "fixed"}, "Quantizer range",
-                     "dynamic = s, z recomputed from the current weights every step (LLM-QAT's "
-                     "MinMax); fixed = the starting grid kept.",
-                     "Training"));
-    m.options.push_back(
-        choiceOption("data_source", "generated", {"generated", "train"}, "Training text",
-                     "generated = text sampled from the full-precision model (the paper); train "
-                     "= data.train (ablation).",
-                     "Data"));
-    m.options.push_back(intOption("gen_samples", 256, 1, 10'000'000, "Generated sequences",
-                                  "Sequences the full-precision model generates.", "Data"));
-    m.options.push_back(intOption("gen_length", 0, 0, 65536, "Generated length",
-                                  "Tokens per generated sequence; 0 = data.seq_len + 1.", "Data"));
-    m.options.push_back(
-        intOption("gen_greedy_tokens", 4, 0, 65536, "Greedy tokens",
-                  "After a random first token, this many tokens are taken by argmax; the rest "
-                  "are sampled (the paper uses 3 to 5).",
-                  "Data"));
-    m.options.push_back({"gen_temperature",
-                         OptionType::Float,
-                         1.0,
-                         1e-3,
-                         100.0,
-                         false,
-                         {},
-                         "Temperature",
-                         "Sampling temperature of the generated tokens after the greedy ones.",
-                         "Data"});
-    m.options.push_back({"gen_cache_dir",
-                         OptionType::String,
-                         "",
-                         0,
-                         0,
-                         false,
-                         {},
-                         "Generation cache",
-                         "Folder of the generated-data cache; \"\" = $QATBENCH_CACHE, else "
-                         "$XDG_CACHE_HOME/QATBench, else ~/.cache/QATBench.",
-                         "Data"});
-    for (auto& o : initFromOptions())
-        m.options.push_back(std::move(o));
+    appendOptions(m.options,
+                  {OptionSpec::rate("lr_weight", 1e-4)
+                       .withLabel("LR weights")
+                       .withHelp("AdamW learning rate of the weights.")
+                       .inGroup("Training"),
+                   OptionSpec::choice("range", "dynamic", {"dynamic", "fixed"})
+                       .withLabel("Quantizer range")
+                       .withHelp("dynamic = s, z recomputed from the current weights every step (LLM-QAT's "
+                                 "MinMax); fixed = the starting grid kept.")
+                       .inGroup("Training"),
+                   OptionSpec::choice("data_source", "generated", {"generated", "train"})
+                       .withLabel("Training text")
+                       .withHelp("generated = text sampled from the full-precision model (the paper); train "
+                                 "= data.train (ablation).")
+                       .inGroup("Data"),
+                   OptionSpec::integer("gen_samples", 256, 1, 10'000'000)
+                       .withLabel("Generated sequences")
+                       .withHelp("Sequences the full-precision model generates.")
+                       .inGroup("Data"),
+                   OptionSpec::integer("gen_length", 0, 0, 65536)
+                       .withLabel("Generated length")
+                       .withHelp("Tokens per generated sequence; 0 = data.seq_len + 1.")
+                       .inGroup("Data"),
+                   OptionSpec::integer("gen_greedy_tokens", 4, 0, 65536)
+                       .withLabel("Greedy tokens")
+                       .withHelp("After a random first token, this many tokens are taken by argmax; the rest "
+                                 "are sampled (the paper uses 3 to 5).")
+                       .inGroup("Data"),
+                   OptionSpec::real("gen_temperature", 1.0, 1e-3, 100.0)
+                       .withLabel("Temperature")
+                       .withHelp("Sampling temperature of the generated tokens after the greedy ones.")
+                       .inGroup("Data"),
+                   OptionSpec::text("gen_cache_dir", "")
+                       .withLabel("Generation cache")
+                       .withHelp("Folder of the generated-data cache; \"\" = $QATBENCH_CACHE, else "
+                                 "$XDG_CACHE_HOME/QATBench, else ~/.cache/QATBench.")
+                       .inGroup("Data")});
+    appendOptions(m.options, initFromOptions());
     return m;
 }
 

@@ -2,7 +2,9 @@
 //     W_hat = s (clamp(round(phi(W0 / s0) + (alpha/r) A B) + z, 0, 2^N - 1) - z),
 // with W0/s0 computed once from the starting scale s0 and stored down-cast (phi: float32, bfloat16 or 8-bit
 // fixed point) in place of W0, A B the low-rank update and s trained (README.md has the details).
-#include "peer.h"
+#include "gptq.h"
+#include "kit_options.h"
+#include "method_kit.h"
 
 #include "qatbench/error.h"
 #include "qatbench/quantizer.h"
@@ -106,11 +108,9 @@ public:
 
 RunOutcome LrQatMethod::run(RunContext& ctx)
 {
-    const json& opts = ctx.experiment["method"]["options"];
-    const QuantSpec spec = quantSpecFromOptions(opts);
-    const uint64_t seed = ctx.experiment.value("seed", uint64_t(0));
-    std::vector<QuantLinear> mods =
-        makeQuantLinears(ctx.model, parseModuleList(opts.value("modules", std::string("all"))), spec);
+    const json& opts = methodOptions(ctx);
+    const uint64_t seed = runSeed(ctx);
+    std::vector<QuantLinear> mods = makeModules(ctx);
     initGrid(ctx, mods, opts);
     torch::manual_seed(seed);
     const std::string storage = opts.value("latent_storage", std::string("int8"));
@@ -136,10 +136,8 @@ RunOutcome LrQatMethod::run(RunContext& ctx)
     }
     reportTrainable(ctx, "LR-QAT", trainable, mods.size());
     LrQatHook hook(mods, latents);
-    ForwardOptions fwd;
-    fwd.hook = &hook;
-    fwd.checkpointBlocks = ctx.experiment["training"].value("gradient_checkpointing", false);
-    const double wd = ctx.experiment["training"].value("weight_decay", 0.0);
+    const ForwardOptions fwd = trainingForward(ctx, &hook);
+    const double wd = weightDecay(ctx);
     TrainLoop loop(loopSettingsFrom(ctx.experiment), {{"lora", lora, opts.value("lr_lora", 1e-3), wd},
                                                       {"scale", scales, opts.value("lr_scale", 1e-3)}});
     auto fields = [](QuantLinear& q) {
@@ -159,7 +157,7 @@ RunOutcome LrQatMethod::run(RunContext& ctx)
         q.B = at::Tensor();
         q.loraInGrid = false;
     }
-    finishPeer(ctx, mods);
+    finishMethod(ctx, mods);
     return RunOutcome::Completed;
 }
 
@@ -175,30 +173,29 @@ MethodInfo lrqatMethodInfo()
     m.citation = "Bondarenko, Del Chiaro and Nagel, 2024, Low-Rank Quantization-Aware Training for LLMs";
     m.trains = true;
     m.options = quantizerOptions(4, 128, RangeInit::MinMax);
-    for (auto& o : loraOptions())
-        m.options.push_back(std::move(o));
-    m.options.push_back(lrOption("lr_lora", 1e-3, "LR LoRA", "AdamW learning rate of A and B.", "Training"));
-    m.options.push_back(lrOption("lr_scale", 1e-3, "LR scale s",
-                                 "AdamW learning rate of log s (learned in the log domain: a relative step).",
-                                 "Training"));
-    m.options.push_back(choiceOption("latent_storage", "int8", {"int8", "bf16", "fp32"}, "W0/s0 storage",
-                                     "How the fixed grid positions W0/s0 are kept: int8 = 8-bit fixed point "
-                                     "(N integer bits, 8 - N fraction bits), bf16, or fp32 (no down-cast).",
-                                     "Memory"));
-    m.options.push_back(
-        {"free_fp_weights",
-         OptionType::Bool,
-         true,
-         0,
-         0,
-         false,
-         {},
-         "Free W0",
-         "Release the model's full-precision copies of the quantized weights while training (the "
-         "stored grid positions replace them); they are rewritten from the result at the end.",
-         "Memory"});
-    for (auto& o : initFromOptions())
-        m.options.push_back(std::move(o));
+    appendOptions(m.options, loraOptions());
+    appendOptions(
+        m.options,
+        {OptionSpec::rate("lr_lora", 1e-3)
+             .withLabel("LR LoRA")
+             .withHelp("AdamW learning rate of A and B.")
+             .inGroup("Training"),
+         OptionSpec::rate("lr_scale", 1e-3)
+             .withLabel("LR scale s")
+             .withHelp("AdamW learning rate of log s (learned in the log domain: a relative step).")
+             .inGroup("Training"),
+         OptionSpec::choice("latent_storage", "int8", {"int8", "bf16", "fp32"})
+             .withLabel("W0/s0 storage")
+             .withHelp("How the fixed grid positions W0/s0 are kept: int8 = 8-bit fixed point "
+                       "(N integer bits, 8 - N fraction bits), bf16, or fp32 (no down-cast).")
+             .inGroup("Memory"),
+         OptionSpec::boolean("free_fp_weights", true)
+             .withLabel("Free W0")
+             .withHelp(
+                 "Release the model's full-precision copies of the quantized weights while training (the "
+                 "stored grid positions replace them); they are rewritten from the result at the end.")
+             .inGroup("Memory")});
+    appendOptions(m.options, initFromOptions());
     return m;
 }
 

@@ -1,7 +1,9 @@
 // QA-LoRA (Xu et al., 2023) as a QuantMethod: a frozen quantized base and a LoRA whose input is the
 // group-pooled activation, so its update is constant inside every quantization group and merges into the
 // zero-points after training (README.md has the formula).
-#include "peer.h"
+#include "gptq.h"
+#include "kit_options.h"
+#include "method_kit.h"
 
 #include "qatbench/error.h"
 #include "qatbench/quantizer.h"
@@ -66,11 +68,9 @@ public:
 
 RunOutcome QaLoraMethod::run(RunContext& ctx)
 {
-    const json& opts = ctx.experiment["method"]["options"];
-    const QuantSpec spec = quantSpecFromOptions(opts);
-    const uint64_t seed = ctx.experiment.value("seed", uint64_t(0));
-    std::vector<QuantLinear> mods =
-        makeQuantLinears(ctx.model, parseModuleList(opts.value("modules", std::string("all"))), spec);
+    const json& opts = methodOptions(ctx);
+    const uint64_t seed = runSeed(ctx);
+    std::vector<QuantLinear> mods = makeModules(ctx);
     initGrid(ctx, mods, opts);
     torch::manual_seed(seed);
     const int64_t rank = opts.value("rank", int64_t(16));
@@ -97,10 +97,8 @@ RunOutcome QaLoraMethod::run(RunContext& ctx)
     }
     reportTrainable(ctx, "QA-LoRA", trainable, mods.size());
     QaLoraHook hook(mods, lora, scale);
-    ForwardOptions fwd;
-    fwd.hook = &hook;
-    fwd.checkpointBlocks = ctx.experiment["training"].value("gradient_checkpointing", false);
-    const double wd = ctx.experiment["training"].value("weight_decay", 0.0);
+    const ForwardOptions fwd = trainingForward(ctx, &hook);
+    const double wd = weightDecay(ctx);
     TrainLoop loop(loopSettingsFrom(ctx.experiment), {{"lora", params, opts.value("lr_lora", 1e-3), wd}});
     auto fields = [&](QuantLinear& q) {
         PooledLora& l = lora[size_t(&q - mods.data())];
@@ -116,7 +114,7 @@ RunOutcome QaLoraMethod::run(RunContext& ctx)
         at::Tensor d = at::matmul(lora[i].B, lora[i].A) * scale / lora[i].lens.unsqueeze(0);
         q.zeroShift = -(d / q.scale());
     }
-    finishPeer(ctx, mods);
+    finishMethod(ctx, mods);
     return RunOutcome::Completed;
 }
 
@@ -132,11 +130,12 @@ MethodInfo qaloraMethodInfo()
     m.citation = "Xu et al., 2023, QA-LoRA: Quantization-Aware Low-Rank Adaptation of Large Language Models";
     m.trains = true;
     m.options = quantizerOptions(4, 128, RangeInit::MinMax);
-    for (auto& o : loraOptions())
-        m.options.push_back(std::move(o));
-    m.options.push_back(lrOption("lr_lora", 1e-3, "LR LoRA", "AdamW learning rate of A and B.", "Training"));
-    for (auto& o : initFromOptions())
-        m.options.push_back(std::move(o));
+    appendOptions(m.options, loraOptions());
+    m.options.push_back(OptionSpec::rate("lr_lora", 1e-3)
+                            .withLabel("LR LoRA")
+                            .withHelp("AdamW learning rate of A and B.")
+                            .inGroup("Training"));
+    appendOptions(m.options, initFromOptions());
     return m;
 }
 

@@ -1,7 +1,8 @@
 // RTN: post-training round-to-nearest, the baseline every other method is measured against.
+#include "method_kit.h"
+
 #include "qatbench/experiment.h"
 #include "qatbench/quantizer.h"
-#include "qatbench_sdk/export.h"
 #include "qatbench_sdk/quant_linear.h"
 #include "qatbench_sdk/quant_method.h"
 
@@ -14,17 +15,13 @@ class RtnMethod final : public QuantMethod
 public:
     RunOutcome run(RunContext& ctx) override
     {
-        const auto& opts = ctx.experiment["method"]["options"];
-        const QuantSpec spec = quantSpecFromOptions(opts);
-        const auto kinds = parseModuleList(opts.value("modules", std::string("all")));
+        const QuantSpec spec = quantSpecFromOptions(methodOptions(ctx));
         ctx.sink.phase("quantize");
-        std::vector<QuantLinear> mods = makeQuantLinears(ctx.model, kinds, spec);
+        std::vector<QuantLinear> mods = makeModules(ctx);
         ctx.sink.message("info", "RTN: " + std::to_string(mods.size()) + " linears, W" +
                                      std::to_string(spec.bits) + " g" + std::to_string(spec.groupSize) +
                                      ", init " + rangeInitName(spec.init));
-        exportRunResult(ctx, mods);
-        applyToModel(ctx.model, mods, /*consume=*/true);
-        ctx.finalHook = nullptr;
+        finishMethod(ctx, mods);
         ctx.sink.progress(Progress{"quantize", 1, 1, 0, 0, "steps"});
         return RunOutcome::Completed;
     }

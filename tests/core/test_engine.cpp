@@ -4,6 +4,7 @@
 #include "qatbench/engine.h"
 #include "qatbench/method.h"
 #include "qatbench/store.h"
+#include "qatbench_plugins/builtin.h"
 
 #include <chrono>
 #include <thread>

@@ -7,6 +7,7 @@
 #include "qatbench/experiment.h"
 #include "qatbench/export.h"
 #include "qatbench/store.h"
+#include "qatbench_plugins/builtin.h"
 
 #include <nlohmann/json.hpp>
 

@@ -3,6 +3,7 @@
 
 #include "qatbench/error.h"
 #include "qatbench/experiment.h"
+#include "qatbench_plugins/builtin.h"
 
 #include <limits>
 #include <set>

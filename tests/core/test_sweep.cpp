@@ -6,6 +6,7 @@
 #include "qatbench/error.h"
 #include "qatbench/method.h"
 #include "qatbench/sweep.h"
+#include "qatbench_plugins/builtin.h"
 
 #include <nlohmann/json.hpp>
 

@@ -7,6 +7,7 @@
 #include "qatbench_sdk/quant_linear.h"
 #include "qatbench_sdk/quant_method.h"
 #include "qatbench_sdk/trainer.h"
+#include "qatbench_plugins/builtin.h"
 
 #include <torch/torch.h>
 

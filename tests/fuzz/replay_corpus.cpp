@@ -5,6 +5,7 @@
 #include "qat_test.h"
 
 #include "qatbench/method.h"
+#include "qatbench_plugins/builtin.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -11,6 +11,7 @@
 #include "qatbench_sdk/quantizer.h"
 #include "qatbench_sdk/tensor_io.h"
 #include "qatbench_sdk/trainer.h"
+#include "qatbench_plugins/builtin.h"
 
 #include <filesystem>
 

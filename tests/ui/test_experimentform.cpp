@@ -274,3 +274,4 @@ private Q_SLOTS:
 
 QTEST_MAIN(TestExperimentForm)
 #include "test_experimentform.moc"
+#include "qatbench_plugins/builtin.h"

@@ -194,3 +194,4 @@ private Q_SLOTS:
 
 QTEST_MAIN(TestLiveCharts)
 #include "test_livecharts.moc"
+#include "qatbench_plugins/builtin.h"

@@ -312,3 +312,4 @@ int main(int argc, char** argv)
 }
 
 #include "test_mainwindow.moc"
+#include "qatbench_plugins/builtin.h"

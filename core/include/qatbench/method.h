@@ -1,14 +1,20 @@
 #pragma once
-// Quantization methods as the rest of the program sees them: a name, a summary and a declared list of options.
-// The CLI's help, the config validation and the GUI's experiment form are all generated from this declaration.
+// Quantization methods as the rest of the program sees them: a name, a summary and a declared list of
+// options. The CLI's help, the config validation and the GUI's experiment form are all generated from this
+// declaration.
 //
 // Intended usage:
-//   1. The application calls qat::registerBuiltinMethods() (plugins/builtin.cpp) once at start-up.
-//   2. availableMethods() lists them; findMethod("dlqat") gives one.
-//   3. validateOptions() checks a JSON object of option values against the declaration and names each bad field.
+//   1. The application registers the methods once at start-up (the mains call registerBuiltinMethods() from
+//      the plugins' header, qatbench_plugins/builtin.h); core itself knows no method by name.
+//   2. availableMethods() lists them; findMethod(id) gives one; defaultMethodId() is the one a new experiment
+//      starts with (the plugins choose it).
+//   3. validateOptions() checks a JSON object of option values against the declaration and names each bad
+//   field.
 // The torch-facing side (how a method runs) lives in core/sdk/qatbench_sdk/quant_method.h.
 
 #include <nlohmann/json.hpp>
+
+#include <cstdint>
 
 #include <string>
 #include <string_view>
@@ -28,25 +34,37 @@ enum class OptionType
 
 struct OptionSpec
 {
-    std::string name;               // JSON key, e.g. "bits"
+    std::string name; // JSON key, e.g. "bits"
     OptionType type = OptionType::Int;
-    nlohmann::json defaultValue;    // of the matching JSON type
-    double min = 0;                 // Int/Float: inclusive lower bound
-    double max = 0;                 // Int/Float: inclusive upper bound (min == max == 0: unbounded)
-    bool logScale = false;          // Float: a learning rate or similar, shown in scientific notation
+    nlohmann::json defaultValue;      // of the matching JSON type
+    double min = 0;                   // Int/Float: inclusive lower bound
+    double max = 0;                   // Int/Float: inclusive upper bound (min == max == 0: unbounded)
+    bool logScale = false;            // Float: a learning rate or similar, shown in scientific notation
     std::vector<std::string> choices; // Choice: allowed values
-    std::string label;              // short label for forms, e.g. "Bits"
-    std::string help;               // one or two sentences with unit and meaning
-    std::string group;              // form section: "Quantization", "LoRA", "Calibration", "Training", ...
+    std::string label;                // short label for forms, e.g. "Bits"
+    std::string help;                 // one or two sentences with unit and meaning
+    std::string group;                // form section: "Quantization", "LoRA", "Calibration", "Training", ...
+
+    // Named builders, so that a declaration reads as what it says instead of ten positional fields:
+    //   OptionSpec::integer("rank", 16, 1, 4096).withLabel("LoRA rank r").withHelp("...").inGroup("LoRA")
+    static OptionSpec integer(std::string name, int64_t def, int64_t min, int64_t max);
+    static OptionSpec real(std::string name, double def, double min, double max);
+    static OptionSpec rate(std::string name, double def); // a learning rate: [1e-8, 1], log scale
+    static OptionSpec boolean(std::string name, bool def);
+    static OptionSpec choice(std::string name, std::string def, std::vector<std::string> choices);
+    static OptionSpec text(std::string name, std::string def);
+    OptionSpec withLabel(std::string text) &&;
+    OptionSpec withHelp(std::string text) &&;
+    OptionSpec inGroup(std::string name) &&;
 };
 
 struct MethodInfo
 {
-    std::string id;        // "rtn", "dlqat", ...
-    std::string title;     // "DL-QAT"
-    std::string summary;   // one paragraph
-    std::string citation;  // paper, year
-    bool trains = false;   // false: post-training only
+    std::string id;       // "rtn", "dlqat", ...
+    std::string title;    // "DL-QAT"
+    std::string summary;  // one paragraph
+    std::string citation; // paper, year
+    bool trains = false;  // false: post-training only
     std::vector<OptionSpec> options;
 };
 
@@ -68,7 +86,9 @@ std::vector<ValidationIssue> validateOptions(const MethodInfo& method, nlohmann:
 std::vector<ValidationIssue> checkOptionValue(const OptionSpec& option, const nlohmann::json& value,
                                               const std::string& field);
 
-// Implemented by the plugins library (plugins/builtin.cpp): registers every built-in method once.
-void registerBuiltinMethods();
+// The method a new experiment starts with: the one setDefaultMethod() named, else the first registered (""
+// when none is).
+std::string defaultMethodId();
+void setDefaultMethod(std::string id);
 
 } // namespace qat

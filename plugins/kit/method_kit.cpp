@@ -1,9 +1,8 @@
-// The peer methods' shared pieces (see peer.h).
-#include "peer.h"
-
-#include "gptq.h"
+// The method kit (see method_kit.h).
+#include "method_kit.h"
 
 #include "qatbench/error.h"
+#include "qatbench/quantizer.h"
 #include "qatbench_sdk/export.h"
 
 #include <torch/torch.h>
@@ -12,74 +11,43 @@
 
 namespace qat::plugins {
 
-OptionSpec lrOption(const char* name, double def, const char* label, const char* help, const char* group)
+const nlohmann::json& methodOptions(const RunContext& ctx)
 {
-    return {name, OptionType::Float, def, 1e-8, 1.0, true, {}, label, help, group};
+    return ctx.experiment.method.options;
 }
 
-OptionSpec intOption(const char* name, int64_t def, int64_t lo, int64_t hi, const char* label,
-                     const char* help, const char* group)
+uint64_t runSeed(const RunContext& ctx)
 {
-    return {name, OptionType::Int, def, double(lo), double(hi), false, {}, label, help, group};
+    return ctx.experiment.seed;
 }
 
-OptionSpec choiceOption(const char* name, const char* def, std::vector<std::string> choices,
-                        const char* label, const char* help, const char* group)
+std::vector<QuantLinear> makeModules(RunContext& ctx)
 {
-    OptionSpec o{name, OptionType::Choice, def};
-    o.choices = std::move(choices);
-    o.label = label;
-    o.help = help;
-    o.group = group;
-    return o;
+    const nlohmann::json& opts = methodOptions(ctx);
+    return makeQuantLinears(ctx.model, parseModuleList(opts.value("modules", std::string("all"))),
+                            quantSpecFromOptions(opts));
 }
 
-std::vector<OptionSpec> loraOptions()
+ForwardOptions trainingForward(const RunContext& ctx, LinearHook* hook)
 {
-    std::vector<OptionSpec> o;
-    o.push_back(intOption("rank", 16, 1, 4096, "LoRA rank r", "Rank of the low-rank update.", "LoRA"));
-    o.push_back({"alpha",
-                 OptionType::Float,
-                 16.0,
-                 1e-6,
-                 1e6,
-                 false,
-                 {},
-                 "LoRA alpha",
-                 "The low-rank update is scaled by alpha / r.",
-                 "LoRA"});
-    o.push_back(
-        choiceOption("lora_init", "kaiming", {"kaiming", "gaussian"}, "LoRA A init",
-                     "Init of the r x in factor: kaiming = uniform(+-1/sqrt(in)) as in PEFT, gaussian "
-                     "= N(0, 1/r). The other factor starts at zero, so training starts from the grid.",
-                     "LoRA"));
-    return o;
+    ForwardOptions fwd;
+    fwd.hook = hook;
+    fwd.checkpointBlocks = ctx.experiment.training.gradientCheckpointing;
+    return fwd;
 }
 
-std::vector<OptionSpec> initFromOptions()
+double weightDecay(const RunContext& ctx)
 {
-    std::vector<OptionSpec> o;
-    o.push_back(choiceOption("init_from", "rtn", {"rtn", "gptq"}, "Starting grid",
-                             "rtn = s, z from each group's range (the init option); gptq = GPTQ's s, z and "
-                             "codes (its weight s (q - z) replaces W0 as the starting point).",
-                             "Initialization"));
-    for (auto& g : gptqOptions("gptq_", "Initialization"))
-        o.push_back(std::move(g));
-    return o;
+    return ctx.experiment.training.weightDecay;
 }
 
-void initGrid(RunContext& ctx, std::vector<QuantLinear>& modules, const nlohmann::json& options)
-{
-    if (options.value("init_from", std::string("rtn")) != "gptq") return; // makeQuantLinears did RTN
-    runGptq(ctx, modules, gptqSettingsFrom(ctx.experiment, options, "gptq_"));
-}
-
-void reportEval(RunContext& ctx, LinearHook* hook, int64_t step)
+void reportEval(RunContext& ctx, LinearHook* hook, int64_t step, const std::function<void()>& refresh)
 {
     if (ctx.data.eval.empty()) return;
-    const auto& d = ctx.experiment["data"];
-    NllResult r = evaluateNll(ctx.model, ctx.data.eval, d.value("eval_seq_len", int64_t(512)),
-                              d.value("eval_max_windows", int64_t(0)), hook);
+    const DataSettings& d = ctx.experiment.data;
+    if (refresh) refresh();
+    const NllResult r = evaluateNll(ctx.model, ctx.data.eval, d.evalSeqLen, d.evalMaxWindows, hook);
+    if (refresh) refresh();
     ctx.sink.scalar("eval/ppl", step, r.ppl());
     ctx.sink.scalar("eval/nll", step, r.meanNll);
 }
@@ -106,7 +74,7 @@ void materialize(QuantLinear& q)
     q.loraInGrid = false;
 }
 
-void finishPeer(RunContext& ctx, std::vector<QuantLinear>& modules)
+void finishMethod(RunContext& ctx, std::vector<QuantLinear>& modules)
 {
     exportRunResult(ctx, modules);
     applyToModel(ctx.model, modules, /*consume=*/true); // the modules are not used after finishing
@@ -160,11 +128,7 @@ RunOutcome trainModules(RunContext& ctx, TrainLoop& loop, std::vector<QuantLinea
         s.samplerPosition = sampler.position();
         saveModuleTensors(s, modules, fields);
     };
-    loop.onEval = [&](int64_t step) {
-        if (refresh) refresh();
-        reportEval(ctx, fwd.hook, step);
-        if (refresh) refresh();
-    };
+    loop.onEval = [&](int64_t step) { reportEval(ctx, fwd.hook, step, refresh); };
     if (auto s = resumeLoop(ctx, loop, sampler)) loadModuleTensors(*s, modules, fields);
     ctx.sink.phase("training");
     return loop.run(
