@@ -104,12 +104,40 @@ ablation() { # BITS
     "abl-w$b-calib|qb|$b||{$t,\"method\":{\"options\":{$c,\"train_m\":false,\"train_lora\":false}}}"
   )
 }
+# SET=sweep-w2 / sweep-w3 (issue 17 item 2): the `qatbench-cli sweep --preset dlqat-lr` grid run in parallel here
+# (lr_m x lr_lora at 1/3, 1, 3 x the centre; the calibration lrs lr_scale and lr_zero together at 1/3 and 3 x),
+# plus the run with DL-QAT's declared defaults (only bits and group size set: "def-wN"). The centre is LR_M,
+# LR_LORA, LR_SCALE, LR_ZERO (defaults: the issue's training lrs for the bit width, log s with lr_scale 1e-2).
+sweep() { # BITS
+  local b=$1 m l sc z
+  if [[ $b == 2 ]]; then m=${LR_M:-1e-2} l=${LR_LORA:-3e-3}; else m=${LR_M:-1e-3} l=${LR_LORA:-3e-4}; fi
+  sc=${LR_SCALE:-1e-2} z=${LR_ZERO:-1e-2}
+  local defaults="{\"method\":{\"options\":{\"__defaults__\":true}}}"
+  VARIANTS=("def-w$b|qb|$b||$defaults")
+  local fm fl
+  for fm in 0.3333333 1 3; do
+    for fl in 0.3333333 1 3; do
+      local vm vl
+      vm=$(awk "BEGIN{printf \"%.3g\", $m*$fm}") vl=$(awk "BEGIN{printf \"%.3g\", $l*$fl}")
+      VARIANTS+=("sw-w$b-m$vm-l$vl|qb|$b||{\"method\":{\"options\":{\"scale_param\":\"log\",\"lr_scale\":$sc,\"lr_zero\":$z,\"lr_m\":$vm,\"lr_lora\":$vl}}}")
+    done
+  done
+  for fc in 0.3333333 3; do
+    local vs vz
+    vs=$(awk "BEGIN{printf \"%.3g\", $sc*$fc}") vz=$(awk "BEGIN{printf \"%.3g\", $z*$fc}")
+    VARIANTS+=("sw-w$b-calib$vs|qb|$b||{\"method\":{\"options\":{\"scale_param\":\"log\",\"lr_scale\":$vs,\"lr_zero\":$vz,\"lr_m\":$m,\"lr_lora\":$l}}}")
+  done
+}
 case ${SET:-parity} in
 parity) ;;
 ablation-w2) ablation 2 ;;
 ablation-w3) ablation 3 ;;
-*) echo "SET must be parity, ablation-w2 or ablation-w3" >&2; exit 2 ;;
+sweep-w2) sweep 2 ;;
+sweep-w3) sweep 3 ;;
+*) echo "SET must be parity, ablation-w2, ablation-w3, sweep-w2 or sweep-w3" >&2; exit 2 ;;
 esac
+# Threads per engine process (QATBENCH_THREADS: the engine otherwise takes every core, OMP_NUM_THREADS or not).
+export QATBENCH_THREADS=${THREADS:-$(( $(nproc) / PARALLEL > 0 ? $(nproc) / PARALLEL : 1 ))}
 
 ref_lrs() { # the issue's learning rates
   if [[ $1 == 2 ]]; then echo "--lr-scale 1e-3 --lr-zero 1e-2 --lr-m 1e-2 --lr-lora 3e-3"
@@ -161,7 +189,14 @@ e["data"].update({"train": "$TRAIN_TXT", "eval": "${BOOKS[0]}", "eval_max_window
 e["method"]["options"].update({"calib_steps": $CALIB_STEPS, "group_size": $GROUP, "allow_partial_group": False})
 e["training"].update({"steps": $TRAIN_STEPS, "warmup_steps": $TRAIN_STEPS // 20})
 e["device"] = "$DEVICE"
-merge(e, json.loads(sys.argv[3]))
+over = json.loads(sys.argv[3])
+if over.get("method", {}).get("options", {}).pop("__defaults__", False):
+    # DL-QAT's declared defaults: only bits, group size and the budget (steps, batch, windows) stay set.
+    keep = {"bits", "group_size", "calib_steps", "allow_partial_group"}
+    e["method"]["options"] = {k: v for k, v in e["method"]["options"].items() if k in keep}
+    e["training"] = {k: e["training"][k] for k in ("steps", "warmup_steps", "eval_every", "checkpoint_every",
+                                                 "histogram_every", "log_every")}
+merge(e, over)
 json.dump(e, open(sys.argv[2], "w"), indent=2)
 EOF
   # shellcheck disable=SC2086
@@ -205,8 +240,15 @@ run_variant() { # the line of VARIANTS
 REF_BOOKS_JSON=
 [[ -e $GUT/books.json && -z ${TRAIN:-} ]] && REF_BOOKS_JSON=$GUT/books.json
 
-# The reference's token stream, once for all reference variants (books in parallel).
-(
+# The reference's token stream, once for all reference variants (books in parallel); only when one runs.
+NEED_REF=0
+for line in "${VARIANTS[@]}"; do
+  name=${line%%|*} kind=$(cut -d'|' -f2 <<< "$line")
+  [[ -n $ONLY && ",$ONLY," != *",$name,"* ]] && continue
+  [[ $kind == ref ]] && NEED_REF=1
+done
+((NEED_REF)) && (
+
   timeout "$(left)" "$PY" "$REPO/bench/python/dlqat_ref.py" --model "$MODEL" --train "$TRAIN_XZ" \
     ${REF_BOOKS_JSON:+--books-json "$REF_BOOKS_JSON"} --valid "${BOOKS[@]}" --tokens "$REF_TOKENS" \
     --prepare-only --workers 8 > "$OUT/logs/tokenize.log" 2>&1

@@ -114,6 +114,12 @@ std::string checkDevice(const std::string& device, const std::string& field)
         if (index >= int(torch::cuda::device_count()))
             throw ConfigError(field, "'" + device + "': only " + std::to_string(torch::cuda::device_count()) +
                                          " CUDA device(s)");
+        // QATBENCH_TF32=1: float32 matmuls and convolutions on TF32 tensor cores (10-bit mantissa inputs,
+        // float32 accumulation), as torch.backends.cuda.matmul.allow_tf32 does; LibTorch's default is off.
+        if (const char* tf32 = std::getenv("QATBENCH_TF32"); tf32 && std::string(tf32) == "1") {
+            at::globalContext().setAllowTF32CuBLAS(true);
+            at::globalContext().setAllowTF32CuDNN(true);
+        }
         return device;
     }
     throw ConfigError(field, "'" + device + "' is not a device (cpu, cuda or cuda:N)");

@@ -151,7 +151,12 @@ class SentencePieceBpe final : public TokenizerImpl
 {
 public:
     explicit SentencePieceBpe(const std::string& path);
-    std::vector<int32_t> encode(std::string_view text) const override;
+    std::vector<int32_t> encode(std::string_view text) const override { return encode(text, true); }
+    bool cutsAtNewlines() const override { return m_cutsAtNewlines; }
+    std::vector<int32_t> encodeAfterNewline(std::string_view text) const override
+    {
+        return encode(text, false);
+    }
     std::string decode(const std::vector<int32_t>& ids) const override;
     int32_t vocabSize() const override { return int32_t(m_pieces.size()); }
     std::string piece(int32_t id) const override
@@ -182,7 +187,8 @@ public:
 private:
     void readTrainerSpec(std::string_view data);
     void readNormalizerSpec(std::string_view data);
-    std::string normalize(std::string_view text) const;
+    std::vector<int32_t> encode(std::string_view text, bool atTextStart) const;
+    std::string normalize(std::string_view text, bool atTextStart) const;
     void emit(std::string_view symbol, std::vector<int32_t>& out) const;
 
     std::string m_file;
@@ -197,6 +203,7 @@ private:
     bool m_removeExtraWhitespaces = true;
     bool m_escapeWhitespaces = true;
     bool m_whitespaceAsSuffix = false;
+    bool m_cutsAtNewlines = false; // set after reading the model: see TokenizerImpl::cutsAtNewlines
     int32_t m_unk = 0, m_bos = 1, m_eos = 2;
     std::string m_unkSurface = " \xE2\x81\x87 ";
 };
@@ -259,6 +266,14 @@ SentencePieceBpe::SentencePieceBpe(const std::string& path) : m_file(path)
         for (int b = 0; b < 256; ++b)
             if (m_byteIds[b] < 0)
                 throw InputError(m_file, "pieces", "byte_fallback is set but a <0xXX> piece is missing");
+    // A newline cuts the text when no multi-character piece holds one (so no merge crosses it), it is emitted
+    // as a piece or as a byte (never as an unknown that would merge with the next one), and the normalizer
+    // keeps no state across it (extra whitespace removal and suffix whitespace look at the text's ends).
+    bool newlineInPiece = false;
+    for (const auto& [text, id] : m_mergeable)
+        newlineInPiece = newlineInPiece || (text.size() > 1 && text.find('\n') != std::string_view::npos);
+    m_cutsAtNewlines = !newlineInPiece && !m_removeExtraWhitespaces && !m_whitespaceAsSuffix &&
+                       (m_byteFallback || m_mergeable.count("\n"));
 }
 
 void SentencePieceBpe::readTrainerSpec(std::string_view data)
@@ -327,8 +342,8 @@ void SentencePieceBpe::readNormalizerSpec(std::string_view data)
 }
 
 // sentencepiece's Normalizer::Normalize with the identity rule: drop extra spaces if asked, add the dummy
-// prefix, escape ' ' as U+2581.
-std::string SentencePieceBpe::normalize(std::string_view in) const
+// prefix (at the start of the text only), escape ' ' as U+2581.
+std::string SentencePieceBpe::normalize(std::string_view in, bool atTextStart) const
 {
     std::string out;
     if (in.empty()) return out;
@@ -337,7 +352,7 @@ std::string SentencePieceBpe::normalize(std::string_view in) const
         while (!in.empty() && in.front() == ' ')
             in.remove_prefix(1);
     if (in.empty()) return out;
-    if (!m_whitespaceAsSuffix && m_addDummyPrefix) out += space;
+    if (!m_whitespaceAsSuffix && m_addDummyPrefix && atTextStart) out += space;
     bool prevSpace = m_removeExtraWhitespaces;
     for (char c : in) {
         if (c == ' ') {
@@ -375,9 +390,9 @@ void SentencePieceBpe::emit(std::string_view symbol, std::vector<int32_t>& out) 
     if (out.empty() || out.back() != m_unk) out.push_back(m_unk); // consecutive unknowns merge
 }
 
-std::vector<int32_t> SentencePieceBpe::encode(std::string_view text) const
+std::vector<int32_t> SentencePieceBpe::encode(std::string_view text, bool atTextStart) const
 {
-    const std::string norm = normalize(text);
+    const std::string norm = normalize(text, atTextStart);
     struct Symbol
     {
         size_t begin, size;

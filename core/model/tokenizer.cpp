@@ -2,6 +2,10 @@
 
 #include "qatbench/tokenizer.h"
 
+#include "util/threads.h"
+
+#include <ATen/Parallel.h>
+
 #include "model/unicode.h"
 #include "qatbench/error.h"
 
@@ -93,12 +97,14 @@ int64_t checkTextFile(const std::string& path)
     if (ec || !fs::exists(st)) throw InputError(path, "", "no such text file");
     if (fs::is_directory(st)) throw InputError(path, "", "is a folder, not a text file");
     if (!fs::is_regular_file(st))
-        throw InputError(path, "", "is not a regular file (a device, pipe or socket may never end); give a "
-                                   "text file");
+        throw InputError(path, "",
+                         "is not a regular file (a device, pipe or socket may never end); give a "
+                         "text file");
     const int64_t size = int64_t(fs::file_size(path, ec));
     if (size > kMaxTextFileBytes)
-        throw InputError(path, "", "is " + std::to_string(size >> 20) + " MiB; text files are read up to " +
-                                       std::to_string(kMaxTextFileBytes >> 20) + " MiB: cut it first");
+        throw InputError(path, "",
+                         "is " + std::to_string(size >> 20) + " MiB; text files are read up to " +
+                             std::to_string(kMaxTextFileBytes >> 20) + " MiB: cut it first");
     return size;
 }
 
@@ -156,9 +162,10 @@ void checkTokenizerFitsModel(const Tokenizer& tokenizer, int64_t vocabSize, cons
 {
     if (tokenizer.vocabSize() > vocabSize)
         throw InputError(tokenizer.file(), "vocabulary",
-                         "has " + std::to_string(tokenizer.vocabSize()) + " tokens but the model's vocab_size (" +
-                             (fs::path(modelDir) / "config.json").string() + ") is " + std::to_string(vocabSize) +
-                             ": ids from " + std::to_string(vocabSize) +
+                         "has " + std::to_string(tokenizer.vocabSize()) +
+                             " tokens but the model's vocab_size (" +
+                             (fs::path(modelDir) / "config.json").string() + ") is " +
+                             std::to_string(vocabSize) + ": ids from " + std::to_string(vocabSize) +
                              " up have no embedding. The tokenizer does not belong to this model");
     for (const auto& [name, id] : {std::pair{"bos", tokenizer.bosId()}, std::pair{"eos", tokenizer.eosId()}})
         if (id >= vocabSize)
@@ -255,12 +262,49 @@ Tokenizer Tokenizer::load(const std::string& pathOrDir)
     return t;
 }
 
+namespace {
+
+// A long text is encoded in pieces cut after newlines, spread over LibTorch's threads, when the tokenizer
+// gives the same ids that way (TokenizerImpl::cutsAtNewlines): the 41 MB Gutenberg training text takes about
+// a minute on one thread.
+std::vector<int32_t> encodeLong(const detail::TokenizerImpl& impl, std::string_view text)
+{
+    constexpr size_t kPieceBytes = size_t(256) << 10;
+    if (text.size() < 2 * kPieceBytes || at::get_num_threads() < 2 || !impl.cutsAtNewlines())
+        return impl.encode(text);
+    std::vector<size_t> cuts{0};
+    for (size_t from = kPieceBytes; from < text.size(); from = cuts.back() + kPieceBytes) {
+        const size_t nl = text.find('\n', from);
+        if (nl == std::string_view::npos || nl + 1 >= text.size()) break;
+        cuts.push_back(nl + 1);
+    }
+    cuts.push_back(text.size());
+    const int64_t n = int64_t(cuts.size()) - 1;
+    std::vector<std::vector<int32_t>> parts(static_cast<size_t>(n));
+    detail::parallelRanges(n, false, [&](int64_t begin, int64_t end) {
+        for (int64_t i = begin; i < end; ++i) {
+            const auto piece = text.substr(cuts[size_t(i)], cuts[size_t(i) + 1] - cuts[size_t(i)]);
+            parts[size_t(i)] = i == 0 ? impl.encode(piece) : impl.encodeAfterNewline(piece);
+        }
+    });
+    size_t total = 0;
+    for (const auto& p : parts)
+        total += p.size();
+    std::vector<int32_t> ids;
+    ids.reserve(total);
+    for (const auto& p : parts)
+        ids.insert(ids.end(), p.begin(), p.end());
+    return ids;
+}
+
+} // namespace
+
 std::vector<int32_t> Tokenizer::encode(std::string_view text, bool addBos, bool addEos) const
 {
     checkUtf8(text, "text");
     std::vector<int32_t> ids;
     if (addBos && m_bos >= 0) ids.push_back(m_bos);
-    auto body = m_impl->encode(text);
+    auto body = encodeLong(*m_impl, text);
     ids.insert(ids.end(), body.begin(), body.end());
     if (addEos && m_eos >= 0) ids.push_back(m_eos);
     return ids;

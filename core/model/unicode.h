@@ -23,6 +23,11 @@ class TokenizerImpl
 public:
     virtual ~TokenizerImpl() = default;
     virtual std::vector<int32_t> encode(std::string_view text) const = 0;
+    // True when encode(a + "\n" + b) == encode(a + "\n") + encodeAfterNewline(b) for all texts a, b: no piece
+    // spans a newline and nothing else carries over it, so a long text can be encoded in pieces cut after
+    // newlines, in parallel, with the same ids.
+    virtual bool cutsAtNewlines() const { return false; }
+    virtual std::vector<int32_t> encodeAfterNewline(std::string_view text) const { return encode(text); }
     virtual std::string decode(const std::vector<int32_t>& ids) const = 0;
     virtual int32_t vocabSize() const = 0;
     virtual std::string piece(int32_t id) const = 0;

@@ -3,6 +3,8 @@
 
 #include "qat_test.h"
 
+#include <ATen/Parallel.h>
+
 #include "qatbench/error.h"
 #include "qatbench/tokenizer.h"
 
@@ -162,6 +164,24 @@ QAT_TEST(wholeFileTokenCounts)
     QAT_CHECK_EQ(llama.encode(wiki).size(), size_t(335687));
     std::cout << "  encoded 2.9 MB in "
               << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() << " s\n";
+}
+
+QAT_TEST(longTextsEncodedInParallelGiveTheSameIds)
+{
+    // Texts over 512 KiB are cut after newlines and encoded on several threads; one thread encodes them
+    // whole.
+    const std::string wiki = readTextFile(test::dataPath("data/wikitext-2-raw/wiki.test.raw"));
+    for (const char* model : {"data/tokenizers/llama2/tokenizer.model", "models/stories260K"}) {
+        Tokenizer tok = Tokenizer::load(test::dataPath(model));
+        const int threads = at::get_num_threads();
+        at::set_num_threads(1);
+        const auto whole = tok.encode(wiki, true);
+        at::set_num_threads(4);
+        const auto pieces = tok.encode(wiki, true);
+        at::set_num_threads(threads);
+        QAT_CHECK_EQ(pieces.size(), whole.size());
+        QAT_CHECK(pieces == whole);
+    }
 }
 
 QAT_TEST_MAIN()
