@@ -1,9 +1,11 @@
 #include "engineclient.h"
 
+#include "enginesettings.h"
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
-#include <QJsonDocument>
+#include <QJsonArray>
 #include <QPointer>
 #include <QRegularExpression>
 #include <QTimer>
@@ -34,9 +36,7 @@ EngineClient::~EngineClient()
 
 QString EngineClient::defaultProgram()
 {
-    const QString fromEnv = qEnvironmentVariable("QATBENCH_CLI");
-    if (!fromEnv.isEmpty()) return fromEnv;
-    return QDir(QCoreApplication::applicationDirPath()).filePath(QStringLiteral("qatbench-cli"));
+    return enginePath();
 }
 
 void EngineClient::setProgram(const QString& program, const QStringList& leadingArguments)
@@ -63,6 +63,7 @@ void EngineClient::start(const QStringList& arguments)
     m_stderrBuffer.clear();
     m_stderrTail.clear();
     m_runId = -1;
+    m_workDir.clear();
     m_ended = false;
     connect(m_process, &QProcess::readyReadStandardOutput, this, &EngineClient::onReadyStdout);
     connect(m_process, &QProcess::readyReadStandardError, this, &EngineClient::onReadyStderr);
@@ -153,70 +154,118 @@ bool EngineClient::parseTextProgress(const QString& line)
     return true;
 }
 
+namespace {
+
+// The engine's context objects are flat ({"layer": 3, "module": "q_proj"}); nested values are kept as well.
+QJsonValue toQJson(const nlohmann::json& j)
+{
+    if (j.is_boolean()) return j.get<bool>();
+    if (j.is_number_integer()) return qint64(j.get<int64_t>());
+    if (j.is_number()) return j.get<double>();
+    if (j.is_string()) return QString::fromStdString(j.get<std::string>());
+    if (j.is_array()) {
+        QJsonArray a;
+        for (const auto& v : j)
+            a.append(toQJson(v));
+        return a;
+    }
+    if (j.is_object()) {
+        QJsonObject o;
+        for (const auto& [k, v] : j.items())
+            o.insert(QString::fromStdString(k), toQJson(v));
+        return o;
+    }
+    return QJsonValue(); // null
+}
+
+// Typed reads of an event's fields; a missing field, a null (NaN on the wire) or a wrong type is the
+// fallback.
+double number(const nlohmann::json& f, const char* key, double fallback = 0)
+{
+    const auto it = f.find(key);
+    return it != f.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+qint64 integer(const nlohmann::json& f, const char* key)
+{
+    const auto it = f.find(key);
+    if (it == f.end() || !it->is_number()) return 0;
+    return it->is_number_integer() ? qint64(it->get<int64_t>()) : qint64(it->get<double>());
+}
+
+QString text(const nlohmann::json& f, const char* key)
+{
+    const auto it = f.find(key);
+    return it != f.end() && it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString();
+}
+
+} // namespace
+
 void EngineClient::handleLine(const QByteArray& line)
 {
-    QJsonParseError error;
-    const QJsonDocument doc = QJsonDocument::fromJson(line, &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+    // core's parser: the same reading of the protocol as the CLI and the fuzz target (events.h).
+    const std::optional<EngineEvent> e =
+        parseEventLine(std::string_view(line.constData(), size_t(line.size())));
+    if (!e) {
         // Plain text from the engine (or from a command without --events): show it, do not guess.
         Q_EMIT message(QStringLiteral("output"), QString::fromUtf8(line));
         return;
     }
-    const QJsonObject o = doc.object();
-    handleEvent(o.value(QStringLiteral("event")).toString(), o);
+    handleEvent(*e);
 }
 
-void EngineClient::handleEvent(const QString& event, const QJsonObject& o)
+void EngineClient::handleEvent(const EngineEvent& e)
 {
-    auto num = [&o](const char* key, double fallback = 0) {
-        return o.value(QLatin1String(key)).toDouble(fallback);
-    };
-    auto integer = [&o](const char* key) { return o.value(QLatin1String(key)).toInteger(); };
-    auto text = [&o](const char* key) { return o.value(QLatin1String(key)).toString(); };
-
-    if (event == QLatin1String("started")) {
-        m_runId = integer("run_id");
-        Q_EMIT started(m_runId, text("method"), integer("total_steps"));
-    } else if (event == QLatin1String("phase")) {
-        Q_EMIT phaseChanged(text("phase"));
-    } else if (event == QLatin1String("progress")) {
+    const nlohmann::json& f = e.fields;
+    const std::string& name = e.name;
+    if (name == event::kStarted) {
+        m_runId = integer(f, "run_id");
+        m_workDir = text(f, "work_dir");
+        Q_EMIT started(m_runId, text(f, "method"), integer(f, "total_steps"));
+    } else if (name == event::kPhase) {
+        Q_EMIT phaseChanged(text(f, "phase"));
+    } else if (name == event::kProgress) {
         EngineProgress p;
-        p.phase = text("phase");
-        p.step = integer("step");
-        p.total = integer("total");
-        p.etaSeconds = num("eta_s", -1);
-        p.tokensPerSecond = num("tokens_per_s");
-        p.memoryBytes = integer("mem_bytes");
+        p.phase = text(f, "phase");
+        p.step = integer(f, "step");
+        p.total = integer(f, "total");
+        p.etaSeconds = number(f, "eta_s", -1);
+        p.tokensPerSecond = number(f, "tokens_per_s");
+        p.memoryBytes = integer(f, "mem_bytes");
+        p.time = e.time;
         Q_EMIT progress(p);
-    } else if (event == QLatin1String("metric")) {
-        Q_EMIT metric(text("name"), integer("step"), num("value", qQNaN()), num("t"),
-                      o.value(QStringLiteral("context")).toObject(), text("context_key"));
-    } else if (event == QLatin1String("eval")) {
-        Q_EMIT evalResult(integer("step"), num("ppl", qQNaN()), num("nll", qQNaN()), integer("tokens"),
-                          num("t"));
-    } else if (event == QLatin1String("message")) {
-        Q_EMIT message(text("level"), text("text"));
-    } else if (event == QLatin1String("paused")) {
+    } else if (name == event::kMetric) {
+        const auto context = f.find("context");
+        Q_EMIT metric(text(f, "name"), integer(f, "step"), number(f, "value", qQNaN()), e.time,
+                      context != f.end() ? toQJson(*context).toObject() : QJsonObject(),
+                      text(f, "context_key"));
+    } else if (name == event::kEval) {
+        Q_EMIT evalResult(integer(f, "step"), number(f, "ppl", qQNaN()), number(f, "nll", qQNaN()),
+                          integer(f, "tokens"), e.time);
+    } else if (name == event::kMessage) {
+        Q_EMIT message(text(f, "level"), text(f, "text"));
+    } else if (name == event::kPaused) {
         setState(State::Paused);
         Q_EMIT paused();
-    } else if (event == QLatin1String("resumed")) {
+    } else if (name == event::kResumed) {
         setState(State::Running);
         Q_EMIT resumed();
-    } else if (event == QLatin1String("checkpoint")) {
-        Q_EMIT checkpoint(text("path"), integer("step"));
-    } else if (event == QLatin1String("finished")) {
+    } else if (name == event::kCheckpoint) {
+        Q_EMIT checkpoint(text(f, "path"), integer(f, "step"));
+    } else if (name == event::kFinished) {
         if (!m_ended) {
             m_ended = true;
-            Q_EMIT finished(text("status"), text("message"));
+            Q_EMIT finished(text(f, "status"), text(f, "message"));
         }
-    } else if (event == QLatin1String("failed")) {
+    } else if (name == event::kFailed) {
         if (!m_ended) {
             m_ended = true;
-            Q_EMIT failed(text("message"), text("hint"));
+            Q_EMIT failed(text(f, "message"), text(f, "hint"));
         }
     } else {
         // A newer engine may add events; they must not break an older GUI.
-        Q_EMIT message(QStringLiteral("debug"), tr("Unknown engine event: %1").arg(event));
+        Q_EMIT message(QStringLiteral("debug"),
+                       tr("Unknown engine event: %1").arg(QString::fromStdString(name)));
     }
 }
 
@@ -254,7 +303,8 @@ void EngineClient::onProcessError(QProcess::ProcessError error)
     if (error != QProcess::FailedToStart) return; // crashes arrive through finished()
     setState(State::Idle);
     endWithFailure(tr("Could not start the engine: %1").arg(m_process->errorString()),
-                   tr("Expected qatbench-cli at %1. Reinstall QATBench or set QATBENCH_CLI.").arg(m_program));
+                   tr("Expected qatbench-cli at %1. Choose the engine in Settings, or set QATBENCH_CLI.")
+                       .arg(m_program));
 }
 
 } // namespace qat::ui

@@ -1,7 +1,8 @@
 #pragma once
 // The GUI's side of the engine process (DESIGN.md §2). The engine is `qatbench-cli run --config EXP.json --db
 // RUNS.db --events jsonl` as a child process: it prints one JSON object per stdout line and reads `pause`,
-// `resume` and `stop` lines on stdin. This class turns those lines into typed signals on the GUI thread.
+// `resume` and `stop` lines on stdin. This class turns those lines into typed signals on the GUI thread; the
+// lines are read by core's parser (qatbench/events.h, torch-free), the same one the CLI and the fuzzer use.
 //
 // Intended usage:
 //   1. EngineClient client; connect its signals (progress, metric, evalResult, finished, failed, ...).
@@ -10,6 +11,8 @@
 //   4. Exactly one of finished() or failed() ends every start, also when the process crashes or cannot start.
 // The destructor asks a live engine to stop, waits a little and then kills it: a client never leaks a
 // process.
+
+#include "qatbench/events.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -26,6 +29,7 @@ struct EngineProgress
     double etaSeconds = -1; // < 0 when unknown
     double tokensPerSecond = 0;
     qint64 memoryBytes = 0; // 0 when unknown
+    double time = 0;        // unix seconds of the event (0 for the demo's text progress)
 };
 
 class EngineClient final : public QObject
@@ -44,7 +48,8 @@ public:
     explicit EngineClient(QObject* parent = nullptr);
     ~EngineClient() override;
 
-    // The engine executable; by default qatbench-cli next to this application, or $QATBENCH_CLI.
+    // The engine executable; by default enginePath() (the Settings' engine, else $QATBENCH_CLI, else a CUDA
+    // build where README's recipe puts it, else qatbench-cli next to this application).
     void setProgram(const QString& program, const QStringList& leadingArguments = {});
     QString program() const { return m_program; }
     static QString defaultProgram();
@@ -60,6 +65,7 @@ public:
     bool isActive() const { return m_state != State::Idle; }
     State state() const { return m_state; }
     qint64 runId() const { return m_runId; }
+    QString workDir() const { return m_workDir; } // the run's checkpoints and exports (from "started")
 
 Q_SIGNALS:
     void stateChanged(qat::ui::EngineClient::State state);
@@ -84,7 +90,7 @@ private:
     void onProcessError(QProcess::ProcessError error);
     void handleLine(const QByteArray& line);
     bool parseTextProgress(const QString& line);
-    void handleEvent(const QString& event, const QJsonObject& o);
+    void handleEvent(const EngineEvent& e);
     void setState(State state);
     void send(const QByteArray& command);
     void endWithFailure(const QString& message, const QString& hint);
@@ -97,6 +103,7 @@ private:
     QStringList m_stderrTail; // last lines, for the message of a crash
     State m_state = State::Idle;
     qint64 m_runId = -1;
+    QString m_workDir;
     bool m_ended = false; // finished() or failed() already emitted for this start
     int m_stopTimeoutMs = 60000;
 };

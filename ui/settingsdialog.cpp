@@ -1,5 +1,7 @@
 #include "settingsdialog.h"
 
+#include "enginesettings.h"
+
 #include "qatbench/store.h"
 
 #include <QComboBox>
@@ -41,6 +43,28 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent)
     dbRow->addWidget(browse);
     dbRow->addWidget(reset);
 
+    m_engine = new QLineEdit(EngineSettings::instance().configuredEngine(), this);
+    m_engine->setPlaceholderText(tr("Automatic: %1").arg(automaticEngine()));
+    m_engine->setToolTip(
+        tr("The qatbench-cli that runs experiments. Empty: $QATBENCH_CLI, else a CUDA build at %1 (README's "
+           "GPU recipe), else the one next to QATBench.")
+            .arg(cudaBuildCandidate()));
+    auto* engineBrowse = new QToolButton(this);
+    engineBrowse->setText(QStringLiteral("..."));
+    auto* engineAuto = new QPushButton(tr("Automatic"), this);
+    auto* engineCheck = new QPushButton(tr("Check"), this);
+    engineCheck->setToolTip(tr("Ask this engine which devices it can use (qatbench-cli devices --json)."));
+    auto* engineRow = new QHBoxLayout;
+    engineRow->addWidget(m_engine, 1);
+    engineRow->addWidget(engineBrowse);
+    engineRow->addWidget(engineAuto);
+    engineRow->addWidget(engineCheck);
+    m_engineStatus = new QLabel(this);
+    m_engineStatus->setWordWrap(true);
+    m_engineStatus->setTextFormat(Qt::PlainText);
+    m_engineStatus->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_probe = new DeviceProbe(this);
+
     m_device = new QComboBox(this);
     setDevices({});
     m_language = new QComboBox(this);
@@ -55,6 +79,8 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent)
     note->setWordWrap(true);
     auto* form = new QFormLayout;
     form->addRow(tr("Run database"), dbRow);
+    form->addRow(tr("Engine"), engineRow);
+    form->addRow(QString(), m_engineStatus);
     form->addRow(tr("Default device"), m_device);
     form->addRow(tr("Language"), m_language);
     form->addRow(note);
@@ -72,20 +98,56 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent)
                                                           nullptr, QFileDialog::DontConfirmOverwrite);
         if (!file.isEmpty()) m_database->setText(file);
     });
+    connect(engineBrowse, &QToolButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Engine (qatbench-cli)"), enginePath());
+        if (file.isEmpty()) return;
+        m_engine->setText(file);
+        checkEngine();
+    });
+    connect(engineAuto, &QPushButton::clicked, this, [this] {
+        m_engine->clear();
+        checkEngine();
+    });
+    connect(m_device, &QComboBox::activated, this,
+            [this] { m_wantedDevice = m_device->currentData().toString(); });
+    connect(engineCheck, &QPushButton::clicked, this, &SettingsDialog::checkEngine);
+    connect(m_engine, &QLineEdit::editingFinished, this, &SettingsDialog::checkEngine);
+    connect(m_probe, &DeviceProbe::finished, this, [this](const EngineDevices& d) {
+        m_engineStatus->setText(d.summary());
+        m_engineStatus->setStyleSheet(d.error.isEmpty() ? QString() : QStringLiteral("color: #b00020;"));
+        setDevices(d.gpuChoices());
+    });
+    checkEngine();
+}
+
+void SettingsDialog::checkEngine()
+{
+    const QString set = m_engine->text().trimmed();
+    const QString program = set.isEmpty() ? automaticEngine() : set;
+    m_engineStatus->setStyleSheet(QString());
+    m_engineStatus->setText(tr("Asking %1 for its devices...").arg(program));
+    m_probe->start(program);
+}
+
+QString SettingsDialog::engineStatus() const
+{
+    return m_engineStatus->text();
 }
 
 void SettingsDialog::setDevices(const QList<QPair<QString, QString>>& devices)
 {
-    const QString current =
-        m_device->count()
-            ? m_device->currentData().toString()
-            : QSettings().value(QStringLiteral("defaultDevice"), QStringLiteral("auto")).toString();
+    // The saved choice survives a list that does not have it yet (the engine is asked after the dialog
+    // opens).
+    if (m_wantedDevice.isEmpty())
+        m_wantedDevice =
+            QSettings().value(QStringLiteral("defaultDevice"), QStringLiteral("auto")).toString();
+    const QSignalBlocker block(m_device);
     m_device->clear();
     m_device->addItem(tr("auto (first GPU, else CPU)"), QStringLiteral("auto"));
     m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
     for (const auto& [id, label] : devices)
         m_device->addItem(label, id);
-    m_device->setCurrentIndex(std::max(0, m_device->findData(current)));
+    m_device->setCurrentIndex(std::max(0, m_device->findData(m_wantedDevice)));
 }
 
 void SettingsDialog::accept()
@@ -94,7 +156,11 @@ void SettingsDialog::accept()
     const QString db = m_database->text().trimmed();
     // Storing the default as empty keeps following $QATBENCH_DB when it changes.
     settings.setValue(QStringLiteral("database"), db == defaultDatabasePath() ? QString() : db);
-    settings.setValue(QStringLiteral("defaultDevice"), m_device->currentData().toString());
+    // A GPU the engine does not list (yet) stays chosen: the engine checks the device when a run starts.
+    settings.setValue(QStringLiteral("defaultDevice"), m_device->findData(m_wantedDevice) >= 0
+                                                           ? m_device->currentData().toString()
+                                                           : m_wantedDevice);
+    EngineSettings::instance().setConfiguredEngine(m_engine->text().trimmed());
     settings.setValue(QStringLiteral("language"), m_language->currentData().toString());
     QDialog::accept();
 }

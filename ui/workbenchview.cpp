@@ -2,18 +2,16 @@
 
 #include "chartpanel.h"
 #include "engineclient.h"
+#include "enginesettings.h"
 #include "experimentform.h"
 #include "modelpanel.h"
 #include "runcontrol.h"
 #include "runrepository.h"
 #include "settingsdialog.h"
 
-#include "qatbench/device.h"
-
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMessageBox>
@@ -22,7 +20,6 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace qat::ui {
 
@@ -80,35 +77,27 @@ WorkbenchView::WorkbenchView(QWidget* parent) : QWidget(parent)
     updateStartState();
     m_database = databasePath();
 
-    // CUDA initialisation can take seconds: list the devices off the GUI thread.
-    auto* devices = new QFutureWatcher<std::vector<DeviceInfo>>(this);
-    connect(devices, &QFutureWatcher<std::vector<DeviceInfo>>::finished, this, [this, devices] {
-        QList<QPair<QString, QString>> list;
-        for (const DeviceInfo& d : devices->result()) {
-            if (!d.cuda) continue;
-            list.append({QString::fromStdString(d.id),
-                         tr("%1 - %2, %3")
-                             .arg(QString::fromStdString(d.id), QString::fromStdString(d.name),
-                                  ModelPanel::formatBytes(d.memoryBytes))});
-        }
-        m_form->setDevices(list);
+    // The engine that runs the experiments says which devices exist (its LibTorch may have CUDA where the
+    // GUI's has none); asked again whenever the engine setting changes.
+    m_devices = new DeviceProbe(this);
+    connect(m_devices, &DeviceProbe::finished, this, [this](const EngineDevices& d) {
+        m_engineDevices = d;
+        m_form->setDevices(d.gpuChoices());
         m_form->setDefaultDevice(QSettings().value(QStringLiteral("defaultDevice")).toString());
-        devices->deleteLater();
+        if (!d.error.isEmpty()) m_control->appendLog(QStringLiteral("warning"), d.error);
+        Q_EMIT devicesChanged();
     });
-    devices->setFuture(QtConcurrent::run([] {
-        try {
-            return listDevices();
-        } catch (const std::exception&) {
-            return std::vector<DeviceInfo>{}; // the CPU is always offered by the form
-        }
-    }));
+    connect(&EngineSettings::instance(), &EngineSettings::changed, this, &WorkbenchView::applyEngineSetting);
+    applyEngineSetting();
 }
 
-WorkbenchView::~WorkbenchView()
+WorkbenchView::~WorkbenchView() = default;
+
+void WorkbenchView::applyEngineSetting()
 {
-    // Children are destroyed after this body: the device watcher's future must not outlive the form.
-    for (auto* w : findChildren<QFutureWatcher<std::vector<DeviceInfo>>*>())
-        w->waitForFinished();
+    m_enginePending = m_engine->isActive(); // a live run keeps its engine; the next one gets the new one
+    if (!m_enginePending) m_engine->setProgram(enginePath());
+    m_devices->start(enginePath());
 }
 
 bool WorkbenchView::isRunActive() const
@@ -142,6 +131,10 @@ void WorkbenchView::connectEngine()
     connect(m_engine, &EngineClient::failed, this, &WorkbenchView::runEnded);
     connect(m_engine, &EngineClient::stateChanged, this, [this] {
         const bool idle = !m_engine->isActive();
+        if (idle && m_enginePending) {
+            m_enginePending = false;
+            m_engine->setProgram(enginePath());
+        }
         m_load->setEnabled(idle);
         m_form->setEnabled(idle);
         m_model->setEnabled(idle);

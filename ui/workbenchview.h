@@ -2,6 +2,8 @@
 // The experiment workbench: the model panel and the experiment form on the left, the live charts and the run
 // control on the right. It owns the EngineClient of the one active run and routes its events to the charts.
 
+#include "enginesettings.h"
+
 #include <QWidget>
 
 class QPushButton;
@@ -10,6 +12,7 @@ class QSplitter;
 namespace qat::ui {
 
 class ChartPanel;
+class DeviceProbe;
 class EngineClient;
 class ExperimentForm;
 class ModelPanel;
@@ -37,11 +40,17 @@ public:
     void runDemo();  // `qatbench-cli demo`: no model, no data needed
     void showPastRun(const RunChartData& data);
 
+    // The engine setting (enginesettings.h) applied: the next run's program, and its devices asked for again.
+    void applyEngineSetting();
+    const EngineDevices& engineDevices() const { return m_engineDevices; } // the last answer
+    DeviceProbe* deviceProbe() const { return m_devices; }
+
     void loadExperiment(); // file dialogs
     void saveExperiment();
 
 Q_SIGNALS:
-    void runEnded(); // completed, stopped or failed: the runs table refreshes
+    void runEnded();       // completed, stopped or failed: the runs table refreshes
+    void devicesChanged(); // the engine answered `devices --json` (engineDevices())
 
 private:
     void connectEngine();
@@ -56,6 +65,9 @@ private:
     QPushButton* m_load = nullptr;
     QPushButton* m_save = nullptr;
     QString m_database;
+    DeviceProbe* m_devices = nullptr;
+    EngineDevices m_engineDevices;
+    bool m_enginePending = false; // the engine setting changed during a run
 };
 
 } // namespace qat::ui

@@ -54,6 +54,13 @@ inline int fakeEngine(const std::string& script)
     emitLine(event("started", "\"run_id\":42,\"method\":\"dlqat\",\"total_steps\":" + std::to_string(steps)));
     emitLine(event("phase", "\"phase\":\"training\""));
     if (script == "noise") emitLine("loading model... (plain text)");
+    if (script == "noise") { // lines core's parser refuses or reads with care (qat::parseEventLine)
+        emitLine("{\"event\": 7}");
+        emitLine(std::string(200, '[') + std::string(200, ']'));
+        emitLine(event("metric", "\"name\":\"train/loss\",\"step\":2,\"value\":null,"
+                                 "\"context\":{\"layer\":3,\"module\":\"q_proj\"},"
+                                 "\"context_key\":\"layer=3,module=q_proj\""));
+    }
     if (script == "fail") {
         emitLine(event("failed",
                        "\"message\":\"data.train: file not found: /nope.txt\",\"hint\":\"choose a file\""));
