@@ -9,27 +9,27 @@ namespace qat::engine {
 
 namespace fs = std::filesystem;
 
-void runExportSection(const nlohmann::json& exp, const RunStore& store, int64_t runId,
-                      const std::string& workDir, EngineSink& sink)
+void runExportSection(const Experiment& exp, const RunStore& store, int64_t runId, const std::string& workDir,
+                      EngineSink& sink)
 {
-    if (!exp.contains("export") || exp["export"].value("formats", nlohmann::json::array()).empty()) return;
-    const auto& e = exp["export"];
+    if (!exp.exports || exp.exports->formats.empty()) return;
+    const ExportSettings& e = *exp.exports;
     std::string deployable;
     for (const auto& a : store.artifacts(runId))
         if (a.kind == "export") deployable = a.path;
     if (deployable.empty() || workDir.empty()) {
-        sink.message("warning", "export: method '" + exp["method"].value("name", std::string()) +
+        sink.message("warning", "export: method '" + exp.method.name +
                                     "' left no quantized state, so nothing was exported");
         return;
     }
-    const std::string modelDir = exp["model"].value("path", std::string());
+    const std::string& modelDir = exp.model.path;
     const fs::path dir = fs::path(workDir) / "export";
-    for (const auto& f : e["formats"]) {
+    for (const std::string& format : e.formats) {
         DeployOptions o;
-        o.format = f.get<std::string>();
-        o.type = e.value("gguf_type", std::string("auto"));
-        o.fallback = e.value("gguf_fallback", std::string("f16"));
-        o.dtype = e.value("hf_dtype", std::string());
+        o.format = format;
+        o.type = e.ggufType;
+        o.fallback = e.ggufFallback;
+        o.dtype = e.hfDtype;
         o.replace = true; // a resumed run that stopped inside its export writes it again
         o.progress = [&](const Progress& p) { return sink.progress(p); };
         std::string out = (dir / (o.format == "gguf" ? "model.gguf" : o.format)).string();

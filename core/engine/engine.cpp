@@ -81,7 +81,8 @@ namespace {
 
 struct Prepared
 {
-    nlohmann::json exp;
+    nlohmann::json doc; // the document as stored: the run's identity hashes it
+    Experiment exp;     // read from doc; validated with the files in loadInputs
     int64_t runId = 0;
     std::string workDir;
     std::string modelHash;
@@ -229,15 +230,16 @@ Prepared prepareResume(const EngineOptions& opt, RunStore& store)
                                           runStatusName(run->status) + " (pid " + std::to_string(run->pid) +
                                           " on " + run->host + "); stop it first");
     Prepared p;
-    p.exp = nlohmann::json::parse(run->config, nullptr, false);
-    if (p.exp.is_discarded())
+    p.doc = nlohmann::json::parse(run->config, nullptr, false);
+    if (p.doc.is_discarded())
         throw ConfigError("--resume",
                           "the stored config of run " + std::to_string(run->id) + " is not valid JSON");
+    p.exp = Experiment(p.doc);
     p.runId = run->id;
     p.workDir = run->workDir.empty() ? defaultWorkDir(store, run->id) : run->workDir;
     p.modelHash = run->modelHash;
     if (!opt.restart) {
-        checkResumable(*run, store, p.workDir, p.exp);
+        checkResumable(*run, store, p.workDir, p.doc);
         p.resume = true;
         return p;
     }
@@ -245,7 +247,7 @@ Prepared prepareResume(const EngineOptions& opt, RunStore& store)
     const nlohmann::json ident = readRunIdentity(p.workDir);
     if (isNonEmptyDir(p.workDir) &&
         (ident.is_null() ||
-         !identityMismatch(ident, runIdentity(store, run->id, p.exp, run->modelHash)).empty()))
+         !identityMismatch(ident, runIdentity(store, run->id, p.doc, run->modelHash)).empty()))
         throw InputError(p.workDir, "",
                          "--restart: the folder is not empty and does not belong to run " +
                              std::to_string(run->id) + "; move it away first");
@@ -266,21 +268,22 @@ Prepared prepareResume(const EngineOptions& opt, RunStore& store)
 Prepared prepareNew(const EngineOptions& opt, RunStore& store)
 {
     Prepared p;
-    p.exp = opt.experiment;
+    p.doc = opt.experiment;
     // Files are checked inside the run: a missing file then fails a recorded run with its message.
-    requireValidExperiment(p.exp, ExperimentCheck{.checkFiles = false});
+    p.exp = requireValidExperiment(p.doc, ExperimentCheck{.checkFiles = false});
+    p.doc = toJson(p.exp); // what the store keeps (the validated document)
     if (!opt.workDir.empty() && isNonEmptyDir(opt.workDir))
         throw ConfigError("--work-dir", opt.workDir + " is not empty: a new run never starts in a used " +
                                             "folder (its files could be taken for the run's own); choose " +
                                             "another or remove it");
     NewRun nr;
-    nr.experiment = p.exp.value("name", std::string());
-    nr.method = p.exp["method"]["name"].get<std::string>();
-    nr.modelPath = p.exp["model"]["path"].get<std::string>();
+    nr.experiment = p.exp.name;
+    nr.method = p.exp.method.name;
+    nr.modelPath = p.exp.model.path;
     nr.modelHash = modelFingerprint(nr.modelPath);
-    nr.totalSteps = p.exp["training"].value("steps", int64_t(0));
+    nr.totalSteps = p.exp.training.steps;
     nr.status = RunStatus::Queued;
-    nr.config = p.exp.dump();
+    nr.config = p.doc.dump();
     p.runId = store.createRun(nr);
     p.workDir = opt.workDir.empty() ? defaultWorkDir(store, p.runId) : opt.workDir;
     p.modelHash = nr.modelHash;
@@ -307,13 +310,12 @@ std::vector<int64_t> tokenizeFile(const Tokenizer& tok, const std::string& path,
 
 // The evaluation protocol a run uses: data.eval_seq_len windows, bos-window when data.window_bos, else
 // stream.
-PerplexityProtocol evalProtocol(const nlohmann::json& exp)
+PerplexityProtocol evalProtocol(const Experiment& exp)
 {
-    const auto& d = exp["data"];
     PerplexityProtocol p;
-    p.name = d.value("window_bos", false) ? "bos-window" : "stream";
-    p.seqLen = d.value("eval_seq_len", int64_t(512));
-    p.maxWindows = d.value("eval_max_windows", int64_t(0));
+    p.name = exp.data.windowBos ? "bos-window" : "stream";
+    p.seqLen = exp.data.evalSeqLen;
+    p.maxWindows = exp.data.evalMaxWindows;
     return p;
 }
 
@@ -325,16 +327,17 @@ struct Loaded
     Tokenizer tokenizer;
 };
 
-Loaded loadInputs(nlohmann::json& exp, EngineSink& sink)
+// Validates the document again, now with the files (a vanished file is named here), into exp.
+Loaded loadInputs(nlohmann::json& doc, Experiment& exp, EngineSink& sink)
 {
     sink.phase("loading");
-    throwIfIssues(validateExperiment(exp)); // now with the files: a vanished file is named here
-    const std::string device = resolveDevice(exp.value("device", std::string("auto")));
+    exp = requireValidExperiment(doc);
+    const std::string device = resolveDevice(exp.device);
     if (device == "cpu") configureThreads(0);
     LoadOptions lo;
     lo.device = at::Device(device);
-    lo.dtype = exp.value("dtype", std::string("float32")) == "bfloat16" ? at::kBFloat16 : at::kFloat;
-    const std::string modelPath = exp["model"]["path"].get<std::string>();
+    lo.dtype = exp.dtype == "bfloat16" ? at::kBFloat16 : at::kFloat;
+    const std::string& modelPath = exp.model.path;
     const double loadStart = engine::nowSeconds();
     LlamaModel model = LlamaModel::load(modelPath, lo);
     sink.perf("perf/load_s", 0, engine::nowSeconds() - loadStart, "phase=loading");
@@ -344,32 +347,30 @@ Loaded loadInputs(nlohmann::json& exp, EngineSink& sink)
                      "tensor " + t + " in " + modelPath + " is not part of a LLaMA model; ignored");
 
     sink.phase("tokenizing");
-    const auto& d = exp["data"];
+    const DataSettings& d = exp.data;
     const Tokenizer tok = Tokenizer::load(modelPath);
     checkTokenizerFitsModel(tok, model.config().vocabSize, modelPath);
     const int64_t evalTokens = evalProtocol(exp).textTokensNeeded(); // only what eval_max_windows uses
     TokenData data;
-    const bool windowBos = d.value("window_bos", false);
+    const bool windowBos = d.windowBos;
     if (windowBos) {
         if (tok.bosId() < 0)
             throw ConfigError("data.window_bos", "the tokenizer of " + modelPath + " has no BOS token");
         data.bos = tok.bosId();
     }
-    data.train = tokenizeFile(tok, d["train"].get<std::string>(), !windowBos);
-    const std::string calib = d.value("calibration", std::string());
-    if (!calib.empty() && calib != d["train"].get<std::string>())
-        data.calib = tokenizeFile(tok, calib, !windowBos);
+    data.train = tokenizeFile(tok, d.train, !windowBos);
+    if (!d.calibration.empty() && d.calibration != d.train)
+        data.calib = tokenizeFile(tok, d.calibration, !windowBos);
     if (windowBos) {
         // The bos-window protocol's windows laid end to end: consecutive eval_seq_len slices are its windows.
         PerplexityProtocol p = evalProtocol(exp);
         p.maxWindows = 0; // all of them: evaluations take their first eval_max_windows
-        const at::Tensor w =
-            makeWindows(encodeTextFile(tok, d["eval"].get<std::string>(), false, evalTokens), tok.bosId(), p)
-                .reshape({-1})
-                .contiguous();
+        const at::Tensor w = makeWindows(encodeTextFile(tok, d.eval, false, evalTokens), tok.bosId(), p)
+                                 .reshape({-1})
+                                 .contiguous();
         data.eval.assign(w.data_ptr<int64_t>(), w.data_ptr<int64_t>() + w.numel());
     } else {
-        data.eval = tokenizeFile(tok, d["eval"].get<std::string>(), true, evalTokens);
+        data.eval = tokenizeFile(tok, d.eval, true, evalTokens);
     }
     throwIfIssues(checkTokenCounts(exp, int64_t(data.train.size()), int64_t(data.eval.size()),
                                    data.calib.empty() ? -1 : int64_t(data.calib.size())));
@@ -380,19 +381,17 @@ Loaded loadInputs(nlohmann::json& exp, EngineSink& sink)
 
 // evaluation.tasks (issue 16, docs/EVAL.md): multiple-choice tasks on the final model (fake-quantized through
 // the hook); one eval result per task and metric, with the protocol, and an info message per task.
-void taskEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, int64_t step, EngineSink& sink,
+void taskEval(const Experiment& exp, Loaded& in, LinearHook* hook, int64_t step, EngineSink& sink,
               RunWriter& writer)
 {
-    if (!exp.contains("evaluation") || exp["evaluation"].value("tasks", nlohmann::json::array()).empty())
-        return;
-    const auto& e = exp["evaluation"];
+    if (!exp.evaluation || exp.evaluation->tasks.empty()) return;
+    const EvaluationSettings& e = *exp.evaluation;
     TaskProtocol protocol;
-    protocol.limit = e.value("tasks_limit", int64_t(0));
-    protocol.shots = e.value("tasks_shots", -1);
-    const TaskFiles files{e.value("tasks_data", std::string()), {}};
+    protocol.limit = e.tasksLimit;
+    protocol.shots = int(e.tasksShots);
+    const TaskFiles files{e.tasksData, {}};
     const Tokenizer& tok = in.tokenizer; // loaded once, with the model
-    for (const auto& t : e["tasks"]) {
-        const std::string task = t.get<std::string>();
+    for (const std::string& task : e.tasks) {
         ForwardOptions forward;
         forward.hook = hook;
         const TaskResult r = runTask(in.model, tok, task, protocol, files, forward, 16,
@@ -416,11 +415,11 @@ void taskEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, int64_t s
     }
 }
 
-void finalEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, EngineSink& sink, RunWriter& writer)
+void finalEval(const Experiment& exp, Loaded& in, LinearHook* hook, EngineSink& sink, RunWriter& writer)
 {
     const int64_t step = sink.lastStep(); // the steps of the last phase (phase() resets the count)
     sink.phase("eval");
-    const auto& d = exp["data"];
+    const std::string& evalFile = exp.data.eval;
     const PerplexityProtocol proto = evalProtocol(exp);
     sink.takePeakMemoryBytes(); // the evaluation's own peak, not training's
     const NllResult r = evaluateNll(in.model, in.data.eval, proto.seqLen, proto.maxWindows, hook, 8,
@@ -428,9 +427,9 @@ void finalEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, EngineSi
     sink.perf("perf/peak_mem_bytes", step, double(sink.takePeakMemoryBytes()), "phase=eval");
     nlohmann::json protocol = proto.toJson();
     protocol["window_count"] = r.windows;
-    protocol["file"] = d["eval"];
+    protocol["file"] = evalFile;
     writer.eval({.step = step,
-                 .dataset = fs::path(d["eval"].get<std::string>()).filename().string(),
+                 .dataset = fs::path(evalFile).filename().string(),
                  .metric = "ppl",
                  .value = r.ppl(),
                  .nll = r.meanNll,
@@ -439,7 +438,7 @@ void finalEval(const nlohmann::json& exp, Loaded& in, LinearHook* hook, EngineSi
     writer.scalar("eval/ppl", step, r.ppl(), "split=final");
     sink.emit(
         event::kEval,
-        {{"step", step}, {"ppl", r.ppl()}, {"nll", r.meanNll}, {"tokens", r.tokens}, {"dataset", d["eval"]}});
+        {{"step", step}, {"ppl", r.ppl()}, {"nll", r.meanNll}, {"tokens", r.tokens}, {"dataset", evalFile}});
     taskEval(exp, in, hook, step, sink, writer);
 }
 
@@ -458,27 +457,24 @@ struct Ending
     std::string hint;
 };
 
-std::string methodName(const nlohmann::json& exp)
+// exp is nullptr when the run failed before its experiment was read.
+std::string methodName(const Experiment* exp)
 {
-    if (!exp.is_object() || !exp.contains("method") || !exp["method"].is_object()) return "?";
-    return exp["method"].value("name", std::string("?"));
+    return exp && !exp->method.name.empty() ? exp->method.name : "?";
 }
 
-std::string oomHint(const nlohmann::json& exp, const std::string& device)
+std::string oomHint(const Experiment* exp, const std::string& device)
 {
-    const nlohmann::json d =
-        exp.is_object() ? exp.value("data", nlohmann::json::object()) : nlohmann::json::object();
-    return "out of memory on " + device + " (data.batch_size " +
-           d.value("batch_size", nlohmann::json(0)).dump() + ", data.seq_len " +
-           d.value("seq_len", nlohmann::json(0)).dump() + ", dtype " +
-           (exp.is_object() ? exp.value("dtype", std::string("float32")) : std::string("float32")) +
+    const auto number = [&](int64_t v) { return exp ? std::to_string(v) : std::string("?"); };
+    return "out of memory on " + device + " (data.batch_size " + number(exp ? exp->data.batchSize : 0) +
+           ", data.seq_len " + number(exp ? exp->data.seqLen : 0) + ", dtype " + (exp ? exp->dtype : "?") +
            "): lower data.batch_size (raise data.grad_accum to keep the tokens per step) or data.seq_len, "
            "set "
            "training.gradient_checkpointing to true, or use dtype bfloat16";
 }
 
 // Turns whatever ended the run into its status, message and advice. Must be called inside a catch block.
-Ending classifyCurrentException(const nlohmann::json& exp, const std::string& device)
+Ending classifyCurrentException(const Experiment* exp, const std::string& device)
 {
     try {
         throw;
@@ -539,7 +535,7 @@ EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
     try {
         prep = opt.resumeRunId > 0 ? prepareResume(opt, store) : prepareNew(opt, store);
     } catch (const std::exception& e) {
-        const Ending end = classifyCurrentException(opt.experiment, "?");
+        const Ending end = classifyCurrentException(nullptr, "?");
         result.status = RunStatus::Failed;
         result.message = end.message;
         result.hint = end.hint;
@@ -552,15 +548,14 @@ EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
     Heartbeat heartbeat(dbPath, prep.runId, opt.heartbeatSeconds);
     RunWriter writer(store, prep.runId, opt.writer);
 
-    const auto& data = prep.exp["data"];
-    const int64_t tokensPerStep = data.value("batch_size", int64_t(1)) *
-                                  data.value("grad_accum", int64_t(1)) * data.value("seq_len", int64_t(1));
-    std::string device = prep.exp.value("device", std::string("auto"));
+    const DataSettings& data = prep.exp.data;
+    const int64_t tokensPerStep = data.batchSize * data.gradAccum * data.seqLen;
+    std::string device = prep.exp.device;
     EngineSink sink(store, writer, control, opt, tokensPerStep, device);
-    sink.setLogEvery(prep.exp["training"].value("log_every", int64_t(10)));
+    sink.setLogEvery(prep.exp.training.logEvery);
     emit(event::kStarted, {{"run_id", prep.runId},
-                           {"method", prep.exp["method"]["name"]},
-                           {"total_steps", prep.exp["training"].value("steps", int64_t(0))},
+                           {"method", prep.exp.method.name},
+                           {"total_steps", prep.exp.training.steps},
                            {"db", fs::absolute(dbPath).string()},
                            {"work_dir", prep.workDir},
                            {"resumed", prep.resume}});
@@ -568,10 +563,10 @@ EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
     try {
         fs::create_directories(prep.workDir);
         if (!prep.resume)
-            writeRunIdentity(prep.workDir, runIdentity(store, prep.runId, prep.exp, prep.modelHash));
-        Loaded in = loadInputs(prep.exp, sink);
+            writeRunIdentity(prep.workDir, runIdentity(store, prep.runId, prep.doc, prep.modelHash));
+        Loaded in = loadInputs(prep.doc, prep.exp, sink);
         device = in.device;
-        auto method = createMethod(prep.exp["method"]["name"].get<std::string>());
+        auto method = createMethod(prep.exp.method.name);
         if (!method) throw ConfigError("method.name", "unknown method (see `qatbench-cli methods`)");
         RunContext ctx{prep.exp, in.model, in.data, sink, prep.workDir, prep.resume};
         const RunOutcome outcome = method->run(ctx);
@@ -586,7 +581,7 @@ EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
             runExportSection(prep.exp, store, prep.runId, prep.workDir, sink); // issue 14
         }
     } catch (...) {
-        end = classifyCurrentException(prep.exp, device);
+        end = classifyCurrentException(&prep.exp, device);
     }
     try {
         writer.flush();

@@ -24,11 +24,11 @@ class SelftestMethod final : public QuantMethod
 public:
     RunOutcome run(RunContext& ctx) override
     {
-        const auto& opt = ctx.experiment["method"]["options"];
-        const auto& tr = ctx.experiment["training"];
-        const int64_t steps = tr.value("steps", int64_t(100));
-        const int64_t ckptEvery = tr.value("checkpoint_every", int64_t(0));
-        const int64_t histEvery = tr.value("histogram_every", int64_t(0));
+        const auto& opt = ctx.experiment.method.options;
+        const TrainingSettings& tr = ctx.experiment.training;
+        const int64_t steps = tr.steps;
+        const int64_t ckptEvery = tr.checkpointEvery;
+        const int64_t histEvery = tr.histogramEvery;
         const int64_t stepMs = opt.value("step_ms", int64_t(0));
         const std::string fail = opt.value("fail", std::string("none"));
         const int64_t failAt = opt.value("fail_at", int64_t(0));

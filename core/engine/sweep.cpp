@@ -114,6 +114,17 @@ double nan()
     return std::numeric_limits<double>::quiet_NaN();
 }
 
+// The hash of a stored experiment as a cell's (validated) document is written: a run stored before a
+// real-valued setting was written as a real ("grad_clip": 1) is still its cell's.
+std::string storedHash(const json& cfg)
+{
+    try {
+        return experimentHash(toJson(Experiment(cfg)));
+    } catch (const std::exception&) {
+        return experimentHash(cfg);
+    }
+}
+
 // The newest run of each cell, and the row the table shows for it.
 SweepRow rowFor(const SweepCell& cell, RunStore& store, std::map<std::string, int64_t>& paramTotals)
 {
@@ -129,7 +140,7 @@ SweepRow rowFor(const SweepCell& cell, RunStore& store, std::map<std::string, in
     std::vector<RunInfo> runs;
     for (auto& r : store.runs(f)) {
         const json cfg = json::parse(r.config, nullptr, false);
-        if (!cfg.is_discarded() && experimentHash(cfg) == hash) runs.push_back(std::move(r));
+        if (!cfg.is_discarded() && storedHash(cfg) == hash) runs.push_back(std::move(r));
     }
     if (runs.empty()) return row;
     const RunInfo* best = &runs.front(); // newest first; a completed run wins
@@ -158,7 +169,7 @@ SweepRow rowFor(const SweepCell& cell, RunStore& store, std::map<std::string, in
     if (row.trainable < 0 && info && !info->trains) row.trainable = 0;
     if (row.trainable < 0 && fraction >= 0) {
         // DL-QAT reports a fraction of the model's parameters.
-        const std::string dir = cell.experiment["model"].value("path", std::string());
+        const std::string dir = Experiment(cell.experiment).model.path;
         auto it = paramTotals.find(dir);
         if (it == paramTotals.end()) {
             int64_t total = -1;

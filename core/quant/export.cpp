@@ -220,11 +220,9 @@ ExportResult exportQuantized(const LlamaModel& model, const std::vector<QuantLin
 void exportRunResult(RunContext& ctx, const std::vector<QuantLinear>& modules)
 {
     if (ctx.workDir.empty()) return;
-    const bool hf =
-        !ctx.experiment.contains("export"); // with an export section, the engine writes "hf" if asked
+    const bool hf = !ctx.experiment.exports; // with an export section, the engine writes "hf" if asked
     const ExportResult r =
-        exportQuantized(ctx.model, modules, ctx.experiment["model"].value("path", std::string()),
-                        ctx.workDir + "/export", hf);
+        exportQuantized(ctx.model, modules, ctx.experiment.model.path, ctx.workDir + "/export", hf);
     ctx.sink.artifact("export", r.deployablePath);
     if (hf) ctx.sink.artifact("export_hf", r.dequantizedDir);
 }

@@ -370,7 +370,7 @@ void checkMethod(Checker& c, json& exp, const ExperimentCheck& check)
 {
     json* m = c.section(exp, "method");
     if (!m) return;
-    if (!m->contains("name")) (*m)["name"] = std::string("dlqat");
+    if (!m->contains("name")) (*m)["name"] = defaultMethodId();
     if (!m->contains("options") || (*m)["options"].is_null()) (*m)["options"] = json::object();
     c.unknownKeys(*m, "method", {"name", "options"});
     if (!(*m)["name"].is_string()) return c.bad("method.name", "must be a method name, e.g. \"dlqat\"");
@@ -552,7 +552,7 @@ json toJson(const Experiment& e)
 json defaultExperiment()
 {
     Experiment e;
-    e.method.name = std::string("dlqat");
+    e.method.name = defaultMethodId();
     if (const MethodInfo* info = findMethod(e.method.name)) validateOptions(*info, e.method.options);
     return toJson(e);
 }

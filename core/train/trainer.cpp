@@ -76,7 +76,7 @@ at::Tensor distillLoss(const LlamaModel& model, const at::Tensor& windows, const
 
 WindowSampler trainingSampler(const RunContext& ctx, const std::vector<int64_t>& tokens, uint64_t seed)
 {
-    return WindowSampler(tokens, ctx.experiment["data"].value("seq_len", int64_t(256)), seed, ctx.data.bos);
+    return WindowSampler(tokens, ctx.experiment.data.seqLen, seed, ctx.data.bos);
 }
 
 Schedule parseSchedule(const std::string& s)
@@ -143,21 +143,20 @@ at::Tensor nextTokenLoss(const LlamaModel& model, const at::Tensor& windows, con
     return at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}), targets.reshape({-1}));
 }
 
-LoopSettings loopSettingsFrom(const nlohmann::json& e)
+LoopSettings loopSettingsFrom(const Experiment& e)
 {
     LoopSettings s;
-    const auto& t = e.at("training");
-    const auto& d = e.at("data");
-    s.steps = t.value("steps", int64_t(1000));
-    s.warmup = t.value("warmup_steps", int64_t(50));
-    s.schedule = parseSchedule(t.value("schedule", std::string("cosine")));
-    s.gradClip = t.value("grad_clip", 1.0);
-    s.logEvery = t.value("log_every", int64_t(10));
-    s.evalEvery = t.value("eval_every", int64_t(0));
-    s.checkpointEvery = t.value("checkpoint_every", int64_t(0));
-    s.histogramEvery = t.value("histogram_every", int64_t(0));
-    s.batch = d.value("batch_size", int64_t(8));
-    s.gradAccum = d.value("grad_accum", int64_t(1));
+    const TrainingSettings& t = e.training;
+    s.steps = t.steps;
+    s.warmup = t.warmupSteps;
+    s.schedule = parseSchedule(t.schedule);
+    s.gradClip = t.gradClip;
+    s.logEvery = t.logEvery;
+    s.evalEvery = t.evalEvery;
+    s.checkpointEvery = t.checkpointEvery;
+    s.histogramEvery = t.histogramEvery;
+    s.batch = e.data.batchSize;
+    s.gradAccum = e.data.gradAccum;
     return s;
 }
 

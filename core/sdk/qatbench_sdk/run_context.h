@@ -7,10 +7,13 @@
 //      QuantMethod::run(ctx). The method reports through ctx.sink and checks ctx.sink.progress(...) often.
 //   3. progress() returning false means "stop": the method writes a checkpoint (if it trains) and returns
 //      RunOutcome::Stopped. Pausing is the engine's business: progress() simply blocks while paused.
-// Method side (plugins): read options from ctx.experiment["method"]["options"] (already validated, defaults
-// filled), quantize ctx.model in place or through a LinearHook, train, and leave the model in the state whose
-// perplexity the engine measures at the end (fake-quantized weights or an installed hook: ctx.finalHook).
+// Method side (plugins): read the experiment's settings from the typed ctx.experiment
+// (ctx.experiment.data.seqLen, .training.weightDecay, ...) and the method's own options from
+// ctx.experiment.method.options (validated against the method's declaration, defaults filled), quantize
+// ctx.model in place or through a LinearHook, train, and leave the model in the state whose perplexity the
+// engine measures at the end (fake-quantized weights or an installed hook: ctx.finalHook).
 
+#include "qatbench/experiment.h"
 #include "qatbench/progress.h"
 #include "qatbench_sdk/llama.h"
 
@@ -28,13 +31,15 @@ class RunSink
 {
 public:
     virtual ~RunSink() = default;
-    virtual void scalar(const std::string& name, int64_t step, double value, const std::string& context = {}) = 0;
+    virtual void scalar(const std::string& name, int64_t step, double value,
+                        const std::string& context = {}) = 0;
     // Raw samples (e.g. every group's m of one module); the sink bins them and keeps min/max/mean/std.
     virtual void histogram(const std::string& name, int64_t step, const at::Tensor& values,
                            const std::string& context = {}) = 0;
-    virtual void phase(const std::string& phase) = 0;                          // "calibration", "training", ...
+    virtual void phase(const std::string& phase) = 0; // "calibration", "training", ...
     virtual void message(const std::string& level, const std::string& text) = 0; // "info", "warning"
-    virtual void artifact(const std::string& kind, const std::string& path) = 0; // "checkpoint", "export", ...
+    virtual void artifact(const std::string& kind,
+                          const std::string& path) = 0; // "checkpoint", "export", ...
     // Returns false when the run must stop (user stop, SIGTERM). Blocks while the run is paused.
     virtual bool progress(const Progress& p) = 0;
 };
@@ -42,7 +47,7 @@ public:
 // Tokenized text, one stream per file.
 struct TokenData
 {
-    std::vector<int64_t> train;        // calibration uses train unless calib is non-empty
+    std::vector<int64_t> train; // calibration uses train unless calib is non-empty
     std::vector<int64_t> calib;
     std::vector<int64_t> eval;
     // data.window_bos: >= 0 is the BOS id that starts every training window (WindowSampler's bos argument);
@@ -58,12 +63,12 @@ enum class RunOutcome
 
 struct RunContext
 {
-    nlohmann::json experiment;     // the full validated experiment config (defaults filled in)
+    Experiment experiment; // the validated experiment (toJson(experiment) is the stored document)
     LlamaModel& model;
     const TokenData& data;
     RunSink& sink;
-    std::string workDir;           // the run's folder: checkpoints, exports
-    bool resume = false;           // continue from the latest checkpoint in workDir
+    std::string workDir;             // the run's folder: checkpoints, exports
+    bool resume = false;             // continue from the latest checkpoint in workDir
     LinearHook* finalHook = nullptr; // set by the method: the hook to evaluate the result with (or nullptr)
 };
 

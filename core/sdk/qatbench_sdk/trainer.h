@@ -119,8 +119,8 @@ struct LoopSettings
     std::string seriesPrefix = "train";
 };
 
-// Reads the experiment's training and data sections (validated) into settings.
-LoopSettings loopSettingsFrom(const nlohmann::json& experiment);
+// The experiment's training settings and batch shape (data.batch_size, data.grad_accum) as loop settings.
+LoopSettings loopSettingsFrom(const Experiment& experiment);
 
 // Everything a checkpoint holds besides the optimizer: named tensors, the sampler position, the step, the
 // phase, and method-specific JSON. Written atomically (temp file, fsync, rename).
