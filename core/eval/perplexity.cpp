@@ -1,12 +1,11 @@
-// Perplexity with a recorded protocol. NLL is summed in float64 on the host per batch, so the mean does not
-// drift over hundreds of thousands of tokens.
+// Perplexity with a recorded protocol: the protocol's windows and scored targets, measured by the one NLL
+// evaluator (nll.cpp).
 
 #include "qatbench/device.h"
 #include "qatbench/error.h"
 #include "qatbench/model.h"
 #include "qatbench/tokenizer.h"
 #include "qatbench_sdk/eval.h"
-#include "util/threads.h"
 
 #include <torch/torch.h>
 
@@ -126,29 +125,6 @@ at::Tensor scoredTargets(int64_t windows, const PerplexityProtocol& p)
     return mask;
 }
 
-namespace {
-
-struct WindowsNll
-{
-    double sum = 0;     // float64, summed on the host
-    int64_t scored = 0; // targets counted in it
-};
-
-WindowsNll windowsNll(const LlamaModel& model, const at::Tensor& windows, const at::Tensor& mask,
-                      const ForwardOptions& opts, const at::Device& device)
-{
-    at::Tensor ids = windows.to(device);
-    at::Tensor logits = model.forward(ids, opts).slice(1, 0, -1);
-    at::Tensor targets = ids.slice(1, 1);
-    at::Tensor nll = at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}).to(at::kFloat),
-                                            targets.reshape({-1}), {}, at::Reduction::None)
-                         .view(targets.sizes());
-    at::Tensor m = mask.to(device);
-    return {nll.masked_select(m).to(at::kDouble).sum().item<double>(), m.sum().item<int64_t>()};
-}
-
-} // namespace
-
 PerplexityResult perplexity(const LlamaModel& model, const at::Tensor& windows,
                             const PerplexityProtocol& protocol, const ForwardOptions& forward, int64_t batch,
                             const ProgressFn& progress)
@@ -158,43 +134,21 @@ PerplexityResult perplexity(const LlamaModel& model, const at::Tensor& windows,
         throw ConfigError("windows", "must be [N, seq_len] token ids");
     const int64_t n = windows.size(0);
     if (n == 0) throw ConfigError("protocol.seq_len", "the text is shorter than one window");
-    at::NoGradGuard noGrad;
-    const at::Tensor mask = scoredTargets(n, protocol);
-    const at::Device device = model.weights().embed.device();
-    ForwardOptions opts = forward;
-    opts.float32Logits = false; // the loss upcasts; keeps bf16 logits half the size, as transformers does
-    // On the CPU a batch's windows are split over the threads, each part run single-threaded (see
-    // parallelRanges). Not with a hook: a hook may keep state between calls.
-    const int64_t threads = device.is_cpu() && !forward.hook ? at::get_num_threads() : 1;
-    ProgressClock clock;
-    const auto start = std::chrono::steady_clock::now();
-    double nllSum = 0;
-    int64_t scored = 0;
-    std::vector<WindowsNll> parts;
-    for (int64_t b = 0; b < n; b += batch) {
-        const int64_t e = std::min(n, b + batch);
-        parts.assign(size_t(std::min(threads, e - b)), {});
-        const int64_t count = int64_t(parts.size());
-        detail::parallelRanges(count, true, [&](int64_t first, int64_t last) {
-            at::NoGradGuard partNoGrad; // the region's threads start with grad mode on
-            for (int64_t p = first; p < last; ++p) {
-                const int64_t pb = b + (e - b) * p / count, pe = b + (e - b) * (p + 1) / count;
-                parts[size_t(p)] =
-                    windowsNll(model, windows.slice(0, pb, pe), mask.slice(0, pb, pe), opts, device);
-            }
-        });
-        for (const WindowsNll& part : parts) { // in window order, whatever the thread count
-            nllSum += part.sum;
-            scored += part.scored;
-        }
-        if (progress && !progress(clock.make("eval", e, n, "windows"))) throw Cancelled();
-    }
+    NllOptions o;
+    o.forward = forward;
+    o.forward.float32Logits =
+        false; // the loss upcasts; keeps bf16 logits half the size, as transformers does
+    o.batch = batch;
+    o.scored = scoredTargets(n, protocol);
+    o.head = NllHead::Full;
+    o.progress = progress;
+    const NllSum s = windowNll(model, windows, o);
     PerplexityResult r;
     r.protocol = protocol;
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.seconds = s.seconds;
     r.windows = n;
-    r.tokensScored = scored;
-    r.nll = nllSum / double(scored);
+    r.tokensScored = s.scored;
+    r.nll = s.meanNll();
     r.ppl = std::exp(r.nll);
     r.tokensPerSecond = r.seconds > 0 ? double(n * protocol.seqLen) / r.seconds : 0;
     return r;

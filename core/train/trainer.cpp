@@ -96,42 +96,6 @@ double lrFactor(int64_t step, int64_t warmup, int64_t totalSteps, Schedule sched
     return 0.5 * (1.0 + std::cos(M_PI * t));
 }
 
-double NllResult::ppl() const
-{
-    return std::exp(meanNll);
-}
-
-NllResult evaluateNll(const LlamaModel& model, const std::vector<int64_t>& tokens, int64_t seqLen,
-                      int64_t maxWindows, LinearHook* hook, int64_t batch, const ProgressFn& progress)
-{
-    at::NoGradGuard noGrad;
-    NllResult r;
-    int64_t windows = windowCount(int64_t(tokens.size()), seqLen);
-    if (maxWindows > 0) windows = std::min(windows, maxWindows);
-    if (windows < 1)
-        throw ConfigError("data.eval", "fewer tokens than one window of " + std::to_string(seqLen));
-    const at::Device dev = model.options().device;
-    double sum = 0;
-    for (int64_t w0 = 0; w0 < windows; w0 += batch) {
-        const int64_t nb = std::min(batch, windows - w0);
-        at::Tensor ids =
-            at::from_blob(const_cast<int64_t*>(tokens.data()) + w0 * seqLen, {nb, seqLen}, at::kLong)
-                .clone()
-                .to(dev);
-        ForwardOptions fo;
-        fo.hook = hook;
-        // Chunked: a batch of 8 windows of 2048 tokens has 2 GiB of float32 logits at a 32k vocabulary.
-        sum += chunkedCrossEntropy(model.hidden(ids.narrow(1, 0, seqLen - 1), fo), model.weights().lmHead,
-                                   ids.narrow(1, 1, seqLen - 1), false)
-                   .item<double>();
-        if (progress && !progress(Progress{"eval", w0 + nb, windows, 0, -1, "windows"})) throw Cancelled();
-    }
-    r.windows = windows;
-    r.tokens = windows * (seqLen - 1);
-    r.meanNll = sum / double(r.tokens);
-    return r;
-}
-
 at::Tensor nextTokenLoss(const LlamaModel& model, const at::Tensor& windows, const ForwardOptions& options)
 {
     const int64_t t = windows.size(1) - 1;

@@ -11,6 +11,7 @@
 //   before run(), and the loss curve continues as if the run had never stopped (CPU: step for step).
 
 #include "qatbench/experiment.h"
+#include "qatbench_sdk/eval.h" // evaluateNll, what TrainLoop::onEval usually reports
 #include "qatbench_sdk/run_context.h"
 
 #include <ATen/ATen.h>
@@ -62,19 +63,6 @@ Schedule parseSchedule(const std::string& s); // "cosine", "constant", "linear"
 // Multiplier of the base learning rate at step (0-based): linear warm-up over warmup steps, then the schedule
 // decays to 0 at totalSteps (cosine, linear) or stays at 1 (constant).
 double lrFactor(int64_t step, int64_t warmup, int64_t totalSteps, Schedule schedule);
-
-// Mean next-token negative log-likelihood over non-overlapping windows of seqLen tokens (tail dropped); each
-// window scores seqLen - 1 predictions. maxWindows 0 = all. hook may be nullptr. Returns {mean NLL, windows}.
-struct NllResult
-{
-    double meanNll = 0;
-    int64_t windows = 0;
-    int64_t tokens = 0; // scored predictions
-    double ppl() const;
-};
-NllResult evaluateNll(const LlamaModel& model, const std::vector<int64_t>& tokens, int64_t seqLen,
-                      int64_t maxWindows = 0, LinearHook* hook = nullptr, int64_t batch = 8,
-                      const ProgressFn& progress = {});
 
 // Cross-entropy of next-token prediction for a window batch [B, T+1] (mean over B*T). When the logits would
 // exceed kCrossEntropyChunkElements, they are formed a chunk of positions at a time (chunkedCrossEntropy).
