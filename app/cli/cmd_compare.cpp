@@ -2,9 +2,9 @@
 #include "args.h"
 #include "commands.h"
 
+#include "qatbench/compare.h"
 #include "qatbench/error.h"
 #include "qatbench/store.h"
-#include "qatbench/tasks_stored.h"
 
 #include <nlohmann/json.hpp>
 
@@ -12,17 +12,21 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
-#include <set>
 
 namespace qat::cli {
 
 const char* const kCompareUsage =
     "Usage: qatbench-cli compare RUN RUN... [--db FILE] [--json]\n"
     "\n"
-    "A table of each run's final and best value of every scalar metric (best = lowest for losses, "
-    "perplexity\n"
-    "and NLL, highest otherwise), its final evaluation, and the parameters whose values differ between the "
-    "runs.\n"
+    "A table of each run's final and best value of every scalar metric, its evaluations and task scores, and "
+    "the\n"
+    "parameters whose values differ between the runs. Best = lowest for losses, perplexity, NLL, errors, "
+    "memory "
+    "and\n"
+    "durations, highest for accuracies, scores and throughput (tokens_per_s); other metrics (lr, grad_norm) "
+    "have\n"
+    "no best (\"-\"; null in --json). The rule lives in core (qatbench/compare.h) and the GUI's Compare view "
+    "uses it too.\n"
     "Per-module series (those with a layer/module context) are left out; see `qatbench-cli runs show`.\n";
 
 namespace {
@@ -36,76 +40,31 @@ std::string num(double v)
     return buf;
 }
 
-bool lowerIsBetter(const std::string& name)
-{
-    for (const char* s : {"loss", "ppl", "nll", "error", "mem"})
-        if (name.find(s) != std::string::npos) return true;
-    return false;
-}
-
-struct Summary
-{
-    double final = NAN;
-    double best = NAN;
-};
-
 struct Column
 {
-    RunInfo run;
-    std::map<std::string, Summary> metrics; // "name" or "name [context]"
+    RunSummary summary;
+    std::map<std::string, RunMetric> metrics; // as displayed: "name", "name [context]", "task t acc"
     std::map<std::string, std::string> params;
 };
 
-Column collect(const RunStore& store, int64_t id)
+// The display name of a metric: the CLI's "name [context]"; task scores as "task <task> acc".
+std::string displayName(const RunMetric& m)
 {
-    auto r = store.run(id);
-    if (!r)
-        throw Error("no run " + std::to_string(id) + " in " + store.path() +
-                    " (see `qatbench-cli runs list`)");
-    Column c{*r, {}, {}};
-    for (const auto& s : store.series(id)) {
-        if (s.kind != SeriesKind::Scalar || s.count == 0 || s.layer >= 0 || !s.module.empty()) continue;
-        const std::string key = s.context.empty() ? s.name : s.name + " [" + s.context + "]";
-        c.metrics[key] = {s.lastValue, lowerIsBetter(s.name) ? s.minValue : s.maxValue};
+    if (m.source == MetricSource::Task) {
+        const std::string metric = m.name.substr(m.name.rfind('/') + 1);
+        return "task " + m.dataset + " " + metric;
     }
-    const std::vector<EvalResult> all = store.evalResults(id);
-    std::vector<EvalResult> evals;
-    for (const auto& e : all)
-        if (!isTaskEval(e)) evals.push_back(e); // task accuracies below, not mixed into perplexity
-    for (const StoredTaskScore& t : storedTaskScores(all)) {
-        c.metrics["task " + t.task + " acc"] = {t.acc, t.acc};
-        if (t.hasAccNorm) c.metrics["task " + t.task + " acc_norm"] = {t.accNorm, t.accNorm};
-    }
-    if (!evals.empty()) {
-        double best = evals.front().value;
-        for (const auto& e : evals)
-            best = std::min(best, e.value);
-        c.metrics["eval " + evals.back().metric + " (" + evals.back().dataset + ")"] = {evals.back().value,
-                                                                                        best};
-    }
-    for (const auto& p : store.params(id))
-        c.params[p.key] = p.text;
-    return c;
+    return m.context.empty() ? m.name : m.name + " [" + m.context + "]";
 }
 
-// Keys whose value is not the same in every run (a key missing in one run counts as different).
-std::vector<std::string> differingParams(const std::vector<Column>& cols)
+Column collect(const RunStore& store, int64_t id)
 {
-    std::set<std::string> keys;
-    for (const auto& c : cols)
-        for (const auto& [k, v] : c.params)
-            keys.insert(k);
-    std::vector<std::string> out;
-    for (const auto& k : keys) {
-        if (k == "name") continue;
-        std::set<std::string> values;
-        for (const auto& c : cols) {
-            auto it = c.params.find(k);
-            values.insert(it == c.params.end() ? "<none>" : it->second);
-        }
-        if (values.size() > 1) out.push_back(k);
-    }
-    return out;
+    Column c{summarizeRun(store, id), {}, {}};
+    for (const RunMetric& m : c.summary.metrics)
+        c.metrics[displayName(m)] = m;
+    for (const auto& p : c.summary.params)
+        c.params[p.key] = p.text;
+    return c;
 }
 
 } // namespace
@@ -127,17 +86,23 @@ int cmdCompare(const Argv& argv)
     for (const auto& c : cols)
         for (const auto& [k, v] : c.metrics)
             metricNames.insert(k);
-    const auto differing = differingParams(cols);
+    std::vector<std::vector<RunParam>> allParams;
+    for (const auto& c : cols)
+        allParams.push_back(c.summary.params);
+    const auto differing = differingParams(allParams);
 
     if (args.has("json")) {
         nlohmann::json j = {{"runs", nlohmann::json::array()}, {"differing_params", differing}};
         for (const auto& c : cols) {
-            nlohmann::json jr = {
-                {"id", c.run.id}, {"name", c.run.name}, {"status", runStatusName(c.run.status)}};
-            for (const auto& [k, s] : c.metrics)
-                jr["metrics"][k] = {
-                    {"final", std::isfinite(s.final) ? nlohmann::json(s.final) : nlohmann::json()},
-                    {"best", std::isfinite(s.best) ? nlohmann::json(s.best) : nlohmann::json()}};
+            nlohmann::json jr = {{"id", c.summary.run.id},
+                                 {"name", c.summary.run.name},
+                                 {"status", runStatusName(c.summary.run.status)}};
+            auto number = [](double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(); };
+            for (const RunMetric& m : c.summary.metrics)
+                jr["metrics"][displayName(m)] = {
+                    {"final", number(m.stats.last)}, {"best", number(m.stats.best)},
+                    {"min", number(m.stats.min)},    {"max", number(m.stats.max)},
+                    {"last_step", m.stats.lastStep}, {"better", metricGoalName(m.goal)}};
             for (const auto& k : differing)
                 jr["params"][k] = c.params.count(k) ? c.params.at(k) : "<none>";
             j["runs"].push_back(std::move(jr));
@@ -149,17 +114,22 @@ int cmdCompare(const Argv& argv)
     std::vector<std::vector<std::string>> rows;
     std::vector<std::string> header{"METRIC"};
     for (const auto& c : cols)
-        header.push_back("#" + std::to_string(c.run.id) + " " + c.run.name);
+        header.push_back("#" + std::to_string(c.summary.run.id) + " " + c.summary.run.name);
     rows.push_back(header);
     std::vector<std::string> status{"status"};
     for (const auto& c : cols)
-        status.push_back(runStatusName(c.run.status));
+        status.push_back(runStatusName(c.summary.run.status));
     rows.push_back(status);
     for (const auto& m : metricNames) {
         std::vector<std::string> row{m + " final/best"};
         for (const auto& c : cols) {
             auto it = c.metrics.find(m);
-            row.push_back(it == c.metrics.end() ? "-" : num(it->second.final) + " / " + num(it->second.best));
+            if (it == c.metrics.end()) {
+                row.push_back("-");
+                continue;
+            }
+            const MetricStats& st = it->second.stats;
+            row.push_back(num(st.last) + " / " + (it->second.goal == MetricGoal::None ? "-" : num(st.best)));
         }
         rows.push_back(row);
     }

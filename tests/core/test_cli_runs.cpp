@@ -1,7 +1,9 @@
 // `qatbench-cli runs list|show|export|rename|tag|delete` and `qatbench-cli compare` over a store filled
-// through the store API (no training needed).
+// through the store API (no training needed); the compare rules both the CLI and the GUI use
+// (qatbench/compare.h).
 #include "qat_test.h"
 
+#include "qatbench/compare.h"
 #include "qatbench/error.h"
 #include "qatbench/store.h"
 
@@ -192,7 +194,89 @@ QAT_TEST(compareShowsFinalAndBestMetricsAndTheParametersThatDiffer)
     QAT_CHECK(loss["final"].is_null());                                // the last point is NaN
     QAT_CHECK_NEAR(loss["best"].get<double>(), 3.0 - 0.5 - 1.0, 1e-9); // the dip at step 50 is the best
     QAT_CHECK_NEAR(j["runs"][1]["metrics"]["perf/tokens_per_s"]["best"].get<double>(), 1099, 1e-9);
+    QAT_CHECK(j["runs"][1]["metrics"]["perf/tokens_per_s"]["better"] == "higher");
+    QAT_CHECK(j["runs"][1]["metrics"]["train/loss"]["better"] == "lower");
     QAT_CHECK_EQ(cli("compare " + std::to_string(f.a) + " --db " + f.db).code, 1);
+}
+
+// Issue 15 item 4: the CLI called lr and grad_norm better when higher, the GUI when lower; accuracies were
+// "higher" in the GUI only by name lists that disagreed. One rule now, pinned here.
+QAT_TEST(oneRuleSaysWhichWayAMetricIsBetter)
+{
+    for (const char* lowerBetter :
+         {"train/loss", "calib/loss", "eval/ppl", "eval/nll", "eval/perplexity", "eval/error", "train/mse",
+          "perf/peak_mem_bytes", "perf/mem_bytes", "perf/load_s", "perf/step_time", "latency_ms", "eval/bpc"})
+        QAT_CHECK_MSG(metricGoal(lowerBetter) == MetricGoal::Lower, lowerBetter);
+    for (const char* higherBetter : {"acc", "acc_norm", "eval/accuracy", "task/arc_easy/acc_norm",
+                                     "perf/tokens_per_s", "tokens/s", "throughput", "eval/f1", "mmlu_score"})
+        QAT_CHECK_MSG(metricGoal(higherBetter) == MetricGoal::Higher, higherBetter);
+    for (const char* neither :
+         {"train/lr", "calib/lr", "train/grad_norm", "dlqat/trainable_fraction", "dlqat/code_usage"})
+        QAT_CHECK_MSG(metricGoal(neither) == MetricGoal::None, neither);
+    QAT_CHECK(std::string(metricGoalName(metricGoal("TRAIN/LOSS"))) == "lower"); // case does not matter
+
+    std::vector<ScalarPoint> pts(4);
+    const double values[] = {5.0, 2.0, std::nan(""), 3.0};
+    for (int i = 0; i < 4; ++i)
+        pts[size_t(i)] = {.step = 10 * i, .value = values[i]};
+    const MetricStats low = metricStats(pts, MetricGoal::Lower, true);
+    QAT_CHECK_EQ(low.best, 2.0);
+    QAT_CHECK_EQ(low.bestStep, int64_t(10));
+    QAT_CHECK_EQ(low.min, 2.0);
+    QAT_CHECK_EQ(low.max, 5.0);
+    QAT_CHECK_EQ(low.last, 3.0);
+    QAT_CHECK_EQ(low.final, 3.0);
+    QAT_CHECK_EQ(metricStats(pts, MetricGoal::Higher, true).best, 5.0); // the NaN is never best
+    QAT_CHECK(std::isnan(metricStats(pts, MetricGoal::None, true).best));
+    QAT_CHECK(std::isnan(metricStats(pts, MetricGoal::Lower, false).final)); // not final while running
+}
+
+QAT_TEST(runSummaryAndParameterLabels)
+{
+    const Fixture f = fill();
+    RunStore store(f.db);
+    const RunSummary a = summarizeRun(store, f.a);
+    const RunMetric* loss = a.find("train/loss");
+    QAT_CHECK(loss != nullptr);
+    QAT_CHECK(std::isnan(loss->stats.last)); // the last point is NaN
+    QAT_CHECK_EQ(loss->stats.best, 1.5);     // the dip at step 50
+    QAT_CHECK_EQ(loss->stats.max, 3.0);
+    QAT_CHECK(a.find("dlqat/m_mean[layer=0,module=q_proj]") == nullptr); // per-module: only on request
+    QAT_CHECK(summarizeRun(store, f.a, {.perModule = true}).find("dlqat/m_mean[layer=0,module=q_proj]"));
+    const RunMetric* ppl = a.find("eval/ppl"); // an evaluation without a series of its own
+    QAT_CHECK(ppl != nullptr && ppl->source == MetricSource::Eval && ppl->dataset == "wiki.test.raw");
+    QAT_CHECK_EQ(ppl->stats.best, 10.0);
+    bool threw = false;
+    try {
+        summarizeRun(store, 999);
+    } catch (const Error& e) {
+        threw = has(e.what(), "no run 999") && has(e.what(), f.db);
+    }
+    QAT_CHECK(threw);
+
+    const RunSummary b = summarizeRun(store, f.b);
+    const auto differ = differingParams({a.params, b.params});
+    QAT_CHECK((differ == std::vector<std::string>{"method.options.bits"}));
+    QAT_CHECK(isRunIdentityParam("seed") && isRunIdentityParam("data.shuffle_seed"));
+    QAT_CHECK(!isRunIdentityParam("method.options.bits"));
+
+    const std::vector<RunParam> p = {{"method.name", "\"dlqat\"", {}},
+                                     {"method.options.bits", "3", 3.0},
+                                     {"method.options.group_size", "32", 32.0},
+                                     {"method.options.rank", "16", 16.0},
+                                     {"training.lr", "0.001", 0.001},
+                                     {"data.train", "\"/data/tinystories/TinyStories-train-head.txt\"", {}}};
+    const std::vector<std::string> keys = {"data.train",          "method.options.group_size",
+                                           "method.options.bits", "method.name",
+                                           "training.lr",         "method.options.missing"};
+    QAT_CHECK_EQ(paramLabel(p, keys), std::string("method=dlqat, bits=3, g=32 +2"));
+    QAT_CHECK_EQ(paramLabel(p, keys, 10),
+                 std::string("method=dlqat, bits=3, g=32, train=TinyStories-tra\u2026, "
+                             "lr=0.001"));
+    QAT_CHECK_EQ(
+        paramLabelFull(p, {"method.options.bits", "data.train"}),
+        std::string("method.options.bits = 3\ndata.train = /data/tinystories/TinyStories-train-head.txt"));
+    QAT_CHECK_EQ(paramLabel(p, {"nothing"}), std::string());
 }
 
 QAT_TEST(aStoreInAReadOnlyFolderCanBeListed)
