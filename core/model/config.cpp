@@ -37,7 +37,8 @@ public:
     // Counts are bounded before anything is sized by them (issue 12: a huge num_hidden_layers made the loader
     // allocate until the process was killed); the bounds are far above any LLaMA published.
     int64_t integer(const json& obj, const std::string& key, const std::string& path,
-                    std::optional<int64_t> dflt, int64_t minValue = 1, int64_t maxValue = int64_t(1) << 24) const
+                    std::optional<int64_t> dflt, int64_t minValue = 1,
+                    int64_t maxValue = int64_t(1) << 24) const
     {
         const json* v = find(obj, key);
         if (!v) {
@@ -246,6 +247,33 @@ ModelConfig parseModelConfig(const std::string& jsonText, const std::string& fil
         }
     }
     return c;
+}
+
+std::string modelConfigJson(const ModelConfig& c)
+{
+    // The fields parseModelConfig reads, so parseModelConfig(modelConfigJson(c)) == c (rope_scaling and dtype
+    // aside: a written model is a plain float32 LLaMA).
+    json j = {{"architectures", {"LlamaForCausalLM"}},
+              {"model_type", "llama"},
+              {"hidden_size", c.hiddenSize},
+              {"intermediate_size", c.intermediateSize},
+              {"num_hidden_layers", c.numLayers},
+              {"num_attention_heads", c.numHeads},
+              {"num_key_value_heads", c.numKvHeads},
+              {"head_dim", c.headDim},
+              {"vocab_size", c.vocabSize},
+              {"max_position_embeddings", c.maxPositions},
+              {"rms_norm_eps", c.rmsNormEps},
+              {"rope_theta", c.ropeTheta},
+              {"rope_scaling", nullptr},
+              {"tie_word_embeddings", c.tieWordEmbeddings},
+              {"hidden_act", "silu"},
+              {"attention_bias", false},
+              {"mlp_bias", false},
+              {"bos_token_id", c.bosTokenId},
+              {"eos_token_id", c.eosTokenId},
+              {"torch_dtype", "float32"}};
+    return j.dump(2);
 }
 
 ModelConfig loadModelConfig(const std::string& modelDir)

@@ -116,31 +116,6 @@ std::string hfLinearName(int layer, LinearKind kind, const std::string& suffix)
            (suffix.empty() ? "" : "." + suffix);
 }
 
-std::string modelConfigJson(const ModelConfig& c)
-{
-    json j = {{"architectures", {"LlamaForCausalLM"}},
-              {"model_type", "llama"},
-              {"hidden_size", c.hiddenSize},
-              {"intermediate_size", c.intermediateSize},
-              {"num_hidden_layers", c.numLayers},
-              {"num_attention_heads", c.numHeads},
-              {"num_key_value_heads", c.numKvHeads},
-              {"head_dim", c.headDim},
-              {"vocab_size", c.vocabSize},
-              {"max_position_embeddings", c.maxPositions},
-              {"rms_norm_eps", c.rmsNormEps},
-              {"rope_theta", c.ropeTheta},
-              {"rope_scaling", nullptr},
-              {"tie_word_embeddings", c.tieWordEmbeddings},
-              {"hidden_act", "silu"},
-              {"attention_bias", false},
-              {"mlp_bias", false},
-              {"bos_token_id", c.bosTokenId},
-              {"eos_token_id", c.eosTokenId},
-              {"torch_dtype", "float32"}};
-    return j.dump(2);
-}
-
 at::Tensor packCodes(const at::Tensor& codes, int bits)
 {
     const int64_t rows = codes.size(0), cols = codes.size(1);

@@ -69,6 +69,9 @@ struct ModelConfig
 // Parses config.json text; errors name fileForErrors and the field.
 ModelConfig parseModelConfig(const std::string& jsonText, const std::string& fileForErrors);
 ModelConfig loadModelConfig(const std::string& modelDir);
+// The Hugging Face config.json of a config (architectures LlamaForCausalLM, torch_dtype float32): what the
+// exports and the demo write next to their weights.
+std::string modelConfigJson(const ModelConfig& config);
 
 struct ParamCounts
 {

@@ -41,9 +41,6 @@ void writeHfTensors(const std::string& outDir, const std::string& configText,
 // generation_config.json where present ("" from: nothing).
 void copyTokenizerFiles(const std::string& from, const std::string& to);
 
-// A Hugging Face config.json for a ModelConfig (architectures LlamaForCausalLM, torch_dtype float32).
-std::string modelConfigJson(const ModelConfig& config);
-
 // Codes uint8 [rows, cols] (< 2^bits) <-> the packed bit stream uint8 [rows, ceil(cols * bits / 8)].
 at::Tensor packCodes(const at::Tensor& codes, int bits);
 at::Tensor unpackCodes(const at::Tensor& packed, int bits, int64_t cols);
