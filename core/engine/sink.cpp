@@ -1,6 +1,7 @@
 #include "engine/sink.h"
 
 #include "qatbench/error.h"
+#include "qatbench/series_context.h"
 
 #include <cmath>
 #include <filesystem>
@@ -32,28 +33,6 @@ void EngineSink::emit(const std::string& name, nlohmann::json fields)
     if (m_options.onEvent) m_options.onEvent(makeEvent(name, std::move(fields)));
 }
 
-// "layer=3,module=q_proj" -> {"layer": 3, "module": "q_proj"} (integers as numbers).
-static nlohmann::json contextObject(const std::string& context)
-{
-    nlohmann::json o = nlohmann::json::object();
-    size_t start = 0;
-    while (start < context.size()) {
-        size_t end = context.find(',', start);
-        if (end == std::string::npos) end = context.size();
-        const std::string item = context.substr(start, end - start);
-        const size_t eq = item.find('=');
-        if (eq != std::string::npos) {
-            const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
-            const bool integer = !value.empty() &&
-                                 value.find_first_not_of("0123456789") == std::string::npos &&
-                                 value.size() < 18;
-            o[key] = integer ? nlohmann::json(std::stoll(value)) : nlohmann::json(value);
-        }
-        start = end + 1;
-    }
-    return o;
-}
-
 static bool isLoss(const std::string& name)
 {
     return name.size() >= 5 && name.compare(name.size() - 5, 5, "/loss") == 0;
@@ -67,7 +46,7 @@ void EngineSink::scalar(const std::string& name, int64_t step, double value, con
         emit(event::kMetric, {{"name", name},
                               {"step", step},
                               {"value", value},
-                              {"context", contextObject(context)},
+                              {"context", SeriesContext::parse(context).toJson()},
                               {"context_key", context}});
     if (isLoss(name) && context.empty() && !std::isfinite(value)) {
         m_writer.flush(); // the bad point is part of the record

@@ -1,6 +1,7 @@
 #include "qatbench_sdk/quant_linear.h"
 
 #include "qatbench/error.h"
+#include "qatbench/series_context.h"
 #include "qatbench_sdk/fused_quant.h"
 
 #include <torch/torch.h>
@@ -32,7 +33,10 @@ std::vector<int64_t> QuantLinear::versionState() const
 
 std::string QuantLinear::context() const
 {
-    return "layer=" + std::to_string(layer) + ",module=" + moduleName(kind);
+    SeriesContext c;
+    c.layer = layer;
+    c.module = moduleName(kind);
+    return c.key();
 }
 
 at::Tensor QuantLinear::latent() const

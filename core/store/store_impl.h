@@ -38,7 +38,7 @@ std::vector<int64_t> decodeCounts(const std::vector<unsigned char>& blob);
 std::vector<double> uniformEdges(double lo, double hi, size_t bins);
 bool isUniform(const HistogramPoint& h);
 
-// "layer=3,module=q_proj" -> fields of SeriesInfo (split, layer, module, group).
+// The context text -> fields of SeriesInfo (split, layer, module, group), through SeriesContext::parse.
 void parseContext(const std::string& context, SeriesInfo& out);
 
 std::string hostName();

@@ -1,5 +1,6 @@
 // RunStore readers: series, scalar points (downsampled), histograms, evaluations, artifacts.
 #include "qatbench/error.h"
+#include "qatbench/series_context.h"
 #include "store/store_impl.h"
 
 #include <cmath>
@@ -35,28 +36,11 @@ double decodeValue(bool isNull, double stored, int flag)
 
 void parseContext(const std::string& context, SeriesInfo& out)
 {
-    size_t start = 0;
-    while (start < context.size()) {
-        size_t end = context.find(',', start);
-        if (end == std::string::npos) end = context.size();
-        const std::string item = context.substr(start, end - start);
-        const size_t eq = item.find('=');
-        if (eq != std::string::npos) {
-            const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
-            if (key == "split")
-                out.split = value;
-            else if (key == "module")
-                out.module = value;
-            else if (key == "group")
-                out.group = value;
-            else if (key == "layer") {
-                char* endp = nullptr;
-                const long v = std::strtol(value.c_str(), &endp, 10);
-                if (endp && *endp == '\0' && !value.empty()) out.layer = int(v);
-            }
-        }
-        start = end + 1;
-    }
+    const SeriesContext c = SeriesContext::parse(context);
+    out.split = c.split;
+    out.layer = c.layer;
+    out.module = c.module;
+    out.group = c.group;
 }
 
 } // namespace store
