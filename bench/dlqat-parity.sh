@@ -14,6 +14,7 @@
 #   DEADLINE=480   seconds from the start after which whatever still runs is stopped (its row says so)
 #   ONLY=a,b       run only these variants (names as in the table); default all, in the order below
 #   SET=parity     or ablation-w2 / ablation-w3: the paper's ablation at its budget (see ablation() below)
+#   EXTRA_JSON=    JSON merged into every qatbench-cli config last (e.g. '{"dtype":"bfloat16"}')
 #   PYTHON=python3 the interpreter with torch (sentencepiece optional; transformers for the ref-w2-hf variant)
 #   REF_IMPL=own   the reference's model: its own LLaMA forward (own) or transformers' LlamaForCausalLM (hf)
 #   Smoke test on a CPU (stories260K): DEVICE=cpu MODEL=.../stories260K TRAIN=... VALID="a.txt" GROUP=4
@@ -122,6 +123,13 @@ sweep() { # BITS
       VARIANTS+=("sw-w$b-m$vm-l$vl|qb|$b||{\"method\":{\"options\":{\"scale_param\":\"log\",\"lr_scale\":$sc,\"lr_zero\":$z,\"lr_m\":$vm,\"lr_lora\":$vl}}}")
     done
   done
+  # CAND="tag:lr_m:lr_lora:lr_scale:lr_zero ...": candidate defaults, run as the declared-defaults run with only
+  # these four lrs (log s) changed ("cand-wN-tag").
+  local c
+  for c in ${CAND:-}; do
+    IFS=: read -r tag cm cl cs cz <<< "$c"
+    VARIANTS+=("cand-w$b-$tag|qb|$b||{\"method\":{\"options\":{\"__defaults__\":true,\"scale_param\":\"log\",\"lr_scale\":$cs,\"lr_zero\":$cz,\"lr_m\":$cm,\"lr_lora\":$cl}}}")
+  done
   for fc in 0.3333333 3; do
     local vs vz
     vs=$(awk "BEGIN{printf \"%.3g\", $sc*$fc}") vz=$(awk "BEGIN{printf \"%.3g\", $z*$fc}")
@@ -176,7 +184,7 @@ EOF
 run_qb() { # NAME BITS ENV OVERRIDE
   local name=$1 bits=$2 env=$3 over=$4 cfg=$OUT/configs/$1.json
   "$PY" - "$REPO/bench/configs/dlqat-issue17-w$bits.json" "$cfg" "$over" <<EOF || return 1
-import json, sys
+import json, os, sys
 e = json.load(open(sys.argv[1]))
 def merge(a, b):
     for k, v in b.items():
@@ -197,6 +205,7 @@ if over.get("method", {}).get("options", {}).pop("__defaults__", False):
     e["training"] = {k: e["training"][k] for k in ("steps", "warmup_steps", "eval_every", "checkpoint_every",
                                                  "histogram_every", "log_every")}
 merge(e, over)
+merge(e, json.loads(os.environ.get("EXTRA_JSON") or "{}"))  # e.g. '{"dtype": "bfloat16"}' for every run
 json.dump(e, open(sys.argv[2], "w"), indent=2)
 EOF
   # shellcheck disable=SC2086

@@ -160,8 +160,8 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
                     m_mods[i].setScale(scales[i].detach());
             }
         };
-        TrainLoop loop(cs, {{"scale", scales, m_opts.value("lr_scale", 1e-3)},
-                            {"zero", zeros, m_opts.value("lr_zero", 1e-3)}});
+        TrainLoop loop(cs, {{"scale", scales, m_opts.value("lr_scale", 1e-2)},
+                            {"zero", zeros, m_opts.value("lr_zero", 1e-2)}});
         const auto& text = ctx.data.calib.empty() ? ctx.data.train : ctx.data.calib;
         WindowSampler sampler = trainingSampler(ctx, text, seed * 2 + 1);
         loop.saveState = [&](CheckpointState& s) {
@@ -211,7 +211,7 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
         return RunOutcome::Completed;
     }
     const double wd = weightDecay(ctx);
-    TrainLoop loop(base, {{"m", mParams, m_opts.value("lr_m", 2e-3)},
+    TrainLoop loop(base, {{"m", mParams, m_opts.value("lr_m", 3e-2)},
                           {"lora", loraParams, m_opts.value("lr_lora", 1e-3), wd}});
     WindowSampler sampler = trainingSampler(ctx, ctx.data.train, seed * 2 + 2);
     loop.saveState = [&](CheckpointState& s) {

@@ -45,7 +45,7 @@ MethodInfo dlqatMethodInfo()
             .withLabel("Train LoRA")
             .withHelp("Train A and B. Off: the paper's 'm only' ablation.")
             .inGroup("Training"),
-        OptionSpec::rate("lr_m", 2e-3)
+        OptionSpec::rate("lr_m", 3e-2)
             .withLabel("LR magnitude m")
             .withHelp("AdamW learning rate of m.")
             .inGroup("Training"),
@@ -70,7 +70,7 @@ MethodInfo dlqatMethodInfo()
                 "full-precision one instead of fitting the training text (useful when that text is the "
                 "model's own pretraining data).")
             .inGroup("Training"),
-        OptionSpec::rate("lr_scale", 1e-3)
+        OptionSpec::rate("lr_scale", 1e-2)
             .withLabel("LR scale s")
             .withHelp("AdamW learning rate of log s (scale_param log: a relative step) or of s (scale_param "
                       "linear).")
@@ -88,7 +88,7 @@ MethodInfo dlqatMethodInfo()
             .withHelp("Linear warm-up steps of the calibration schedule (then cosine to 0); -1 = "
                       "min(training.warmup_steps, calib_steps / 10).")
             .inGroup("Calibration"),
-        OptionSpec::rate("lr_zero", 1e-3)
+        OptionSpec::rate("lr_zero", 1e-2)
             .withLabel("LR zero-point z")
             .withHelp("AdamW learning rate of z, in integer code units (z is rounded straight-through).")
             .inGroup("Calibration")};
