@@ -33,7 +33,7 @@ fi
 
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$TP" -DQATBENCH_BUILD_GUI=OFF \
       "${EXTRA[@]}"
-cmake --build "$BUILD" -j "$(nproc)"
+cmake --build "$BUILD" -j "$(nproc)" --target all benchmarks
 export QATBENCH_TEST_DATA="$DATA"
 [ -d "$DATA" ] || unset QATBENCH_TEST_DATA
 # Tests run in parallel; give each its share of the cores (oversubscribed OpenMP barriers spin for seconds).
