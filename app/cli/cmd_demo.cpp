@@ -14,6 +14,8 @@ const char* const kDemoUsage =
     "Runs the built-in demo with no download and no user data: generates a small text from a tiny grammar,\n"
     "pretrains a small LLaMA on it (character vocabulary), then prints the perplexity of full precision,\n"
     "RTN and DL-QAT at 3 and 2 bits. Under two minutes on one core (--threads 1, the default).\n"
+    "  --qat-steps N    training steps of the methods that train (150)\n"
+    "  --calib-steps N  calibration steps of the methods that calibrate (DL-QAT's demo setting: 40)\n"
     "  --out DIR   also write the pretrained model (Hugging Face layout) and the generated texts there\n"
     "  --quick     a few steps of everything (a smoke test: the numbers mean nothing)\n";
 
@@ -27,9 +29,10 @@ int cmdDemo(const Argv& argv)
     o.threads = int(args.getInt("threads", o.threads));
     o.pretrainSteps = args.getInt("pretrain-steps", o.pretrainSteps);
     o.qatSteps = args.getInt("qat-steps", o.qatSteps);
-    o.calibSteps = args.getInt("calib-steps", o.calibSteps);
     o.groupSize = args.getInt("group", o.groupSize);
     o.quick = args.has("quick");
+    // Calibration steps of the methods that calibrate (their calib_steps option; DL-QAT's demo setting: 40).
+    if (args.has("calib-steps") || o.quick) o.optionOverrides["calib_steps"] = args.getInt("calib-steps", 2);
     std::unique_ptr<ProgressPrinter> printer;
     std::string phase;
     ProgressFn progress = [&](const Progress& p) {

@@ -1,5 +1,7 @@
-// The built-in demo: a generated corpus, a character vocabulary, a small pretrained LLaMA, and the FP vs RTN
-// vs DL-QAT table. Everything is made here, so it runs anywhere with no download.
+// The built-in demo: a generated corpus, a character vocabulary, a small pretrained LLaMA, and the table of
+// full precision against every registered method that declares a demo setting (MethodInfo::demoOptions: the
+// built-ins RTN and DL-QAT). Everything is made here, so it runs anywhere with no download. It sits with the
+// engine, above core's training code: it runs methods from the registry and knows none of them by name.
 #include "qatbench/demo.h"
 
 #include "qatbench/device.h"
@@ -15,6 +17,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 
 namespace qat {
@@ -156,13 +159,25 @@ std::vector<at::Tensor*> allWeights(LlamaModel& m)
     return out;
 }
 
-// Forwards progress to the caller's callback; the demo keeps no series.
+// Forwards progress to the caller's callback; the demo keeps no series, only the last step of each loss
+// series (the steps a method trained, whatever its stages).
 class DemoSink final : public RunSink
 {
 public:
     DemoSink(const ProgressFn& progress, std::string phase) : m_progress(progress), m_phase(std::move(phase))
     {}
-    void scalar(const std::string&, int64_t, double, const std::string&) override {}
+    void scalar(const std::string& name, int64_t step, double, const std::string& context) override
+    {
+        if (context.empty() && name.size() > 5 && name.compare(name.size() - 5, 5, "/loss") == 0)
+            m_lossSteps[name] = std::max(m_lossSteps[name], step);
+    }
+    int64_t trainedSteps() const
+    {
+        int64_t n = 0;
+        for (const auto& [name, step] : m_lossSteps)
+            n += step;
+        return n;
+    }
     void histogram(const std::string&, int64_t, const at::Tensor&, const std::string&) override {}
     void phase(const std::string& p) override { m_phase = p; }
     void message(const std::string&, const std::string&) override {}
@@ -178,30 +193,32 @@ public:
 private:
     const ProgressFn& m_progress;
     std::string m_phase;
+    std::map<std::string, int64_t> m_lossSteps;
 };
 
-json demoExperiment(const DemoOptions& o, const std::string& method, int bits, int64_t steps)
+// The experiment of one row: the method's own demo setting (its declaration says it), the row's bits, the
+// demo's group size and training steps, and the caller's overrides of options the method declares.
+json demoExperiment(const DemoOptions& o, const MethodInfo& method, int bits)
 {
+    const int64_t steps = method.trains ? (o.quick ? 3 : o.qatSteps) : 0;
+    json options = method.demoOptions;
+    options["bits"] = bits;
+    options["group_size"] = o.groupSize;
+    for (const auto& [key, value] : o.optionOverrides.items())
+        for (const auto& declared : method.options)
+            if (declared.name == key) options[key] = value;
     json e = {
         {"seed", o.seed},
         {"model", {{"path", "demo"}}},
         {"data",
          {{"train", "demo"}, {"eval", "demo"}, {"seq_len", 128}, {"batch_size", 16}, {"eval_seq_len", 128}}},
-        {"method", {{"name", method}, {"options", {{"bits", bits}, {"group_size", o.groupSize}}}}},
+        {"method", {{"name", method.id}, {"options", options}}},
         {"training",
          {{"steps", steps},
           {"warmup_steps", std::min<int64_t>(20, steps / 5)},
           {"eval_every", 0},
           {"histogram_every", 0},
           {"checkpoint_every", 0}}}};
-    if (method == "dlqat")
-        e["method"]["options"].update({{"rank", 8},
-                                       {"alpha", 8.0},
-                                       {"calib_steps", o.quick ? 2 : o.calibSteps},
-                                       {"lr_m", 5e-3},
-                                       {"lr_lora", 3e-3},
-                                       {"lr_scale", 5e-3},
-                                       {"lr_zero", 5e-3}});
     throwIfIssues(validateExperiment(e, {false, true}));
     return e;
 }
@@ -232,20 +249,17 @@ double pretrain(LlamaModel& model, const TokenData& data, const DemoOptions& o, 
 }
 
 DemoRow runMethod(const LlamaModel& pretrained, const TokenData& data, const DemoOptions& o,
-                  const std::string& method, int bits, const ProgressFn& progress)
+                  const MethodInfo& method, int bits, const ProgressFn& progress)
 {
-    const int64_t steps = method == "dlqat" ? (o.quick ? 3 : o.qatSteps) : 0;
-    json e = demoExperiment(o, method, bits, steps);
+    json e = demoExperiment(o, method, bits);
     LlamaModel model = pretrained; // shares the FP tensors; the method swaps in new ones
-    DemoSink sink(progress, method == "rtn" ? "rtn" : "calibration");
+    DemoSink sink(progress, method.id);
     RunContext ctx{e, model, data, sink, "", false};
     const double t0 = now();
-    auto m = createMethod(method);
-    if (!m)
-        throw Error("demo: method '" + method + "' is not registered (call registerBuiltinMethods first)");
+    auto m = createMethod(method.id);
+    if (!m) throw Error("demo: method '" + method.id + "' has no implementation in this program");
     m->run(ctx);
-    DemoRow row{method == "rtn" ? "RTN" : "DL-QAT", bits, 0, now() - t0, 0};
-    row.steps = method == "dlqat" ? e["method"]["options"]["calib_steps"].get<int64_t>() + steps : 0;
+    DemoRow row{method.title, bits, 0, now() - t0, sink.trainedSteps()};
     row.ppl = evaluateNll(model, data.eval, 128, 0, ctx.finalHook).ppl();
     return row;
 }
@@ -286,10 +300,14 @@ DemoResult runDemo(const DemoOptions& o, const ProgressFn& progress, const DemoL
     }
     const double tFp = now();
     r.rows.push_back({"full precision", 32, evaluateNll(model, data.eval, 128).ppl(), now() - tFp, 0});
+    std::vector<MethodInfo> methods;
+    for (auto& m : availableMethods())
+        if (!m.demoOptions.is_null()) methods.push_back(std::move(m));
+    if (methods.empty())
+        throw Error("demo: no registered method declares a demo setting (register the methods first)");
     for (int bits : o.bits)
-        for (const char* method : {"rtn", "dlqat"}) {
-            say(std::string(method == std::string("rtn") ? "RTN" : "DL-QAT") + " W" + std::to_string(bits) +
-                " g" + std::to_string(o.groupSize) + " ...");
+        for (const MethodInfo& method : methods) {
+            say(method.title + " W" + std::to_string(bits) + " g" + std::to_string(o.groupSize) + " ...");
             r.rows.push_back(runMethod(model, data, o, method, bits, progress));
         }
     r.totalSeconds = now() - t0;

@@ -16,6 +16,9 @@ MethodInfo dlqatMethodInfo()
         "W_hat = m * Q(W0 + (alpha/r) B A). The result is an ordinary group-wise quantized weight.";
     m.citation = "Ke et al., 2025, Weight-Decomposed Low-Rank Quantization-Aware Training for LLMs";
     m.trains = true;
+    // Small and fast enough for the demo's 450K-parameter model: rank 8, 40 calibration steps, larger rates.
+    m.demoOptions = {{"rank", 8},       {"alpha", 8.0},     {"calib_steps", 40}, {"lr_m", 5e-3},
+                     {"lr_lora", 3e-3}, {"lr_scale", 5e-3}, {"lr_zero", 5e-3}};
     m.options = quantizerOptions(3, 128, RangeInit::MinMax);
     const std::vector<OptionSpec> own{
         OptionSpec::integer("rank", 16, 1, 4096)

@@ -39,6 +39,7 @@ MethodInfo rtnMethodInfo()
     m.citation = "the standard baseline (e.g. Frantar et al., 2022, GPTQ, Table 1)";
     m.trains = false;
     m.options = quantizerOptions(4, 128, RangeInit::MinMaxZero);
+    m.demoOptions = nlohmann::json::object(); // the baseline: declared defaults
     return m;
 }
 

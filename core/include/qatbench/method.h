@@ -65,6 +65,9 @@ struct MethodInfo
     std::string summary;  // one paragraph
     std::string citation; // paper, year
     bool trains = false;  // false: post-training only
+    // The method's setting in the built-in demo (qatbench/demo.h: a 450K-parameter LLaMA on a generated
+    // text): option values over the declared defaults. null = the method takes no part in the demo.
+    nlohmann::json demoOptions;
     std::vector<OptionSpec> options;
 };
 
