@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "qatbench/error.h"
+#include "qatbench/format.h" // formatBytes: one definition for the CLI and the GUI
 
 namespace qat::cli {
 
@@ -64,7 +65,6 @@ private:
 };
 
 std::string formatDuration(double seconds); // "1h02m", "3m05s", "12s"
-std::string formatBytes(long long bytes);   // "1.5 GiB"
 
 // Rows of cells as an aligned text table (two spaces between columns, the last column unpadded).
 void printTable(const std::vector<std::vector<std::string>>& rows, std::ostream& out);

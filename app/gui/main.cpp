@@ -11,13 +11,21 @@
 #include <QCommandLineParser>
 #include <QTimer>
 
+#include <memory>
+
+namespace {
+
+void setIdentity()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("QATBench"));
+    QCoreApplication::setApplicationName(QStringLiteral("QATBench"));
+    QCoreApplication::setApplicationVersion(QString::fromStdString(qat::version()));
+}
+
+} // namespace
+
 int main(int argc, char** argv)
 {
-    QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("QATBench"));
-    QApplication::setApplicationName(QStringLiteral("QATBench"));
-    QApplication::setApplicationVersion(QString::fromStdString(qat::version()));
-
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("QATBench: quantization-aware training workbench"));
     parser.addHelpOption();
@@ -28,8 +36,16 @@ int main(int argc, char** argv)
                                   QStringLiteral("Save a PNG of the main window after start-up and quit."),
                                   QStringLiteral("file"));
     parser.addOptions({language, screenshot});
-    parser.process(app);
+    // The arguments are checked before any window system is touched: --help, --version and a wrong option
+    // answer on a machine without a display (QApplication would abort there first).
+    {
+        auto plain = std::make_unique<QCoreApplication>(argc, argv);
+        setIdentity();
+        parser.process(*plain);
+    }
 
+    QApplication app(argc, argv);
+    setIdentity();
     qat::ui::installTranslations(app, parser.value(language));
     qat::registerBuiltinMethods();
 
