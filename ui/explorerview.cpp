@@ -1,11 +1,15 @@
 #include "explorerview.h"
 
+#include "format.h"
 #include "plotexport.h"
 #include "qcp.h"
 
 #include "qatbench/error.h"
+#include "qatbench/store.h"
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QFutureWatcher>
 #include <QGroupBox>
@@ -30,9 +34,87 @@ struct Loaded
     QString error;
 };
 
+struct LoadedRun
+{
+    std::shared_ptr<const ExplorerRun> run;
+    QString error;
+};
+
+struct ListedRuns
+{
+    QList<ExplorerRunEntry> runs;
+    QString error;
+};
+
+// Completed runs of the model in `modelDir` whose work folder holds a quantized export.
+ListedRuns readRuns(const std::string& database, const QString& modelDir)
+{
+    ListedRuns out;
+    try {
+        StoreOptions options;
+        options.readOnly = true;
+        RunStore store(database, options);
+        const QString model = QFileInfo(modelDir).canonicalFilePath();
+        RunFilter filter;
+        filter.statuses = {RunStatus::Completed};
+        for (const RunInfo& info : store.runs(filter)) {
+            const QString dir = QString::fromStdString(info.workDir);
+            if (dir.isEmpty() || !QFileInfo::exists(dir + QStringLiteral("/export/quantized.safetensors")))
+                continue;
+            if (QFileInfo(QString::fromStdString(info.modelPath)).canonicalFilePath() != model) continue;
+            ExplorerRunEntry e;
+            e.id = info.id;
+            e.label = QStringLiteral("#%1 %2 (%3)")
+                          .arg(info.id)
+                          .arg(QString::fromStdString(info.name.empty() ? info.experiment : info.name),
+                               QString::fromStdString(info.method));
+            e.workDir = dir;
+            e.config = QString::fromStdString(info.config);
+            out.runs.append(e);
+        }
+    } catch (const std::exception& e) {
+        out.error = QString::fromUtf8(e.what());
+    }
+    return out;
+}
+
+// The group size a combo offers for a row of `cols`: those that divide it, and the whole row (0).
+void fillGroupSizes(QComboBox* box, qint64 cols, qint64 keep)
+{
+    box->clear();
+    for (qint64 g : {8, 16, 32, 64, 128, 256, 512})
+        if (g < cols && cols % g == 0) box->addItem(QString::number(g), g);
+    box->addItem(ExplorerView::tr("whole row (%1)").arg(cols), qint64(0));
+    const int i = box->findData(keep);
+    box->setCurrentIndex(i >= 0 ? i : box->count() - 1);
+}
+
+QString moduleLabel(LinearKind k)
+{
+    switch (k) {
+    case LinearKind::Q:
+        return ExplorerView::tr("query (q_proj)");
+    case LinearKind::K:
+        return ExplorerView::tr("key (k_proj)");
+    case LinearKind::V:
+        return ExplorerView::tr("value (v_proj)");
+    case LinearKind::O:
+        return ExplorerView::tr("attention output (o_proj)");
+    case LinearKind::Gate:
+        return ExplorerView::tr("MLP gate (gate_proj)");
+    case LinearKind::Up:
+        return ExplorerView::tr("MLP up (up_proj)");
+    case LinearKind::Down:
+        return ExplorerView::tr("MLP down (down_proj)");
+    }
+    return QString::fromLatin1(linearName(k));
+}
+
 const QColor kWeightColor(0, 114, 178);
 const QColor kQuantColor(213, 94, 0);
 const QColor kClipColor(200, 30, 30);
+const QColor kMovedColor(0, 158, 115);
+const QColor kCompareColor(204, 121, 167);
 
 } // namespace
 
@@ -63,7 +145,7 @@ QWidget* ExplorerView::buildControls()
     m_layer = new QSpinBox(box);
     m_module = new QComboBox(box);
     for (int k = 0; k < kLinearKinds; ++k)
-        m_module->addItem(QString::fromLatin1(linearName(LinearKind(k))), k);
+        m_module->addItem(moduleLabel(LinearKind(k)), k);
     m_row = new QSpinBox(box);
     m_row->setToolTip(tr("The output feature (row of the weight matrix)."));
     m_group = new QSpinBox(box);
@@ -78,7 +160,23 @@ QWidget* ExplorerView::buildControls()
     m_init->addItem(tr("min/max"), int(RangeInit::MinMax));
     m_init->addItem(tr("search (clips outliers)"), int(RangeInit::Search));
     m_init->setToolTip(tr("How each group's range is chosen before s and z are computed."));
+    m_source = new QComboBox(box);
+    m_source->addItem(tr("the loaded weights (settings below)"), qint64(0));
+    m_source->setToolTip(tr("A completed run of this model from the run store: its calibrated s and z, the "
+                            "learned m and what LoRA moved."));
+    m_compare = new QCheckBox(tr("Compare with"), box);
+    m_compare->setToolTip(tr("A second setting computed beside the first: the numbers side by side, its "
+                             "quantized values in the group plot and its output error in the overview."));
+    m_bitsB = new QSpinBox(box);
+    m_bitsB->setRange(2, 8);
+    m_bitsB->setValue(2);
+    m_bitsB->setSuffix(tr(" bits"));
+    m_groupSizeB = new QComboBox(box);
+    auto* compareRow = new QHBoxLayout;
+    compareRow->addWidget(m_bitsB);
+    compareRow->addWidget(m_groupSizeB, 1);
     form->addRow(m_modelLabel);
+    form->addRow(tr("Show"), m_source);
     form->addRow(tr("Layer"), m_layer);
     form->addRow(tr("Module"), m_module);
     form->addRow(tr("Row"), m_row);
@@ -86,6 +184,7 @@ QWidget* ExplorerView::buildControls()
     form->addRow(tr("Bits"), m_bits);
     form->addRow(tr("Group size"), m_groupSize);
     form->addRow(tr("Range"), m_init);
+    form->addRow(m_compare, compareRow);
 
     auto changed = [this] {
         if (m_updating) return;
@@ -99,6 +198,12 @@ QWidget* ExplorerView::buildControls()
     connect(m_bits, &QSpinBox::valueChanged, this, changed);
     connect(m_groupSize, &QComboBox::currentIndexChanged, this, changed);
     connect(m_init, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_compare, &QCheckBox::toggled, this, changed);
+    connect(m_bitsB, &QSpinBox::valueChanged, this, changed);
+    connect(m_groupSizeB, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_source, &QComboBox::currentIndexChanged, this, [this] {
+        if (!m_updating) onSourceChanged();
+    });
     return box;
 }
 
@@ -161,17 +266,35 @@ void ExplorerView::buildUi()
     auto* lower = new QSplitter(Qt::Horizontal, this);
     lower->addWidget(m_errorPlot);
     lower->addWidget(m_usagePlot);
+    m_overviewPlot = makePlot(tr("Output error of every quantized linear (sample activations)"));
+    m_overviewPlot->yAxis->setLabel(tr("output error (%)"));
+    m_overviewPlot->xAxis->setTicker(QSharedPointer<QCPAxisTickerText>::create());
+    m_overviewPlot->xAxis->setTickLabelRotation(60);
+    // The legend goes above the bars, outside the axes: inside it hid the first layers' bars.
+    m_overviewPlot->legend->setVisible(true);
+    m_overviewPlot->axisRect()->insetLayout()->take(m_overviewPlot->legend);
+    m_overviewPlot->plotLayout()->insertRow(1);
+    m_overviewPlot->plotLayout()->addElement(1, 0, m_overviewPlot->legend);
+    m_overviewPlot->plotLayout()->setRowStretchFactor(1, 0.001);
+    m_overviewPlot->legend->setFillOrder(QCPLegend::foColumnsFirst);
+    m_overviewPlot->legend->setBorderPen(Qt::NoPen);
     auto* plots = new QSplitter(Qt::Vertical, this);
     plots->addWidget(m_groupPlot);
     plots->addWidget(lower);
+    plots->addWidget(m_overviewPlot);
     plots->setStretchFactor(0, 3);
     plots->setStretchFactor(1, 2);
+    plots->setStretchFactor(2, 2);
+    for (QSplitter* sp : {lower, plots})
+        sp->setChildrenCollapsible(false); // a plot dragged to nothing could not be found again
 
     m_explain = new QTextBrowser(this);
     m_explain->setHtml(explanationHtml());
     m_explain->setMinimumWidth(240);
 
     auto* split = new QSplitter(Qt::Horizontal, this);
+    split->setObjectName(QStringLiteral("explorerSplitter"));
+    split->setChildrenCollapsible(false);
     split->addWidget(left);
     split->addWidget(plots);
     split->addWidget(m_explain);
@@ -196,6 +319,121 @@ void ExplorerView::showEvent(QShowEvent* event)
 {
     QWidget::showEvent(event);
     if (!m_offeredDir.isEmpty()) setModelDir(std::exchange(m_offeredDir, QString()));
+    if (m_explorer) listRuns(); // runs may have finished since the list was read
+}
+
+void ExplorerView::setDatabase(const QString& file)
+{
+    m_database = file;
+    if (m_explorer && isVisible()) listRuns();
+}
+
+QStringList ExplorerView::runLabels() const
+{
+    QStringList labels;
+    for (const ExplorerRunEntry& e : m_runs)
+        labels << e.label;
+    return labels;
+}
+
+void ExplorerView::listRuns()
+{
+    if (!m_explorer || m_database.isEmpty()) return;
+    auto* watcher = new QFutureWatcher<ListedRuns>(this);
+    connect(watcher, &QFutureWatcher<ListedRuns>::finished, this, [this, watcher] {
+        const ListedRuns listed = watcher->result();
+        watcher->deleteLater();
+        const qint64 shown = m_source->currentData().toLongLong();
+        m_runs = listed.runs;
+        m_updating = true;
+        while (m_source->count() > 1)
+            m_source->removeItem(1);
+        for (const ExplorerRunEntry& e : m_runs)
+            m_source->addItem(e.label, e.id);
+        const int keep = m_source->findData(shown);
+        m_source->setCurrentIndex(keep >= 0 ? keep : 0);
+        m_updating = false;
+        if (keep < 0 && m_run) onSourceChanged(); // the shown run was deleted
+        if (!listed.error.isEmpty()) m_status->setText(listed.error);
+        Q_EMIT runsListed();
+    });
+    const std::string db = m_database.toStdString();
+    const QString model = QString::fromStdString(m_explorer->modelDir());
+    QFuture<ListedRuns> future = QtConcurrent::run([db, model] { return readRuns(db, model); });
+    watcher->setFuture(future);
+    m_inflight.append(QFuture<void>(future));
+}
+
+bool ExplorerView::showRun(qint64 id)
+{
+    const int i = m_source->findData(id);
+    if (i <= 0) return false;
+    if (m_source->currentIndex() == i)
+        onSourceChanged();
+    else
+        m_source->setCurrentIndex(i);
+    return true;
+}
+
+void ExplorerView::showLoadedWeights()
+{
+    m_source->setCurrentIndex(0);
+}
+
+void ExplorerView::onSourceChanged()
+{
+    const qint64 id = m_source->currentData().toLongLong();
+    const auto it = std::find_if(m_runs.begin(), m_runs.end(), [id](const auto& e) { return e.id == id; });
+    if (id == 0 || it == m_runs.end() || !m_explorer) {
+        m_run.reset();
+        updateRanges();
+        schedule();
+        return;
+    }
+    m_status->setText(tr("Loading run #%1 ...").arg(id));
+    auto* watcher = new QFutureWatcher<LoadedRun>(this);
+    connect(watcher, &QFutureWatcher<LoadedRun>::finished, this, [this, watcher, id] {
+        const LoadedRun loaded = watcher->result();
+        watcher->deleteLater();
+        if (m_source->currentData().toLongLong() != id) return; // the user picked another meanwhile
+        if (!loaded.error.isEmpty()) {
+            m_run.reset();
+            showError(loaded.error);
+            return;
+        }
+        m_run = loaded.run;
+        updateRanges();
+        Q_EMIT runLoaded();
+        schedule();
+    });
+    auto explorer = m_explorer;
+    const std::string dir = it->workDir.toStdString(), config = it->config.toStdString();
+    QFuture<LoadedRun> future = QtConcurrent::run([explorer, dir, config]() -> LoadedRun {
+        try {
+            return {explorer->loadRun(dir, config), {}};
+        } catch (const std::exception& e) {
+            return {nullptr, QString::fromUtf8(e.what())};
+        }
+    });
+    watcher->setFuture(future);
+    m_inflight.append(QFuture<void>(future));
+}
+
+void ExplorerView::setCompare(bool on, int bits, qint64 groupSize)
+{
+    m_updating = true;
+    m_bitsB->setValue(bits);
+    const int gi = m_groupSizeB->findData(groupSize);
+    if (gi >= 0) m_groupSizeB->setCurrentIndex(gi);
+    m_compare->setChecked(on);
+    m_updating = false;
+    updateRanges();
+    schedule();
+}
+
+bool ExplorerView::isComparing() const
+{
+    return m_compare->isChecked() && !m_run;
 }
 
 void ExplorerView::setModelDir(const QString& dir)
@@ -242,10 +480,17 @@ void ExplorerView::onExplorerReady()
                               .arg(QString::fromStdString(m_explorer->sampleSource())));
     m_updating = true;
     m_layer->setRange(0, int(cfg.numLayers - 1));
+    m_source->setCurrentIndex(0); // another model: its runs are listed anew
+    while (m_source->count() > 1)
+        m_source->removeItem(1);
     m_updating = false;
+    m_run.reset();
+    m_runs.clear();
+    m_shownOverviewKey.clear();
     updateRanges();
     Q_EMIT modelLoaded();
     schedule();
+    if (isVisible()) listRuns();
 }
 
 void ExplorerView::updateRanges()
@@ -256,15 +501,29 @@ void ExplorerView::updateRanges()
         m_explorer->linearShape(m_layer->value(), LinearKind(m_module->currentData().toInt()));
     m_row->setRange(0, int(rows - 1));
     // Only group sizes that divide the row: the others would need partial groups, which training refuses too.
-    const qint64 current = m_groupSize->count() ? m_groupSize->currentData().toLongLong() : 32;
-    m_groupSize->clear();
-    for (qint64 g : {8, 16, 32, 64, 128, 256, 512})
-        if (g < cols && cols % g == 0) m_groupSize->addItem(QString::number(g), g);
-    m_groupSize->addItem(tr("whole row (%1)").arg(cols), qint64(0));
-    const int i = m_groupSize->findData(current);
-    m_groupSize->setCurrentIndex(i >= 0 ? i : m_groupSize->count() - 1);
-    const qint64 g = m_groupSize->currentData().toLongLong();
-    m_group->setRange(0, int(g > 0 ? cols / g - 1 : 0));
+    fillGroupSizes(m_groupSize, cols, m_groupSize->count() ? m_groupSize->currentData().toLongLong() : 32);
+    fillGroupSizes(m_groupSizeB, cols,
+                   m_groupSizeB->count() ? m_groupSizeB->currentData().toLongLong() : 128);
+    qint64 g = m_groupSize->currentData().toLongLong();
+    if (m_run) {
+        // The run's own grid, which may end in a partial group (allow_partial_group).
+        m_bits->setValue(m_run->spec().bits);
+        m_init->setCurrentIndex(m_init->findData(int(m_run->spec().init)));
+        g = m_run->spec().groupSize >= cols ? 0 : m_run->spec().groupSize;
+        const int gi = m_groupSize->findData(g);
+        if (gi >= 0)
+            m_groupSize->setCurrentIndex(gi);
+        else {
+            m_groupSize->addItem(tr("%1 (last group partial)").arg(g), g);
+            m_groupSize->setCurrentIndex(m_groupSize->count() - 1);
+        }
+    }
+    m_group->setRange(0, int(g > 0 ? (cols + g - 1) / g - 1 : 0));
+    for (QWidget* w : {static_cast<QWidget*>(m_bits), static_cast<QWidget*>(m_groupSize),
+                       static_cast<QWidget*>(m_init), static_cast<QWidget*>(m_compare)})
+        w->setEnabled(!m_run);
+    m_bitsB->setEnabled(!m_run && m_compare->isChecked());
+    m_groupSizeB->setEnabled(!m_run && m_compare->isChecked());
     m_updating = false;
 }
 
@@ -278,6 +537,7 @@ ExplorerQuery ExplorerView::query() const
     q.spec.bits = m_bits->value();
     q.spec.groupSize = m_groupSize->currentData().toLongLong();
     q.spec.init = RangeInit(m_init->currentData().toInt());
+    q.run = m_run;
     return q;
 }
 
@@ -311,23 +571,60 @@ void ExplorerView::schedule()
     m_debounce->start();
 }
 
+QString ExplorerView::overviewKey() const
+{
+    if (m_run) return QStringLiteral("run:") + QString::fromStdString(m_run->workDir());
+    QString key = QStringLiteral("%1/%2/%3")
+                      .arg(m_bits->value())
+                      .arg(m_groupSize->currentData().toLongLong())
+                      .arg(m_init->currentData().toInt());
+    if (isComparing())
+        key += QStringLiteral("|%1/%2").arg(m_bitsB->value()).arg(m_groupSizeB->currentData().toLongLong());
+    return key;
+}
+
 void ExplorerView::compute()
 {
     m_debouncePending = false;
     if (!m_explorer) return;
     const ExplorerQuery q = query();
+    std::optional<ExplorerQuery> qb;
+    if (isComparing()) {
+        // The compared setting's group that holds the first column of the chosen one.
+        qb = q;
+        qb->spec.bits = m_bitsB->value();
+        qb->spec.groupSize = m_groupSizeB->currentData().toLongLong();
+        const qint64 first = q.spec.groupSize > 0 ? q.group * q.spec.groupSize : 0;
+        qb->group = qb->spec.groupSize > 0 ? first / qb->spec.groupSize : 0;
+    }
+    const QString key = overviewKey();
+    const bool needOverview = key != m_shownOverviewKey;
     const quint64 id = m_latest->fetch_add(1) + 1;
     auto latest = m_latest;
     auto explorer = m_explorer;
     ++m_running;
     m_status->setText(tr("Computing..."));
     m_inflight.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
-    m_inflight.append(QtConcurrent::run([this, q, id, latest, explorer] {
+    m_inflight.append(QtConcurrent::run([this, q, qb, key, needOverview, id, latest, explorer] {
         // A newer request makes this one stale: the progress check then stops it early.
         const ProgressFn stillWanted = [&](const Progress&) { return latest->load() == id; };
         try {
-            const ExplorerResult r = explorer->compute(q, stillWanted);
-            Q_EMIT computed(id, r);
+            ExplorerOutcome o;
+            o.a = explorer->compute(q, stillWanted);
+            if (qb) o.b = explorer->compute(*qb, stillWanted);
+            if (needOverview) {
+                // Every linear is measured, also those whose rows the chosen group size does not divide.
+                QuantSpec spec = q.spec;
+                spec.allowPartialGroup = true;
+                o.overviewA = explorer->overview(spec, q.run, stillWanted);
+                if (qb) {
+                    QuantSpec specB = qb->spec;
+                    specB.allowPartialGroup = true;
+                    o.overviewB = explorer->overview(specB, nullptr, stillWanted);
+                }
+                o.overviewKey = key;
+            }
+            Q_EMIT computed(id, o);
         } catch (const Cancelled&) {
             Q_EMIT computeFailed(id, QString(), true);
         } catch (const std::exception& e) {
@@ -336,14 +633,14 @@ void ExplorerView::compute()
     }));
 }
 
-void ExplorerView::onComputed(quint64 id, const ExplorerResult& r)
+void ExplorerView::onComputed(quint64 id, const ExplorerOutcome& o)
 {
     --m_running;
     if (id != m_latest->load()) {
         ++m_cancelled; // finished, but the user has moved on
         return;
     }
-    showResult(r);
+    showOutcome(o);
 }
 
 void ExplorerView::onComputeFailed(quint64 id, const QString& message, bool cancelled)
@@ -362,54 +659,32 @@ void ExplorerView::showError(const QString& message)
     Q_EMIT errorOccurred(message);
 }
 
-void ExplorerView::showResult(const ExplorerResult& r)
+void ExplorerView::showOutcome(const ExplorerOutcome& o)
 {
+    const ExplorerResult& r = o.a;
     m_result = r;
-    const ExplorerGroup& g = r.group;
-    const ExplorerLayer& L = r.layer;
-    int clippedHere = 0;
-    for (uint8_t c : g.clipped)
-        clippedHere += c;
-    m_numbers->setText(
-        tr("<b>This group</b> (row %1, columns %2–%3)<br>"
-           "scale s = %4<br>zero-point z = %5<br>%6 levels from %7 to %8<br>"
-           "RMS rounding error = %9 (%10 of s)<br>largest error = %11<br>clipped here: %12 of %13<br><br>"
-           "<b>The whole layer</b> (%14 × %15, %16 groups per row)<br>"
-           "weight error ‖Q(W)−W‖/‖W‖ = %17<br>"
-           "<b>output error</b> on %18 sample tokens = %19<br>"
-           "clipped weights: %20<br>bits per weight incl. s and z: %21<br><br>"
-           "<small>computed in %22 ms</small>")
-            .arg(g.row)
-            .arg(g.firstColumn)
-            .arg(g.firstColumn + qint64(g.weights.size()) - 1)
-            .arg(g.scale, 0, 'g', 4)
-            .arg(g.zero)
-            .arg(g.levels.size())
-            .arg(g.levels.empty() ? 0.0 : g.levels.front(), 0, 'g', 4)
-            .arg(g.levels.empty() ? 0.0 : g.levels.back(), 0, 'g', 4)
-            .arg(g.rmsError, 0, 'g', 3)
-            .arg(g.scale > 0 ? QStringLiteral("%1%").arg(100.0 * g.rmsError / g.scale, 0, 'f', 0) : QString())
-            .arg(g.maxAbsError, 0, 'g', 3)
-            .arg(clippedHere)
-            .arg(g.weights.size())
-            .arg(L.rows)
-            .arg(L.cols)
-            .arg(L.groupsPerRow)
-            .arg(QStringLiteral("%1%").arg(100.0 * L.weightRelError, 0, 'f', 2))
-            .arg(L.sampleTokens)
-            .arg(QStringLiteral("%1%").arg(100.0 * L.outputRelError, 0, 'f', 2))
-            .arg(QStringLiteral("%1%").arg(100.0 * L.clippedFraction, 0, 'f', 2))
-            .arg(L.bitsPerWeight, 0, 'f', 2)
-            .arg(r.seconds * 1000.0, 0, 'f', 0));
+    m_resultB = o.b;
+    if (o.overviewA) {
+        m_overviewA = *o.overviewA;
+        m_overviewB = o.overviewB.value_or(std::vector<ExplorerLinearError>{});
+        m_shownOverviewKey = o.overviewKey;
+    }
+    QString html = numbersHtml(r);
+    if (r.group.trained) html = trainedHtml(r) + QStringLiteral("<br><br>") + html;
+    if (m_resultB) html = compareHtml(r, *m_resultB) + QStringLiteral("<br>") + html;
+    m_numbers->setText(html);
     drawGroup(r);
     drawError(r);
     drawUsage(r);
-    m_status->setText(tr("Layer %1 %2: %3 bits, %4.")
-                          .arg(r.query.layer)
-                          .arg(QString::fromLatin1(linearName(r.query.module)))
-                          .arg(r.query.spec.bits)
-                          .arg(r.query.spec.groupSize > 0 ? tr("groups of %1").arg(r.query.spec.groupSize)
-                                                          : tr("one group per row")));
+    drawOverview();
+    QString status = tr("Layer %1 %2: %3 bits, %4.")
+                         .arg(r.query.layer)
+                         .arg(moduleLabel(r.query.module))
+                         .arg(r.query.spec.bits)
+                         .arg(r.query.spec.groupSize > 0 ? tr("groups of %1").arg(r.query.spec.groupSize)
+                                                         : tr("one group per row"));
+    if (m_run) status = m_source->currentText() + QStringLiteral(" — ") + status;
+    m_status->setText(status);
     Q_EMIT resultReady();
 }
 
@@ -462,6 +737,30 @@ void ExplorerView::drawGroup(const ExplorerResult& r)
     addPoints(tr("quantized Q(w)"), x, q,
               QCPScatterStyle(QCPScatterStyle::ssCross, QPen(kQuantColor, 2), Qt::NoBrush, 7));
     addPoints(tr("clipped"), cx, cw, QCPScatterStyle(QCPScatterStyle::ssDisc, kClipColor, 7));
+    if (g.trained && !g.trained->codesBefore.empty()) {
+        QVector<double> mx, my;
+        for (size_t i = 0; i < g.codes.size(); ++i)
+            if (g.codes[i] != g.trained->codesBefore[i]) {
+                mx << x[qsizetype(i)];
+                my << g.quantized[i];
+            }
+        addPoints(tr("code moved by LoRA"), mx, my,
+                  QCPScatterStyle(QCPScatterStyle::ssDiamond, QPen(kMovedColor, 2), Qt::NoBrush, 10));
+    }
+    if (m_resultB) {
+        // The compared setting's values for the same columns (its group may start elsewhere).
+        const ExplorerGroup& b = m_resultB->group;
+        QVector<double> bx, by;
+        for (size_t i = 0; i < b.quantized.size(); ++i) {
+            const double col = double(b.firstColumn + qint64(i));
+            if (!x.isEmpty() && col >= x.first() && col <= x.last()) {
+                bx << col;
+                by << b.quantized[i];
+            }
+        }
+        addPoints(tr("Q(w) at %1 bits").arg(m_resultB->query.spec.bits), bx, by,
+                  QCPScatterStyle(QCPScatterStyle::ssPlus, QPen(kCompareColor, 2), Qt::NoBrush, 7));
+    }
     p->rescaleAxes();
     double lo = std::min(p->yAxis->range().lower, g.levels.empty() ? 0.0 : g.levels.front());
     double hi = std::max(p->yAxis->range().upper, g.levels.empty() ? 0.0 : g.levels.back());
@@ -487,6 +786,19 @@ void ExplorerView::drawError(const ExplorerResult& r)
     bars->setWidth(0.8);
     bars->setBrush(kQuantColor);
     bars->setPen(Qt::NoPen);
+    bars->setName(tr("Q(w) − w"));
+    p->legend->setVisible(false);
+    if (g.trained && !g.trained->loraDelta.empty()) {
+        QVector<double> d;
+        for (float v : g.trained->loraDelta)
+            d << v;
+        QCPGraph* lora = p->addGraph();
+        lora->setName(tr("LoRA update (α/r)·B·A"));
+        lora->setPen(QPen(kMovedColor, 2));
+        lora->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 4));
+        lora->setData(x, d, true);
+        p->legend->setVisible(true);
+    }
     // Inside the grid the error stays within half a step: the dashed lines at +-s/2.
     for (double h : {-0.5 * g.scale, 0.5 * g.scale}) {
         auto* line = new QCPItemStraightLine(p);
@@ -519,6 +831,63 @@ void ExplorerView::drawUsage(const ExplorerResult& r)
     p->rescaleAxes();
     p->xAxis->setRange(-1, double(r.layer.codeUsage.size()));
     p->yAxis->setRangeLower(0);
+    p->replot();
+}
+
+void ExplorerView::drawOverview()
+{
+    QCustomPlot* p = m_overviewPlot;
+    p->clearPlottables();
+    auto labels = qSharedPointerCast<QCPAxisTickerText>(p->xAxis->ticker());
+    labels->clear();
+    const auto& A = m_overviewA;
+    const size_t every = std::max<size_t>(1, A.size() / 40); // readable labels on a 7B model's 224 linears
+    for (size_t i = 0; i < A.size(); i += every)
+        labels->addTick(
+            double(i),
+            QStringLiteral("%1 %2")
+                .arg(A[i].layer)
+                .arg(QString::fromLatin1(linearName(A[i].module)).section(QLatin1Char('_'), 0, 0)));
+    p->xAxis->setLabel(tr("layer and module"));
+    auto* group = new QCPBarsGroup(p);
+    auto addBars = [&](const QString& name, const QColor& color, auto value) {
+        QVector<double> x, y;
+        for (size_t i = 0; i < A.size(); ++i) {
+            const double v = value(i);
+            if (v < 0) continue;
+            x << double(i);
+            y << 100.0 * v;
+        }
+        if (x.isEmpty()) return;
+        auto* bars = new QCPBars(p->xAxis, p->yAxis);
+        bars->setName(name);
+        bars->setBrush(color);
+        bars->setPen(Qt::NoPen);
+        bars->setData(x, y, true);
+        bars->setBarsGroup(group);
+    };
+    if (m_run) {
+        addBars(tr("round to nearest"), QColor(150, 150, 150),
+                [&](size_t i) { return A[i].rtnOutputRelError; });
+        addBars(tr("calibrated"), kWeightColor, [&](size_t i) { return A[i].calibOutputRelError; });
+        addBars(tr("trained"), kQuantColor, [&](size_t i) { return A[i].outputRelError; });
+    } else if (m_result) {
+        const auto setting = [this](const ExplorerQuery& q) {
+            return q.spec.groupSize > 0 ? tr("%1 bits, g%2").arg(q.spec.bits).arg(q.spec.groupSize)
+                                        : tr("%1 bits, per row").arg(q.spec.bits);
+        };
+        addBars(setting(m_result->query), kWeightColor, [&](size_t i) { return A[i].outputRelError; });
+        if (m_resultB && m_overviewB.size() == A.size())
+            addBars(setting(m_resultB->query), kCompareColor,
+                    [&](size_t i) { return m_overviewB[i].outputRelError; });
+    }
+    const double width = 0.8 / std::max(1, p->plottableCount());
+    for (int i = 0; i < p->plottableCount(); ++i)
+        if (auto* b = qobject_cast<QCPBars*>(p->plottable(i))) b->setWidth(width);
+    p->rescaleAxes();
+    p->xAxis->setRange(-1, double(std::max<size_t>(A.size(), 1)));
+    p->yAxis->setRangeLower(0);
+    p->yAxis->setRangeUpper(p->yAxis->range().upper * 1.08);
     p->replot();
 }
 

@@ -4,6 +4,10 @@
 // rounding error; change bits, group size or the range rule and see the error, the code usage and the layer's
 // output error update. The numbers come from core (qatbench/explorer.h, core's quantizer) computed off the
 // GUI thread; a newer request cancels the one in flight. A side panel explains the ideas in plain words.
+// Issue 18: "Show" picks a trained run of the loaded model from the store instead (its calibrated s and z,
+// the learned m, the codes LoRA moved, the output error before calibration, after it and after training);
+// "Compare with" adds a second setting (bits, group size) side by side; the overview plot shows the output
+// error of every quantized linear, for both settings or for the run's three stages.
 
 #include "qatbench/explorer.h"
 
@@ -15,6 +19,7 @@
 #include <memory>
 #include <optional>
 
+class QCheckBox;
 class QComboBox;
 class QCustomPlot;
 class QLabel;
@@ -25,6 +30,25 @@ class QTimer;
 namespace qat::ui {
 
 struct CsvTable;
+
+// What one request computes: the chosen setting, the compared one, and the per-linear overviews when their
+// setting changed (else they stay as shown).
+struct ExplorerOutcome
+{
+    ExplorerResult a;
+    std::optional<ExplorerResult> b;
+    std::optional<std::vector<ExplorerLinearError>> overviewA, overviewB;
+    QString overviewKey;
+};
+
+// A run the explorer can show: a completed run of the loaded model with a quantized export.
+struct ExplorerRunEntry
+{
+    qint64 id = 0;
+    QString label; // "#2 stories260K DL-QAT W3 g32 (dlqat)"
+    QString workDir;
+    QString config;
+};
 
 class ExplorerView final : public QWidget
 {
@@ -40,6 +64,25 @@ public:
     void offerModelDir(const QString& dir);
     // Uses an explorer that is already loaded (shared with whoever else holds it).
     void setExplorer(std::shared_ptr<const QuantExplorer> explorer);
+
+    // The run store the "Show" list comes from (read off the GUI thread when the view is shown or the model
+    // changes; runsListed follows).
+    void setDatabase(const QString& file);
+    QString database() const { return m_database; }
+    QStringList runLabels() const; // the "Show" list after its first entry (the loaded weights)
+    // Shows run `id` of the list (false when it is not listed); runLoaded or errorOccurred follows.
+    bool showRun(qint64 id);
+    void showLoadedWeights(); // back to quantizing the loaded weights with the settings
+    const std::shared_ptr<const ExplorerRun>& run() const { return m_run; }
+
+    // "Compare with": a second setting computed beside the first (same layer, row and the group holding the
+    // same first column).
+    void setCompare(bool on, int bits = 2, qint64 groupSize = 128);
+    bool isComparing() const;
+    const std::optional<ExplorerResult>& compareResult() const { return m_resultB; }
+    const std::vector<ExplorerLinearError>& overview() const { return m_overviewA; }
+    const std::vector<ExplorerLinearError>& compareOverview() const { return m_overviewB; }
+    QCustomPlot* overviewPlot() const { return m_overviewPlot; }
 
     ExplorerQuery query() const;
     void setQuery(const ExplorerQuery& q); // sets the controls; one computation follows
@@ -63,9 +106,11 @@ public:
 Q_SIGNALS:
     void modelLoaded();
     void resultReady();
+    void runsListed();
+    void runLoaded();
     void errorOccurred(const QString& message);
     // Emitted on the worker thread, received on the GUI thread (queued): request id and its outcome.
-    void computed(quint64 id, const qat::ExplorerResult& result);
+    void computed(quint64 id, const qat::ui::ExplorerOutcome& result);
     void computeFailed(quint64 id, const QString& message, bool cancelled);
 
 protected:
@@ -78,16 +123,30 @@ private:
     void updateRanges();
     void schedule();
     void compute();
-    void showResult(const ExplorerResult& r);
+    void showOutcome(const ExplorerOutcome& o);
+    void listRuns();
+    void onSourceChanged();
+    QString overviewKey() const;
+    QString numbersHtml(const ExplorerResult& r) const;
+    QString trainedHtml(const ExplorerResult& r) const;
+    QString compareHtml(const ExplorerResult& a, const ExplorerResult& b) const;
+    void drawOverview();
     void drawGroup(const ExplorerResult& r);
     void drawUsage(const ExplorerResult& r);
     void drawError(const ExplorerResult& r);
     void showError(const QString& message);
-    void onComputed(quint64 id, const ExplorerResult& r);
+    void onComputed(quint64 id, const ExplorerOutcome& o);
     void onComputeFailed(quint64 id, const QString& message, bool cancelled);
 
     std::shared_ptr<const QuantExplorer> m_explorer;
     std::optional<ExplorerResult> m_result;
+    std::optional<ExplorerResult> m_resultB;
+    std::shared_ptr<const ExplorerRun> m_run;
+    QList<ExplorerRunEntry> m_runs;
+    std::vector<ExplorerLinearError> m_overviewA, m_overviewB;
+    QString m_shownOverviewKey;
+    QString m_database;
+    bool m_runsStale = true;
     std::shared_ptr<std::atomic<quint64>> m_latest = std::make_shared<std::atomic<quint64>>(0);
     QList<QFuture<void>> m_inflight;
     int m_running = 0;
@@ -98,6 +157,11 @@ private:
     QString m_loadedDir;
 
     QLabel* m_modelLabel = nullptr;
+    QComboBox* m_source = nullptr;
+    QCheckBox* m_compare = nullptr;
+    QSpinBox* m_bitsB = nullptr;
+    QComboBox* m_groupSizeB = nullptr;
+    QCustomPlot* m_overviewPlot = nullptr;
     QSpinBox* m_layer = nullptr;
     QComboBox* m_module = nullptr;
     QSpinBox* m_row = nullptr;

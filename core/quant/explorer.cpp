@@ -2,14 +2,23 @@
 #include "qatbench/explorer.h"
 
 #include "qatbench/error.h"
+#include "qatbench/experiment.h"
+#include "qatbench/safetensors.h"
 #include "qatbench/tokenizer.h"
+#include "qatbench_sdk/export.h"
 #include "qatbench_sdk/llama.h"
 #include "qatbench_sdk/quantizer.h"
+#include "qatbench_sdk/tensor_io.h"
+#include "qatbench_sdk/trainer.h"
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <filesystem>
+#include <functional>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <random>
@@ -218,30 +227,265 @@ ExplorerGroup describeGroup(const at::Tensor& w, const QuantParams& p, const at:
 
 } // namespace
 
+// ---- A trained run --------------------------------------------------------------------------------------
+
+struct ExplorerRun::Impl
+{
+    struct Linear
+    {
+        GroupLayout lay;
+        at::Tensor codes;      // final codes [out, in], float32 (integer values)
+        at::Tensor scale;      // final m * s [out, groups]
+        at::Tensor zero;       // z [out, groups]
+        at::Tensor calibrated; // s after calibration [out, groups]; undefined without a checkpoint
+        at::Tensor loraDelta; // (alpha / r) B A at the checkpoint, in weight units [out, in]; undefined: none
+    };
+    QuantSpec spec;
+    std::string method;
+    std::string workDir;
+    std::string phase;
+    int64_t step = -1;
+    std::map<std::pair<int, int>, Linear> linears;
+
+    const Linear& linear(int layer, LinearKind kind) const
+    {
+        auto it = linears.find({layer, int(kind)});
+        if (it == linears.end())
+            throw ConfigError("explorer.module", std::string("layer ") + std::to_string(layer) + " " +
+                                                     linearName(kind) + " is not quantized by this run");
+        return it->second;
+    }
+};
+
+ExplorerRun::ExplorerRun(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
+ExplorerRun::~ExplorerRun() = default;
+const QuantSpec& ExplorerRun::spec() const
+{
+    return m_impl->spec;
+}
+const std::string& ExplorerRun::method() const
+{
+    return m_impl->method;
+}
+const std::string& ExplorerRun::workDir() const
+{
+    return m_impl->workDir;
+}
+bool ExplorerRun::hasCheckpoint() const
+{
+    return m_impl->step >= 0;
+}
+int64_t ExplorerRun::checkpointStep() const
+{
+    return m_impl->step;
+}
+const std::string& ExplorerRun::checkpointPhase() const
+{
+    return m_impl->phase;
+}
+bool ExplorerRun::quantizes(int layer, LinearKind module) const
+{
+    return m_impl->linears.count({layer, int(module)}) > 0;
+}
+
+namespace {
+
+at::Tensor checkedTensor(const std::map<std::string, at::Tensor>& byName, const std::string& file,
+                         const std::string& name, at::IntArrayRef shape)
+{
+    auto it = byName.find(name);
+    if (it == byName.end()) return {};
+    if (it->second.sizes() != shape)
+        throw InputError(file, name,
+                         "has another shape than this model's layer: a checkpoint of another model?");
+    return it->second.to(at::kFloat);
+}
+
+} // namespace
+
+std::shared_ptr<const ExplorerRun> QuantExplorer::loadRun(const std::string& workDir,
+                                                          const std::string& experimentJson) const
+{
+    namespace fs = std::filesystem;
+    const auto exp = nlohmann::json::parse(experimentJson, nullptr, false);
+    if (exp.is_discarded() || !exp.is_object() || !exp.contains("method") || !exp["method"].is_object())
+        throw ConfigError("method", "the run's experiment JSON has no method section");
+    const nlohmann::json opts = exp["method"].value("options", nlohmann::json::object());
+    auto impl = std::make_unique<ExplorerRun::Impl>();
+    impl->spec = quantSpecFromOptions(opts);
+    impl->method = exp["method"].value("name", std::string());
+    impl->workDir = workDir;
+    const auto kinds = parseModuleList(opts.value("modules", std::string("all")));
+    const double rank = opts.value("rank", 0.0);
+    const double loraScale = rank > 0 ? opts.value("alpha", 16.0) / rank : 1.0;
+    const bool loraInGrid = opts.value("lora_in_grid", false);
+
+    const std::string path = (fs::path(workDir) / "export" / "quantized.safetensors").string();
+    std::error_code ec;
+    if (workDir.empty() || !fs::is_regular_file(path, ec))
+        throw InputError(path, "",
+                         "missing: the run has no quantized export (only a completed run writes one)");
+    const SafetensorsFile file(path);
+    const auto meta = file.metadata();
+    if (meta.count("bits") && meta.at("bits") != std::to_string(impl->spec.bits))
+        throw InputError(path, "__metadata__.bits",
+                         "is " + meta.at("bits") + ", the run's experiment says " +
+                             std::to_string(impl->spec.bits));
+
+    std::map<std::string, at::Tensor> saved;
+    const bool withCheckpoint = hasCheckpoint(workDir);
+    if (withCheckpoint) {
+        CheckpointState st = peekCheckpoint(workDir);
+        impl->phase = st.phase;
+        impl->step = st.step;
+        saved.insert(st.tensors.begin(), st.tensors.end());
+    }
+    const std::string ckpt = checkpointPath(workDir);
+    at::NoGradGuard noGrad;
+    size_t index = 0; // the method's modules in makeQuantLinears' order: layer-major, then kinds
+    for (int l = 0; l < config().numLayers; ++l)
+        for (LinearKind k : kinds) {
+            const std::string base = hfLinearName(l, k, "");
+            const std::string prefix = std::to_string(index++) + ".";
+            const StTensorInfo* packed = file.find(base + ".qweight");
+            if (!packed) continue; // written dequantized: not on the grid
+            const auto [rows, cols] = linearShape(l, k);
+            ExplorerRun::Impl::Linear L;
+            L.lay = groupLayout(rows, cols, impl->spec);
+            L.codes = unpackCodes(readTensor(file, base + ".qweight"), impl->spec.bits, cols).to(at::kFloat);
+            L.scale = readTensor(file, base + ".scales").to(at::kFloat);
+            L.zero = readTensor(file, base + ".zeros").to(at::kFloat);
+            if (L.codes.sizes() != at::IntArrayRef({rows, cols}))
+                throw InputError(path, base + ".qweight",
+                                 "does not hold " + std::to_string(rows) + " x " + std::to_string(cols) +
+                                     " codes: another model?");
+            if (L.scale.sizes() != at::IntArrayRef({rows, L.lay.groups}) || L.zero.sizes() != L.scale.sizes())
+                throw InputError(path, base + ".scales",
+                                 "is not [" + std::to_string(rows) + ", " + std::to_string(L.lay.groups) +
+                                     "]: another group size than the run's experiment?");
+            const at::Tensor logScale =
+                checkedTensor(saved, ckpt, prefix + "log_scale", {rows, L.lay.groups});
+            if (logScale.defined()) L.calibrated = logScale.to(at::kDouble).exp().to(at::kFloat);
+            auto a = saved.find(prefix + "A");
+            auto b = saved.find(prefix + "B");
+            if (a != saved.end() && b != saved.end() && a->second.dim() == 2 && b->second.dim() == 2 &&
+                a->second.size(1) == cols && b->second.size(0) == rows &&
+                a->second.size(0) == b->second.size(1)) {
+                L.loraDelta = at::matmul(b->second.to(at::kFloat), a->second.to(at::kFloat)) * loraScale;
+                // LoRA inside the grid adds integer units: in weight units that is s times as much.
+                if (loraInGrid && L.calibrated.defined())
+                    L.loraDelta = L.loraDelta * expandGroups(L.calibrated, L.lay);
+            }
+            impl->linears[{l, int(k)}] = std::move(L);
+        }
+    if (impl->linears.empty()) throw InputError(path, "", "holds no quantized linear of this model's layers");
+    return std::make_shared<const ExplorerRun>(std::move(impl));
+}
+
+namespace {
+
+double relError(const at::Tensor& x, const at::Tensor& w, const at::Tensor& reference)
+{
+    const at::Tensor y = at::linear(x, reference);
+    return ((at::linear(x, w) - y).norm() / y.norm().clamp_min(1e-30)).item<double>();
+}
+
+// The three weights of a trained linear: the initial grid (RTN), the calibrated grid (m = 1, no LoRA) and the
+// final trained one; calibrated and codesBefore are undefined without a checkpoint.
+struct TrainedWeights
+{
+    QuantParams initial;
+    at::Tensor rtn, calibrated, codesBefore, final;
+};
+
+TrainedWeights trainedWeights(const at::Tensor& w, const ExplorerRun::Impl::Linear& L, const QuantSpec& spec)
+{
+    TrainedWeights t;
+    t.initial = initQuantParams(w, spec);
+    t.rtn = fakeQuant(w, t.initial.scale, t.initial.zero, spec);
+    t.final = expandGroups(L.scale, L.lay) * (L.codes - expandGroups(L.zero, L.lay));
+    if (L.calibrated.defined()) {
+        const QuantParams cal{L.calibrated, L.zero};
+        t.codesBefore = quantCodes(w, cal, spec).to(at::kFloat);
+        t.calibrated = expandGroups(L.calibrated, L.lay) * (t.codesBefore - expandGroups(L.zero, L.lay));
+    }
+    return t;
+}
+
+void describeTraining(ExplorerResult& r, const at::Tensor& w, const ExplorerRun::Impl::Linear& L,
+                      const TrainedWeights& t, const at::Tensor& x)
+{
+    const int64_t row = r.query.row, group = r.query.group;
+    const ExplorerGroup& g = r.group;
+    const int64_t len = int64_t(g.weights.size());
+    ExplorerTrainedGroup tg;
+    tg.initScale = t.initial.scale[row][group].item<double>();
+    tg.initZero = t.initial.zero[row][group].item<double>();
+    tg.effectiveScale = L.scale[row][group].item<double>();
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    tg.magnitude = L.calibrated.defined() ? tg.effectiveScale / L.calibrated[row][group].item<double>() : nan;
+    if (t.codesBefore.defined()) {
+        tg.codesBefore = toVector<int>(t.codesBefore[row].narrow(0, g.firstColumn, len).to(at::kInt));
+        for (int64_t i = 0; i < len; ++i)
+            tg.movedCodes += tg.codesBefore[size_t(i)] != g.codes[size_t(i)];
+    }
+    if (L.loraDelta.defined()) tg.loraDelta = toVector<float>(L.loraDelta[row].narrow(0, g.firstColumn, len));
+    r.group.trained = std::move(tg);
+
+    ExplorerTrainedLayer tl;
+    tl.rtnOutputRelError = relError(x, t.rtn, w);
+    tl.calibOutputRelError = t.calibrated.defined() ? relError(x, t.calibrated, w) : nan;
+    tl.movedCodesFraction =
+        t.codesBefore.defined() ? (t.codesBefore != L.codes).to(at::kDouble).mean().item<double>() : nan;
+    if (L.calibrated.defined()) {
+        const at::Tensor m = L.scale / L.calibrated;
+        tl.magnitudeMin = m.min().item<double>();
+        tl.magnitudeMean = m.mean().item<double>();
+        tl.magnitudeMax = m.max().item<double>();
+        tl.meanScaleRatio = (L.calibrated / t.initial.scale).mean().item<double>();
+    } else {
+        tl.magnitudeMin = tl.magnitudeMean = tl.magnitudeMax = tl.meanScaleRatio = nan;
+    }
+    tl.loraRelNorm =
+        L.loraDelta.defined() ? (L.loraDelta.norm() / w.norm().clamp_min(1e-30)).item<double>() : 0.0;
+    r.layer.trained = tl;
+}
+
+} // namespace
+
 ExplorerResult QuantExplorer::compute(const ExplorerQuery& query, const ProgressFn& progress) const
 {
     const auto t0 = std::chrono::steady_clock::now();
     const ProgressClock clock;
-    checkQuery(query, config());
+    ExplorerQuery q = query;
+    const ExplorerRun::Impl::Linear* trained = nullptr;
+    if (q.run) {
+        q.spec = q.run->spec();
+        trained = &q.run->m_impl->linear(q.layer, q.module);
+    }
+    checkQuery(q, config());
     at::NoGradGuard noGrad;
-    const QuantSpec& spec = query.spec;
-    const at::Tensor w = m_impl->weight(query.layer, query.module).to(at::kFloat);
+    const QuantSpec& spec = q.spec;
+    const at::Tensor w = m_impl->weight(q.layer, q.module).to(at::kFloat);
     const GroupLayout lay = groupLayout(w.size(0), w.size(1), spec);
-    if (query.row < 0 || query.row >= lay.rows)
-        throw ConfigError("explorer.row", "is " + std::to_string(query.row) + "; the layer has rows 0.." +
+    if (q.row < 0 || q.row >= lay.rows)
+        throw ConfigError("explorer.row", "is " + std::to_string(q.row) + "; the layer has rows 0.." +
                                               std::to_string(lay.rows - 1));
-    if (query.group < 0 || query.group >= lay.groups)
-        throw ConfigError("explorer.group", "is " + std::to_string(query.group) + "; a row has groups 0.." +
+    if (q.group < 0 || q.group >= lay.groups)
+        throw ConfigError("explorer.group", "is " + std::to_string(q.group) + "; a row has groups 0.." +
                                                 std::to_string(lay.groups - 1));
 
-    const QuantParams p = initQuantParams(w, spec);
-    const at::Tensor wq = fakeQuant(w, p.scale, p.zero, spec);
-    const at::Tensor codes = quantCodes(w, p, spec);
+    // A trained run's grid: the final levels are m s (k - z); its codes are the exported ones.
+    std::optional<TrainedWeights> tw;
+    if (trained) tw = trainedWeights(w, *trained, spec);
+    const QuantParams p = trained ? QuantParams{trained->scale, trained->zero} : initQuantParams(w, spec);
+    const at::Tensor wq = trained ? tw->final : fakeQuant(w, p.scale, p.zero, spec);
+    const at::Tensor codes = trained ? trained->codes.to(at::kByte) : quantCodes(w, p, spec);
     if (!keepGoing(progress, clock, 1, 3)) throw Cancelled();
 
     ExplorerResult r;
-    r.query = query;
-    r.group = describeGroup(w, p, wq, codes, lay, query, spec);
+    r.query = q;
+    r.group = describeGroup(w, p, wq, codes, lay, q, spec);
 
     ExplorerLayer& L = r.layer;
     L.rows = lay.rows;
@@ -256,14 +500,81 @@ ExplorerResult QuantExplorer::compute(const ExplorerQuery& query, const Progress
     L.bitsPerWeight = double(spec.bits) + (16.0 + double(spec.bits)) / double(lay.group);
     if (!keepGoing(progress, clock, 2, 3)) throw Cancelled();
 
-    const at::Tensor x = m_impl->activationsFor(query.layer, query.module);
-    const at::Tensor y = at::linear(x, w);
-    L.outputRelError = ((at::linear(x, wq) - y).norm() / y.norm().clamp_min(1e-30)).item<double>();
+    const at::Tensor x = m_impl->activationsFor(q.layer, q.module);
+    L.outputRelError = relError(x, wq, w);
     L.sampleTokens = x.size(0);
+    if (trained) describeTraining(r, w, *trained, *tw, x);
     if (!keepGoing(progress, clock, 3, 3)) throw Cancelled();
 
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return r;
+}
+
+namespace {
+
+// Records each quantized linear's output error as the forward passes it and returns the full-precision
+// output, so every linear is measured on full-precision inputs (as compute() measures one).
+class MeasureHook final : public LinearHook
+{
+public:
+    MeasureHook(const QuantSpec& spec, const ExplorerRun::Impl* run) : m_spec(spec), m_run(run) {}
+    at::Tensor linear(const at::Tensor& x, int layer, LinearKind kind, const at::Tensor& weight) override
+    {
+        at::Tensor y = at::linear(x, weight);
+        if (m_run && !m_run->linears.count({layer, int(kind)})) return y;
+        const at::Tensor w = weight.to(at::kFloat);
+        const at::Tensor xf = x.reshape({-1, x.size(-1)}).to(at::kFloat);
+        ExplorerLinearError e;
+        e.layer = layer;
+        e.module = kind;
+        at::Tensor wq;
+        if (m_run) {
+            const TrainedWeights t = trainedWeights(w, m_run->linear(layer, kind), m_spec);
+            wq = t.final;
+            e.rtnOutputRelError = relError(xf, t.rtn, w);
+            if (t.calibrated.defined()) e.calibOutputRelError = relError(xf, t.calibrated, w);
+        } else {
+            const QuantParams p = initQuantParams(w, m_spec);
+            wq = fakeQuant(w, p.scale, p.zero, m_spec);
+        }
+        e.outputRelError = relError(xf, wq, w);
+        e.weightRelError = ((wq - w).norm() / w.norm().clamp_min(1e-30)).item<double>();
+        errors.push_back(e);
+        if (progress && !progress()) throw Cancelled();
+        return y;
+    }
+    std::vector<ExplorerLinearError> errors;
+    std::function<bool()> progress;
+
+private:
+    QuantSpec m_spec;
+    const ExplorerRun::Impl* m_run;
+};
+
+} // namespace
+
+std::vector<ExplorerLinearError> QuantExplorer::overview(const QuantSpec& spec,
+                                                         const std::shared_ptr<const ExplorerRun>& run,
+                                                         const ProgressFn& progress) const
+{
+    const QuantSpec used = run ? run->spec() : spec;
+    if (!run) {
+        ExplorerQuery check;
+        check.spec = spec;
+        checkQuery(check, config());
+    }
+    at::NoGradGuard noGrad;
+    MeasureHook hook(used, run ? run->m_impl.get() : nullptr);
+    const ProgressClock clock;
+    const int64_t total = int64_t(config().numLayers) * kLinearKinds;
+    hook.progress = [&] { return keepGoing(progress, clock, int64_t(hook.errors.size()), total); };
+    ForwardOptions fo;
+    fo.hook = &hook;
+    (void)m_impl->model->forward(at::tensor(m_impl->sample, at::kLong).unsqueeze(0), fo);
+    std::sort(hook.errors.begin(), hook.errors.end(), [](const auto& a, const auto& b) {
+        return std::make_pair(a.layer, int(a.module)) < std::make_pair(b.layer, int(b.module));
+    });
+    return hook.errors;
 }
 
 std::string explorerCsv(const ExplorerResult& r)

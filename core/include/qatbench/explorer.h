@@ -13,6 +13,10 @@
 //                                                        reuse
 //   4. r.group: the group's weights, levels, codes, clipping and rounding error;
 //      r.layer: code usage, weight error and the layer's relative output error on the sample activations.
+//   5. A trained run (issue 18): auto run = ex.loadRun(run.workDir, run.config);  q.run = run;
+//      compute(q) then shows that run's grid: the calibrated s and z against the initial ones, the learned m,
+//      the codes LoRA moved and the output error before calibration, after it and after training.
+//   6. ex.overview(spec, run): the output error of every quantized linear at once (one forward).
 // compute() is const and may run on several threads at once; progress returning false throws qat::Cancelled.
 // Bad picks (layer, row, group out of range, a group size that does not divide the row) throw ConfigError.
 
@@ -22,10 +26,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace qat {
+
+class ExplorerRun;
 
 struct ExplorerQuery
 {
@@ -34,6 +41,33 @@ struct ExplorerQuery
     int64_t row = 0;                   // output feature: 0 .. rows - 1
     int64_t group = 0;                 // group inside the row: 0 .. groups - 1
     QuantSpec spec;                    // bits 2..8, group size (0 = per-channel), range init
+    // A trained run (loadRun) to show instead of quantizing the loaded weights with spec: spec is then the
+    // run's own (the result's query says which).
+    std::shared_ptr<const ExplorerRun> run;
+};
+
+// What training did to one group (ExplorerGroup::trained, set when the query has a run).
+struct ExplorerTrainedGroup
+{
+    double initScale = 0;      // s of the initial grid (the run's range init on W0): where calibration began
+    double initZero = 0;       // z of the initial grid
+    double magnitude = 0;      // the learned m of the group (NaN when the run left no checkpoint: then only
+                               // m * s is known, as `effectiveScale`)
+    double effectiveScale = 0; // m * s: the step between the group's final levels (the exported scale)
+    std::vector<int> codesBefore; // q of W0 on the calibrated grid: the codes without LoRA
+    int movedCodes = 0;           // weights whose code LoRA changed (codes != codesBefore)
+    std::vector<float> loraDelta; // (alpha / r) (B A) of the group's weights at the checkpoint (empty: none)
+};
+
+// What training did to a whole layer.
+struct ExplorerTrainedLayer
+{
+    double rtnOutputRelError = 0;   // output error of the initial grid (round to nearest, before calibration)
+    double calibOutputRelError = 0; // after calibration (calibrated s and z, m = 1, no LoRA)
+    double movedCodesFraction = 0;  // share of the layer's codes LoRA changed
+    double meanScaleRatio = 0;      // mean of s / s_initial over the groups
+    double magnitudeMin = 0, magnitudeMean = 0, magnitudeMax = 0; // the learned m (NaN without a checkpoint)
+    double loraRelNorm = 0; // ||(alpha/r) B A|| / ||W0|| at the checkpoint (0 without LoRA or checkpoint)
 };
 
 // One group of one row: every weight, what it becomes, and why.
@@ -52,6 +86,7 @@ struct ExplorerGroup
     std::vector<float> error;     // Q(w) - w (rounding error, plus clipping error where clipped)
     double rmsError = 0;          // sqrt(mean(error^2)) over the group
     double maxAbsError = 0;
+    std::optional<ExplorerTrainedGroup> trained; // a trained run's group: quantized is its final m s (q - z)
 };
 
 // The whole linear layer under the same settings.
@@ -67,6 +102,41 @@ struct ExplorerLayer
     double outputRelError = 0;      // ||X Q(W)^T - X W^T||_F / ||X W^T||_F on the sample activations X
     int64_t sampleTokens = 0;       // rows of X (tokens the activations come from)
     double bitsPerWeight = 0;       // N + the cost of s and z per group (16 + N bits per group, amortized)
+    std::optional<ExplorerTrainedLayer> trained;
+};
+
+// A trained run as loaded by QuantExplorer::loadRun: its final grid (<workDir>/export/quantized.safetensors:
+// codes, m * s, z) and, when the run wrote one, its checkpoint (<workDir>/checkpoint.pt: the calibrated s, m
+// and LoRA's A, B at the checkpoint's step; s is frozen after calibration, so m = exported scale / s).
+class ExplorerRun
+{
+public:
+    ~ExplorerRun();
+    const QuantSpec& spec() const;
+    const std::string& method() const; // "dlqat", ...
+    const std::string& workDir() const;
+    bool hasCheckpoint() const;                 // s, m and LoRA separately (else only m * s)
+    int64_t checkpointStep() const;             // the checkpoint's step in its phase (-1: none)
+    const std::string& checkpointPhase() const; // "calibration" or "training" ("" without a checkpoint)
+    bool quantizes(int layer, LinearKind module) const; // the run quantized this linear
+
+    struct Impl;
+    explicit ExplorerRun(std::unique_ptr<Impl> impl);
+
+private:
+    friend class QuantExplorer;
+    std::unique_ptr<Impl> m_impl;
+};
+
+// One quantized linear in the overview: its output error on the sample activations under each grid.
+struct ExplorerLinearError
+{
+    int layer = 0;
+    LinearKind module = LinearKind::Q;
+    double outputRelError = 0; // the spec's grid, or the run's final (trained) weight
+    double weightRelError = 0;
+    double rtnOutputRelError = -1;   // with a run: the initial grid; else -1
+    double calibOutputRelError = -1; // with a run: after calibration; else -1
 };
 
 struct ExplorerResult
@@ -108,6 +178,18 @@ public:
     std::pair<int64_t, int64_t> linearShape(int layer, LinearKind module) const;
 
     ExplorerResult compute(const ExplorerQuery& query, const ProgressFn& progress = {}) const;
+
+    // Reads a run of this model from its work folder and experiment JSON (the store's RunInfo workDir and
+    // config). InputError naming the file (no export: the run did not complete; a tensor of the wrong shape:
+    // another model), ConfigError naming the option.
+    std::shared_ptr<const ExplorerRun> loadRun(const std::string& workDir,
+                                               const std::string& experimentJson) const;
+
+    // The output error of every linear under spec (or of every linear the run quantized), layer by layer,
+    // from one forward over the sample: each linear sees full-precision inputs, as compute() measures it.
+    std::vector<ExplorerLinearError> overview(const QuantSpec& spec,
+                                              const std::shared_ptr<const ExplorerRun>& run,
+                                              const ProgressFn& progress = {}) const;
 
     struct Impl;
 
