@@ -1157,6 +1157,142 @@ Beispielaktivierungen aus %5</translation>
         <source>Quantization explorer</source>
         <translation>Quantisierungs-Explorer</translation>
     </message>
+    <message>
+        <source>query (q_proj)</source>
+        <translation>Query (q_proj)</translation>
+    </message>
+    <message>
+        <source>key (k_proj)</source>
+        <translation>Key (k_proj)</translation>
+    </message>
+    <message>
+        <source>value (v_proj)</source>
+        <translation>Value (v_proj)</translation>
+    </message>
+    <message>
+        <source>attention output (o_proj)</source>
+        <translation>Attention-Ausgabe (o_proj)</translation>
+    </message>
+    <message>
+        <source>MLP gate (gate_proj)</source>
+        <translation>MLP-Gate (gate_proj)</translation>
+    </message>
+    <message>
+        <source>MLP up (up_proj)</source>
+        <translation>MLP hoch (up_proj)</translation>
+    </message>
+    <message>
+        <source>MLP down (down_proj)</source>
+        <translation>MLP runter (down_proj)</translation>
+    </message>
+    <message>
+        <source>the loaded weights (settings below)</source>
+        <translation>die geladenen Gewichte (Einstellungen unten)</translation>
+    </message>
+    <message>
+        <source>A completed run of this model from the run store: its calibrated s and z, the learned m and what LoRA moved.</source>
+        <translation>Ein abgeschlossener Lauf dieses Modells aus dem Lauf-Speicher: seine kalibrierten s und z, das gelernte m und was LoRA verschoben hat.</translation>
+    </message>
+    <message>
+        <source>Compare with</source>
+        <translation>Vergleichen mit</translation>
+    </message>
+    <message>
+        <source>A second setting computed beside the first: the numbers side by side, its quantized values in the group plot and its output error in the overview.</source>
+        <translation>Eine zweite Einstellung neben der ersten: die Zahlen nebeneinander, ihre quantisierten Werte im Gruppendiagramm und ihr Ausgabefehler in der Übersicht.</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>Anzeigen</translation>
+    </message>
+    <message>
+        <source>Output error of every quantized linear (sample activations)</source>
+        <translation>Ausgabefehler jeder quantisierten linearen Schicht (Beispiel-Aktivierungen)</translation>
+    </message>
+    <message>
+        <source>output error (%)</source>
+        <translation>Ausgabefehler (%)</translation>
+    </message>
+    <message>
+        <source>Loading run #%1 ...</source>
+        <translation>Lade Lauf #%1 ...</translation>
+    </message>
+    <message>
+        <source>%1 (last group partial)</source>
+        <translation>%1 (letzte Gruppe unvollständig)</translation>
+    </message>
+    <message>
+        <source>code moved by LoRA</source>
+        <translation>von LoRA verschobener Code</translation>
+    </message>
+    <message>
+        <source>Q(w) at %1 bits</source>
+        <translation>Q(w) bei %1 Bit</translation>
+    </message>
+    <message>
+        <source>Q(w) − w</source>
+        <translation>Q(w) − w</translation>
+    </message>
+    <message>
+        <source>LoRA update (α/r)·B·A</source>
+        <translation>LoRA-Änderung (α/r)·B·A</translation>
+    </message>
+    <message>
+        <source>layer and module</source>
+        <translation>Schicht und Modul</translation>
+    </message>
+    <message>
+        <source>round to nearest</source>
+        <translation>Runden auf den nächsten Wert</translation>
+    </message>
+    <message>
+        <source>calibrated</source>
+        <translation>kalibriert</translation>
+    </message>
+    <message>
+        <source>trained</source>
+        <translation>trainiert</translation>
+    </message>
+    <message>
+        <source>%1 bits, g%2</source>
+        <translation>%1 Bit, g%2</translation>
+    </message>
+    <message>
+        <source>%1 bits, per row</source>
+        <translation>%1 Bit, pro Zeile</translation>
+    </message>
+    <message>
+        <source>no checkpoint: only m · s is known (set training.checkpoint_every)</source>
+        <translation>kein Checkpoint: nur m · s ist bekannt (training.checkpoint_every setzen)</translation>
+    </message>
+    <message>
+        <source>LoRA from the checkpoint at %1 step %2</source>
+        <translation>LoRA aus dem Checkpoint bei %1 Schritt %2</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Trained run&lt;/b&gt;: %1&lt;br&gt;&lt;b&gt;This group&lt;/b&gt;&lt;br&gt;before calibration: s = %2, z = %3&lt;br&gt;after calibration: s = %4, z = %5&lt;br&gt;learned magnitude m = %6&lt;br&gt;final step m · s = %7&lt;br&gt;codes LoRA moved: %8 of %9&lt;br&gt;&lt;br&gt;&lt;b&gt;The whole layer: output error&lt;/b&gt;&lt;br&gt;round to nearest (before calibration): %10&lt;br&gt;after calibration: %11&lt;br&gt;after training: %12&lt;br&gt;codes LoRA moved: %13&lt;br&gt;m from %14 to %15 (mean %16)&lt;br&gt;s after / before calibration (mean): %17&lt;br&gt;‖(α/r)·B·A‖ / ‖W0‖: %18&lt;br&gt;&lt;small&gt;Training lowers the model&apos;s loss, not each layer&apos;s distance to W0: a layer&apos;s output error may grow while the model gets better.&lt;/small&gt;</source>
+        <translation>&lt;b&gt;Trainierter Lauf&lt;/b&gt;: %1&lt;br&gt;&lt;b&gt;Diese Gruppe&lt;/b&gt;&lt;br&gt;vor der Kalibrierung: s = %2, z = %3&lt;br&gt;nach der Kalibrierung: s = %4, z = %5&lt;br&gt;gelernte Magnitude m = %6&lt;br&gt;endgültiger Abstand m · s = %7&lt;br&gt;von LoRA verschobene Codes: %8 von %9&lt;br&gt;&lt;br&gt;&lt;b&gt;Die ganze Schicht: Ausgabefehler&lt;/b&gt;&lt;br&gt;Runden auf den nächsten Wert (vor der Kalibrierung): %10&lt;br&gt;nach der Kalibrierung: %11&lt;br&gt;nach dem Training: %12&lt;br&gt;von LoRA verschobene Codes: %13&lt;br&gt;m von %14 bis %15 (Mittel %16)&lt;br&gt;s nach / vor der Kalibrierung (Mittel): %17&lt;br&gt;‖(α/r)·B·A‖ / ‖W0‖: %18&lt;br&gt;&lt;small&gt;Das Training senkt den Verlust des Modells, nicht den Abstand jeder Schicht zu W0: der Ausgabefehler einer Schicht kann wachsen, während das Modell besser wird.&lt;/small&gt;</translation>
+    </message>
+    <message>
+        <source>bits per weight</source>
+        <translation>Bit pro Gewicht</translation>
+    </message>
+    <message>
+        <source>group&apos;s RMS error</source>
+        <translation>RMS-Fehler der Gruppe</translation>
+    </message>
+    <message>
+        <source>weight error</source>
+        <translation>Gewichtsfehler</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;output error&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Ausgabefehler&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>clipped weights</source>
+        <translation>abgeschnittene Gewichte</translation>
+    </message>
 </context>
 <context>
     <name>qat::ui::ExportDialog</name>
@@ -1705,6 +1841,10 @@ Beispielaktivierungen aus %5</translation>
         <location line="+4"/>
         <source>QATBench closes when the run has finished.</source>
         <translation>QATBench schließt, wenn der Lauf beendet ist.</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
     </message>
 </context>
 <context>
@@ -2957,6 +3097,34 @@ Beispielaktivierungen aus %5</translation>
         <location line="+1"/>
         <source>Builds a small LLaMA on this computer and compares full precision, RTN and DL-QAT. No download needed.</source>
         <translation>Erstellt ein kleines LLaMA auf diesem Rechner und vergleicht volle Genauigkeit, RTN und DL-QAT. Kein Download nötig.</translation>
+    </message>
+    <message>
+        <source>Click a model to open it.</source>
+        <translation>Ein Klick öffnet das Modell.</translation>
+    </message>
+    <message>
+        <source>Click a run to show its charts.</source>
+        <translation>Ein Klick zeigt die Diagramme des Laufs.</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Recent models&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Zuletzt geöffnete Modelle&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Recent runs&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Letzte Läufe&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>No model opened yet.</source>
+        <translation>Noch kein Modell geöffnet.</translation>
+    </message>
+    <message>
+        <source>perplexity %1</source>
+        <translation>Perplexität %1</translation>
+    </message>
+    <message>
+        <source>No run yet: open a model or run the demo.</source>
+        <translation>Noch kein Lauf: öffnen Sie ein Modell oder starten Sie die Demo.</translation>
     </message>
 </context>
 <context>

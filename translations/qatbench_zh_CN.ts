@@ -1154,6 +1154,142 @@ sample activations from %5</source>
         <source>Quantization explorer</source>
         <translation>量化探索器</translation>
     </message>
+    <message>
+        <source>query (q_proj)</source>
+        <translation>查询 (q_proj)</translation>
+    </message>
+    <message>
+        <source>key (k_proj)</source>
+        <translation>键 (k_proj)</translation>
+    </message>
+    <message>
+        <source>value (v_proj)</source>
+        <translation>值 (v_proj)</translation>
+    </message>
+    <message>
+        <source>attention output (o_proj)</source>
+        <translation>注意力输出 (o_proj)</translation>
+    </message>
+    <message>
+        <source>MLP gate (gate_proj)</source>
+        <translation>MLP 门控 (gate_proj)</translation>
+    </message>
+    <message>
+        <source>MLP up (up_proj)</source>
+        <translation>MLP 升维 (up_proj)</translation>
+    </message>
+    <message>
+        <source>MLP down (down_proj)</source>
+        <translation>MLP 降维 (down_proj)</translation>
+    </message>
+    <message>
+        <source>the loaded weights (settings below)</source>
+        <translation>已加载的权重（下方设置）</translation>
+    </message>
+    <message>
+        <source>A completed run of this model from the run store: its calibrated s and z, the learned m and what LoRA moved.</source>
+        <translation>运行库中此模型的一个已完成运行：其校准后的 s 和 z、学到的 m 以及 LoRA 移动了什么。</translation>
+    </message>
+    <message>
+        <source>Compare with</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>A second setting computed beside the first: the numbers side by side, its quantized values in the group plot and its output error in the overview.</source>
+        <translation>与第一个设置并列计算的第二个设置：数值并排显示，其量化值显示在分组图中，其输出误差显示在总览中。</translation>
+    </message>
+    <message>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Output error of every quantized linear (sample activations)</source>
+        <translation>每个量化线性层的输出误差（样本激活）</translation>
+    </message>
+    <message>
+        <source>output error (%)</source>
+        <translation>输出误差 (%)</translation>
+    </message>
+    <message>
+        <source>Loading run #%1 ...</source>
+        <translation>正在加载运行 #%1 ...</translation>
+    </message>
+    <message>
+        <source>%1 (last group partial)</source>
+        <translation>%1（最后一组不完整）</translation>
+    </message>
+    <message>
+        <source>code moved by LoRA</source>
+        <translation>被 LoRA 移动的码</translation>
+    </message>
+    <message>
+        <source>Q(w) at %1 bits</source>
+        <translation>%1 位时的 Q(w)</translation>
+    </message>
+    <message>
+        <source>Q(w) − w</source>
+        <translation>Q(w) − w</translation>
+    </message>
+    <message>
+        <source>LoRA update (α/r)·B·A</source>
+        <translation>LoRA 更新 (α/r)·B·A</translation>
+    </message>
+    <message>
+        <source>layer and module</source>
+        <translation>层和模块</translation>
+    </message>
+    <message>
+        <source>round to nearest</source>
+        <translation>就近舍入</translation>
+    </message>
+    <message>
+        <source>calibrated</source>
+        <translation>校准后</translation>
+    </message>
+    <message>
+        <source>trained</source>
+        <translation>训练后</translation>
+    </message>
+    <message>
+        <source>%1 bits, g%2</source>
+        <translation>%1 位, g%2</translation>
+    </message>
+    <message>
+        <source>%1 bits, per row</source>
+        <translation>%1 位, 按行</translation>
+    </message>
+    <message>
+        <source>no checkpoint: only m · s is known (set training.checkpoint_every)</source>
+        <translation>无检查点：仅知道 m · s（请设置 training.checkpoint_every）</translation>
+    </message>
+    <message>
+        <source>LoRA from the checkpoint at %1 step %2</source>
+        <translation>LoRA 来自 %1 第 %2 步的检查点</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Trained run&lt;/b&gt;: %1&lt;br&gt;&lt;b&gt;This group&lt;/b&gt;&lt;br&gt;before calibration: s = %2, z = %3&lt;br&gt;after calibration: s = %4, z = %5&lt;br&gt;learned magnitude m = %6&lt;br&gt;final step m · s = %7&lt;br&gt;codes LoRA moved: %8 of %9&lt;br&gt;&lt;br&gt;&lt;b&gt;The whole layer: output error&lt;/b&gt;&lt;br&gt;round to nearest (before calibration): %10&lt;br&gt;after calibration: %11&lt;br&gt;after training: %12&lt;br&gt;codes LoRA moved: %13&lt;br&gt;m from %14 to %15 (mean %16)&lt;br&gt;s after / before calibration (mean): %17&lt;br&gt;‖(α/r)·B·A‖ / ‖W0‖: %18&lt;br&gt;&lt;small&gt;Training lowers the model&apos;s loss, not each layer&apos;s distance to W0: a layer&apos;s output error may grow while the model gets better.&lt;/small&gt;</source>
+        <translation>&lt;b&gt;训练后的运行&lt;/b&gt;：%1&lt;br&gt;&lt;b&gt;本组&lt;/b&gt;&lt;br&gt;校准前：s = %2, z = %3&lt;br&gt;校准后：s = %4, z = %5&lt;br&gt;学到的幅度 m = %6&lt;br&gt;最终间距 m · s = %7&lt;br&gt;LoRA 移动的码：%9 个中的 %8 个&lt;br&gt;&lt;br&gt;&lt;b&gt;整个层：输出误差&lt;/b&gt;&lt;br&gt;就近舍入（校准前）：%10&lt;br&gt;校准后：%11&lt;br&gt;训练后：%12&lt;br&gt;LoRA 移动的码：%13&lt;br&gt;m 从 %14 到 %15（均值 %16）&lt;br&gt;校准后 / 校准前的 s（均值）：%17&lt;br&gt;‖(α/r)·B·A‖ / ‖W0‖：%18&lt;br&gt;&lt;small&gt;训练降低的是模型的损失，而不是每一层与 W0 的距离：模型变好时，某一层的输出误差可能增大。&lt;/small&gt;</translation>
+    </message>
+    <message>
+        <source>bits per weight</source>
+        <translation>每权重位数</translation>
+    </message>
+    <message>
+        <source>group&apos;s RMS error</source>
+        <translation>组的 RMS 误差</translation>
+    </message>
+    <message>
+        <source>weight error</source>
+        <translation>权重误差</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;output error&lt;/b&gt;</source>
+        <translation>&lt;b&gt;输出误差&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>clipped weights</source>
+        <translation>被截断的权重</translation>
+    </message>
 </context>
 <context>
     <name>qat::ui::ExportDialog</name>
@@ -1699,6 +1835,10 @@ sample activations from %5</source>
         <location line="+4"/>
         <source>QATBench closes when the run has finished.</source>
         <translation>运行结束后 QATBench 将关闭。</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
     </message>
 </context>
 <context>
@@ -2949,6 +3089,34 @@ sample activations from %5</source>
         <location line="+1"/>
         <source>Builds a small LLaMA on this computer and compares full precision, RTN and DL-QAT. No download needed.</source>
         <translation>在本机构建一个小型 LLaMA，并比较全精度、RTN 和 DL-QAT。无需下载。</translation>
+    </message>
+    <message>
+        <source>Click a model to open it.</source>
+        <translation>单击模型即可打开。</translation>
+    </message>
+    <message>
+        <source>Click a run to show its charts.</source>
+        <translation>单击运行即可显示其图表。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Recent models&lt;/b&gt;</source>
+        <translation>&lt;b&gt;最近的模型&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Recent runs&lt;/b&gt;</source>
+        <translation>&lt;b&gt;最近的运行&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>No model opened yet.</source>
+        <translation>尚未打开任何模型。</translation>
+    </message>
+    <message>
+        <source>perplexity %1</source>
+        <translation>困惑度 %1</translation>
+    </message>
+    <message>
+        <source>No run yet: open a model or run the demo.</source>
+        <translation>还没有运行：请打开一个模型或运行演示。</translation>
     </message>
 </context>
 <context>
