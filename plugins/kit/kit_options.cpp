@@ -20,6 +20,22 @@ std::vector<OptionSpec> loraOptions()
                 .inGroup("LoRA")};
 }
 
+OptionSpec loraRateOption()
+{
+    return OptionSpec::rate("lr_lora", 1e-3)
+        .withLabel("LR LoRA")
+        .withHelp("AdamW learning rate of A and B.")
+        .inGroup("Training");
+}
+
+OptionSpec logScaleRateOption()
+{
+    return OptionSpec::rate("lr_scale", 1e-3)
+        .withLabel("LR scale s")
+        .withHelp("AdamW learning rate of log s (learned in the log domain: a relative step).")
+        .inGroup("Training");
+}
+
 void appendOptions(std::vector<OptionSpec>& options, std::vector<OptionSpec> more)
 {
     for (auto& o : more)

@@ -74,14 +74,7 @@ MethodInfo l4qMethodInfo()
     m.options = quantizerOptions(4, 128, RangeInit::MinMax);
     appendOptions(m.options, loraOptions());
     appendOptions(m.options,
-                  {OptionSpec::rate("lr_lora", 1e-3)
-                       .withLabel("LR LoRA")
-                       .withHelp("AdamW learning rate of A and B.")
-                       .inGroup("Training"),
-                   OptionSpec::rate("lr_scale", 1e-3)
-                       .withLabel("LR scale s")
-                       .withHelp("AdamW learning rate of log s (learned in the log domain: a relative step).")
-                       .inGroup("Training"),
+                  {loraRateOption(), logScaleRateOption(),
                    OptionSpec::rate("lr_zero", 1e-3)
                        .withLabel("LR zero-point z")
                        .withHelp("AdamW learning rate of z in code units (rounded straight-through).")

@@ -176,14 +176,7 @@ MethodInfo lrqatMethodInfo()
     appendOptions(m.options, loraOptions());
     appendOptions(
         m.options,
-        {OptionSpec::rate("lr_lora", 1e-3)
-             .withLabel("LR LoRA")
-             .withHelp("AdamW learning rate of A and B.")
-             .inGroup("Training"),
-         OptionSpec::rate("lr_scale", 1e-3)
-             .withLabel("LR scale s")
-             .withHelp("AdamW learning rate of log s (learned in the log domain: a relative step).")
-             .inGroup("Training"),
+        {loraRateOption(), logScaleRateOption(),
          OptionSpec::choice("latent_storage", "int8", {"int8", "bf16", "fp32"})
              .withLabel("W0/s0 storage")
              .withHelp("How the fixed grid positions W0/s0 are kept: int8 = 8-bit fixed point "

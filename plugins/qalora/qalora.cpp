@@ -131,10 +131,7 @@ MethodInfo qaloraMethodInfo()
     m.trains = true;
     m.options = quantizerOptions(4, 128, RangeInit::MinMax);
     appendOptions(m.options, loraOptions());
-    m.options.push_back(OptionSpec::rate("lr_lora", 1e-3)
-                            .withLabel("LR LoRA")
-                            .withHelp("AdamW learning rate of A and B.")
-                            .inGroup("Training"));
+    m.options.push_back(loraRateOption());
     appendOptions(m.options, initFromOptions());
     return m;
 }
