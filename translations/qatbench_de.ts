@@ -2040,6 +2040,26 @@ Beispielaktivierungen aus %5</translation>
         <source>Recent models...</source>
         <translation>Zuletzt geöffnete Modelle...</translation>
     </message>
+    <message>
+        <source>Quantizable linears</source>
+        <translation>Quantisierbare Linearschichten</translation>
+    </message>
+    <message>
+        <source>%1 per layer × %2 layers</source>
+        <translation>%1 pro Schicht × %2 Schichten</translation>
+    </message>
+    <message>
+        <source>Input features</source>
+        <translation>Eingangsmerkmale</translation>
+    </message>
+    <message>
+        <source>Group sizes that fit</source>
+        <translation>Passende Gruppengrößen</translation>
+    </message>
+    <message>
+        <source>0 (per channel)</source>
+        <translation>0 (pro Kanal)</translation>
+    </message>
 </context>
 <context>
     <name>qat::ui::OptionText</name>
@@ -2487,6 +2507,294 @@ Beispielaktivierungen aus %5</translation>
         <location line="+4"/>
         <source>Options</source>
         <translation>Optionen</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>Auswertung</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>Aufgaben</translation>
+    </message>
+    <message>
+        <source>Multiple-choice tasks scored on the final model, as lm-evaluation-harness frames them.</source>
+        <translation>Multiple-Choice-Aufgaben, auf denen das fertige Modell bewertet wird, so gestellt wie in lm-evaluation-harness.</translation>
+    </message>
+    <message>
+        <source>Tasks folder</source>
+        <translation>Aufgabenordner</translation>
+    </message>
+    <message>
+        <source>The folder of the task files (shared/data/tasks); required with tasks.</source>
+        <translation>Der Ordner mit den Aufgabendateien (shared/data/tasks); nötig, wenn Aufgaben gewählt sind.</translation>
+    </message>
+    <message>
+        <source>Questions per task</source>
+        <translation>Fragen pro Aufgabe</translation>
+    </message>
+    <message>
+        <source>Score the first N questions of each task; 0 = all.</source>
+        <translation>Die ersten N Fragen jeder Aufgabe bewerten; 0 = alle.</translation>
+    </message>
+    <message>
+        <source>Shots</source>
+        <translation>Beispiele (Shots)</translation>
+    </message>
+    <message>
+        <source>Solved examples shown before each question; -1 = the task&apos;s default.</source>
+        <translation>Gelöste Beispiele vor jeder Frage; -1 = die Voreinstellung der Aufgabe.</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>Modellordner</translation>
+    </message>
+    <message>
+        <source>A Hugging Face LLaMA folder: config.json, safetensors weights, tokenizer.</source>
+        <translation>Ein Hugging-Face-LLaMA-Ordner: config.json, safetensors-Gewichte, Tokenizer.</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <source>Formats</source>
+        <translation>Formate</translation>
+    </message>
+    <message>
+        <source>Deployable files written after the final evaluation: gguf (llama.cpp), gptq (GPTQ v2 checkpoint), hf (dequantized Hugging Face checkpoint).</source>
+        <translation>Einsatzfertige Dateien, die nach der abschließenden Auswertung geschrieben werden: gguf (llama.cpp), gptq (GPTQ-v2-Checkpoint), hf (dequantisierter Hugging-Face-Checkpoint).</translation>
+    </message>
+    <message>
+        <source>GGUF type</source>
+        <translation>GGUF-Typ</translation>
+    </message>
+    <message>
+        <source>Block type of the quantized tensors; auto = the exact type for the run&apos;s grid.</source>
+        <translation>Blocktyp der quantisierten Tensoren; auto = der exakte Typ für das Raster des Laufs.</translation>
+    </message>
+    <message>
+        <source>GGUF fallback</source>
+        <translation>GGUF-Ersatztyp</translation>
+    </message>
+    <message>
+        <source>Type of the tensors the GGUF type cannot hold.</source>
+        <translation>Typ der Tensoren, die der GGUF-Typ nicht aufnehmen kann.</translation>
+    </message>
+    <message>
+        <source>HF dtype</source>
+        <translation>HF-Datentyp</translation>
+    </message>
+    <message>
+        <source>Dtype of the dequantized checkpoint; empty = the model&apos;s own.</source>
+        <translation>Datentyp des dequantisierten Checkpoints; leer = der des Modells.</translation>
+    </message>
+    <message>
+        <source>Scale parametrization</source>
+        <translation>Parametrisierung der Skalierung</translation>
+    </message>
+    <message>
+        <source>log = calibration trains log s (lr_scale is a relative step, the same for every group whatever its size); linear = it trains s itself (lr_scale is in units of s, as a plain implementation of the formula does: a group with a small s then moves relatively more).</source>
+        <translation>log = die Kalibrierung trainiert log s (lr_scale ist ein relativer Schritt, für jede Gruppe gleich, unabhängig von ihrer Größe); linear = sie trainiert s selbst (lr_scale ist in Einheiten von s, wie es eine einfache Umsetzung der Formel tut: eine Gruppe mit kleinem s bewegt sich dann relativ stärker).</translation>
+    </message>
+    <message>
+        <source>Calibration warm-up steps</source>
+        <translation>Aufwärmschritte der Kalibrierung</translation>
+    </message>
+    <message>
+        <source>Linear warm-up steps of the calibration schedule (then cosine to 0); -1 = min(training.warmup_steps, calib_steps / 10).</source>
+        <translation>Schritte mit linearem Anstieg im Kalibrierungsplan (danach Kosinus bis 0); -1 = min(training.warmup_steps, calib_steps / 10).</translation>
+    </message>
+    <message>
+        <source>AdamW learning rate of log s (scale_param log: a relative step) or of s (scale_param linear).</source>
+        <translation>AdamW-Lernrate von log s (scale_param log: ein relativer Schritt) oder von s (scale_param linear).</translation>
+    </message>
+    <message>
+        <source>Plain-text file the model is trained on.</source>
+        <translation>Textdatei, auf der das Modell trainiert wird.</translation>
+    </message>
+    <message>
+        <source>Calibration text</source>
+        <translation>Kalibrierungstext</translation>
+    </message>
+    <message>
+        <source>Text for calibrating s and z; empty = the training text.</source>
+        <translation>Text zum Kalibrieren von s und z; leer = der Trainingstext.</translation>
+    </message>
+    <message>
+        <source>Evaluation text</source>
+        <translation>Auswertungstext</translation>
+    </message>
+    <message>
+        <source>Held-out text for perplexity.</source>
+        <translation>Zurückgehaltener Text für die Perplexität.</translation>
+    </message>
+    <message>
+        <source>Sequence length</source>
+        <translation>Sequenzlänge</translation>
+    </message>
+    <message>
+        <source>Tokens per training window.</source>
+        <translation>Tokens pro Trainingsfenster.</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>Batchgröße</translation>
+    </message>
+    <message>
+        <source>Windows per step.</source>
+        <translation>Fenster pro Schritt.</translation>
+    </message>
+    <message>
+        <source>Gradient accumulation</source>
+        <translation>Gradientenakkumulation</translation>
+    </message>
+    <message>
+        <source>Batches summed before each optimizer step.</source>
+        <translation>Batches, die vor jedem Optimiererschritt summiert werden.</translation>
+    </message>
+    <message>
+        <source>Eval sequence length</source>
+        <translation>Sequenzlänge der Auswertung</translation>
+    </message>
+    <message>
+        <source>Tokens per perplexity window.</source>
+        <translation>Tokens pro Perplexitätsfenster.</translation>
+    </message>
+    <message>
+        <source>Eval windows</source>
+        <translation>Auswertungsfenster</translation>
+    </message>
+    <message>
+        <source>At most this many eval windows; 0 = the whole file.</source>
+        <translation>Höchstens so viele Auswertungsfenster; 0 = die ganze Datei.</translation>
+    </message>
+    <message>
+        <source>BOS in every window</source>
+        <translation>BOS in jedem Fenster</translation>
+    </message>
+    <message>
+        <source>Start every training and evaluation window with BOS (for models pretrained that way); off: one BOS, then a running stream.</source>
+        <translation>Jedes Trainings- und Auswertungsfenster mit BOS beginnen (für Modelle, die so vortrainiert wurden); aus: ein BOS, dann ein fortlaufender Strom.</translation>
+    </message>
+    <message>
+        <source>Training steps</source>
+        <translation>Trainingsschritte</translation>
+    </message>
+    <message>
+        <source>Optimizer steps after calibration.</source>
+        <translation>Optimiererschritte nach der Kalibrierung.</translation>
+    </message>
+    <message>
+        <source>Warm-up steps</source>
+        <translation>Aufwärmschritte</translation>
+    </message>
+    <message>
+        <source>Steps of linear learning-rate warm-up.</source>
+        <translation>Schritte mit linearem Anstieg der Lernrate.</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>Zeitplan</translation>
+    </message>
+    <message>
+        <source>Learning-rate schedule after warm-up.</source>
+        <translation>Verlauf der Lernrate nach dem Aufwärmen.</translation>
+    </message>
+    <message>
+        <source>Weight decay</source>
+        <translation>Gewichtsabnahme</translation>
+    </message>
+    <message>
+        <source>AdamW weight decay.</source>
+        <translation>Gewichtsabnahme von AdamW.</translation>
+    </message>
+    <message>
+        <source>Gradient clipping</source>
+        <translation>Gradientenbegrenzung</translation>
+    </message>
+    <message>
+        <source>Maximum gradient norm; 0 = off.</source>
+        <translation>Maximale Gradientennorm; 0 = aus.</translation>
+    </message>
+    <message>
+        <source>Evaluate every</source>
+        <translation>Auswerten alle</translation>
+    </message>
+    <message>
+        <source>Steps between perplexity evaluations; 0 = only at the end.</source>
+        <translation>Schritte zwischen Perplexitätsauswertungen; 0 = nur am Ende.</translation>
+    </message>
+    <message>
+        <source>Checkpoint every</source>
+        <translation>Checkpoint alle</translation>
+    </message>
+    <message>
+        <source>Steps between checkpoints; 0 = only at the end.</source>
+        <translation>Schritte zwischen Checkpoints; 0 = nur am Ende.</translation>
+    </message>
+    <message>
+        <source>Log every</source>
+        <translation>Protokollieren alle</translation>
+    </message>
+    <message>
+        <source>Steps between logged metrics.</source>
+        <translation>Schritte zwischen protokollierten Messwerten.</translation>
+    </message>
+    <message>
+        <source>Histograms every</source>
+        <translation>Histogramme alle</translation>
+    </message>
+    <message>
+        <source>Steps between magnitude histograms; 0 = off.</source>
+        <translation>Schritte zwischen Magnituden-Histogrammen; 0 = aus.</translation>
+    </message>
+    <message>
+        <source>Gradient checkpointing</source>
+        <translation>Gradienten-Checkpointing</translation>
+    </message>
+    <message>
+        <source>Recompute each block in the backward pass: less memory, more time.</source>
+        <translation>Jeden Block im Rückwärtsdurchlauf neu berechnen: weniger Speicher, mehr Zeit.</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <source>Experiment name</source>
+        <translation>Name des Experiments</translation>
+    </message>
+    <message>
+        <source>Runs are grouped by this name in the runs table.</source>
+        <translation>Läufe werden in der Lauftabelle nach diesem Namen gruppiert.</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Where the engine runs: auto picks the first GPU, else the CPU.</source>
+        <translation>Wo die Engine läuft: auto wählt die erste GPU, sonst die CPU.</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <source>Compute dtype of the model.</source>
+        <translation>Rechen-Datentyp des Modells.</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Startwert</translation>
+    </message>
+    <message>
+        <source>Seed of data order and initialisation.</source>
+        <translation>Startwert für Datenreihenfolge und Initialisierung.</translation>
     </message>
 </context>
 <context>

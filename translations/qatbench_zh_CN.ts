@@ -2034,6 +2034,26 @@ sample activations from %5</source>
         <source>Recent models...</source>
         <translation>最近的模型...</translation>
     </message>
+    <message>
+        <source>Quantizable linears</source>
+        <translation>可量化的线性层</translation>
+    </message>
+    <message>
+        <source>%1 per layer × %2 layers</source>
+        <translation>每层 %1 个 × %2 层</translation>
+    </message>
+    <message>
+        <source>Input features</source>
+        <translation>输入特征数</translation>
+    </message>
+    <message>
+        <source>Group sizes that fit</source>
+        <translation>适用的分组大小</translation>
+    </message>
+    <message>
+        <source>0 (per channel)</source>
+        <translation>0（按通道）</translation>
+    </message>
 </context>
 <context>
     <name>qat::ui::OptionText</name>
@@ -2481,6 +2501,294 @@ sample activations from %5</source>
         <location line="+4"/>
         <source>Options</source>
         <translation>选项</translation>
+    </message>
+    <message>
+        <source>Evaluation</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Multiple-choice tasks scored on the final model, as lm-evaluation-harness frames them.</source>
+        <translation>在最终模型上评分的多项选择任务，按 lm-evaluation-harness 的方式构造。</translation>
+    </message>
+    <message>
+        <source>Tasks folder</source>
+        <translation>任务文件夹</translation>
+    </message>
+    <message>
+        <source>The folder of the task files (shared/data/tasks); required with tasks.</source>
+        <translation>任务文件所在的文件夹（shared/data/tasks）；选择任务时必填。</translation>
+    </message>
+    <message>
+        <source>Questions per task</source>
+        <translation>每个任务的题目数</translation>
+    </message>
+    <message>
+        <source>Score the first N questions of each task; 0 = all.</source>
+        <translation>每个任务只评分前 N 道题；0 = 全部。</translation>
+    </message>
+    <message>
+        <source>Shots</source>
+        <translation>示例数（shots）</translation>
+    </message>
+    <message>
+        <source>Solved examples shown before each question; -1 = the task&apos;s default.</source>
+        <translation>每道题前展示的已解答示例数；-1 = 任务的默认值。</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <source>A Hugging Face LLaMA folder: config.json, safetensors weights, tokenizer.</source>
+        <translation>Hugging Face LLaMA 文件夹：config.json、safetensors 权重和分词器。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Formats</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Deployable files written after the final evaluation: gguf (llama.cpp), gptq (GPTQ v2 checkpoint), hf (dequantized Hugging Face checkpoint).</source>
+        <translation>最终评估后写出的可部署文件：gguf（llama.cpp）、gptq（GPTQ v2 检查点）、hf（反量化的 Hugging Face 检查点）。</translation>
+    </message>
+    <message>
+        <source>GGUF type</source>
+        <translation>GGUF 类型</translation>
+    </message>
+    <message>
+        <source>Block type of the quantized tensors; auto = the exact type for the run&apos;s grid.</source>
+        <translation>量化张量的块类型；auto = 与本次运行网格完全对应的类型。</translation>
+    </message>
+    <message>
+        <source>GGUF fallback</source>
+        <translation>GGUF 备用类型</translation>
+    </message>
+    <message>
+        <source>Type of the tensors the GGUF type cannot hold.</source>
+        <translation>GGUF 类型无法容纳的张量所用的类型。</translation>
+    </message>
+    <message>
+        <source>HF dtype</source>
+        <translation>HF 数据类型</translation>
+    </message>
+    <message>
+        <source>Dtype of the dequantized checkpoint; empty = the model&apos;s own.</source>
+        <translation>反量化检查点的数据类型；留空 = 模型自身的类型。</translation>
+    </message>
+    <message>
+        <source>Scale parametrization</source>
+        <translation>缩放参数化</translation>
+    </message>
+    <message>
+        <source>log = calibration trains log s (lr_scale is a relative step, the same for every group whatever its size); linear = it trains s itself (lr_scale is in units of s, as a plain implementation of the formula does: a group with a small s then moves relatively more).</source>
+        <translation>log = 校准训练 log s（lr_scale 是相对步长，对每个组都相同，与其大小无关）；linear = 直接训练 s（lr_scale 以 s 为单位，与公式的朴素实现相同：s 较小的组相对移动得更多）。</translation>
+    </message>
+    <message>
+        <source>Calibration warm-up steps</source>
+        <translation>校准预热步数</translation>
+    </message>
+    <message>
+        <source>Linear warm-up steps of the calibration schedule (then cosine to 0); -1 = min(training.warmup_steps, calib_steps / 10).</source>
+        <translation>校准调度的线性预热步数（之后余弦衰减到 0）；-1 = min(training.warmup_steps, calib_steps / 10)。</translation>
+    </message>
+    <message>
+        <source>AdamW learning rate of log s (scale_param log: a relative step) or of s (scale_param linear).</source>
+        <translation>log s 的 AdamW 学习率（scale_param 为 log：相对步长）或 s 的学习率（scale_param 为 linear）。</translation>
+    </message>
+    <message>
+        <source>Plain-text file the model is trained on.</source>
+        <translation>用于训练模型的纯文本文件。</translation>
+    </message>
+    <message>
+        <source>Calibration text</source>
+        <translation>校准文本</translation>
+    </message>
+    <message>
+        <source>Text for calibrating s and z; empty = the training text.</source>
+        <translation>用于校准 s 和 z 的文本；留空 = 使用训练文本。</translation>
+    </message>
+    <message>
+        <source>Evaluation text</source>
+        <translation>评估文本</translation>
+    </message>
+    <message>
+        <source>Held-out text for perplexity.</source>
+        <translation>用于计算困惑度的留出文本。</translation>
+    </message>
+    <message>
+        <source>Sequence length</source>
+        <translation>序列长度</translation>
+    </message>
+    <message>
+        <source>Tokens per training window.</source>
+        <translation>每个训练窗口的词元数。</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>批大小</translation>
+    </message>
+    <message>
+        <source>Windows per step.</source>
+        <translation>每步的窗口数。</translation>
+    </message>
+    <message>
+        <source>Gradient accumulation</source>
+        <translation>梯度累积</translation>
+    </message>
+    <message>
+        <source>Batches summed before each optimizer step.</source>
+        <translation>每次优化器更新前累加的批次数。</translation>
+    </message>
+    <message>
+        <source>Eval sequence length</source>
+        <translation>评估序列长度</translation>
+    </message>
+    <message>
+        <source>Tokens per perplexity window.</source>
+        <translation>每个困惑度窗口的词元数。</translation>
+    </message>
+    <message>
+        <source>Eval windows</source>
+        <translation>评估窗口数</translation>
+    </message>
+    <message>
+        <source>At most this many eval windows; 0 = the whole file.</source>
+        <translation>最多使用这么多评估窗口；0 = 整个文件。</translation>
+    </message>
+    <message>
+        <source>BOS in every window</source>
+        <translation>每个窗口以 BOS 开头</translation>
+    </message>
+    <message>
+        <source>Start every training and evaluation window with BOS (for models pretrained that way); off: one BOS, then a running stream.</source>
+        <translation>每个训练和评估窗口都以 BOS 开头（适用于以这种方式预训练的模型）；关闭：只有一个 BOS，然后是连续的文本流。</translation>
+    </message>
+    <message>
+        <source>Training steps</source>
+        <translation>训练步数</translation>
+    </message>
+    <message>
+        <source>Optimizer steps after calibration.</source>
+        <translation>校准之后的优化器步数。</translation>
+    </message>
+    <message>
+        <source>Warm-up steps</source>
+        <translation>预热步数</translation>
+    </message>
+    <message>
+        <source>Steps of linear learning-rate warm-up.</source>
+        <translation>学习率线性预热的步数。</translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation>调度</translation>
+    </message>
+    <message>
+        <source>Learning-rate schedule after warm-up.</source>
+        <translation>预热之后的学习率调度。</translation>
+    </message>
+    <message>
+        <source>Weight decay</source>
+        <translation>权重衰减</translation>
+    </message>
+    <message>
+        <source>AdamW weight decay.</source>
+        <translation>AdamW 权重衰减。</translation>
+    </message>
+    <message>
+        <source>Gradient clipping</source>
+        <translation>梯度裁剪</translation>
+    </message>
+    <message>
+        <source>Maximum gradient norm; 0 = off.</source>
+        <translation>最大梯度范数；0 = 关闭。</translation>
+    </message>
+    <message>
+        <source>Evaluate every</source>
+        <translation>评估间隔</translation>
+    </message>
+    <message>
+        <source>Steps between perplexity evaluations; 0 = only at the end.</source>
+        <translation>两次困惑度评估之间的步数；0 = 仅在结束时。</translation>
+    </message>
+    <message>
+        <source>Checkpoint every</source>
+        <translation>检查点间隔</translation>
+    </message>
+    <message>
+        <source>Steps between checkpoints; 0 = only at the end.</source>
+        <translation>两个检查点之间的步数；0 = 仅在结束时。</translation>
+    </message>
+    <message>
+        <source>Log every</source>
+        <translation>记录间隔</translation>
+    </message>
+    <message>
+        <source>Steps between logged metrics.</source>
+        <translation>两次记录指标之间的步数。</translation>
+    </message>
+    <message>
+        <source>Histograms every</source>
+        <translation>直方图间隔</translation>
+    </message>
+    <message>
+        <source>Steps between magnitude histograms; 0 = off.</source>
+        <translation>两次幅度直方图之间的步数；0 = 关闭。</translation>
+    </message>
+    <message>
+        <source>Gradient checkpointing</source>
+        <translation>梯度检查点</translation>
+    </message>
+    <message>
+        <source>Recompute each block in the backward pass: less memory, more time.</source>
+        <translation>在反向传播中重新计算每个块：占用更少内存，耗时更多。</translation>
+    </message>
+    <message>
+        <source>Run</source>
+        <translation>运行</translation>
+    </message>
+    <message>
+        <source>Experiment name</source>
+        <translation>实验名称</translation>
+    </message>
+    <message>
+        <source>Runs are grouped by this name in the runs table.</source>
+        <translation>运行表中的运行按此名称分组。</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Where the engine runs: auto picks the first GPU, else the CPU.</source>
+        <translation>引擎运行的位置：auto 选择第一块 GPU，否则使用 CPU。</translation>
+    </message>
+    <message>
+        <source>Precision</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>Compute dtype of the model.</source>
+        <translation>模型的计算数据类型。</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <source>Seed of data order and initialisation.</source>
+        <translation>数据顺序和初始化的随机种子。</translation>
     </message>
 </context>
 <context>

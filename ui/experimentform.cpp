@@ -2,6 +2,7 @@
 
 #include "optiontext.h"
 
+#include "qatbench/error.h"
 #include "qatbench/experiment.h"
 #include "qatbench/method.h"
 
@@ -37,17 +38,6 @@ nlohmann::json::json_pointer pointer(const QString& path)
 {
     QString p = path;
     return nlohmann::json::json_pointer("/" + p.replace(QLatin1Char('.'), QLatin1Char('/')).toStdString());
-}
-
-OptionSpec spec(OptionType type, const QString& label, const QString& help,
-                std::vector<std::string> choices = {})
-{
-    OptionSpec o;
-    o.type = type;
-    o.label = label.toStdString();
-    o.help = help.toStdString();
-    o.choices = std::move(choices);
-    return o;
 }
 
 QString jsonText(const nlohmann::json& v)
@@ -91,7 +81,7 @@ ExperimentForm::ExperimentForm(QWidget* parent) : QWidget(parent), m_doc(default
     m_summary->setTextFormat(Qt::PlainText);
     layout->addWidget(m_modelLabel);
     layout->addWidget(m_summary);
-    buildStaticSections(layout);
+    buildDeclaredSections(layout);
     layout->addStretch(1);
 
     m_scroll = new QScrollArea(this);
@@ -108,16 +98,14 @@ ExperimentForm::ExperimentForm(QWidget* parent) : QWidget(parent), m_doc(default
     validateNow();
 }
 
-void ExperimentForm::buildStaticSections(QVBoxLayout* layout)
+void ExperimentForm::buildDeclaredSections(QVBoxLayout* layout)
 {
-    QGroupBox* lastBox = nullptr;
     auto section = [&](const QString& title) {
         auto* box = new QGroupBox(title);
         auto* form = new QFormLayout(box);
         form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
         form->setRowWrapPolicy(QFormLayout::WrapLongRows); // long translated labels go above their field
         layout->addWidget(box);
-        lastBox = box;
         return form;
     };
 
@@ -149,81 +137,37 @@ void ExperimentForm::buildStaticSections(QVBoxLayout* layout)
         if (!m_doc["method"].is_object()) m_doc["method"] = nlohmann::json::object();
         m_doc["method"]["name"] = id;
         m_doc["method"]["options"] = defaults;
+        m_fittedGroupSize = -1;
+        fitGroupSizeToModel();
         rebuildMethodSection();
         populateEditors();
         scheduleValidation();
         Q_EMIT edited();
     });
 
-    QFormLayout* data = section(tr("Data"));
-    addField(data, QStringLiteral("data.train"),
-             spec(OptionType::Path, tr("Training text"), tr("Plain-text file the model is trained on.")));
-    addField(data, QStringLiteral("data.calibration"),
-             spec(OptionType::Path, tr("Calibration text"),
-                  tr("Text for calibrating s and z; empty = the training text.")));
-    addField(data, QStringLiteral("data.eval"),
-             spec(OptionType::Path, tr("Evaluation text"), tr("Held-out text for perplexity.")));
-    addField(data, QStringLiteral("data.seq_len"),
-             spec(OptionType::Int, tr("Sequence length"), tr("Tokens per training window.")));
-    addField(data, QStringLiteral("data.batch_size"),
-             spec(OptionType::Int, tr("Batch size"), tr("Windows per step.")));
-    addField(
-        data, QStringLiteral("data.grad_accum"),
-        spec(OptionType::Int, tr("Gradient accumulation"), tr("Batches summed before each optimizer step.")));
-    addField(data, QStringLiteral("data.eval_seq_len"),
-             spec(OptionType::Int, tr("Eval sequence length"), tr("Tokens per perplexity window.")));
-    addField(
-        data, QStringLiteral("data.eval_max_windows"),
-        spec(OptionType::Int, tr("Eval windows"), tr("At most this many eval windows; 0 = the whole file.")));
-    addField(data, QStringLiteral("data.window_bos"),
-             spec(OptionType::Bool, tr("BOS in every window"),
-                  tr("Start every training and evaluation window with BOS (for models pretrained that way); "
-                     "off: one BOS, then a running stream.")));
-
-    QFormLayout* training = section(tr("Training"));
-    m_trainingBox = lastBox;
+    // The experiment's own settings: one box per declared form section, in declaration order.
+    QList<QPair<QString, QFormLayout*>> boxes;
+    for (const ExperimentSetting& s : experimentSettings()) {
+        if (!s.inForm) continue;
+        const QString group = QString::fromStdString(s.option.group);
+        QFormLayout* form = nullptr;
+        for (const auto& b : std::as_const(boxes))
+            if (b.first == group) form = b.second;
+        if (!form) {
+            form = section(optionText(s.option.group));
+            boxes.append({group, form});
+            // The training settings are hidden for methods that do not train, with a note in their place.
+            if (s.section == "training") m_trainingBox = qobject_cast<QGroupBox*>(form->parentWidget());
+        }
+        OptionSpec translated = s.option;
+        translated.label = optionText(s.option.label).toStdString();
+        translated.help = optionText(s.option.help).toStdString();
+        addField(form, QString::fromStdString(s.path()), translated, s.list);
+    }
     m_noTraining = new QLabel(tr("This method does not train: the training settings do not apply."));
     m_noTraining->setWordWrap(true);
     m_noTraining->hide();
-    layout->insertWidget(layout->indexOf(m_trainingBox), m_noTraining);
-    addField(training, QStringLiteral("training.steps"),
-             spec(OptionType::Int, tr("Training steps"), tr("Optimizer steps after calibration.")));
-    addField(training, QStringLiteral("training.warmup_steps"),
-             spec(OptionType::Int, tr("Warm-up steps"), tr("Steps of linear learning-rate warm-up.")));
-    addField(training, QStringLiteral("training.schedule"),
-             spec(OptionType::Choice, tr("Schedule"), tr("Learning-rate schedule after warm-up."),
-                  {"cosine", "constant", "linear"}));
-    addField(training, QStringLiteral("training.weight_decay"),
-             spec(OptionType::Float, tr("Weight decay"), tr("AdamW weight decay.")));
-    addField(training, QStringLiteral("training.grad_clip"),
-             spec(OptionType::Float, tr("Gradient clipping"), tr("Maximum gradient norm; 0 = off.")));
-    addField(training, QStringLiteral("training.eval_every"),
-             spec(OptionType::Int, tr("Evaluate every"),
-                  tr("Steps between perplexity evaluations; 0 = only at the end.")));
-    addField(
-        training, QStringLiteral("training.checkpoint_every"),
-        spec(OptionType::Int, tr("Checkpoint every"), tr("Steps between checkpoints; 0 = only at the end.")));
-    addField(training, QStringLiteral("training.log_every"),
-             spec(OptionType::Int, tr("Log every"), tr("Steps between logged metrics.")));
-    addField(
-        training, QStringLiteral("training.histogram_every"),
-        spec(OptionType::Int, tr("Histograms every"), tr("Steps between magnitude histograms; 0 = off.")));
-    addField(training, QStringLiteral("training.gradient_checkpointing"),
-             spec(OptionType::Bool, tr("Gradient checkpointing"),
-                  tr("Recompute each block in the backward pass: less memory, more time.")));
-
-    QFormLayout* general = section(tr("Run"));
-    addField(general, QStringLiteral("name"),
-             spec(OptionType::String, tr("Experiment name"),
-                  tr("Runs are grouped by this name in the runs table.")));
-    addField(general, QStringLiteral("device"),
-             spec(OptionType::Choice, tr("Device"),
-                  tr("Where the engine runs: auto picks the first GPU, else the CPU."), {"auto", "cpu"}));
-    addField(general, QStringLiteral("dtype"),
-             spec(OptionType::Choice, tr("Precision"), tr("Compute dtype of the model."),
-                  {"float32", "bfloat16"}));
-    addField(general, QStringLiteral("seed"),
-             spec(OptionType::Int, tr("Seed"), tr("Seed of data order and initialisation.")));
+    layout->insertWidget(m_trainingBox ? layout->indexOf(m_trainingBox) : layout->count(), m_noTraining);
 }
 
 void ExperimentForm::rebuildMethodSection()
@@ -268,11 +212,13 @@ void ExperimentForm::rebuildMethodSection()
     }
 }
 
-QWidget* ExperimentForm::addField(QFormLayout* form, const QString& path, const OptionSpec& o)
+QWidget* ExperimentForm::addField(QFormLayout* form, const QString& path, const OptionSpec& o, bool list)
 {
     Field f;
     f.path = path;
     f.type = int(o.type);
+    f.list = list;
+    f.label = QString::fromStdString(o.label);
     QString tip = QString::fromStdString(o.help);
     const QString range = rangeHint(o);
     if (!range.isEmpty()) tip += QLatin1Char(' ') + range;
@@ -281,22 +227,23 @@ QWidget* ExperimentForm::addField(QFormLayout* form, const QString& path, const 
     auto* column = new QVBoxLayout(cell);
     column->setContentsMargins(0, 0, 0, 0);
     column->setSpacing(2);
-    switch (o.type) {
-    case OptionType::Bool: {
-        auto* box = new QCheckBox(cell);
-        connect(box, &QCheckBox::toggled, this, [this, path] { readEditor(m_fields.value(path)); });
-        f.editor = box;
-        break;
-    }
-    case OptionType::Choice: {
-        auto* combo = new QComboBox(cell);
-        for (const std::string& c : o.choices)
-            combo->addItem(QString::fromStdString(c), QString::fromStdString(c));
-        connect(combo, &QComboBox::currentIndexChanged, this,
-                [this, path] { readEditor(m_fields.value(path)); });
-        f.editor = combo;
-        break;
-    }
+    switch (list ? OptionType::String : o.type) {
+    case OptionType::String:
+        if (list) { // one check box per choice (evaluation.tasks, ...)
+            auto* boxes = new QWidget(cell);
+            auto* rows = new QVBoxLayout(boxes);
+            rows->setContentsMargins(0, 0, 0, 0);
+            rows->setSpacing(0);
+            for (const std::string& c : o.choices) {
+                auto* box = new QCheckBox(QString::fromStdString(c), boxes);
+                box->setObjectName(QString::fromStdString(c));
+                rows->addWidget(box);
+                connect(box, &QCheckBox::toggled, this, [this, path] { readEditor(m_fields.value(path)); });
+            }
+            f.editor = boxes;
+            break;
+        }
+        [[fallthrough]];
     default: {
         auto* edit = new QLineEdit(cell);
         if (o.type == OptionType::Int || o.type == OptionType::Float) edit->setAlignment(Qt::AlignRight);
@@ -319,6 +266,21 @@ QWidget* ExperimentForm::addField(QFormLayout* form, const QString& path, const 
             });
             column->addWidget(row);
         }
+        break;
+    }
+    case OptionType::Bool: {
+        auto* box = new QCheckBox(cell);
+        connect(box, &QCheckBox::toggled, this, [this, path] { readEditor(m_fields.value(path)); });
+        f.editor = box;
+        break;
+    }
+    case OptionType::Choice: {
+        auto* combo = new QComboBox(cell);
+        for (const std::string& c : o.choices)
+            combo->addItem(QString::fromStdString(c), QString::fromStdString(c));
+        connect(combo, &QComboBox::currentIndexChanged, this,
+                [this, path] { readEditor(m_fields.value(path)); });
+        f.editor = combo;
         break;
     }
     }
@@ -372,7 +334,15 @@ void ExperimentForm::populateEditors()
     for (const Field& f : std::as_const(m_fields)) {
         const auto ptr = pointer(f.path);
         const nlohmann::json value = m_doc.contains(ptr) ? m_doc.at(ptr) : nlohmann::json();
-        if (auto* box = qobject_cast<QCheckBox*>(f.editor)) {
+        if (f.list) {
+            for (auto* box : f.editor->findChildren<QCheckBox*>()) {
+                bool on = false;
+                for (const auto& v : value.is_array() ? value : nlohmann::json::array())
+                    on = on ||
+                         (v.is_string() && QString::fromStdString(v.get<std::string>()) == box->objectName());
+                box->setChecked(on);
+            }
+        } else if (auto* box = qobject_cast<QCheckBox*>(f.editor)) {
             box->setChecked(value.is_boolean() && value.get<bool>());
         } else if (auto* combo = qobject_cast<QComboBox*>(f.editor)) {
             const QString text = jsonText(value);
@@ -393,7 +363,11 @@ void ExperimentForm::readEditor(const Field& f)
 {
     if (m_populating || !f.editor) return;
     nlohmann::json value;
-    if (auto* box = qobject_cast<QCheckBox*>(f.editor)) {
+    if (f.list) {
+        value = nlohmann::json::array();
+        for (auto* box : f.editor->findChildren<QCheckBox*>())
+            if (box->isChecked()) value.push_back(box->objectName().toStdString());
+    } else if (auto* box = qobject_cast<QCheckBox*>(f.editor)) {
         value = box->isChecked();
     } else if (auto* combo = qobject_cast<QComboBox*>(f.editor)) {
         value = combo->currentData().toString().toStdString();
@@ -431,7 +405,13 @@ void ExperimentForm::readEditor(const Field& f)
 void ExperimentForm::setFieldText(const QString& field, const QString& text)
 {
     const Field f = m_fields.value(field);
-    if (auto* edit = qobject_cast<QLineEdit*>(f.editor))
+    if (f.list) {
+        m_populating = true; // one edit, not one per box
+        const QStringList chosen = text.split(QLatin1Char(','), Qt::SkipEmptyParts);
+        for (auto* box : f.editor->findChildren<QCheckBox*>())
+            box->setChecked(chosen.contains(box->objectName()));
+        m_populating = false;
+    } else if (auto* edit = qobject_cast<QLineEdit*>(f.editor))
         edit->setText(text);
     else if (auto* combo = qobject_cast<QComboBox*>(f.editor)) {
         int i = combo->findData(text);
@@ -457,10 +437,13 @@ void ExperimentForm::validateNow()
     nlohmann::json checked = m_doc;
     try {
         std::vector<ValidationIssue> issues = validateExperiment(checked);
-        if (m_modelConfig && issues.empty()) {
-            const auto more = validateAgainstModel(checked, *m_modelConfig);
-            issues.insert(issues.end(), more.begin(), more.end());
-        }
+        // The model's checks at once, not only when the rest is fine (a group size that does not fit was
+        // flagged only once both texts were chosen). A setting of the wrong type is already named above.
+        if (m_modelConfig) try {
+                const auto more = validateAgainstModel(Experiment(checked), *m_modelConfig);
+                issues.insert(issues.end(), more.begin(), more.end());
+            } catch (const ConfigError&) {
+            }
         for (const ValidationIssue& i : issues)
             m_issues.append({QString::fromStdString(i.field), QString::fromStdString(i.message)});
         m_doc = checked; // defaults filled in
@@ -478,12 +461,16 @@ void ExperimentForm::validateNow()
 void ExperimentForm::showIssues()
 {
     QHash<QString, QStringList> byField;
-    QStringList elsewhere;
+    QStringList lines; // one per issue, "label: message", as the user knows the field
     for (const auto& [field, message] : std::as_const(m_issues)) {
-        if (m_fields.contains(field))
+        QString label = field;
+        if (m_fields.contains(field)) {
             byField[field] << message;
-        else
-            elsewhere << (field.isEmpty() ? message : field + QStringLiteral(": ") + message);
+            label = m_fields.value(field).label;
+        } else if (const ExperimentSetting* s = findExperimentSetting(field.toStdString())) {
+            label = optionText(s->option.label);
+        }
+        lines << (label.isEmpty() ? message : label + QStringLiteral(": ") + message);
     }
     for (const Field& f : std::as_const(m_fields)) {
         const QStringList messages = byField.value(f.path);
@@ -495,7 +482,7 @@ void ExperimentForm::showIssues()
         m_summary->setStyleSheet(QStringLiteral("color: #1e8449;"));
     } else {
         QString text = tr("%n problem(s) to fix before a run can start.", nullptr, int(m_issues.size()));
-        if (!elsewhere.isEmpty()) text += QLatin1Char('\n') + elsewhere.join(QLatin1Char('\n'));
+        text += QLatin1Char('\n') + lines.join(QLatin1Char('\n'));
         m_summary->setText(text);
         m_summary->setStyleSheet(QStringLiteral("color: #c0392b;"));
     }
@@ -565,8 +552,38 @@ void ExperimentForm::setModel(const QString& dir, const std::optional<ModelConfi
     if (!m_doc["model"].is_object()) m_doc["model"] = nlohmann::json::object();
     m_doc["model"]["path"] = dir.toStdString();
     m_modelConfig = config;
+    fitGroupSizeToModel();
+    populateEditors();
     validateNow();
     Q_EMIT edited();
+}
+
+void ExperimentForm::fitGroupSizeToModel()
+{
+    if (!m_modelConfig || !m_doc["method"].is_object()) return;
+    const MethodInfo* info = findMethod(textAt(m_doc, "method", "name"));
+    nlohmann::json& opts = m_doc["method"]["options"];
+    if (!info || !opts.is_object()) return;
+    const OptionSpec* group = nullptr;
+    for (const OptionSpec& o : info->options)
+        if (o.name == "group_size") group = &o;
+    if (!group || !group->defaultValue.is_number_integer()) return;
+    const int64_t declared = group->defaultValue.get<int64_t>();
+    const nlohmann::json current = opts.value("group_size", nlohmann::json(declared));
+    // Only a value the user has not chosen: the declared default, or the one fitted to a previous model.
+    if (!current.is_number_integer() ||
+        (current.get<int64_t>() != declared && current.get<int64_t>() != m_fittedGroupSize))
+        return;
+    std::vector<LinearKind> kinds;
+    try {
+        const nlohmann::json modules = opts.value("modules", nlohmann::json("all"));
+        kinds = parseModuleList(modules.is_string() ? modules.get<std::string>() : std::string("all"));
+    } catch (const ConfigError&) {
+        return; // validation names the module list
+    }
+    const int64_t fitted = fittingGroupSize(*m_modelConfig, kinds, declared);
+    opts["group_size"] = fitted;
+    m_fittedGroupSize = fitted == declared ? -1 : fitted;
 }
 
 void ExperimentForm::setDevices(const QList<QPair<QString, QString>>& devices)

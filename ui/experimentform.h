@@ -1,9 +1,11 @@
 #pragma once
-// The experiment form: every field of the experiment JSON (qatbench/experiment.h) and the chosen method's
-// declared options (qatbench/method.h OptionSpec), generated from those declarations. Validation is core's
-// validateExperiment (+ validateAgainstModel once a model is open), so the form shows exactly the CLI's
-// messages, under the field they name. The JSON document is the source of truth: fields the form does not
-// show survive a load/save round trip unchanged.
+// The experiment form: the experiment's declared settings (qatbench/experiment.h experimentSettings(), one
+// box per declared section: Data, Training, Evaluation, Run) and the chosen method's declared options
+// (qatbench/method.h OptionSpec), generated from those declarations alone; labels and help are the declared
+// texts, translated (optiontext.h). Validation is core's validateExperiment, plus validateAgainstModel as
+// soon as a model is open, so the form shows exactly the CLI's messages, under the field they name, and each
+// as one line "label: message" in the summary. The JSON document is the source of truth: fields the form does
+// not show survive a load/save round trip unchanged.
 
 #include "qatbench/model.h"
 
@@ -41,7 +43,9 @@ public:
     bool loadFile(const QString& file, QString* error = nullptr);
     bool saveFile(const QString& file, QString* error = nullptr) const;
 
-    // The open model: its directory goes into model.path, its config enables the model-dependent checks.
+    // The open model: its directory goes into model.path, its config enables the model-dependent checks. A
+    // group size the user has not chosen (the method's declared default) that does not fit the model becomes
+    // the largest one below it that does (fittingGroupSize).
     void setModel(const QString& dir, const std::optional<ModelConfig>& config);
     // Devices offered besides "auto" and "cpu": (value, label), e.g. ("cuda:0", "cuda:0 - H100, 80 GiB").
     void setDevices(const QList<QPair<QString, QString>>& devices);
@@ -73,11 +77,14 @@ private:
         QString path; // JSON path
         QWidget* editor = nullptr;
         QLabel* error = nullptr;
-        int type = 0; // qat::OptionType
+        int type = 0;      // qat::OptionType
+        bool list = false; // a list of choices (one check box each)
+        QString label;     // the translated label, for the summary's lines
     };
-    void buildStaticSections(QVBoxLayout* layout);
+    void buildDeclaredSections(QVBoxLayout* layout);
     void rebuildMethodSection();
-    QWidget* addField(QFormLayout* form, const QString& path, const OptionSpec& spec);
+    QWidget* addField(QFormLayout* form, const QString& path, const OptionSpec& spec, bool list = false);
+    void fitGroupSizeToModel();
     void populateEditors();
     void readEditor(const Field& f);
     void guardWheel(QWidget* editor);
@@ -100,6 +107,7 @@ private:
     QTimer* m_validateTimer = nullptr;
     QList<QPair<QString, QString>> m_issues;
     bool m_populating = false;
+    int64_t m_fittedGroupSize = -1; // the group size fitGroupSizeToModel() chose (still not the user's)
     bool m_lastValid = false;
 };
 

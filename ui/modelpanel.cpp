@@ -1,5 +1,7 @@
 #include "modelpanel.h"
 
+#include "qatbench/experiment.h"
+
 #include <QComboBox>
 #include <QDir>
 #include <QDragEnterEvent>
@@ -7,6 +9,7 @@
 #include <QFileInfo>
 #include <QLabel>
 #include <QLocale>
+#include <QMap>
 #include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
@@ -142,6 +145,22 @@ void ModelPanel::showInfo()
                     .arg(formatCount(i.params.quantizable))
                     .arg(i.params.total ? 100.0 * double(i.params.quantizable) / double(i.params.total) : 0,
                          0, 'f', 1));
+    // What quantization acts on: the block linears, their rows, and the group sizes that fit all of them.
+    std::vector<LinearKind> all;
+    QMap<int64_t, QStringList> byRow;
+    for (int k = 0; k < kLinearKinds; ++k) {
+        all.push_back(LinearKind(k));
+        byRow[linearInputs(LinearKind(k), c)] << QString::fromLatin1(linearName(LinearKind(k)));
+    }
+    html += row(tr("Quantizable linears"), tr("%1 per layer × %2 layers").arg(kLinearKinds).arg(c.numLayers));
+    QStringList rows;
+    for (auto it = byRow.cbegin(); it != byRow.cend(); ++it)
+        rows << it.value().join(QStringLiteral(", ")) + QStringLiteral(": ") + QString::number(it.key());
+    html += row(tr("Input features"), rows.join(QStringLiteral("; ")));
+    QStringList fits{tr("0 (per channel)")};
+    for (const int64_t g : validGroupSizes(c, all))
+        fits << QString::number(g);
+    html += row(tr("Group sizes that fit"), fits.join(QStringLiteral(", ")));
     html += row(tr("Embedding"), formatCount(i.params.embedding));
     html += row(tr("Stored as"), QString::fromLatin1(dtypeName(i.storedDType)));
     html += row(tr("On disk"), formatBytes(i.bytesOnDisk));

@@ -1,6 +1,7 @@
 #pragma once
 // The model panel: open a Hugging Face LLaMA folder (dialog, drag and drop, or a recent one) and show what
-// core's inspectModel() reports: architecture, parameter counts, dtype and memory. Inspection runs on a
+// core's inspectModel() reports: architecture, parameter counts, the quantizable linears with their rows and
+// the group sizes that fit them (qatbench/experiment.h), dtype and memory. Inspection runs on a
 // worker thread; the panel waits for it in its destructor.
 
 #include "qatbench/model.h"

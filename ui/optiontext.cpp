@@ -5,8 +5,9 @@
 namespace qat::ui {
 
 namespace {
-// The texts of the built-in methods' declarations (`qatbench-cli methods --json`: summaries, labels, help,
-// groups), listed for lupdate. Regenerate when a declaration changes; a missing one is shown in English.
+// The texts of the declarations: the built-in methods' (`qatbench-cli methods --json`: summaries, labels,
+// help, groups) and the experiment's settings (experimentSettings()), listed for lupdate so that it keeps
+// their translations. test_experimentform checks that every declared text is translated in translations/*.ts.
 [[maybe_unused]] const char* const kKnownTexts[] = {
     QT_TRANSLATE_NOOP(
         "qat::ui::OptionText",
@@ -69,10 +70,11 @@ namespace {
                       "full-precision model's next-token distribution; block_mse = MSE of every quantized "
                       "linear's output against the full-precision one."),
     QT_TRANSLATE_NOOP("qat::ui::OptionText", "Training loss"),
-    QT_TRANSLATE_NOOP("qat::ui::OptionText",
-                      "The loss of the m + LoRA stage, as for calibration. distill keeps the model close to the "
-                      "full-precision one instead of fitting the training text (useful when that text is the "
-                      "model's own pretraining data)."),
+    QT_TRANSLATE_NOOP(
+        "qat::ui::OptionText",
+        "The loss of the m + LoRA stage, as for calibration. distill keeps the model close to the "
+        "full-precision one instead of fitting the training text (useful when that text is the "
+        "model's own pretraining data)."),
     QT_TRANSLATE_NOOP("qat::ui::OptionText", "LR scale s"),
     QT_TRANSLATE_NOOP("qat::ui::OptionText",
                       "AdamW learning rate of log s (s is learned in the log domain: the step is relative)."),
@@ -167,6 +169,99 @@ namespace {
         "Release the model's full-precision copies of the quantized weights while training (the stored grid "
         "positions replace them); they are rewritten from the result at the end."),
     QT_TRANSLATE_NOOP("qat::ui::OptionText", "Options"),
+    // The experiment's own settings (qatbench/experiment.h experimentSettings()), then DL-QAT's calibration
+    // parametrization options.
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Evaluation"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Tasks"),
+    QT_TRANSLATE_NOOP(
+        "qat::ui::OptionText",
+        "Multiple-choice tasks scored on the final model, as lm-evaluation-harness frames them."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Tasks folder"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText",
+                      "The folder of the task files (shared/data/tasks); required with tasks."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Questions per task"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Score the first N questions of each task; 0 = all."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Shots"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText",
+                      "Solved examples shown before each question; -1 = the task's default."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Model"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Model folder"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText",
+                      "A Hugging Face LLaMA folder: config.json, safetensors weights, tokenizer."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Export"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Formats"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText",
+                      "Deployable files written after the final evaluation: gguf (llama.cpp), gptq (GPTQ v2 "
+                      "checkpoint), hf (dequantized Hugging Face checkpoint)."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "GGUF type"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText",
+                      "Block type of the quantized tensors; auto = the exact type for the run's grid."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "GGUF fallback"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Type of the tensors the GGUF type cannot hold."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "HF dtype"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Dtype of the dequantized checkpoint; empty = the model's own."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Scale parametrization"),
+    QT_TRANSLATE_NOOP(
+        "qat::ui::OptionText",
+        "log = calibration trains log s (lr_scale is a relative step, the same for every group whatever its "
+        "size); linear = it trains s itself (lr_scale is in units of s, as a plain implementation of the "
+        "formula does: a group with a small s then moves relatively more)."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Calibration warm-up steps"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Linear warm-up steps of the calibration schedule (then cosine "
+                                             "to 0); -1 = min(training.warmup_steps, calib_steps / 10)."),
+    QT_TRANSLATE_NOOP(
+        "qat::ui::OptionText",
+        "AdamW learning rate of log s (scale_param log: a relative step) or of s (scale_param linear)."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Plain-text file the model is trained on."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Calibration text"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Text for calibrating s and z; empty = the training text."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Evaluation text"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Held-out text for perplexity."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Sequence length"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Tokens per training window."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Batch size"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Windows per step."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Gradient accumulation"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Batches summed before each optimizer step."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Eval sequence length"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Tokens per perplexity window."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Eval windows"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "At most this many eval windows; 0 = the whole file."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "BOS in every window"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText",
+                      "Start every training and evaluation window with BOS (for models pretrained that way); "
+                      "off: one BOS, then a running stream."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Training steps"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Optimizer steps after calibration."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Warm-up steps"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Steps of linear learning-rate warm-up."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Schedule"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Learning-rate schedule after warm-up."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Weight decay"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "AdamW weight decay."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Gradient clipping"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Maximum gradient norm; 0 = off."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Evaluate every"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Steps between perplexity evaluations; 0 = only at the end."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Checkpoint every"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Steps between checkpoints; 0 = only at the end."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Log every"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Steps between logged metrics."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Histograms every"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Steps between magnitude histograms; 0 = off."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Gradient checkpointing"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText",
+                      "Recompute each block in the backward pass: less memory, more time."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Run"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Experiment name"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Runs are grouped by this name in the runs table."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Device"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText",
+                      "Where the engine runs: auto picks the first GPU, else the CPU."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Precision"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Compute dtype of the model."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Seed"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Seed of data order and initialisation."),
 };
 } // namespace
 
