@@ -71,6 +71,14 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     });
     connect(m_runs, &RunsView::openRunRequested, m_repository, &RunRepository::loadCharts);
     connect(m_runs, &RunsView::openRunRequested, m_histograms, &HistogramView::setRun);
+    connect(m_runs, &RunsView::resumeRequested, this, [this](qint64 runId, const QString& config) {
+        showView(m_workbench);
+        m_workbench->resumeRun(runId, config);
+    });
+    connect(m_runs, &RunsView::cloneRequested, this, [this](const QString& config) {
+        showView(m_workbench);
+        m_workbench->cloneExperiment(config);
+    });
     // The explorer loads the opened model only once it is shown.
     connect(m_workbench->modelPanel(), &ModelPanel::modelOpened, m_explorer, &ExplorerView::offerModelDir);
     connect(m_workbench, &WorkbenchView::runEnded, m_compare, &CompareView::reload);

@@ -8,6 +8,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -15,6 +16,11 @@
 namespace qat::ui {
 
 namespace {
+
+double now()
+{
+    return double(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
+}
 
 QString phaseTitle(const QString& phase)
 {
@@ -40,6 +46,17 @@ RunControl::RunControl(EngineClient* client, QWidget* parent) : QWidget(parent),
     m_bar->setValue(0);
     m_bar->setFormat(QString());
     m_bar->setTextVisible(true);
+    m_runBar = new QProgressBar(this);
+    m_runBar->setRange(0, 1000);
+    m_runBar->setValue(0);
+    m_runBar->setFormat(QString());
+    m_runBar->setTextVisible(true);
+    m_runBar->setToolTip(tr("The whole run: calibration, training and the evaluations, by the time each "
+                            "has taken so far. The clock stops while the run is paused."));
+    m_runText = new QLabel(this);
+    m_runText->setTextFormat(Qt::PlainText);
+    m_tick = new QTimer(this);
+    m_tick->setInterval(1000);
     m_phase = new QLabel(tr("Idle"), this);
     m_phase->setMinimumWidth(120);
     m_stats = new QLabel(this);
@@ -66,7 +83,14 @@ RunControl::RunControl(EngineClient* client, QWidget* parent) : QWidget(parent),
     buttons->addWidget(m_bar, 1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    auto* whole = new QHBoxLayout;
+    auto* wholeTitle = new QLabel(tr("Whole run"), this);
+    wholeTitle->setMinimumWidth(m_start->sizeHint().width());
+    whole->addWidget(wholeTitle);
+    whole->addWidget(m_runBar, 1);
     layout->addLayout(buttons);
+    layout->addLayout(whole);
+    layout->addWidget(m_runText);
     layout->addWidget(m_stats);
     layout->addWidget(m_banner);
     layout->addWidget(m_log, 1);
@@ -84,7 +108,10 @@ RunControl::RunControl(EngineClient* client, QWidget* parent) : QWidget(parent),
     connect(m_stop, &QPushButton::clicked, m_client, &EngineClient::stop);
     connect(m_client, &EngineClient::stateChanged, this, &RunControl::updateButtons);
     connect(m_client, &EngineClient::progress, this, &RunControl::onProgress);
+    connect(m_tick, &QTimer::timeout, this, &RunControl::showRunProgress);
     connect(m_client, &EngineClient::phaseChanged, this, [this](const QString& phase) {
+        m_run.phase(phase, now());
+        showRunProgress();
         m_phaseName = phase;
         m_phase->setText(phaseTitle(phase));
         appendLog(QStringLiteral("info"), tr("Phase: %1").arg(phaseTitle(phase)));
@@ -92,6 +119,9 @@ RunControl::RunControl(EngineClient* client, QWidget* parent) : QWidget(parent),
     connect(m_client, &EngineClient::started, this,
             [this](qint64 runId, const QString& method, qint64 total) {
                 m_banner->hide();
+                m_run.start(m_plan, now());
+                m_tick->start();
+                showRunProgress();
                 m_bar->setRange(0, int(std::max<qint64>(1, total)));
                 m_bar->setValue(0);
                 appendLog(QStringLiteral("info"),
@@ -99,21 +129,36 @@ RunControl::RunControl(EngineClient* client, QWidget* parent) : QWidget(parent),
             });
     connect(m_client, &EngineClient::message, this, &RunControl::appendLog);
     connect(m_client, &EngineClient::paused, this, [this] {
+        m_run.pause(now());
+        showRunProgress();
         appendLog(QStringLiteral("info"), tr("Paused. Resume continues from the same step."));
     });
-    connect(m_client, &EngineClient::resumed, this,
-            [this] { appendLog(QStringLiteral("info"), tr("Resumed.")); });
+    connect(m_client, &EngineClient::resumed, this, [this] {
+        m_run.resume(now());
+        showRunProgress();
+        appendLog(QStringLiteral("info"), tr("Resumed."));
+    });
+    connect(m_client, &EngineClient::metric, this, [this](const QString& name, qint64 step) {
+        if (name == QLatin1String("eval/ppl"))
+            m_run.evaluation(step, now(), false);
+        else if (name.startsWith(QLatin1String("train/")))
+            m_run.trainingMetric(step, now());
+    });
     connect(m_client, &EngineClient::checkpoint, this, [this](const QString& path, qint64 step) {
         appendLog(QStringLiteral("info"), tr("Checkpoint at step %1: %2").arg(step).arg(path));
     });
     connect(m_client, &EngineClient::evalResult, this,
             [this](qint64 step, double ppl, double, qint64 tokens, double) {
+                m_run.evaluation(step, now(), true);
                 appendLog(QStringLiteral("info"), tr("Evaluation at step %1: perplexity %2 over %3 tokens")
                                                       .arg(step)
                                                       .arg(ppl, 0, 'f', 3)
                                                       .arg(tokens));
             });
     connect(m_client, &EngineClient::finished, this, [this](const QString& status, const QString& message) {
+        m_tick->stop();
+        if (status == QLatin1String("completed")) m_run.finish(now());
+        showRunProgress();
         if (status == QLatin1String("completed")) {
             m_bar->setValue(m_bar->maximum());
             showOutcome(tr("Run completed."));
@@ -124,7 +169,10 @@ RunControl::RunControl(EngineClient* client, QWidget* parent) : QWidget(parent),
         }
         if (!message.isEmpty()) appendLog(QStringLiteral("info"), message);
     });
-    connect(m_client, &EngineClient::failed, this, &RunControl::showFailure);
+    connect(m_client, &EngineClient::failed, this, [this](const QString& message, const QString& hint) {
+        m_tick->stop();
+        showFailure(message, hint);
+    });
     updateButtons();
 }
 
@@ -153,6 +201,9 @@ void RunControl::updateButtons()
 
 void RunControl::onProgress(const EngineProgress& p)
 {
+    EngineProgress arrived = p;
+    if (arrived.time > 0) arrived.time = now(); // one clock for every event (the engine may be elsewhere)
+    m_run.progress(arrived);
     if (p.phase != m_phaseName && !p.phase.isEmpty()) {
         m_phaseName = p.phase;
         m_phase->setText(phaseTitle(p.phase));
@@ -165,6 +216,37 @@ void RunControl::onProgress(const EngineProgress& p)
     if (p.tokensPerSecond > 0) parts << tr("%1 tokens/s").arg(p.tokensPerSecond, 0, 'f', 0);
     if (p.memoryBytes > 0) parts << tr("memory %1").arg(ModelPanel::formatBytes(p.memoryBytes));
     m_stats->setText(parts.join(QStringLiteral("   ·   ")));
+    showRunProgress();
+}
+
+void RunControl::showRunProgress()
+{
+    if (!m_run.isStarted()) {
+        m_runBar->setValue(0);
+        m_runBar->setFormat(QString());
+        m_runText->clear();
+        return;
+    }
+    const RunProgress::View v = m_run.view(now());
+    m_runBar->setValue(v.fraction >= 0 ? int(std::lround(v.fraction * 1000)) : 0);
+    m_runBar->setFormat(v.fraction >= 0 ? tr("%1 %").arg(v.fraction * 100, 0, 'f', 0) : tr("timing..."));
+    QStringList parts;
+    if (v.calibrationTotal > 0)
+        parts << tr("calibration %1/%2").arg(v.calibrationDone).arg(v.calibrationTotal);
+    if (v.trainingTotal > 0) parts << tr("training %1/%2").arg(v.trainingDone).arg(v.trainingTotal);
+    if (v.evalsTotal > 0) parts << tr("evaluations %1/%2").arg(v.evalsDone).arg(v.evalsTotal);
+    parts << tr("elapsed %1").arg(formatDuration(v.elapsedSeconds));
+    QString eta =
+        v.etaSeconds < 0 ? tr("ETA once a step is timed") : tr("ETA %1").arg(formatDuration(v.etaSeconds));
+    if (v.etaSeconds >= 0 && v.etaPartial) eta += tr(" + what is not timed yet");
+    if (v.paused) eta = tr("paused: the clock is stopped, %1 left when resumed").arg(eta);
+    parts << eta;
+    m_runText->setText(parts.join(QStringLiteral("   ·   ")));
+}
+
+QString RunControl::runProgressText() const
+{
+    return m_runText->text();
 }
 
 void RunControl::appendLog(const QString& level, const QString& text)
@@ -180,6 +262,9 @@ void RunControl::appendLog(const QString& level, const QString& text)
 
 void RunControl::clearLog()
 {
+    m_run = RunProgress();
+    m_tick->stop();
+    showRunProgress();
     m_log->clear();
     m_stats->clear();
     m_banner->hide();

@@ -1,9 +1,11 @@
 #pragma once
-// Run control: start, pause/resume and stop buttons, a progress bar with phase, step, ETA, tokens/s and
-// memory, a plain banner for a failed run, and the engine's log. It reflects one EngineClient; starting is
-// the owner's job (it writes the config), so Start only asks for it.
+// Run control: start, pause/resume and stop buttons, a progress bar of the current phase (step / total), a
+// bar and an ETA for the whole run (calibration, training, evaluations; runprogress.h), tokens/s and memory,
+// a plain banner for a failed run, and the engine's log. It reflects one EngineClient; starting is the
+// owner's job (it writes the config), so Start only asks for it.
 
 #include "engineclient.h"
+#include "runprogress.h"
 
 #include <QWidget>
 
@@ -11,6 +13,7 @@ class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QTimer;
 
 namespace qat::ui {
 
@@ -28,7 +31,12 @@ public:
     void showOutcome(const QString& text);
 
     QPlainTextEdit* logView() const { return m_log; }
-    QProgressBar* progressBar() const { return m_bar; }
+    QProgressBar* progressBar() const { return m_bar; }       // the current phase
+    QProgressBar* runProgressBar() const { return m_runBar; } // the whole run
+    QString runProgressText() const;                          // "Whole run: 43 % · elapsed ... · ETA ..."
+    // What the next started run will do (from its experiment), for the whole run's progress and ETA.
+    void setPlan(const RunPlan& plan) { m_plan = plan; }
+    const RunProgress& runProgress() const { return m_run; }
     QString failureText() const;
     QString statusText() const;
 
@@ -40,18 +48,24 @@ Q_SIGNALS:
 private:
     void updateButtons();
     void onProgress(const EngineProgress& p);
+    void showRunProgress();
 
     EngineClient* m_client = nullptr;
     QPushButton* m_start = nullptr;
     QPushButton* m_pause = nullptr;
     QPushButton* m_stop = nullptr;
     QProgressBar* m_bar = nullptr;
+    QProgressBar* m_runBar = nullptr;
+    QLabel* m_runText = nullptr;
+    QTimer* m_tick = nullptr; // the ETA counts down between the engine's reports
     QLabel* m_phase = nullptr;
     QLabel* m_stats = nullptr;
     QLabel* m_banner = nullptr;
     QPlainTextEdit* m_log = nullptr;
     bool m_canStart = false;
     QString m_phaseName;
+    RunPlan m_plan;
+    RunProgress m_run;
 };
 
 } // namespace qat::ui

@@ -1,11 +1,14 @@
 #include "runsview.h"
 
+#include "evaldialog.h"
 #include "exportdialog.h"
+#include "runfiles.h"
 #include "runrepository.h"
 #include "runsmodel.h"
 #include "tasktable.h"
 
 #include <QComboBox>
+#include <QDir>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -83,6 +86,17 @@ RunsView::RunsView(RunRepository* repository, QWidget* parent) : QWidget(parent)
         button(tr("Export..."), tr("Export the selected completed run for llama.cpp (GGUF), GPTQModel or "
                                    "as a Hugging Face checkpoint."));
     m_refresh = button(tr("Refresh"), tr("Read the database again."));
+    m_resume =
+        button(tr("Resume"), tr("Continue the selected stopped, interrupted or failed run from its last "
+                                "checkpoint (same run, live in the Experiment view)."));
+    m_clone =
+        button(tr("Clone"), tr("Load the selected run's experiment into the form, to change and run it."));
+    m_baseline =
+        button(tr("FP baseline"), tr("The full-precision model on the run's evaluation text with the "
+                                     "run's protocol, next to the run's perplexity."));
+    m_evaluate =
+        button(tr("Evaluate..."), tr("The run's model on any text, and a short generation preview."));
+    m_files = button(tr("Files..."), tr("The run's checkpoints and exports with their sizes."));
 
     m_table = new QTableView(this);
     m_table->setModel(m_proxy);
@@ -108,7 +122,8 @@ RunsView::RunsView(RunRepository* repository, QWidget* parent) : QWidget(parent)
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_filter, 1);
     bar->addWidget(m_status);
-    for (QToolButton* b : {m_open, m_rename, m_tags, m_delete, m_export, m_refresh})
+    for (QToolButton* b : {m_open, m_resume, m_clone, m_baseline, m_evaluate, m_files, m_rename, m_tags,
+                           m_delete, m_export, m_refresh})
         bar->addWidget(b);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(bar);
@@ -123,6 +138,11 @@ RunsView::RunsView(RunRepository* repository, QWidget* parent) : QWidget(parent)
     connect(m_delete, &QToolButton::clicked, this, [this] { deleteSelected(true); });
     connect(m_export, &QToolButton::clicked, this, &RunsView::exportSelected);
     connect(m_refresh, &QToolButton::clicked, m_repository, &RunRepository::refresh);
+    connect(m_resume, &QToolButton::clicked, this, &RunsView::resumeSelected);
+    connect(m_clone, &QToolButton::clicked, this, &RunsView::cloneSelected);
+    connect(m_baseline, &QToolButton::clicked, this, &RunsView::baselineSelected);
+    connect(m_evaluate, &QToolButton::clicked, this, &RunsView::evaluateSelected);
+    connect(m_files, &QToolButton::clicked, this, &RunsView::showFilesSelected);
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
         if (index.column() != RunsModel::Name) openSelected();
     });
@@ -174,6 +194,100 @@ void RunsView::updateActions()
         b->setEnabled(any);
     const RunRow* r = m_model->rowAt(m_model->rowOfRun(selectedRunId()));
     m_export->setEnabled(r && r->info.status == RunStatus::Completed);
+    const bool resumable =
+        r && (r->info.status == RunStatus::Cancelled || r->info.status == RunStatus::Interrupted ||
+              r->info.status == RunStatus::Failed);
+    m_resume->setEnabled(resumable);
+    for (QToolButton* b : {m_clone, m_baseline, m_evaluate, m_files})
+        b->setEnabled(r && !r->info.config.empty());
+    m_evaluate->setToolTip(
+        r && runModelDir(r->info).isEmpty()
+            ? tr("This run has no dequantized model (export/hf) yet: the original model is "
+                 "offered instead.")
+            : tr("The run's model on any text, and a short generation preview."));
+}
+
+QString RunsView::runModelDir(const RunInfo& run)
+{
+    if (run.workDir.empty()) return {};
+    const QString dir = QDir(QString::fromStdString(run.workDir)).filePath(QStringLiteral("export/hf"));
+    return QFileInfo::exists(dir + QStringLiteral("/config.json")) ? dir : QString();
+}
+
+void RunsView::resumeSelected()
+{
+    const RunRow* r = m_model->rowAt(m_model->rowOfRun(selectedRunId()));
+    if (!r || !m_resume->isEnabled()) return;
+    Q_EMIT resumeRequested(r->info.id, QString::fromStdString(r->info.config));
+}
+
+void RunsView::cloneSelected()
+{
+    const RunRow* r = m_model->rowAt(m_model->rowOfRun(selectedRunId()));
+    if (r && !r->info.config.empty()) Q_EMIT cloneRequested(QString::fromStdString(r->info.config));
+}
+
+namespace {
+
+QString runTitle(const RunRow& r)
+{
+    return RunsView::tr("run %1 (%2)").arg(r.info.id).arg(QString::fromStdString(r.info.name));
+}
+
+nlohmann::json configOf(const RunRow& r)
+{
+    return nlohmann::json::parse(r.info.config, nullptr, false);
+}
+
+QString originalModel(const RunRow& r)
+{
+    const nlohmann::json exp = configOf(r);
+    if (exp.is_object() && exp.contains("model") && exp["model"].is_object() &&
+        exp["model"].value("path", nlohmann::json()).is_string())
+        return QString::fromStdString(exp["model"]["path"].get<std::string>());
+    return QString::fromStdString(r.info.modelPath);
+}
+
+} // namespace
+
+EvalDialog* RunsView::evaluateSelected()
+{
+    const RunRow* r = m_model->rowAt(m_model->rowOfRun(selectedRunId()));
+    if (!r) return nullptr;
+    auto* dialog = new EvalDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Evaluate and generate: %1").arg(runTitle(*r)));
+    const QString own = runModelDir(r->info);
+    dialog->setModel(own.isEmpty() ? originalModel(*r) : own);
+    dialog->setProtocolFrom(configOf(*r));
+    dialog->setReference(tr("%1, its final evaluation").arg(runTitle(*r)), r->finalPerplexity);
+    dialog->show();
+    return dialog;
+}
+
+EvalDialog* RunsView::baselineSelected()
+{
+    const RunRow* r = m_model->rowAt(m_model->rowOfRun(selectedRunId()));
+    if (!r) return nullptr;
+    auto* dialog = new EvalDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("Full-precision baseline of %1").arg(runTitle(*r)));
+    dialog->setModel(originalModel(*r));
+    dialog->setProtocolFrom(configOf(*r));
+    dialog->setReference(tr("%1, quantized").arg(runTitle(*r)), r->finalPerplexity);
+    dialog->show();
+    dialog->evaluate();
+    return dialog;
+}
+
+RunFilesDialog* RunsView::showFilesSelected()
+{
+    const RunRow* r = m_model->rowAt(m_model->rowOfRun(selectedRunId()));
+    if (!r) return nullptr;
+    auto* dialog = new RunFilesDialog(runTitle(*r), QString::fromStdString(r->info.workDir), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    return dialog;
 }
 
 void RunsView::showTasksOfSelected()

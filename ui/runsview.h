@@ -1,7 +1,9 @@
 #pragma once
 // The runs table: every run of the database with sort, filter (text and status), rename, tags, delete (with
 // confirmation) and "open" to see a past run's charts; under the table, the selected run's task scores. Reads
-// and edits go through RunRepository.
+// and edits go through RunRepository. The life of a run (issue 18, 8): resume a stopped or interrupted run,
+// clone its experiment into the form, its full-precision baseline on the same text and protocol, evaluate or
+// generate with its model, its files with sizes, and the export dialog.
 
 #include <QWidget>
 
@@ -15,10 +17,18 @@ class QToolButton;
 
 namespace qat::ui {
 
+class EvalDialog;
+class RunFilesDialog;
 class RunRepository;
 class RunsModel;
 class TaskTable;
 struct RunRow;
+
+} // namespace qat::ui
+namespace qat {
+struct RunInfo;
+}
+namespace qat::ui {
 
 class RunsView final : public QWidget
 {
@@ -39,9 +49,19 @@ public:
     void deleteSelected(bool confirm = true);
     void openSelected();
     void exportSelected(); // the Export dialog (GGUF, GPTQ, HF) of a completed run
+    void resumeSelected(); // a cancelled, interrupted or failed run continues from its checkpoint
+    void cloneSelected();  // the run's experiment into the form
+    // Non-modal dialogs (deleted when closed), returned for tests; nullptr without a selected run.
+    EvalDialog* evaluateSelected();      // the run's model (export/hf), any text, and a generation preview
+    EvalDialog* baselineSelected();      // the original model on the run's text with its protocol, started
+    RunFilesDialog* showFilesSelected(); // checkpoints and exports with sizes
+
+    static QString runModelDir(const RunInfo& run); // <work dir>/export/hf when it exists, else ""
 
 Q_SIGNALS:
     void openRunRequested(qint64 runId);
+    void resumeRequested(qint64 runId, const QString& config); // the stored experiment JSON
+    void cloneRequested(const QString& config);
 
 private:
     void applyStatusFilter();
@@ -61,6 +81,11 @@ private:
     QToolButton* m_tags = nullptr;
     QToolButton* m_delete = nullptr;
     QToolButton* m_export = nullptr;
+    QToolButton* m_resume = nullptr;
+    QToolButton* m_clone = nullptr;
+    QToolButton* m_baseline = nullptr;
+    QToolButton* m_evaluate = nullptr;
+    QToolButton* m_files = nullptr;
     QToolButton* m_refresh = nullptr;
 };
 

@@ -9,6 +9,8 @@
 #include "runrepository.h"
 #include "settingsdialog.h"
 
+#include "qatbench/method.h"
+
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
@@ -174,6 +176,7 @@ void WorkbenchView::startRun()
     m_control->clearLog();
     m_charts->clear();
     m_charts->setRunTitle(tr("Starting..."));
+    setPlanFrom(m_form->experiment());
     m_control->appendLog(QStringLiteral("info"), tr("Experiment: %1").arg(file));
     m_control->appendLog(QStringLiteral("info"), tr("Database: %1").arg(m_database));
     m_engine->startRun(file, m_database);
@@ -192,6 +195,55 @@ void WorkbenchView::runDemo()
            "precision, RTN and DL-QAT. No download needed."));
     // The demo prints its progress and its perplexity table as text; the log shows both.
     m_engine->start({QStringLiteral("demo")});
+}
+
+void WorkbenchView::setPlanFrom(const nlohmann::json& experiment)
+{
+    const nlohmann::json method =
+        experiment.is_object() ? experiment.value("method", nlohmann::json()) : nlohmann::json();
+    const std::string id = method.is_object() ? method.value("name", std::string()) : std::string();
+    const MethodInfo* info = findMethod(id);
+    m_control->setPlan(planFromExperiment(experiment, info ? info->trains : true));
+}
+
+void WorkbenchView::resumeRun(qint64 runId, const QString& config)
+{
+    if (m_engine->isActive()) {
+        QMessageBox::information(this, tr("Resume run"), tr("A run is active; stop it first."));
+        return;
+    }
+    m_control->clearLog();
+    m_charts->clear();
+    m_charts->setRunTitle(tr("Resuming run %1...").arg(runId));
+    setPlanFrom(nlohmann::json::parse(config.toStdString(), nullptr, false));
+    m_control->appendLog(QStringLiteral("info"), tr("Resuming run %1 from its last checkpoint.").arg(runId));
+    m_engine->start({QStringLiteral("run"), QStringLiteral("--resume"), QString::number(runId),
+                     QStringLiteral("--db"), m_database, QStringLiteral("--events"),
+                     QStringLiteral("jsonl")});
+}
+
+void WorkbenchView::openModelOf(const nlohmann::json& doc)
+{
+    const QString model = doc.contains("model") && doc["model"].is_object() &&
+                                  doc["model"].value("path", nlohmann::json()).is_string()
+                              ? QString::fromStdString(doc["model"]["path"].get<std::string>())
+                              : QString();
+    if (!model.isEmpty() && model != m_model->modelDir()) m_model->openModel(model);
+}
+
+void WorkbenchView::cloneExperiment(const QString& config)
+{
+    const nlohmann::json doc = nlohmann::json::parse(config.toStdString(), nullptr, false);
+    if (!doc.is_object()) {
+        QMessageBox::warning(this, tr("Clone run"), tr("The run's stored experiment is not a JSON object."));
+        return;
+    }
+    nlohmann::json copy = doc;
+    if (copy.contains("name") && copy["name"].is_string())
+        copy["name"] = copy["name"].get<std::string>() + " (clone)";
+    m_form->setExperiment(copy);
+    openModelOf(copy);
+    m_form->validateNow();
 }
 
 void WorkbenchView::showPastRun(const RunChartData& data)
@@ -218,12 +270,7 @@ void WorkbenchView::loadExperiment()
     if (file.isEmpty()) return;
     QString error;
     if (!m_form->loadFile(file, &error)) QMessageBox::warning(this, tr("Load experiment"), error);
-    const nlohmann::json doc = m_form->experiment();
-    const QString model = doc.contains("model") && doc["model"].is_object() &&
-                                  doc["model"].value("path", nlohmann::json()).is_string()
-                              ? QString::fromStdString(doc["model"]["path"].get<std::string>())
-                              : QString();
-    if (!model.isEmpty() && model != m_model->modelDir()) m_model->openModel(model);
+    openModelOf(m_form->experiment());
 }
 
 void WorkbenchView::saveExperiment()

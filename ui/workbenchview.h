@@ -4,6 +4,8 @@
 
 #include "enginesettings.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QWidget>
 
 class QPushButton;
@@ -38,6 +40,10 @@ public:
 
     void startRun(); // writes the experiment next to the app's data and starts the engine on it
     void runDemo();  // `qatbench-cli demo`: no model, no data needed
+    // `qatbench-cli run --resume RUN_ID`: the same run continues from its last checkpoint, live here.
+    void resumeRun(qint64 runId, const QString& config);
+    // A stored run's experiment into the form (and its model opened), to change and start as a new run.
+    void cloneExperiment(const QString& config);
     void showPastRun(const RunChartData& data);
 
     // The engine setting (enginesettings.h) applied: the next run's program, and its devices asked for again.
@@ -56,6 +62,8 @@ private:
     void connectEngine();
     void updateStartState();
     QString writeExperimentFile(QString* error);
+    void setPlanFrom(const nlohmann::json& experiment); // the whole run's progress (RunControl)
+    void openModelOf(const nlohmann::json& experiment);
 
     ModelPanel* m_model = nullptr;
     ExperimentForm* m_form = nullptr;
