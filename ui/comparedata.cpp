@@ -1,5 +1,6 @@
 #include "comparedata.h"
 
+#include "metricseries.h"
 #include "runcolors.h"
 
 #include <QSet>
@@ -25,11 +26,14 @@ double CompareRun::timeOrigin() const
     return origin;
 }
 
+bool CompareRun::isReference() const
+{
+    return info.totalSteps == 0 && info.lastStep <= 0;
+}
+
 QString seriesKey(const SeriesInfo& s)
 {
-    const QString name = QString::fromStdString(s.name);
-    return s.context.empty() ? name
-                             : name + QLatin1Char('[') + QString::fromStdString(s.context) + QLatin1Char(']');
+    return QString::fromStdString(metricKey(s.name, s.context));
 }
 
 std::vector<CompareRun> loadCompareRuns(const std::string& database, const std::vector<int64_t>& runIds,
@@ -77,13 +81,9 @@ std::vector<CompareRun> loadCompareRuns(const std::string& database, const std::
     return out;
 }
 
-bool lowerIsBetter(const QString& metric)
+MetricGoal goalOf(const QString& metric)
 {
-    static const char* const higher[] = {"acc", "tokens_per_s", "throughput", "score", "f1"};
-    const QString m = metric.toLower();
-    for (const char* h : higher)
-        if (m.contains(QLatin1String(h))) return false;
-    return true;
+    return metricGoal(metric.toStdString());
 }
 
 std::optional<ScalarPoint> valueAtStep(const QVector<ScalarPoint>& points, qint64 step)
@@ -94,17 +94,46 @@ std::optional<ScalarPoint> valueAtStep(const QVector<ScalarPoint>& points, qint6
     return *(it - 1);
 }
 
-MetricSummary summarize(const QVector<ScalarPoint>& points, qint64 step, bool lowerBetter)
+MetricSummary summarize(const QVector<ScalarPoint>& points, qint64 step, MetricGoal goal, bool runEnded)
 {
     MetricSummary s;
+    s.stats =
+        metricStats(std::span<const ScalarPoint>(points.constData(), size_t(points.size())), goal, runEnded);
     if (points.isEmpty()) return s;
     s.atStep = valueAtStep(points, step);
     s.last = points.last();
-    for (const ScalarPoint& p : points) {
-        if (!std::isfinite(p.value)) continue;
-        if (!s.best || (lowerBetter ? p.value < s.best->value : p.value > s.best->value)) s.best = p;
+    if (s.stats.bestStep >= 0) {
+        const auto it = std::find_if(points.begin(), points.end(),
+                                     [&](const ScalarPoint& p) { return p.step == s.stats.bestStep; });
+        if (it != points.end()) s.best = *it;
     }
     return s;
+}
+
+QVector<ScalarPoint> smoothed(const QVector<ScalarPoint>& points, double weight)
+{
+    if (weight <= 0 || points.size() < 2) return points;
+    MetricSeries ema; // the live charts' smoothing, so that both views draw the same curve
+    ema.setSmoothing(weight);
+    for (const ScalarPoint& p : points)
+        ema.append(double(p.step), p.wallTime, p.value);
+    QVector<ScalarPoint> out = points;
+    const QVector<double>& s = ema.smoothedValues();
+    for (qsizetype i = 0; i < out.size() && i < s.size(); ++i)
+        out[i].value = std::isfinite(out[i].value) ? s[i] : out[i].value;
+    return out;
+}
+
+std::vector<CompareRun> smoothedRuns(const std::vector<CompareRun>& runs, const QString& metric,
+                                     double weight)
+{
+    std::vector<CompareRun> out = runs;
+    if (weight <= 0) return out;
+    for (CompareRun& r : out) {
+        auto it = r.series.find(metric);
+        if (it != r.series.end()) *it = smoothed(*it, weight);
+    }
+    return out;
 }
 
 double xOf(const ScalarPoint& p, CompareAxis axis, double timeOrigin)
@@ -128,11 +157,7 @@ std::vector<DiffRow> configDiff(const std::vector<CompareRun>& runs)
             QStringList& values = table[QString::fromStdString(p.key)];
             while (values.size() < qsizetype(runs.size()))
                 values << QString();
-            QString text = QString::fromStdString(p.text);
-            // JSON strings are shown without their quotes: "cosine" reads better than "\"cosine\"".
-            if (text.size() >= 2 && text.startsWith(QLatin1Char('"')) && text.endsWith(QLatin1Char('"')))
-                text = text.mid(1, text.size() - 2);
-            values[qsizetype(i)] = text;
+            values[qsizetype(i)] = QString::fromStdString(paramText(p)); // "cosine", not "\"cosine\""
         }
     std::vector<DiffRow> rows;
     for (auto& [key, values] : table) {
@@ -148,10 +173,7 @@ std::vector<DiffRow> configDiff(const std::vector<CompareRun>& runs)
 
 bool isIgnoredForGrouping(const QString& key)
 {
-    const QString last = key.section(QLatin1Char('.'), -1).toLower();
-    return last == QLatin1String("seed") || last.endsWith(QLatin1String("_seed")) ||
-           last == QLatin1String("name") || last == QLatin1String("work_dir") ||
-           last == QLatin1String("tags");
+    return isRunIdentityParam(key.toStdString());
 }
 
 std::vector<RunGroup> groupRuns(const std::vector<CompareRun>& runs)
@@ -174,20 +196,28 @@ std::vector<RunGroup> groupRuns(const std::vector<CompareRun>& runs)
         }
         groups[size_t(it - keys.begin())].members.push_back(int(i));
     }
-    // Label each group by the parameters that differ between groups: what the reader needs to tell them
-    // apart.
-    QSet<QString> differing;
-    for (const RunGroup& g : groups)
-        for (auto it = g.key.begin(); it != g.key.end(); ++it)
-            for (const RunGroup& h : groups)
-                if (h.key.value(it.key()) != it.value()) differing.insert(it.key());
-    for (RunGroup& g : groups) {
-        QStringList parts;
-        for (auto it = g.key.begin(); it != g.key.end(); ++it)
-            if (differing.contains(it.key()))
-                parts << it.key().section(QLatin1Char('.'), -1) + QLatin1Char('=') + it.value();
-        g.label = parts.isEmpty() ? runs[size_t(g.members.front())].label() : parts.join(QLatin1String(", "));
+    // Label each group by the parameters that differ between groups (what the reader needs to tell them
+    // apart), short; the tooltip has them in full.
+    std::vector<std::vector<RunParam>> groupParams;
+    for (const RunGroup& g : groups) {
+        std::vector<RunParam> params;
+        for (const RunParam& p : runs[size_t(g.members.front())].params)
+            if (!isIgnoredForGrouping(QString::fromStdString(p.key))) params.push_back(p);
+        groupParams.push_back(std::move(params));
+    }
+    // Keys every group has come first (core's differingParams): those are what the groups were made to
+    // compare.
+    const std::vector<std::string> differing = differingParams(groupParams);
+    for (size_t i = 0; i < groups.size(); ++i) {
+        RunGroup& g = groups[i];
+        const QString label = QString::fromStdString(paramLabel(groupParams[i], differing));
+        g.label = label.isEmpty() ? runs[size_t(g.members.front())].label() : label;
         g.label += QStringLiteral(" (n=%1)").arg(g.members.size());
+        QStringList names;
+        for (int m : g.members)
+            names << runs[size_t(m)].label();
+        const QString full = QString::fromStdString(paramLabelFull(groupParams[i], differing));
+        g.tooltip = (full.isEmpty() ? QString() : full + QLatin1Char('\n')) + names.join(QLatin1String(", "));
     }
     return groups;
 }
@@ -201,7 +231,7 @@ BandCurve groupBand(const std::vector<CompareRun>& runs, const RunGroup& group, 
             steps.insert(p.step);
     BandCurve band;
     for (qint64 step : steps) {
-        double sum = 0, lo = INFINITY, hi = -INFINITY, xSum = 0;
+        double sum = 0, sumSquares = 0, lo = INFINITY, hi = -INFINITY, xSum = 0;
         int n = 0;
         for (int m : group.members) {
             const CompareRun& run = runs[size_t(m)];
@@ -210,6 +240,7 @@ BandCurve groupBand(const std::vector<CompareRun>& runs, const RunGroup& group, 
             const std::optional<ScalarPoint> p = valueAtStep(pts, step);
             if (!p || !std::isfinite(p->value)) continue;
             sum += p->value;
+            sumSquares += p->value * p->value;
             lo = std::min(lo, p->value);
             hi = std::max(hi, p->value);
             xSum += axis == CompareAxis::Step ? double(step) : xOf(*p, axis, run.timeOrigin());
@@ -220,9 +251,36 @@ BandCurve groupBand(const std::vector<CompareRun>& runs, const RunGroup& group, 
         band.mean << sum / n;
         band.min << lo;
         band.max << hi;
+        band.std << std::sqrt(std::max(0.0, sumSquares / n - (sum / n) * (sum / n)));
         band.n << n;
     }
     return band;
+}
+
+double bandLow(const BandCurve& band, BandKind kind, qsizetype i)
+{
+    switch (kind) {
+    case BandKind::MinMax:
+        return band.min[i];
+    case BandKind::StdDev:
+        return band.mean[i] - band.std[i];
+    case BandKind::StdErr:
+        return band.mean[i] - band.std[i] / std::sqrt(double(band.n[i]));
+    }
+    return band.min[i];
+}
+
+double bandHigh(const BandCurve& band, BandKind kind, qsizetype i)
+{
+    switch (kind) {
+    case BandKind::MinMax:
+        return band.max[i];
+    case BandKind::StdDev:
+        return band.mean[i] + band.std[i];
+    case BandKind::StdErr:
+        return band.mean[i] + band.std[i] / std::sqrt(double(band.n[i]));
+    }
+    return band.max[i];
 }
 
 QStringList metricKeys(const std::vector<CompareRun>& runs)
@@ -231,9 +289,88 @@ QStringList metricKeys(const std::vector<CompareRun>& runs)
     for (const CompareRun& r : runs)
         for (auto it = r.series.begin(); it != r.series.end(); ++it)
             if (!keys.contains(it.key())) keys << it.key();
+    return sortedMetricKeys(keys);
+}
+
+QStringList sortedMetricKeys(QStringList keys)
+{
+    keys.removeDuplicates();
     keys.sort();
     for (const QString& first : {QStringLiteral("eval/ppl"), QStringLiteral("train/loss")})
         if (keys.removeOne(first)) keys.prepend(first);
+    return keys;
+}
+
+std::vector<HoverValue> valuesAt(const std::vector<DrawnCurve>& curves, double x)
+{
+    std::vector<HoverValue> out;
+    for (const DrawnCurve& c : curves) {
+        if (c.y.isEmpty()) continue;
+        qsizetype i = 0;
+        if (!c.reference) {
+            const auto it = std::upper_bound(c.x.begin(), c.x.end(), x);
+            if (it == c.x.begin()) continue; // not started yet at x
+            i = (it - c.x.begin()) - 1;
+        }
+        out.push_back({c.label, c.color, c.y[i], c.steps.value(i)});
+    }
+    return out;
+}
+
+namespace {
+
+std::optional<double> lastFinite(const QVector<ScalarPoint>& points)
+{
+    for (auto it = points.rbegin(); it != points.rend(); ++it)
+        if (std::isfinite(it->value)) return it->value;
+    return std::nullopt;
+}
+
+} // namespace
+
+std::vector<ScatterPoint> scatterPoints(const std::vector<CompareRun>& runs, const QString& metric,
+                                        const QString& paramKey, QStringList* categories)
+{
+    const std::string key = paramKey.toStdString();
+    std::vector<ScatterPoint> out;
+    bool numeric = true;
+    for (const CompareRun& r : runs) {
+        const std::optional<double> y = lastFinite(r.series.value(metric));
+        const auto p =
+            std::find_if(r.params.begin(), r.params.end(), [&](const RunParam& q) { return q.key == key; });
+        if (!y || p == r.params.end()) continue;
+        ScatterPoint s;
+        s.label = r.label();
+        s.color = r.color;
+        s.xText = QString::fromStdString(paramText(*p));
+        s.y = *y;
+        if (p->number)
+            s.x = *p->number;
+        else
+            numeric = false;
+        out.push_back(s);
+    }
+    if (categories) categories->clear();
+    if (!numeric) {
+        QStringList names;
+        for (const ScatterPoint& s : out)
+            if (!names.contains(s.xText)) names << s.xText;
+        names.sort();
+        for (ScatterPoint& s : out)
+            s.x = double(names.indexOf(s.xText));
+        if (categories) *categories = names;
+    }
+    return out;
+}
+
+QStringList scatterParams(const std::vector<CompareRun>& runs)
+{
+    std::vector<std::vector<RunParam>> params;
+    for (const CompareRun& r : runs)
+        params.push_back(r.params);
+    QStringList keys;
+    for (const std::string& k : differingParams(params))
+        if (!isRunIdentityParam(k)) keys << QString::fromStdString(k);
     return keys;
 }
 

@@ -41,6 +41,8 @@ void CompareRunsModel::setRuns(std::vector<RunInfo> runs)
 {
     beginResetModel();
     m_runs = std::move(runs);
+    m_summaries.clear();
+    m_differing.clear();
     QSet<int64_t> present;
     for (const RunInfo& r : m_runs)
         present.insert(r.id);
@@ -48,6 +50,45 @@ void CompareRunsModel::setRuns(std::vector<RunInfo> runs)
     m_checked &= present;
     endResetModel();
     if (lost) Q_EMIT checkedRunsChanged();
+}
+
+void CompareRunsModel::setSummaries(std::vector<RunSummary> summaries)
+{
+    std::vector<RunInfo> runs;
+    std::vector<std::vector<RunParam>> params;
+    for (const RunSummary& s : summaries) {
+        runs.push_back(s.run);
+        params.push_back(s.params);
+    }
+    setRuns(std::move(runs));
+    beginResetModel();
+    m_summaries = std::move(summaries);
+    for (const std::string& k : differingParams(params))
+        if (!isRunIdentityParam(k)) m_differing.push_back(k);
+    endResetModel();
+}
+
+void CompareRunsModel::setMetric(const QString& metric)
+{
+    if (metric == m_metric) return;
+    m_metric = metric;
+    if (!m_runs.empty()) Q_EMIT dataChanged(index(0, Final), index(rowCount() - 1, Last));
+    Q_EMIT headerDataChanged(Qt::Horizontal, Final, Last);
+}
+
+QStringList CompareRunsModel::metricKeys() const
+{
+    QStringList keys;
+    for (const RunSummary& s : m_summaries)
+        for (const RunMetric& m : s.metrics)
+            keys << QString::fromStdString(m.key);
+    return sortedMetricKeys(keys);
+}
+
+const RunMetric* CompareRunsModel::metricOf(int row) const
+{
+    if (row < 0 || size_t(row) >= m_summaries.size() || m_metric.isEmpty()) return nullptr;
+    return m_summaries[size_t(row)].find(m_metric.toStdString());
 }
 
 std::vector<int64_t> CompareRunsModel::checkedRuns() const
@@ -99,6 +140,27 @@ QVariant CompareRunsModel::data(const QModelIndex& index, int role) const
     if (!index.isValid() || index.row() >= rowCount()) return {};
     const RunInfo& r = m_runs[size_t(index.row())];
     if (role == RunIdRole) return qlonglong(r.id);
+    const int col = index.column();
+    const bool hasSummary = size_t(index.row()) < m_summaries.size();
+    if (col == Params && hasSummary && role == Qt::ToolTipRole)
+        return QString::fromStdString(paramLabelFull(m_summaries[size_t(index.row())].params, m_differing));
+    if (col >= Final && col <= Last) {
+        const RunMetric* m = metricOf(index.row());
+        if (role == Qt::TextAlignmentRole) return int(Qt::AlignRight | Qt::AlignVCenter);
+        if (role != Qt::DisplayRole && role != SortRole) return {};
+        if (!m) return role == SortRole ? QVariant(qQNaN()) : QVariant();
+        const double v = col == Final  ? m->stats.final
+                         : col == Best ? m->stats.best
+                         : col == Min  ? m->stats.min
+                         : col == Max  ? m->stats.max
+                                       : m->stats.last;
+        if (role == SortRole) return v;
+        return std::isnan(v) ? QVariant(QStringLiteral("–")) : QVariant(formatValue(v));
+    }
+    if (role == SortRole) {
+        if (col == Started) return r.started > 0 ? r.started : r.created;
+        return data(index, Qt::DisplayRole);
+    }
     if (index.column() == Name) {
         if (role == Qt::CheckStateRole) return m_checked.contains(r.id) ? Qt::Checked : Qt::Unchecked;
         if (role == Qt::DecorationRole) return RunColors::instance().color(r.id);
@@ -112,6 +174,10 @@ QVariant CompareRunsModel::data(const QModelIndex& index, int role) const
         return RunsModel::statusTitle(r.status); // translated, as in the runs table
     case Method:
         return QString::fromStdString(r.method);
+    case Params:
+        return hasSummary ? QString::fromStdString(
+                                paramLabel(m_summaries[size_t(index.row())].params, m_differing, 4))
+                          : QString();
     case Started:
         return RunsModel::startedText(r);
     }
@@ -128,8 +194,22 @@ QVariant CompareRunsModel::headerData(int section, Qt::Orientation orientation, 
         return tr("Status");
     case Method:
         return tr("Method");
+    case Params:
+        return tr("Parameters");
     case Started:
         return tr("Started");
+    case Final:
+        return tr("Final");
+    case Best: {
+        const MetricGoal g = goalOf(m_metric);
+        return g == MetricGoal::Lower ? tr("Best ↓") : g == MetricGoal::Higher ? tr("Best ↑") : tr("Best");
+    }
+    case Min:
+        return tr("Min");
+    case Max:
+        return tr("Max");
+    case Last:
+        return tr("Last");
     }
     return {};
 }
@@ -148,6 +228,72 @@ bool CompareRunsModel::setData(const QModelIndex& index, const QVariant& value, 
     return true;
 }
 
+// ---------------------------------------------------------------- CompareRunsFilter
+
+CompareRunsFilter::CompareRunsFilter(QObject* parent) : QSortFilterProxyModel(parent)
+{
+    setSortRole(CompareRunsModel::SortRole);
+}
+
+void CompareRunsFilter::setFilterText(const QString& text)
+{
+    m_text = text;
+    invalidateFilter();
+}
+
+bool CompareRunsFilter::accepts(const RunSummary& run, const QString& filter)
+{
+    const QStringList words = filter.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    for (const QString& word : words) {
+        const qsizetype eq = word.indexOf(QLatin1Char('='));
+        if (eq <= 0) {
+            const QString hay = QString::fromStdString(run.run.name + " " + run.run.method + " " +
+                                                       runStatusName(run.run.status));
+            if (!hay.contains(word, Qt::CaseInsensitive)) return false;
+            continue;
+        }
+        const bool negate = word[eq - 1] == QLatin1Char('!');
+        const std::string key = word.left(negate ? eq - 1 : eq).toLower().toStdString();
+        const QString value = word.mid(eq + 1);
+        bool match = false;
+        for (const RunParam& p : run.params) {
+            if (p.key != key && shortParamKey(p.key) != key &&
+                !(p.key.size() > key.size() && p.key.ends_with("." + key)))
+                continue;
+            const QString text = QString::fromStdString(paramText(p));
+            // Numbers compare by value: "lr=1e-3" finds 0.001.
+            bool ok = false;
+            const double v = value.toDouble(&ok);
+            match = p.number && ok ? *p.number == v : text.compare(value, Qt::CaseInsensitive) == 0;
+            if (match) break;
+        }
+        if (match == negate) return false;
+    }
+    return true;
+}
+
+bool CompareRunsFilter::filterAcceptsRow(int sourceRow, const QModelIndex&) const
+{
+    const auto* model = qobject_cast<const CompareRunsModel*>(sourceModel());
+    if (!model || m_text.trimmed().isEmpty()) return true;
+    if (size_t(sourceRow) >= model->summaries().size()) return true;
+    return accepts(model->summaries()[size_t(sourceRow)], m_text);
+}
+
+bool CompareRunsFilter::lessThan(const QModelIndex& left, const QModelIndex& right) const
+{
+    const QVariant a = left.data(sortRole()), b = right.data(sortRole());
+    if (a.typeId() == QMetaType::Double || b.typeId() == QMetaType::Double) {
+        const double x = a.toDouble(), y = b.toDouble();
+        // Runs without the metric sort after the others in either order.
+        if (std::isnan(x) || std::isnan(y))
+            return sortOrder() == Qt::AscendingOrder ? !std::isnan(x) && std::isnan(y)
+                                                     : std::isnan(x) && !std::isnan(y);
+        return x < y;
+    }
+    return QString::localeAwareCompare(a.toString(), b.toString()) < 0;
+}
+
 // ---------------------------------------------------------------- CompareMetricsModel
 
 CompareMetricsModel::CompareMetricsModel(QObject* parent) : QAbstractTableModel(parent) {}
@@ -157,10 +303,11 @@ void CompareMetricsModel::setRuns(const std::vector<CompareRun>& runs, const QSt
     beginResetModel();
     m_metric = metric;
     m_step = step;
-    m_lowerBetter = lowerIsBetter(metric);
+    m_goal = goalOf(metric);
     m_rows.clear();
     for (const CompareRun& r : runs)
-        m_rows.append({r.label(), r.color, summarize(r.series.value(metric), step, m_lowerBetter)});
+        m_rows.append(
+            {r.label(), r.color, summarize(r.series.value(metric), step, m_goal, !isActive(r.info.status))});
     endResetModel();
 }
 
@@ -180,13 +327,13 @@ QVariant CompareMetricsModel::data(const QModelIndex& index, int role) const
     const Row& r = m_rows[index.row()];
     if (role == Qt::DecorationRole && index.column() == Run) return r.color;
     if (role == Qt::TextAlignmentRole && index.column() != Run) return int(Qt::AlignRight | Qt::AlignVCenter);
-    if (role == Qt::FontRole && index.column() == Best) {
+    if (role == Qt::FontRole && index.column() == Best && m_goal != MetricGoal::None) {
         // The best value over all runs in bold: the row a reader looks for first.
-        double best = m_lowerBetter ? INFINITY : -INFINITY;
+        const bool lower = m_goal == MetricGoal::Lower;
+        double best = lower ? INFINITY : -INFINITY;
         for (const Row& o : m_rows)
             if (o.summary.best)
-                best = m_lowerBetter ? std::min(best, o.summary.best->value)
-                                     : std::max(best, o.summary.best->value);
+                best = lower ? std::min(best, o.summary.best->value) : std::max(best, o.summary.best->value);
         if (r.summary.best && r.summary.best->value == best) {
             QFont f;
             f.setBold(true);
@@ -228,7 +375,9 @@ QVariant CompareMetricsModel::headerData(int section, Qt::Orientation orientatio
     case FinalStep:
         return tr("Final step");
     case Best:
-        return m_lowerBetter ? tr("Best (lowest)") : tr("Best (highest)");
+        return m_goal == MetricGoal::Lower    ? tr("Best (lowest)")
+               : m_goal == MetricGoal::Higher ? tr("Best (highest)")
+                                              : tr("Best (–)");
     case BestStep:
         return tr("Best step");
     }

@@ -1,5 +1,6 @@
 #include "compareview.h"
 
+#include "comparechart.h"
 #include "comparemodels.h"
 #include "comparetasks.h"
 #include "plotexport.h"
@@ -9,14 +10,19 @@
 #include <QCheckBox>
 #include <QColorDialog>
 #include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QToolButton>
 #include <QtConcurrent>
 
@@ -27,19 +33,24 @@ namespace qat::ui {
 CompareView::CompareView(QWidget* parent) : QWidget(parent)
 {
     m_runsModel = new CompareRunsModel(this);
+    m_runsFilter = new CompareRunsFilter(this);
+    m_runsFilter->setSourceModel(m_runsModel);
     m_metricsModel = new CompareMetricsModel(this);
     m_diffModel = new ConfigDiffModel(this);
     buildUi();
 
     connect(&m_listWatcher, &QFutureWatcher<Listed>::finished, this, [this] {
-        const Listed listed = m_listWatcher.result();
+        Listed listed = m_listWatcher.result();
         if (!listed.error.isEmpty()) {
             m_status->setText(listed.error);
             Q_EMIT errorOccurred(listed.error);
             return;
         }
-        m_runsModel->setRuns(listed.runs);
+        m_runsModel->setSummaries(std::move(listed.runs));
+        fillMetricChoices();
         m_runsTable->resizeColumnsToContents();
+        m_runsTable->setColumnWidth(CompareRunsModel::Params,
+                                    std::min(m_runsTable->columnWidth(CompareRunsModel::Params), 240));
         if (!m_pendingSelection.empty()) m_runsModel->setCheckedRuns(std::exchange(m_pendingSelection, {}));
         m_status->setText(tr("%n run(s) in the store.", nullptr, int(m_runsModel->runs().size())));
         Q_EMIT runsListed();
@@ -57,6 +68,11 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent)
         onDataLoaded(std::move(loaded.runs));
     });
     connect(m_runsModel, &CompareRunsModel::checkedRunsChanged, this, &CompareView::loadSelected);
+
+    m_liveTimer = new QTimer(this);
+    m_liveTimer->setInterval(2000);
+    connect(m_liveTimer, &QTimer::timeout, this, &CompareView::liveTick);
+    m_liveTimer->start();
 }
 
 CompareView::~CompareView()
@@ -65,32 +81,47 @@ CompareView::~CompareView()
     m_dataWatcher.waitForFinished();
 }
 
-void CompareView::buildUi()
+QWidget* CompareView::buildToolbar()
 {
-    m_runsTable = new QTableView(this);
-    m_runsTable->setModel(m_runsModel);
-    m_runsTable->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_runsTable->verticalHeader()->hide();
-    m_runsTable->horizontalHeader()->setStretchLastSection(true);
-    m_runsTable->setToolTip(tr("Tick the runs to compare; double-click a run's colour square to change it."));
-    connect(m_runsTable, &QTableView::doubleClicked, this, &CompareView::editColor);
-
     m_metric = new QComboBox(this);
     m_metric->setMinimumContentsLength(16);
-    m_metric->setToolTip(tr("The metric drawn and summarized."));
+    m_metric->setToolTip(tr("The metric of the first chart, of the tables and of the scatter plot."));
+    m_panelsButton = new QToolButton(this);
+    m_panelsButton->setText(tr("Panels"));
+    m_panelsButton->setPopupMode(QToolButton::InstantPopup);
+    m_panelsButton->setMenu(new QMenu(m_panelsButton));
+    m_panelsButton->setToolTip(tr("More metrics as charts beside the first one."));
     m_axis = new QComboBox(this);
     m_axis->addItem(tr("x: step"));
     m_axis->addItem(tr("x: wall time"));
     m_axis->addItem(tr("x: time since start"));
+    m_smoothing = new QDoubleSpinBox(this);
+    m_smoothing->setRange(0.0, 0.99);
+    m_smoothing->setSingleStep(0.1);
+    m_smoothing->setDecimals(2);
+    m_smoothing->setPrefix(tr("Smoothing "));
+    m_smoothing->setToolTip(tr("Debiased exponential moving average, as in the live charts and TensorBoard "
+                               "(0 = raw values). Tables always show raw values."));
+    m_logY = new QCheckBox(tr("Log y"), this);
     m_grouped = new QCheckBox(tr("Group by parameters"), this);
-    m_grouped->setToolTip(
-        tr("Runs that differ only in their seed form one group: the line is their mean, the "
-           "band spans their minimum and maximum."));
+    m_grouped->setToolTip(tr("Runs that differ only in their seed form one group: the line is their mean, "
+                             "the band their spread."));
+    m_band = new QComboBox(this);
+    m_band->addItem(tr("band: min–max"));
+    m_band->addItem(tr("band: ± std"));
+    m_band->addItem(tr("band: ± SEM"));
+    m_band->setToolTip(
+        tr("The band around a group's mean: the members' range, standard deviation or standard "
+           "error of the mean."));
     m_step = new QSpinBox(this);
     m_step->setPrefix(tr("Step "));
     m_step->setRange(0, 0);
     m_step->setToolTip(
-        tr("The table shows each run's value at this step (the nearest point at or before it)."));
+        tr("The table shows each run's value at this step (the nearest point at or before it); "
+           "a click on a chart chooses it too."));
+    m_live = new QCheckBox(tr("Live"), this);
+    m_live->setChecked(true);
+    m_live->setToolTip(tr("While a run is going, read the store again every few seconds."));
     auto* reload = new QPushButton(tr("Reload"), this);
     auto* exportButton = makeExportButton(this, QStringLiteral("compare"),
                                           {[this](const QString& f) { return exportPng(f); },
@@ -98,36 +129,103 @@ void CompareView::buildUi()
                                            [this](const QString& f) { return exportCsv(f); }});
     connect(reload, &QPushButton::clicked, this, &CompareView::reload);
     connect(m_metric, &QComboBox::currentTextChanged, this, [this] {
+        m_runsModel->setMetric(metric());
         updateStepRange();
         refreshMetrics();
         redraw();
     });
-    connect(m_axis, &QComboBox::currentIndexChanged, this, &CompareView::redraw);
+    connect(m_axis, &QComboBox::currentIndexChanged, this, [this] {
+        redraw();
+        for (CompareChart* c : m_charts)
+            c->fitToData();
+    });
+    connect(m_smoothing, &QDoubleSpinBox::valueChanged, this, &CompareView::redraw);
+    connect(m_logY, &QCheckBox::toggled, this, [this](bool on) {
+        for (CompareChart* c : m_charts)
+            c->setLogScale(on);
+    });
     connect(m_grouped, &QCheckBox::toggled, this, [this] {
+        m_band->setEnabled(isGrouped());
         refreshMetrics();
         redraw();
     });
+    connect(m_band, &QComboBox::currentIndexChanged, this, &CompareView::redraw);
+    m_band->setEnabled(false);
     connect(m_step, &QSpinBox::valueChanged, this, [this] {
         refreshMetrics();
         redraw();
     });
+    connect(m_live, &QCheckBox::toggled, this,
+            [this](bool on) { setLiveRefresh(on, m_liveTimer->interval()); });
 
-    auto* bar = new QHBoxLayout;
-    bar->addWidget(new QLabel(tr("Metric"), this));
-    bar->addWidget(m_metric, 1);
-    for (QWidget* w : std::initializer_list<QWidget*>{m_axis, m_grouped, m_step, reload, exportButton})
-        bar->addWidget(w);
+    auto* bar = new QWidget(this);
+    auto* layout = new QHBoxLayout(bar);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(new QLabel(tr("Metric"), this));
+    layout->addWidget(m_metric, 1);
+    for (QWidget* w : std::initializer_list<QWidget*>{m_panelsButton, m_axis, m_smoothing, m_logY, m_grouped,
+                                                      m_band, m_step, m_live, reload, exportButton})
+        layout->addWidget(w);
+    return bar;
+}
 
-    m_plot = new QCustomPlot(this);
-    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectPlottables);
-    m_plot->legend->setVisible(true);
-    m_plot->setMinimumHeight(220);
-    connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this] {
-        m_plot->rescaleAxes();
-        m_plot->replot();
-    });
+QWidget* CompareView::buildScatterPage()
+{
+    auto* page = new QWidget(this);
+    m_scatterParam = new QComboBox(page);
+    m_scatterParam->setToolTip(tr("The parameter on the x axis (those that differ between the runs)."));
+    m_scatterLogX = new QCheckBox(tr("Log x"), page);
+    m_scatter = new QCustomPlot(page);
+    m_scatter->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_scatter->legend->setVisible(true);
+    m_scatter->legend->setBrush(QColor(255, 255, 255, 210));
+    connect(m_scatterParam, &QComboBox::currentTextChanged, this, &CompareView::drawScatter);
+    connect(m_scatterLogX, &QCheckBox::toggled, this, &CompareView::drawScatter);
+    auto* row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Final value against"), page));
+    row->addWidget(m_scatterParam, 1);
+    row->addWidget(m_scatterLogX);
+    auto* layout = new QVBoxLayout(page);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(row);
+    layout->addWidget(m_scatter, 1);
+    return page;
+}
 
+void CompareView::buildUi()
+{
+    m_filter = new QLineEdit(this);
+    m_filter->setPlaceholderText(tr("Filter: bits=2 method=dlqat g!=32 ..."));
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setToolTip(
+        tr("Words separated by spaces, all must hold: key=value or key!=value on a parameter "
+           "(full key or its last part: bits, g, method, lr_m), or text in the run's name, "
+           "method or status."));
+    connect(m_filter, &QLineEdit::textChanged, m_runsFilter, &CompareRunsFilter::setFilterText);
+    m_runsTable = new QTableView(this);
+    m_runsTable->setModel(m_runsFilter);
+    m_runsTable->setSortingEnabled(true);
+    m_runsTable->sortByColumn(-1, Qt::AscendingOrder); // store order until the user sorts
+    m_runsTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_runsTable->setWordWrap(false);
+    m_runsTable->verticalHeader()->hide();
+    m_runsTable->horizontalHeader()->setStretchLastSection(true);
+    m_runsTable->setToolTip(
+        tr("Tick the runs to compare; click a header to sort; double-click a run's colour "
+           "square to change it."));
+    connect(m_runsTable, &QTableView::doubleClicked, this, &CompareView::editColor);
+    auto* left = new QWidget(this);
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_filter);
+    leftLayout->addWidget(m_runsTable, 1);
+
+    m_chartsHost = new QWidget(this);
+    m_chartsGrid = new QGridLayout(m_chartsHost);
+    m_chartsGrid->setContentsMargins(0, 0, 0, 0);
+    m_chartsGrid->setSpacing(4);
+    rebuildCharts();
+
     auto* metricsTable = m_metricsTable = new QTableView(this);
     metricsTable->setModel(m_metricsModel);
     metricsTable->verticalHeader()->hide();
@@ -149,23 +247,26 @@ void CompareView::buildUi()
     m_tabs->addTab(diffPage, tr("Config diff"));
     m_tasksPanel = new CompareTasksPanel(this);
     m_tabs->addTab(m_tasksPanel, tr("Tasks"));
+    m_tabs->addTab(buildScatterPage(), tr("Scatter"));
 
     auto* right = new QSplitter(Qt::Vertical, this);
-    right->addWidget(m_plot);
+    right->setChildrenCollapsible(false);
+    right->addWidget(m_chartsHost);
     right->addWidget(m_tabs);
     right->setStretchFactor(0, 3);
     right->setStretchFactor(1, 2);
     right->setSizes({480, 260});
     auto* split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(m_runsTable);
+    split->setChildrenCollapsible(false);
+    split->addWidget(left);
     split->addWidget(right);
     split->setStretchFactor(0, 1);
     split->setStretchFactor(1, 3);
-    split->setSizes({330, 800});
+    split->setSizes({420, 800});
 
     m_status = new QLabel(tr("Open a run store to compare its runs."), this);
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(bar);
+    layout->addWidget(buildToolbar());
     layout->addWidget(split, 1);
     layout->addWidget(m_status);
 }
@@ -178,6 +279,12 @@ void CompareView::setDatabase(const QString& file)
 
 void CompareView::reload()
 {
+    listRuns();
+    loadSelected();
+}
+
+void CompareView::listRuns()
+{
     if (m_database.isEmpty() || m_listWatcher.isRunning()) return;
     m_status->setText(tr("Reading runs..."));
     const std::string db = m_database.toStdString();
@@ -186,12 +293,15 @@ void CompareView::reload()
             StoreOptions o;
             o.readOnly = true;
             o.markDeadRuns = false;
-            return {RunStore(db, o).runs(), {}};
+            const RunStore store(db, o);
+            Listed listed;
+            for (const RunInfo& r : store.runs())
+                listed.runs.push_back(summarizeRun(store, r.id));
+            return listed;
         } catch (const std::exception& e) {
             return {{}, QString::fromUtf8(e.what())};
         }
     }));
-    loadSelected();
 }
 
 void CompareView::setSelectedRuns(const std::vector<int64_t>& runIds)
@@ -201,6 +311,36 @@ void CompareView::setSelectedRuns(const std::vector<int64_t>& runIds)
         return;
     }
     m_runsModel->setCheckedRuns(runIds); // checkedRunsChanged -> loadSelected
+}
+
+void CompareView::setLiveRefresh(bool on, int intervalMs)
+{
+    m_liveTimer->setInterval(intervalMs);
+    if (on)
+        m_liveTimer->start();
+    else
+        m_liveTimer->stop();
+    if (m_live->isChecked() != on) {
+        const QSignalBlocker block(m_live);
+        m_live->setChecked(on);
+    }
+}
+
+void CompareView::liveTick()
+{
+    if (m_database.isEmpty() || isLoading()) return;
+    // Only while something is going: an idle store is not read again and again.
+    const auto active = [](const RunInfo& r) { return isActive(r.status); };
+    bool any = std::any_of(m_runsModel->runs().begin(), m_runsModel->runs().end(), active);
+    for (const CompareRun& r : m_runs)
+        any = any || active(r.info);
+    if (any) {
+        m_idleTicks = 0;
+        reload();
+    } else if (++m_idleTicks >= 5) {
+        m_idleTicks = 0; // now and then: a run started elsewhere (the CLI, another GUI) appears in the list
+        listRuns();
+    }
 }
 
 void CompareView::loadSelected()
@@ -221,27 +361,54 @@ void CompareView::loadSelected()
     }));
 }
 
-void CompareView::onDataLoaded(std::vector<CompareRun> runs)
+void CompareView::fillMetricChoices()
 {
-    m_runs = std::move(runs);
-    m_groups = groupRuns(m_runs);
+    QStringList keys = metricKeys(m_runs) + m_runsModel->metricKeys();
+    keys = sortedMetricKeys(keys);
     const QString current = m_metric->currentText();
     {
         const QSignalBlocker block(m_metric);
         m_metric->clear();
-        m_metric->addItems(metricKeys(m_runs));
+        m_metric->addItems(keys);
         const int i = m_metric->findText(current);
         m_metric->setCurrentIndex(i >= 0 ? i : 0);
     }
+    m_runsModel->setMetric(metric());
+    QMenu* menu = m_panelsButton->menu();
+    menu->clear();
+    for (const QString& k : keys) {
+        QAction* a = menu->addAction(k);
+        a->setCheckable(true);
+        a->setChecked(m_extraPanels.contains(k));
+        connect(a, &QAction::toggled, this, [this, k](bool on) {
+            QStringList panels = m_extraPanels;
+            if (on && !panels.contains(k)) panels << k;
+            if (!on) panels.removeAll(k);
+            setPanelMetrics(panels);
+        });
+    }
+}
+
+void CompareView::onDataLoaded(std::vector<CompareRun> runs)
+{
+    m_runs = std::move(runs);
+    m_groups = groupRuns(m_runs);
+    fillMetricChoices();
     m_diffModel->setRuns(m_runs);
     m_diffTable->resizeColumnsToContents();
     m_tasksPanel->setRuns(m_runs);
+    {
+        const QString current = m_scatterParam->currentText();
+        const QSignalBlocker block(m_scatterParam);
+        m_scatterParam->clear();
+        m_scatterParam->addItems(scatterParams(m_runs));
+        const int i = m_scatterParam->findText(current);
+        m_scatterParam->setCurrentIndex(i >= 0 ? i : 0);
+    }
     updateStepRange();
     refreshMetrics();
     m_metricsTable->resizeColumnsToContents();
     redraw();
-    m_plot->rescaleAxes();
-    m_plot->replot();
     m_status->setText(tr("%n run(s) compared.", nullptr, int(m_runs.size())));
     Q_EMIT dataLoaded();
 }
@@ -270,6 +437,9 @@ void CompareView::refreshMetrics()
     for (const RunGroup& g : m_groups) {
         CompareRun row;
         row.info.name = g.label.toStdString();
+        row.info.status = RunStatus::Completed;
+        for (int m : g.members)
+            if (isActive(m_runs[size_t(m)].info.status)) row.info.status = RunStatus::Running;
         row.color = m_runs[size_t(g.members.front())].color;
         const BandCurve band = groupBand(m_runs, g, metric(), CompareAxis::Step);
         QVector<ScalarPoint>& pts = row.series[metric()];
@@ -286,81 +456,168 @@ void CompareView::refreshMetrics()
     m_metricsModel->setRuns(rows, metric(), step());
 }
 
+void CompareView::rebuildCharts()
+{
+    QStringList metrics{metric()};
+    for (const QString& m : m_extraPanels)
+        if (!metrics.contains(m)) metrics << m;
+    while (m_charts.size() < metrics.size()) {
+        auto* chart = new CompareChart(m_chartsHost);
+        chart->setLogScale(m_logY && m_logY->isChecked());
+        connect(chart, &CompareChart::stepClicked, this, [this](qint64 s) { setStep(s); });
+        // The crosshair follows the mouse on every panel at once (same x on each).
+        connect(chart, &CompareChart::hovered, this, [this, chart](double x) {
+            for (CompareChart* other : m_charts)
+                if (other != chart) other->showCrosshair(x);
+        });
+        connect(chart, &CompareChart::left, this, [this] {
+            for (CompareChart* c : m_charts)
+                c->hideCrosshair();
+        });
+        m_charts << chart;
+    }
+    while (m_charts.size() > metrics.size())
+        delete m_charts.takeLast();
+    // One panel fills the area; more go two per row.
+    const int columns = m_charts.size() > 1 ? 2 : 1;
+    for (int i = 0; i < m_charts.size(); ++i) {
+        m_chartsGrid->addWidget(m_charts[i], i / columns, i % columns);
+        m_charts[i]->show(); // now, not at the next event loop turn (a grab() right after sees it)
+    }
+    m_chartsGrid->activate(); // a panel fewer gives its room back at once
+}
+
 void CompareView::redraw()
 {
-    m_plot->clearPlottables();
-    m_plot->clearItems();
-    const CompareAxis a = axis();
-    if (a == CompareAxis::WallTime) {
-        auto ticker = QSharedPointer<QCPAxisTickerDateTime>::create();
-        ticker->setDateTimeFormat(QStringLiteral("hh:mm\ndd MMM"));
-        m_plot->xAxis->setTicker(ticker);
-    } else {
-        m_plot->xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
-    }
-    m_plot->xAxis->setLabel(a == CompareAxis::Step       ? tr("step")
-                            : a == CompareAxis::WallTime ? tr("wall time")
-                                                         : tr("seconds since start"));
-    m_plot->yAxis->setLabel(metric());
-    if (isGrouped())
-        drawGroups();
-    else
-        drawRuns();
-    if (a == CompareAxis::Step && !m_runs.empty()) {
-        auto* marker = new QCPItemStraightLine(m_plot);
-        marker->point1->setCoords(double(step()), 0);
-        marker->point2->setCoords(double(step()), 1);
-        marker->setPen(QPen(QColor(120, 120, 120), 1, Qt::DashLine));
-    }
-    m_plot->replot();
+    rebuildCharts();
+    QStringList metrics{metric()};
+    for (const QString& m : m_extraPanels)
+        if (!metrics.contains(m)) metrics << m;
+    for (int i = 0; i < m_charts.size(); ++i)
+        drawChart(m_charts[i], metrics.value(i));
+    drawScatter();
 }
 
-void CompareView::drawRuns()
+void CompareView::drawChart(CompareChart* chart, const QString& metric)
 {
-    for (const CompareRun& r : m_runs) {
-        const auto pts = r.series.value(metric());
-        if (pts.isEmpty()) continue;
-        QCPGraph* g = m_plot->addGraph();
-        g->setName(r.label());
-        g->setPen(QPen(r.color, 2));
-        const double origin = r.timeOrigin();
-        QVector<double> x, y;
-        for (const ScalarPoint& p : pts) {
-            x << xOf(p, axis(), origin);
-            y << (std::isfinite(p.value) ? p.value : qQNaN());
+    CompareChart::Content c;
+    c.metric = metric;
+    c.axis = axis();
+    const std::vector<CompareRun> runs = smoothedRuns(m_runs, metric, smoothing());
+    // Runs without training are a level to beat, not a curve: a horizontal line at their (last) value.
+    std::vector<bool> inGroupCurves(runs.size(), true);
+    for (size_t i = 0; i < runs.size(); ++i) {
+        const CompareRun& r = runs[i];
+        const QVector<ScalarPoint> pts = r.series.value(metric);
+        if (!r.isReference() || pts.isEmpty()) continue;
+        inGroupCurves[i] = false;
+        DrawnCurve d;
+        d.label = r.label();
+        d.color = r.color;
+        d.reference = true;
+        d.y << pts.last().value;
+        d.x << 0;
+        d.steps << pts.last().step;
+        d.tooltip = tr("%1: no training; its value is drawn as a line").arg(r.label());
+        c.curves.push_back(d);
+    }
+    if (isGrouped()) {
+        for (const RunGroup& grp : m_groups) {
+            RunGroup trained = grp;
+            trained.members.clear();
+            for (int m : grp.members)
+                if (inGroupCurves[size_t(m)]) trained.members.push_back(m);
+            if (trained.members.empty()) continue;
+            const BandCurve band = groupBand(runs, trained, metric, axis());
+            if (band.x.isEmpty()) continue;
+            const QColor color = runs[size_t(grp.members.front())].color;
+            CompareChart::Band b{color, band.x, {}, {}};
+            for (qsizetype i = 0; i < band.x.size(); ++i) {
+                b.low << bandLow(band, bandKind(), i);
+                b.high << bandHigh(band, bandKind(), i);
+            }
+            c.bands.push_back(b);
+            DrawnCurve d;
+            d.label = grp.label;
+            d.tooltip = grp.tooltip;
+            d.color = color;
+            d.x = band.x;
+            d.y = band.mean;
+            const BandCurve bySteps = groupBand(runs, trained, metric, CompareAxis::Step);
+            for (double s : bySteps.x)
+                d.steps << qint64(s);
+            c.curves.push_back(d);
         }
-        g->setData(x, y, true);
-        if (pts.size() < 30) g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+    } else {
+        for (size_t i = 0; i < runs.size(); ++i) {
+            if (!inGroupCurves[i]) continue;
+            const CompareRun& r = runs[i];
+            const QVector<ScalarPoint> pts = r.series.value(metric);
+            if (pts.isEmpty()) continue;
+            DrawnCurve d;
+            d.label = r.label();
+            d.color = r.color;
+            const double origin = r.timeOrigin();
+            for (const ScalarPoint& p : pts) {
+                d.x << xOf(p, axis(), origin);
+                d.y << (std::isfinite(p.value) ? p.value : qQNaN());
+                d.steps << p.step;
+            }
+            c.curves.push_back(d);
+        }
     }
+    // The reference lines go after the curves in the legend and the hover box.
+    std::stable_partition(c.curves.begin(), c.curves.end(), [](const DrawnCurve& d) { return !d.reference; });
+    if (axis() == CompareAxis::Step && !m_runs.empty()) c.marker = double(step());
+    c.yLabel = smoothing() > 0 ? tr("%1 (smoothed %2)").arg(metric).arg(smoothing()) : metric;
+    chart->setContent(std::move(c));
 }
 
-void CompareView::drawGroups()
+void CompareView::drawScatter()
 {
-    for (const RunGroup& grp : m_groups) {
-        const BandCurve band = groupBand(m_runs, grp, metric(), axis());
-        if (band.x.isEmpty()) continue;
-        const QColor c = m_runs[size_t(grp.members.front())].color;
-        QCPGraph* lo = m_plot->addGraph();
-        QCPGraph* hi = m_plot->addGraph();
-        lo->setData(band.x, band.min, true);
-        hi->setData(band.x, band.max, true);
-        QColor fill = c;
-        fill.setAlpha(50);
-        for (QCPGraph* b : {lo, hi})
-            b->setPen(QPen(fill, 1));
-        hi->setBrush(fill);
-        hi->setChannelFillGraph(lo);
-        lo->removeFromLegend();
-        hi->removeFromLegend();
-        QCPGraph* mean = m_plot->addGraph();
-        mean->setName(grp.label);
-        mean->setPen(QPen(c, 2));
-        mean->setData(band.x, band.mean, true);
+    m_scatter->clearPlottables();
+    const QString param = m_scatterParam->currentText();
+    const std::vector<ScatterPoint> pts = param.isEmpty()
+                                              ? std::vector<ScatterPoint>{}
+                                              : scatterPoints(m_runs, metric(), param, &m_scatterCategories);
+    for (const ScatterPoint& p : pts) {
+        QCPGraph* g = m_scatter->addGraph();
+        g->setName(p.label);
+        g->setLineStyle(QCPGraph::lsNone);
+        g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, p.color, p.color, 9));
+        g->addData(p.x, p.y);
     }
+    const bool categories = !m_scatterCategories.isEmpty();
+    if (categories) {
+        auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+        for (int i = 0; i < m_scatterCategories.size(); ++i)
+            ticker->addTick(i, m_scatterCategories[i]);
+        m_scatter->xAxis->setTicker(ticker);
+        m_scatter->xAxis->setScaleType(QCPAxis::stLinear);
+    } else if (m_scatterLogX->isChecked()) {
+        m_scatter->xAxis->setScaleType(QCPAxis::stLogarithmic);
+        m_scatter->xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+    } else {
+        m_scatter->xAxis->setScaleType(QCPAxis::stLinear);
+        m_scatter->xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+    }
+    m_scatterLogX->setEnabled(!categories);
+    m_scatter->xAxis->setLabel(param);
+    m_scatter->yAxis->setLabel(tr("%1 (last value)").arg(metric()));
+    m_scatter->rescaleAxes();
+    // A margin so that no point sits on the frame.
+    const QCPRange x = m_scatter->xAxis->range(), y = m_scatter->yAxis->range();
+    if (m_scatter->xAxis->scaleType() == QCPAxis::stLinear)
+        m_scatter->xAxis->setRange(x.lower - std::max(0.5, 0.08 * x.size()),
+                                   x.upper + std::max(0.5, 0.08 * x.size()));
+    const double dy = y.size() > 0 ? 0.1 * y.size() : std::max(0.05 * std::fabs(y.lower), 0.5);
+    m_scatter->yAxis->setRange(y.lower - dy, y.upper + dy);
+    m_scatter->replot();
 }
 
-void CompareView::editColor(const QModelIndex& index)
+void CompareView::editColor(const QModelIndex& proxyIndex)
 {
+    const QModelIndex index = m_runsFilter->mapToSource(proxyIndex);
     if (!index.isValid() || index.column() != CompareRunsModel::Name) return;
     const qint64 id = index.data(CompareRunsModel::RunIdRole).toLongLong();
     const QColor c = QColorDialog::getColor(RunColors::instance().color(id), this, tr("Colour of the run"));
@@ -385,22 +642,50 @@ void CompareView::showTasks()
     m_tabs->setCurrentWidget(m_tasksPanel);
 }
 
+void CompareView::showScatter()
+{
+    m_tabs->setCurrentIndex(3);
+}
+
 void CompareView::setMetric(const QString& metric)
 {
     const int i = m_metric->findText(metric);
     if (i >= 0) m_metric->setCurrentIndex(i);
 }
 
+void CompareView::setPanelMetrics(const QStringList& metrics)
+{
+    m_extraPanels = metrics;
+    for (QAction* a : m_panelsButton->menu()->actions()) {
+        const QSignalBlocker block(a);
+        a->setChecked(metrics.contains(a->text()));
+    }
+    redraw();
+}
+
 void CompareView::setAxis(CompareAxis a)
 {
     m_axis->setCurrentIndex(int(a));
-    m_plot->rescaleAxes();
-    m_plot->replot();
 }
 
 void CompareView::setGrouped(bool on)
 {
     m_grouped->setChecked(on);
+}
+
+void CompareView::setBandKind(BandKind kind)
+{
+    m_band->setCurrentIndex(int(kind));
+}
+
+void CompareView::setSmoothing(double weight)
+{
+    m_smoothing->setValue(weight);
+}
+
+void CompareView::setLogScale(bool on)
+{
+    m_logY->setChecked(on);
 }
 
 void CompareView::setStep(qint64 s)
@@ -413,9 +698,20 @@ void CompareView::setOnlyDifferences(bool on)
     m_onlyDiff->setChecked(on);
 }
 
+void CompareView::setFilterText(const QString& text)
+{
+    m_filter->setText(text);
+}
+
+void CompareView::setScatterParam(const QString& key)
+{
+    const int i = m_scatterParam->findText(key);
+    if (i >= 0) m_scatterParam->setCurrentIndex(i);
+}
+
 QString CompareView::metric() const
 {
-    return m_metric->currentText();
+    return m_metric ? m_metric->currentText() : QString();
 }
 
 CompareAxis CompareView::axis() const
@@ -428,19 +724,50 @@ bool CompareView::isGrouped() const
     return m_grouped->isChecked();
 }
 
+BandKind CompareView::bandKind() const
+{
+    return BandKind(m_band->currentIndex());
+}
+
+double CompareView::smoothing() const
+{
+    return m_smoothing->value();
+}
+
+bool CompareView::logScale() const
+{
+    return m_logY->isChecked();
+}
+
 qint64 CompareView::step() const
 {
     return m_step->value();
 }
 
+QCustomPlot* CompareView::plot() const
+{
+    return m_charts.isEmpty() ? nullptr : m_charts.first()->plot();
+}
+
+void CompareView::drawNow()
+{
+    for (CompareChart* c : m_charts)
+        c->drawNow();
+    m_scatter->replot(QCustomPlot::rpImmediateRefresh);
+}
+
 bool CompareView::exportPng(const QString& file)
 {
+    drawNow();
     return savePng(this, file);
 }
 
 bool CompareView::exportPdf(const QString& file)
 {
-    return savePdf(this, {m_plot}, file, tr("Compare: %1").arg(metric()));
+    QList<QCustomPlot*> plots;
+    for (CompareChart* c : m_charts)
+        plots << c->plot();
+    return savePdf(this, plots, file, tr("Compare: %1").arg(metric()));
 }
 
 CsvTable CompareView::curvesCsv() const

@@ -200,8 +200,8 @@ bool isRunIdentityParam(std::string_view key)
 {
     const size_t dot = key.rfind('.');
     const std::string last = lower(dot == std::string_view::npos ? key : key.substr(dot + 1));
-    return last == "seed" || endsWith(last, "_seed") || last == "name" || last == "work_dir" ||
-           last == "tags";
+    // Only the run's own name: "method.name" is what an experiment compares.
+    return last == "seed" || endsWith(last, "_seed") || key == "name" || last == "work_dir" || last == "tags";
 }
 
 std::vector<std::string> differingParams(const std::vector<std::vector<RunParam>>& runs)
@@ -222,6 +222,12 @@ std::vector<std::string> differingParams(const std::vector<std::vector<RunParam>
         });
         if (differs) out.push_back(key);
     }
+    // Keys every run has (bits, init) before keys only some have (one method's own options): the first are
+    // what the runs were made to compare.
+    std::stable_partition(out.begin(), out.end(), [&](const std::string& key) {
+        const auto& values = table[key];
+        return std::all_of(values.begin(), values.end(), [](const RunParam* v) { return v != nullptr; });
+    });
     return out;
 }
 

@@ -259,6 +259,7 @@ QAT_TEST(runSummaryAndParameterLabels)
     QAT_CHECK((differ == std::vector<std::string>{"method.options.bits"}));
     QAT_CHECK(isRunIdentityParam("seed") && isRunIdentityParam("data.shuffle_seed"));
     QAT_CHECK(!isRunIdentityParam("method.options.bits"));
+    QAT_CHECK(isRunIdentityParam("name") && !isRunIdentityParam("method.name")); // dlqat vs rtn is the point
 
     const std::vector<RunParam> p = {{"method.name", "\"dlqat\"", {}},
                                      {"method.options.bits", "3", 3.0},

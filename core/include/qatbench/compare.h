@@ -99,11 +99,12 @@ RunSummary summarizeRun(const RunStore& store, int64_t runId, const SummaryOptio
 // A parameter's value as a person reads it: JSON strings without their quotes ("cosine", not "\"cosine\"").
 std::string paramText(const RunParam& p);
 
-// Keys that never tell two experiments apart: seeds (seed, *_seed), names, work folders, tags.
+// Keys that never tell two experiments apart: seeds (seed, *.seed, *_seed), the run's name (the top-level
+// "name"; "method.name" does tell them apart), work folders, tags.
 bool isRunIdentityParam(std::string_view key);
 
-// Keys whose value is not the same in every run (a key missing in some run counts as different), sorted; the
-// run's "name" is left out.
+// Keys whose value is not the same in every run (a key missing in some run counts as different): first the
+// keys every run has, then the others, each sorted; the run's "name" is left out.
 std::vector<std::string> differingParams(const std::vector<std::vector<RunParam>>& runs);
 
 // The short form of a key: its last part, with method.name -> method, group_size -> g, batch_size -> bs,
