@@ -69,6 +69,12 @@ at::Tensor QuantLinear::weight(at::ScalarType dtype) const
     return weight().to(dtype);
 }
 
+void QuantLinear::clampZero()
+{
+    at::NoGradGuard noGrad;
+    zero.clamp_(0, double((int64_t(1) << spec.bits) - 1));
+}
+
 at::Tensor QuantLinear::codes() const
 {
     at::NoGradGuard noGrad;

@@ -181,6 +181,8 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
         if (loop.run(
                 sampler,
                 [&](const at::Tensor& w) {
+                    for (auto& q : m_mods) // z after the last step, projected back into the code range
+                        q.clampZero();
                     syncScales(true);
                     return objectiveLoss(ctx, w, calibObjective);
                 },
@@ -192,6 +194,7 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
     for (auto& q : m_mods) {
         q.logScale = q.logScale.detach();
         q.zero = at::round(q.zero.detach());
+        q.clampZero();
     }
 
     // Stage 2: m and LoRA.

@@ -64,6 +64,10 @@ struct QuantLinear
     // The deployable per-group scale m * s and zero-point, float32 [out, groups].
     at::Tensor exportScale() const;
 
+    // Keeps a learned zero-point inside the code range [0, 2^bits - 1], in place and without gradient.
+    // Outside it every code of the group clamps to one end, and an integer zero-point (GPTQ, the deployable
+    // file) cannot hold it: a calibration that trains z projects it back after each step.
+    void clampZero();
     void enableMagnitude();                                               // m = 1
     void enableLora(int64_t rank, double alpha, const std::string& init); // A random, B = 0
     int64_t trainableCount(bool withScaleZero) const;
@@ -105,9 +109,10 @@ private:
 };
 
 // Writes W_hat (in the model's dtype) into the model's weights: afterwards a plain forward is the
-// fake-quantized model. The modules' w0 keep the full-precision tensors, unless consume: then W_hat is written
-// into the memory of a w0 that is the model's own tensor (the modules are spent: their w0 hold W_hat), so the
-// model is not held twice (a 7B model's final evaluation needed 27.8 GiB instead of training's 16).
+// fake-quantized model. The modules' w0 keep the full-precision tensors, unless consume: then W_hat is
+// written into the memory of a w0 that is the model's own tensor (the modules are spent: their w0 hold
+// W_hat), so the model is not held twice (a 7B model's final evaluation needed 27.8 GiB instead of training's
+// 16).
 void applyToModel(LlamaModel& model, const std::vector<QuantLinear>& modules, bool consume = false);
 
 // Every parameter of the model (embeddings, norms, linears, head; a tied head counted once).
