@@ -4,7 +4,9 @@
 #include "chartpanel.h"
 #include "engineclient.h"
 #include "experimentform.h"
+#include "explorerview.h"
 #include "fake_engine.h"
+#include "format.h"
 #include "mainwindow.h"
 #include "metricchart.h"
 #include "modelpanel.h"
@@ -16,17 +18,24 @@
 #include "welcomeview.h"
 #include "workbenchview.h"
 
+#include "qatbench/format.h"
 #include "qatbench/method.h"
 #include "qatbench/store.h"
+#include "qatbench_plugins/builtin.h"
 
 #include <nlohmann/json.hpp>
 
+#include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QFile>
+#include <QListWidget>
+#include <QProcess>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QSplitter>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -126,8 +135,233 @@ private Q_SLOTS:
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("QATBenchTest"));
         QCoreApplication::setApplicationName(QStringLiteral("QATBenchTest"));
+        // Settings live in the temporary folder, never in the user's own (the window remembers its session).
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope,
+                           m_tmp.filePath(QStringLiteral("settings")));
         qputenv("QATBENCH_DB", m_tmp.filePath(QStringLiteral("default.db")).toUtf8());
         qat::registerBuiltinMethods();
+    }
+
+    void init()
+    {
+        QSettings().clear(); // each test starts like a first start
+        QLocale::setDefault(QLocale::c());
+    }
+
+    // Issue 18 item 13: geometry, splitters, the last view, the open model and the form come back.
+    void sessionIsRememberedAcrossStarts()
+    {
+        const QString model = dataPath(QStringLiteral("models/stories260K"));
+        if (model.isEmpty()) QSKIP("QATBENCH_TEST_DATA is not set");
+        QList<int> sizes;
+        QSize size;
+        {
+            MainWindow w;
+            w.resize(1500, 900); // not the default 1280 x 800
+            w.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&w));
+            QSignalSpy opened(w.workbenchView()->modelPanel(), &ModelPanel::modelOpened);
+            w.workbenchView()->modelPanel()->openModel(model);
+            QVERIFY(opened.wait(20000));
+            w.workbenchView()->form()->setFieldText(QStringLiteral("name"), QStringLiteral("remembered W3"));
+            w.workbenchView()->form()->setFieldText(QStringLiteral("method.options.bits"),
+                                                    QStringLiteral("2"));
+            w.workbenchView()->form()->validateNow();
+            auto* split = w.workbenchView()->findChild<QSplitter*>();
+            QVERIFY(split);
+            split->setSizes({300, 800});
+            sizes = split->sizes();
+            w.showView(w.explorerView());
+            size = w.size(); // at least the views' minimum width
+            QVERIFY(w.close());
+        }
+        MainWindow w;
+        QSignalSpy opened(w.workbenchView()->modelPanel(), &ModelPanel::modelOpened);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QCOMPARE(w.currentView(), w.explorerView());
+        QVERIFY(size != QSize(1280, 800));
+        QCOMPARE(w.size(), size);
+        QCOMPARE(w.workbenchView()->findChild<QSplitter*>()->sizes(), sizes);
+        QVERIFY(opened.count() > 0 || opened.wait(20000));
+        QCOMPARE(opened.first().first().toString(), model);
+        const auto doc = w.workbenchView()->form()->experiment();
+        QCOMPARE(QString::fromStdString(doc.value("name", std::string())), QStringLiteral("remembered W3"));
+        QCOMPARE(doc["method"]["options"].value("bits", 0), 2);
+    }
+
+    void noPanelCanBeCollapsedOutOfReach()
+    {
+        MainWindow w;
+        w.resize(1280, 800);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        const auto splitters = w.findChildren<QSplitter*>();
+        QVERIFY(splitters.size() >= 4); // the workbench's, the explorer's, the compare and histogram views'
+        for (QSplitter* split : splitters) {
+            QVERIFY(!split->childrenCollapsible());
+            QList<int> squeezed(split->count(), 0);
+            squeezed.last() = 5000;
+            split->setSizes(squeezed);
+            if (split->isVisible())
+                for (int i = 0; i < split->count(); ++i)
+                    if (split->widget(i)->isVisible()) QVERIFY(split->sizes()[i] > 0);
+        }
+    }
+
+    // Issue 18 item 13: the Run menu's actions follow the run, with their shortcuts; Ctrl+<n> picks a view.
+    void runActionsApplyOnlyWhenTheyCan()
+    {
+        MainWindow w;
+        useFakeEngine(w, "live"); // 2,000 steps of 10 ms: long enough to pause and resume by key
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(!w.startAction()->isEnabled()); // no model, no valid experiment
+        QVERIFY(!w.pauseAction()->isEnabled() && !w.resumeAction()->isEnabled() &&
+                !w.stopAction()->isEnabled());
+        QVERIFY(w.demoAction()->isEnabled());
+        QCOMPARE(w.startAction()->shortcut(), QKeySequence(Qt::Key_F5));
+        QCOMPARE(w.stopAction()->shortcut(), QKeySequence(Qt::SHIFT | Qt::Key_F5));
+        QCOMPARE(w.pauseAction()->shortcut(), QKeySequence(Qt::Key_F6));
+        QCOMPARE(w.resumeAction()->shortcut(), QKeySequence(Qt::SHIFT | Qt::Key_F6));
+
+        QTest::keyClick(&w, Qt::Key_3, Qt::ControlModifier);
+        QCOMPARE(w.currentView(), w.runsView());
+        QTest::keyClick(&w, Qt::Key_6, Qt::ControlModifier);
+        QCOMPARE(w.currentView(), w.explorerView());
+
+        if (!prepareValidExperiment(w)) QSKIP("QATBENCH_TEST_DATA is not set");
+        QTRY_VERIFY_WITH_TIMEOUT(w.startAction()->isEnabled(), 5000);
+        QTest::keyClick(&w, Qt::Key_F5);
+        QCOMPARE(w.currentView(), w.workbenchView());
+        EngineClient* engine = w.workbenchView()->engine();
+        QTRY_COMPARE_WITH_TIMEOUT(engine->state(), EngineClient::State::Running, 10000);
+        QVERIFY(!w.startAction()->isEnabled() && !w.demoAction()->isEnabled());
+        QVERIFY(w.pauseAction()->isEnabled() && w.stopAction()->isEnabled() &&
+                !w.resumeAction()->isEnabled());
+        // The fake engine may finish its steps before a key arrives: the keys are checked on their actions,
+        // the engine's answer while it still runs.
+        QSignalSpy pauseKey(w.pauseAction(), &QAction::triggered);
+        QTest::keyClick(&w, Qt::Key_F6);
+        QCOMPARE(pauseKey.count(), 1);
+        QTRY_VERIFY_WITH_TIMEOUT(engine->state() != EngineClient::State::Running, 20000);
+        if (engine->state() == EngineClient::State::Paused) {
+            QVERIFY(!w.pauseAction()->isEnabled() && w.resumeAction()->isEnabled() &&
+                    w.stopAction()->isEnabled());
+            QSignalSpy resumeKey(w.resumeAction(), &QAction::triggered);
+            QTest::keyClick(&w, Qt::Key_F6, Qt::ShiftModifier);
+            QCOMPARE(resumeKey.count(), 1);
+            QTRY_VERIFY_WITH_TIMEOUT(engine->state() != EngineClient::State::Paused, 10000);
+        }
+        if (engine->isActive()) {
+            QSignalSpy stopKey(w.stopAction(), &QAction::triggered);
+            QTest::keyClick(&w, Qt::Key_F5, Qt::ShiftModifier);
+            QCOMPARE(stopKey.count(), 1);
+        }
+        QTRY_VERIFY_WITH_TIMEOUT(!engine->isActive(), 20000);
+        QVERIFY(w.startAction()->isEnabled());
+        QVERIFY(!w.pauseAction()->isEnabled() && !w.resumeAction()->isEnabled() &&
+                !w.stopAction()->isEnabled());
+    }
+
+    void welcomeListsRecentModelsAndRuns()
+    {
+        const QString db = m_tmp.filePath(QStringLiteral("welcome.db"));
+        {
+            qat::RunStore store(db.toStdString());
+            addStoredRun(store, "RTN W3 g32", "rtn", 3, 32, 0, qat::RunStatus::Completed, 9.87);
+            addStoredRun(store, "DL-QAT W3 g32 r16", "dlqat", 3, 32, 16, qat::RunStatus::Completed, 5.02);
+        }
+        MainWindow w;
+        w.setDatabase(db);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QListWidget* runs = w.welcomeView()->recentRunsList();
+        QTRY_COMPARE_WITH_TIMEOUT(runs->count(), 2, 20000);
+        QVERIFY2(runs->item(0)->text().contains(QStringLiteral("DL-QAT W3 g32 r16")),
+                 qPrintable(runs->item(0)->text()));
+        QVERIFY2(runs->item(0)->text().contains(QStringLiteral("5.02")), qPrintable(runs->item(0)->text()));
+        QListWidget* models = w.welcomeView()->recentModelsList();
+        QCOMPARE(models->count(), 1);
+        QVERIFY(!(models->item(0)->flags() & Qt::ItemIsEnabled)); // "No model opened yet."
+
+        const QString model = dataPath(QStringLiteral("models/stories260K"));
+        if (!model.isEmpty()) {
+            QSignalSpy opened(w.workbenchView()->modelPanel(), &ModelPanel::modelOpened);
+            w.workbenchView()->modelPanel()->openModel(model);
+            QVERIFY(opened.wait(20000));
+            QTRY_VERIFY_WITH_TIMEOUT(models->count() >= 1 && (models->item(0)->flags() & Qt::ItemIsEnabled),
+                                     5000);
+            QCOMPARE(models->item(0)->data(Qt::UserRole).toString(), model);
+            w.showView(w.welcomeView());
+            screenshot(&w, QStringLiteral("welcome-recent.png"));
+            opened.clear();
+            QTest::mouseClick(models->viewport(), Qt::LeftButton, {},
+                              models->visualItemRect(models->item(0)).center());
+            QCOMPARE(w.currentView(), w.workbenchView());
+            QVERIFY(opened.wait(20000));
+            w.showView(w.welcomeView());
+        }
+        QSignalSpy charts(w.repository(), &RunRepository::chartsLoaded);
+        QTest::mouseClick(runs->viewport(), Qt::LeftButton, {}, runs->visualItemRect(runs->item(0)).center());
+        QTRY_COMPARE_WITH_TIMEOUT(charts.count(), 1, 20000);
+        QCOMPARE(w.currentView(), w.workbenchView());
+        QCOMPARE(w.workbenchView()->charts()->lossChart()->pointCount(QStringLiteral("train/loss")), 500);
+    }
+
+    // Issue 18 item 14: sizes as the CLI prints them, decimals as the language writes them.
+    void sizesAndDecimalsFollowTheCliAndTheLanguage()
+    {
+        for (qint64 bytes : {qint64(512), qint64(1536), qint64(274'137'088), qint64(14'173'392'076)})
+            QCOMPARE(formatBytes(bytes),
+                     QString::fromStdString(qat::formatBytes(bytes))); // the CLI's function
+        QCOMPARE(formatBytes(1536), QStringLiteral("1.5 KiB"));
+        QCOMPARE(formatBytes(274'137'088), QStringLiteral("261.4 MiB"));
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        QCOMPARE(formatBytes(274'137'088), QStringLiteral("261,4 MiB"));
+        QCOMPARE(formatDecimal(5.0234, 2), QStringLiteral("5,02"));
+        QCOMPARE(formatDecimal(12345.5, 1), QStringLiteral("12345,5"));
+        QCOMPARE(formatPercent(0.0971, 2), QStringLiteral("9,71%"));
+        WelcomeView welcome;
+        RunRow row;
+        row.info.id = 7;
+        row.info.name = "DL-QAT W3";
+        row.info.status = qat::RunStatus::Completed;
+        row.finalPerplexity = 5.0234;
+        welcome.setRecentRuns({row});
+        QVERIFY2(welcome.recentRunsList()->item(0)->text().contains(QStringLiteral("5,02")),
+                 qPrintable(welcome.recentRunsList()->item(0)->text()));
+        QLocale::setDefault(QLocale::c());
+    }
+
+    // Issue 18 item 14: `qatbench --help` answers on a machine without a display.
+    void helpWorksWithoutADisplay()
+    {
+        const QString gui =
+            QFileInfo(QStringLiteral(QATBENCH_CLI_PATH)).dir().filePath(QStringLiteral("qatbench"));
+        if (!QFileInfo::exists(gui)) QSKIP("the qatbench executable is not built");
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const char* k : {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"})
+            env.remove(QLatin1String(k));
+        for (const QString& arg : {QStringLiteral("--help"), QStringLiteral("--version")}) {
+            QProcess p;
+            p.setProcessEnvironment(env);
+            p.start(gui, {arg});
+            QVERIFY(p.waitForFinished(20000));
+            QCOMPARE(p.exitStatus(), QProcess::NormalExit);
+            QCOMPARE(p.exitCode(), 0);
+            const QString out = QString::fromUtf8(p.readAllStandardOutput());
+            QVERIFY2(out.contains(arg == QStringLiteral("--help") ? QStringLiteral("--screenshot")
+                                                                  : QStringLiteral("QATBench")),
+                     qPrintable(out + QString::fromUtf8(p.readAllStandardError())));
+        }
+        QProcess bad;
+        bad.setProcessEnvironment(env);
+        bad.start(gui, {QStringLiteral("--no-such-option")});
+        QVERIFY(bad.waitForFinished(20000));
+        QCOMPARE(bad.exitCode(), 1);
+        QVERIFY(QString::fromUtf8(bad.readAllStandardError()).contains(QStringLiteral("no-such-option")));
     }
 
     void opensOnWelcomeView()
@@ -312,4 +546,3 @@ int main(int argc, char** argv)
 }
 
 #include "test_mainwindow.moc"
-#include "qatbench_plugins/builtin.h"
