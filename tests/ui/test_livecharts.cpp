@@ -16,6 +16,7 @@
 #include "workbenchview.h"
 
 #include "qatbench/method.h"
+#include "qatbench_plugins/builtin.h"
 
 #include <nlohmann/json.hpp>
 
@@ -194,4 +195,3 @@ private Q_SLOTS:
 
 QTEST_MAIN(TestLiveCharts)
 #include "test_livecharts.moc"
-#include "qatbench_plugins/builtin.h"
