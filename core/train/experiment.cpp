@@ -48,9 +48,26 @@ struct Binding
 template <class S> struct Section
 {
     const char* name;
-    S& (*edit)(Experiment&);
-    const S* (*view)(const Experiment&);
+    std::function<S&(Experiment&)> edit;
+    std::function<const S*(const Experiment&)> view;
 };
+
+template <class S> Section<S> section(const char* name, S Experiment::*member)
+{
+    return {name, [member](Experiment& e) -> S& { return e.*member; },
+            [member](const Experiment& e) { return &(e.*member); }};
+}
+
+// An optional section: absent until one of its settings is set; its settings read as their defaults then.
+template <class S> Section<S> optionalSection(const char* name, std::optional<S> Experiment::*member)
+{
+    return {name,
+            [member](Experiment& e) -> S& {
+                if (!(e.*member)) (e.*member).emplace();
+                return *(e.*member);
+            },
+            [member](const Experiment& e) { return (e.*member) ? &*(e.*member) : nullptr; }};
+}
 
 template <class S, class T> Binding bind(const Section<S>& sec, T S::*member, OptionSpec o)
 {
@@ -128,27 +145,11 @@ std::vector<Binding> makeBindings()
 {
     const Section<Experiment> top{"", [](Experiment& e) -> Experiment& { return e; },
                                   [](const Experiment& e) { return &e; }};
-    const Section<ModelSettings> model{"model", [](Experiment& e) -> ModelSettings& { return e.model; },
-                                       [](const Experiment& e) { return &e.model; }};
-    const Section<DataSettings> data{"data", [](Experiment& e) -> DataSettings& { return e.data; },
-                                     [](const Experiment& e) { return &e.data; }};
-    const Section<TrainingSettings> training{"training",
-                                             [](Experiment& e) -> TrainingSettings& { return e.training; },
-                                             [](const Experiment& e) { return &e.training; }};
-    const Section<EvaluationSettings> evaluation{
-        "evaluation",
-        [](Experiment& e) -> EvaluationSettings& {
-            if (!e.evaluation) e.evaluation.emplace();
-            return *e.evaluation;
-        },
-        [](const Experiment& e) { return e.evaluation ? &*e.evaluation : nullptr; }};
-    const Section<ExportSettings> exports{
-        "export",
-        [](Experiment& e) -> ExportSettings& {
-            if (!e.exports) e.exports.emplace();
-            return *e.exports;
-        },
-        [](const Experiment& e) { return e.exports ? &*e.exports : nullptr; }};
+    const auto model = section("model", &Experiment::model);
+    const auto data = section("data", &Experiment::data);
+    const auto training = section("training", &Experiment::training);
+    const auto evaluation = optionalSection("evaluation", &Experiment::evaluation);
+    const auto exports = optionalSection("export", &Experiment::exports);
     constexpr double kSteps = 10'000'000;
     constexpr double kMany = double(int64_t(1) << 40);
     using T = OptionType;
