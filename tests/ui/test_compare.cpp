@@ -443,8 +443,12 @@ private Q_SLOTS:
         QVERIFY(tmp.isValid());
         const QString db = tmp.filePath(QStringLiteral("runs.db"));
         const QString d = tmp.path();
-        QVERIFY(
-            runCli(writeExperiment(d, QStringLiteral("dlqat-w3-s0"), QStringLiteral("dlqat"), 3, 0, 16), db));
+        // 120 steps: the live run below must last long enough (a few seconds) for the view's 250 ms refresh
+        // to load it several times on a fast, idle machine; both seeds alike, so that they form one group.
+        constexpr int kLiveSteps = 120;
+        QVERIFY(runCli(
+            writeExperiment(d, QStringLiteral("dlqat-w3-s0"), QStringLiteral("dlqat"), 3, 0, kLiveSteps),
+            db));
         QVERIFY(runCli(writeExperiment(d, QStringLiteral("rtn-w3"), QStringLiteral("rtn"), 3, 0, 0), db));
         QVERIFY(runCli(writeExperiment(d, QStringLiteral("rtn-w2"), QStringLiteral("rtn"), 2, 0, 0), db));
 
@@ -458,10 +462,10 @@ private Q_SLOTS:
 
         // The second seed runs while the view watches: its points arrive without a reload.
         QProcess engine;
-        engine.start(
-            QStringLiteral(QATBENCH_CLI_PATH),
-            runArgs(writeExperiment(d, QStringLiteral("dlqat-w3-s1"), QStringLiteral("dlqat"), 3, 1, 16),
-                    db));
+        engine.start(QStringLiteral(QATBENCH_CLI_PATH),
+                     runArgs(writeExperiment(d, QStringLiteral("dlqat-w3-s1"), QStringLiteral("dlqat"), 3, 1,
+                                             kLiveSteps),
+                             db));
         QTRY_COMPARE_WITH_TIMEOUT(view.runsModel()->rowCount(), 4, 30000);
         view.setSelectedRuns({1, 2, 3, 4});
         QTRY_VERIFY_WITH_TIMEOUT(loadedRun(view, 4) != nullptr, 10000);
@@ -477,8 +481,8 @@ private Q_SLOTS:
         QCOMPARE(engine.exitCode(), 0);
         QTRY_VERIFY_WITH_TIMEOUT(
             loadedRun(view, 4) && loadedRun(view, 4)->info.status == RunStatus::Completed, 10000);
-        QTRY_COMPARE_WITH_TIMEOUT(loadedRun(view, 4)->series.value(QStringLiteral("train/loss")).size(), 16,
-                                  10000);
+        QTRY_COMPARE_WITH_TIMEOUT(loadedRun(view, 4)->series.value(QStringLiteral("train/loss")).size(),
+                                  kLiveSteps, 10000);
         QVERIFY2(seen.size() >= 2 && seen.last() > seen.first(),
                  qPrintable(QStringLiteral("live loads: %1").arg(seen.size())));
         view.setLiveRefresh(false);
