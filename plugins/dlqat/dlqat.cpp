@@ -214,7 +214,7 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
         return RunOutcome::Completed;
     }
     const double wd = weightDecay(ctx);
-    TrainLoop loop(base, {{"m", mParams, m_opts.value("lr_m", 3e-2)},
+    TrainLoop loop(base, {{"m", mParams, m_opts.value("lr_m", 1e-2)},
                           {"lora", loraParams, m_opts.value("lr_lora", 1e-3), wd}});
     WindowSampler sampler = trainingSampler(ctx, ctx.data.train, seed * 2 + 2);
     loop.saveState = [&](CheckpointState& s) {

@@ -48,7 +48,7 @@ MethodInfo dlqatMethodInfo()
             .withLabel("Train LoRA")
             .withHelp("Train A and B. Off: the paper's 'm only' ablation.")
             .inGroup("Training"),
-        OptionSpec::rate("lr_m", 3e-2)
+        OptionSpec::rate("lr_m", 1e-2)
             .withLabel("LR magnitude m")
             .withHelp("AdamW learning rate of m.")
             .inGroup("Training"),
