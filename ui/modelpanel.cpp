@@ -1,5 +1,7 @@
 #include "modelpanel.h"
 
+#include "format.h"
+
 #include "qatbench/experiment.h"
 
 #include <QComboBox>
@@ -105,7 +107,7 @@ void ModelPanel::onInspected()
 
 QString ModelPanel::formatBytes(qint64 bytes)
 {
-    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+    return qat::ui::formatBytes(bytes); // the CLI's units (KiB, MiB, GiB), the language's decimal separator
 }
 
 QString ModelPanel::formatCount(qint64 count)
