@@ -65,6 +65,8 @@ void reportTrainable(RunContext& ctx, const std::string& title, int64_t trainabl
 void materialize(QuantLinear& q)
 {
     at::NoGradGuard noGrad;
+    q.clampZero(); // a learned z (L4Q) after its last step: the codes and the export need it in the code
+                   // range
     at::Tensor codes = q.codes();
     q.logScale = q.logScale.detach().clone();
     q.zero = at::round(q.zero.detach());
@@ -120,7 +122,7 @@ std::optional<CheckpointState> resumeLoop(RunContext& ctx, TrainLoop& loop, Wind
 
 RunOutcome trainModules(RunContext& ctx, TrainLoop& loop, std::vector<QuantLinear>& modules,
                         const ModuleFields& fields, const ForwardOptions& fwd, uint64_t seed,
-                        const std::function<void()>& refresh)
+                        const std::function<void()>& refresh, const std::function<void()>& beforeStep)
 {
     WindowSampler sampler = trainingSampler(ctx, ctx.data.train, seed * 2 + 2);
     loop.saveState = [&](CheckpointState& s) {
@@ -132,8 +134,12 @@ RunOutcome trainModules(RunContext& ctx, TrainLoop& loop, std::vector<QuantLinea
     if (auto s = resumeLoop(ctx, loop, sampler)) loadModuleTensors(*s, modules, fields);
     ctx.sink.phase("training");
     return loop.run(
-        sampler, [&](const at::Tensor& w) { return nextTokenLoss(ctx.model, w, fwd); }, ctx,
-        ctx.model.options().device);
+        sampler,
+        [&](const at::Tensor& w) {
+            if (beforeStep) beforeStep();
+            return nextTokenLoss(ctx.model, w, fwd);
+        },
+        ctx, ctx.model.options().device);
 }
 
 } // namespace qat::plugins

@@ -67,10 +67,12 @@ std::optional<CheckpointState> resumeLoop(RunContext& ctx, TrainLoop& loop, Wind
 
 // The plain training stage (phase "training"): windows of the training text (sampler seed 2 seed + 2), the
 // next-token loss through fwd, a checkpoint of fields(q) per module with the loop's state, resume from the
-// work dir, and eval reports through fwd.hook at eval_every steps (refresh as for reportEval). Returns
-// Stopped when the run was asked to stop.
+// work dir, and eval reports through fwd.hook at eval_every steps (refresh as for reportEval); beforeStep
+// runs before every step's forward (e.g. projecting a learned z into the code range). Returns Stopped when
+// the run was asked to stop.
 RunOutcome trainModules(RunContext& ctx, TrainLoop& loop, std::vector<QuantLinear>& modules,
                         const ModuleFields& fields, const ForwardOptions& fwd, uint64_t seed,
-                        const std::function<void()>& refresh = {});
+                        const std::function<void()>& refresh = {},
+                        const std::function<void()>& beforeStep = {});
 
 } // namespace qat::plugins

@@ -48,7 +48,13 @@ public:
             return std::vector<std::pair<std::string, at::Tensor*>>{
                 {"A", &q.A}, {"B", &q.B}, {"log_scale", &q.logScale}, {"zero", &q.zero}};
         };
-        if (trainModules(ctx, loop, mods, fields, fwd, seed, [&] { hook.invalidate(); }) ==
+        // z is learned: projected back into the code range before every step (QuantLinear::clampZero).
+        const auto projectZeros = [&] {
+            for (auto& q : mods)
+                q.clampZero();
+        };
+        if (trainModules(
+                ctx, loop, mods, fields, fwd, seed, [&] { hook.invalidate(); }, projectZeros) ==
             RunOutcome::Stopped)
             return RunOutcome::Stopped;
         for (auto& q : mods)

@@ -1,6 +1,9 @@
 // L4Q: LoRA inside the quantizer with the scale and zero-point trained together in one stage.
 #include "test_peers_fixtures.h"
 
+#include "qatbench/safetensors.h"
+#include "qatbench_sdk/tensor_io.h"
+
 QAT_TEST(trainsLoraAndGridTogether)
 {
     using namespace peers;
@@ -15,6 +18,25 @@ QAT_TEST(trainsLoraAndGridTogether)
     const int64_t perLayer = 4 * (32 + 32) * 2 + 4 * (32 + 16) * 2 + 4 * (32 + 64) * 2 + 4 * (64 + 32);
     const int64_t grid = 2 * (32 * 2 * 2 + 16 * 2 * 2 + 64 * 2 * 2 + 32 * 4);
     QAT_CHECK_EQ(int64_t(first(r, "train/trainable_params")), 2 * perLayer + 2 * grid);
+}
+
+QAT_TEST(learnedZeroPointsStayInTheCodeRange)
+{
+    // A large zero-point step at W2 takes z out of [0, 3]; the deployable file holds z as a byte, so z is
+    // projected back into the code range before every step and when the result is made.
+    using namespace peers;
+    auto r = run(experiment("l4q", {{"bits", 2}, {"group_size", 4}, {"rank", 4}, {"lr_zero", 0.5}}, 12),
+                 freshDir("l4qz"));
+    qat::SafetensorsFile f(r.workDir + "/export/quantized.safetensors");
+    int64_t checked = 0;
+    for (const auto& t : f.tensors())
+        if (t.name.size() > 6 && t.name.compare(t.name.size() - 6, 6, ".zeros") == 0) {
+            const at::Tensor z = qat::readTensor(f, t.name).to(at::kInt);
+            QAT_CHECK_MSG(z.min().item<int>() >= 0 && z.max().item<int>() <= 3, t.name);
+            ++checked;
+        }
+    QAT_CHECK(checked > 0);
+    checkExport(r, "l4q");
 }
 
 QAT_TEST(zeroStepsIsRtn)
