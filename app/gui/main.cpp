@@ -1,7 +1,7 @@
 // qatbench: the desktop workbench. Wires core, plugins and ui together; no logic lives here.
 
-#include "language.h"
-#include "mainwindow.h"
+#include "shell/language.h"
+#include "shell/mainwindow.h"
 
 #include "qatbench/method.h"
 #include "qatbench/version.h"

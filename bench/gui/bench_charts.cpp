@@ -1,8 +1,8 @@
 // Live charts with 100,000 points: ingest, display downsampling and a full redraw, against the frame budget of
 // a smooth UI (16.7 ms per frame at 60 Hz). Run offscreen: QT_QPA_PLATFORM=offscreen build/bench/bench_charts
-#include "chartpanel.h"
-#include "metricchart.h"
-#include "qcp.h"
+#include "common/metricchart.h"
+#include "common/qcp.h"
+#include "workbench/chartpanel.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

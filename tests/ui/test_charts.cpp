@@ -1,9 +1,9 @@
 // Live charts: display downsampling keeps spikes and the last point, smoothing is TensorBoard's EMA, 100,000
 // points stay fast, metric routing, and export to PNG, PDF and CSV.
-#include "chartpanel.h"
-#include "metricchart.h"
-#include "metricseries.h"
-#include "qcp.h"
+#include "common/metricchart.h"
+#include "common/metricseries.h"
+#include "common/qcp.h"
+#include "workbench/chartpanel.h"
 
 #include <QDir>
 #include <QFile>

@@ -4,14 +4,14 @@
 // the runs table's filter, the three x axes, the view on a store with known runs, and (issue 18 item 12) the
 // view on real qatbench-cli runs of stories260K: two DL-QAT seeds, RTN W3 and W2 as reference lines, one run
 // followed live while the engine writes it.
-#include "comparechart.h"
-#include "comparedata.h"
-#include "comparemodels.h"
-#include "compareview.h"
-#include "metricseries.h"
-#include "plotexport.h"
-#include "qcp.h"
-#include "runcolors.h"
+#include "common/metricseries.h"
+#include "common/plotexport.h"
+#include "common/qcp.h"
+#include "common/runcolors.h"
+#include "compare/comparechart.h"
+#include "compare/comparedata.h"
+#include "compare/comparemodels.h"
+#include "compare/compareview.h"
 #include "ui_test_support.h"
 
 #include <QDir>

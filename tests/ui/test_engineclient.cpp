@@ -1,13 +1,13 @@
 // EngineClient against a scripted fake engine (fake_engine.h): this same executable started with
 // --fake-engine SCRIPT. The engine setting (issue 18, 7b): the real qatbench-cli's `devices --json` in the
 // settings dialog, and a CUDA engine's answer filling the experiment form's device picker.
-#include "engineclient.h"
-#include "enginesettings.h"
-#include "experimentform.h"
+#include "common/engineclient.h"
+#include "common/enginesettings.h"
 #include "fake_engine.h"
-#include "settingsdialog.h"
+#include "shell/settingsdialog.h"
 #include "ui_test_support.h"
-#include "workbenchview.h"
+#include "workbench/experimentform.h"
+#include "workbench/workbenchview.h"
 
 #include <QApplication>
 #include <QComboBox>

@@ -1,12 +1,12 @@
 // The experiment form: generated from the declarations, validated inline with exactly the CLI's messages,
 // saved and loaded as the experiment JSON.
-#include "experimentform.h"
 #include "ui_test_support.h"
+#include "workbench/experimentform.h"
 
-#include "modelpanel.h"
 #include "qatbench/experiment.h"
 #include "qatbench/method.h"
 #include "qatbench_plugins/builtin.h"
+#include "workbench/modelpanel.h"
 
 #include <QApplication>
 #include <QCheckBox>

@@ -1,8 +1,8 @@
 // The quantization explorer view on stories260K: it shows core's numbers (qatbench/explorer.h, itself tested
 // against core's quantizer in tests/core/test_explorer.cpp), updates within a second when bits or group size
 // change, drops stale requests, explains the ideas, and exports.
-#include "explorerview.h"
-#include "qcp.h"
+#include "common/qcp.h"
+#include "explorer/explorerview.h"
 #include "ui_test_support.h"
 
 #include "qatbench/safetensors.h"

@@ -2,9 +2,9 @@
 // estimate shown before, the file and "Done" after; the screenshot of docs/GUI.md), and a gutenberg-llama-22M
 // export cancelled while its tensors are written, which leaves no file and no partial file. The Runs view's
 // Export button is enabled for completed runs only.
-#include "exportdialog.h"
-#include "runrepository.h"
-#include "runsview.h"
+#include "common/runrepository.h"
+#include "runs/exportdialog.h"
+#include "runs/runsview.h"
 #include "ui_test_support.h"
 
 #include "qatbench/store.h"

@@ -1,11 +1,11 @@
 // The magnitude-histogram view on a store with known data: the series a run logged, every step with its
 // min/max/mean/std, the heat-map grid (every step's shares sum to one), the per-step table, the overlay of a
 // second run, and export.
-#include "histogramdata.h"
-#include "histogrammodel.h"
-#include "histogramview.h"
-#include "qcp.h"
-#include "runcolors.h"
+#include "common/qcp.h"
+#include "common/runcolors.h"
+#include "histograms/histogramdata.h"
+#include "histograms/histogrammodel.h"
+#include "histograms/histogramview.h"
 #include "ui_test_support.h"
 
 #include <QDir>

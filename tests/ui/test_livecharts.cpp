@@ -4,16 +4,16 @@
 // series per parameter group and phase, and the evaluations made during training before the run ends; the
 // same run reopened from the store must show the same series; the CSV export keeps both phases. Screenshots
 // for docs/GUI.md when QATBENCH_SCREENSHOT_DIR is set.
-#include "chartpanel.h"
-#include "engineclient.h"
-#include "experimentform.h"
-#include "metricchart.h"
-#include "modelpanel.h"
-#include "qcp.h"
-#include "runcolors.h"
-#include "runrepository.h"
+#include "common/engineclient.h"
+#include "common/metricchart.h"
+#include "common/qcp.h"
+#include "common/runcolors.h"
+#include "common/runrepository.h"
 #include "ui_test_support.h"
-#include "workbenchview.h"
+#include "workbench/chartpanel.h"
+#include "workbench/experimentform.h"
+#include "workbench/modelpanel.h"
+#include "workbench/workbenchview.h"
 
 #include "qatbench/method.h"
 #include "qatbench_plugins/builtin.h"

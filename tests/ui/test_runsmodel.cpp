@@ -1,10 +1,10 @@
 // The runs table on a temporary database: columns from the store (bits, group, rank, final/best perplexity),
 // sorting, filtering, rename, tags, delete with confirmation, and opening a past run's charts.
-#include "chartpanel.h"
-#include "metricchart.h"
-#include "runrepository.h"
-#include "runsmodel.h"
-#include "runsview.h"
+#include "common/metricchart.h"
+#include "common/runrepository.h"
+#include "common/runsmodel.h"
+#include "runs/runsview.h"
+#include "workbench/chartpanel.h"
 
 #include "qatbench/store.h"
 

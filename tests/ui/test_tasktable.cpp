@@ -2,12 +2,12 @@
 // store written by real `qatbench-cli run`s of stories260K (RTN, an evaluation.tasks section, a small
 // tasks_limit so that the runs take seconds). Expected numbers are read from the store's rows directly, not
 // from the code under test.
-#include "comparetasks.h"
-#include "compareview.h"
-#include "runrepository.h"
-#include "runsmodel.h"
-#include "runsview.h"
-#include "tasktable.h"
+#include "common/runrepository.h"
+#include "common/runsmodel.h"
+#include "common/tasktable.h"
+#include "compare/comparetasks.h"
+#include "compare/compareview.h"
+#include "runs/runsview.h"
 #include "ui_test_support.h"
 
 #include "qatbench/store.h"
