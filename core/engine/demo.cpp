@@ -1,24 +1,32 @@
-// The built-in demo: a generated corpus, a character vocabulary, a small pretrained LLaMA, and the table of
-// full precision against every registered method that declares a demo setting (MethodInfo::demoOptions: the
-// built-ins RTN and DL-QAT). Everything is made here, so it runs anywhere with no download. It sits with the
-// engine, above core's training code: it runs methods from the registry and knows none of them by name.
+// The built-in demo: a generated corpus, a character vocabulary, a small pretrained LLaMA written as a model
+// folder, its full-precision perplexity, and then every registered method that declares a demo setting
+// (MethodInfo::demoOptions: the built-ins RTN and DL-QAT) run as a sweep: real runs through the engine, in
+// the run store, with the engine's events and control. Everything is made here, so it runs anywhere with no
+// download. It sits with the engine, above core's training code: it runs methods from the registry and knows
+// none of them by name.
 #include "qatbench/demo.h"
 
+#include "model/unicode.h"
 #include "qatbench/device.h"
 #include "qatbench/error.h"
 #include "qatbench/experiment.h"
+#include "qatbench/sweep.h"
 #include "qatbench_sdk/export.h"
 #include "qatbench_sdk/quant_method.h"
 #include "qatbench_sdk/trainer.h"
 
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <random>
+#include <thread>
 
 namespace qat {
 
@@ -159,85 +167,70 @@ std::vector<at::Tensor*> allWeights(LlamaModel& m)
     return out;
 }
 
-// Forwards progress to the caller's callback; the demo keeps no series, only the last step of each loss
-// series (the steps a method trained, whatever its stages).
-class DemoSink final : public RunSink
+using EventFn = std::function<void(const EngineEvent&)>;
+
+// Pretraining is the demo's own work, not a run: its progress, pause and stop go through the same events and
+// control as a run's; its loss is not sent (a metric event is a point of a stored series, docs/EVENTS.md).
+class PretrainSink final : public RunSink
 {
 public:
-    DemoSink(const ProgressFn& progress, std::string phase) : m_progress(progress), m_phase(std::move(phase))
-    {}
-    void scalar(const std::string& name, int64_t step, double, const std::string& context) override
-    {
-        if (context.empty() && name.size() > 5 && name.compare(name.size() - 5, 5, "/loss") == 0)
-            m_lossSteps[name] = std::max(m_lossSteps[name], step);
-    }
-    int64_t trainedSteps() const
-    {
-        int64_t n = 0;
-        for (const auto& [name, step] : m_lossSteps)
-            n += step;
-        return n;
-    }
+    PretrainSink(EngineControl& control, const EventFn& emit) : m_control(control), m_emit(emit) {}
+    void scalar(const std::string&, int64_t, double, const std::string&) override {}
     void histogram(const std::string&, int64_t, const at::Tensor&, const std::string&) override {}
-    void phase(const std::string& p) override { m_phase = p; }
-    void message(const std::string&, const std::string&) override {}
+    void phase(const std::string& p) override { emit(event::kPhase, {{"phase", p}}); }
+    void message(const std::string& level, const std::string& text) override
+    {
+        emit(event::kMessage, {{"level", level}, {"text", text}});
+    }
     void artifact(const std::string&, const std::string&) override {}
     bool progress(const Progress& p) override
     {
-        Progress q = p;
-        q.phase = m_phase;
-        if (m_progress && !m_progress(q)) throw Cancelled();
-        return true;
+        const double t = now();
+        if (t - m_lastEvent >= 0.25 || (p.total > 0 && p.done >= p.total)) {
+            m_lastEvent = t;
+            emit(event::kProgress,
+                 {{"phase", p.phase},
+                  {"step", p.done},
+                  {"total", p.total},
+                  {"eta_s", p.etaSeconds >= 0 ? nlohmann::json(p.etaSeconds) : nlohmann::json()},
+                  {"tokens_per_s", nullptr},
+                  {"mem_bytes", 0}});
+        }
+        if (m_control.pauseRequested() && !m_control.stopRequested()) {
+            emit(event::kPaused, {{"step", p.done}});
+            while (m_control.pauseRequested() && !m_control.stopRequested())
+                std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            emit(event::kResumed, {{"step", p.done}});
+        }
+        return !m_control.stopRequested();
     }
 
 private:
-    const ProgressFn& m_progress;
-    std::string m_phase;
-    std::map<std::string, int64_t> m_lossSteps;
+    void emit(const char* name, json fields)
+    {
+        if (m_emit) m_emit(makeEvent(name, std::move(fields)));
+    }
+    EngineControl& m_control;
+    const EventFn& m_emit;
+    double m_lastEvent = 0;
 };
 
-// The experiment of one row: the method's own demo setting (its declaration says it), the row's bits, the
-// demo's group size and training steps, and the caller's overrides of options the method declares.
-json demoExperiment(const DemoOptions& o, const MethodInfo& method, int bits)
-{
-    const int64_t steps = method.trains ? (o.quick ? 3 : o.qatSteps) : 0;
-    json options = method.demoOptions;
-    options["bits"] = bits;
-    options["group_size"] = o.groupSize;
-    for (const auto& [key, value] : o.optionOverrides.items())
-        for (const auto& declared : method.options)
-            if (declared.name == key) options[key] = value;
-    json e = {
-        {"seed", o.seed},
-        {"model", {{"path", "demo"}}},
-        {"data",
-         {{"train", "demo"}, {"eval", "demo"}, {"seq_len", 128}, {"batch_size", 16}, {"eval_seq_len", 128}}},
-        {"method", {{"name", method.id}, {"options", options}}},
-        {"training",
-         {{"steps", steps},
-          {"warmup_steps", std::min<int64_t>(20, steps / 5)},
-          {"eval_every", 0},
-          {"histogram_every", 0},
-          {"checkpoint_every", 0}}}};
-    throwIfIssues(validateExperiment(e, {false, true}));
-    return e;
-}
-
-double pretrain(LlamaModel& model, const TokenData& data, const DemoOptions& o, const ProgressFn& progress)
+double pretrain(LlamaModel& model, const TokenData& data, const DemoOptions& o, EngineControl& control)
 {
     const double t0 = now();
     std::vector<at::Tensor> params;
     for (at::Tensor* t : allWeights(model))
         params.push_back(t->requires_grad_(true));
     LoopSettings s;
-    s.steps = o.quick ? 3 : o.pretrainSteps;
+    s.steps = o.pretrainSteps;
     s.warmup = std::min<int64_t>(30, s.steps / 10);
     s.batch = 16;
     s.phase = "pretraining";
     s.seriesPrefix = "pretrain";
     TrainLoop loop(s, {{"all", params, 3e-3, 0.0}});
     WindowSampler sampler(data.train, 128, o.seed + 100);
-    DemoSink sink(progress, "pretraining");
+    PretrainSink sink(control, o.onEvent);
+    sink.phase("pretraining");
     json e = json::object();
     RunContext ctx{e, model, data, sink, "", false};
     loop.run(
@@ -248,32 +241,122 @@ double pretrain(LlamaModel& model, const TokenData& data, const DemoOptions& o, 
     return now() - t0;
 }
 
-DemoRow runMethod(const LlamaModel& pretrained, const TokenData& data, const DemoOptions& o,
-                  const MethodInfo& method, int bits, const ProgressFn& progress)
+// The character vocabulary as a Hugging Face tokenizer.json that core's byte-level BPE reads (no merges: one
+// token per character, the ids of CharVocab), so the engine tokenizes the demo's texts as the demo did.
+void writeCharTokenizer(const CharVocab& vocab, const std::filesystem::path& dir)
 {
-    json e = demoExperiment(o, method, bits);
-    LlamaModel model = pretrained; // shares the FP tensors; the method swaps in new ones
-    DemoSink sink(progress, method.id);
-    RunContext ctx{e, model, data, sink, "", false};
-    const double t0 = now();
-    auto m = createMethod(method.id);
-    if (!m) throw Error("demo: method '" + method.id + "' has no implementation in this program");
-    m->run(ctx);
-    DemoRow row{method.title, bits, 0, now() - t0, sink.trainedSteps()};
-    row.ppl = evaluateNll(model, data.eval, 128, 0, ctx.finalHook).ppl();
-    return row;
+    json pieces = json::object();
+    for (int c = 0; c < 256; ++c)
+        if (const int id = vocab.idOf[size_t(c)]; id >= 3) pieces[detail::byteLevelPiece(uint8_t(c))] = id;
+    const char* const pattern = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| "
+                                "?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+    const json added = json::array({{{"id", 0}, {"content", "<unk>"}, {"special", true}},
+                                    {{"id", 1}, {"content", "<s>"}, {"special", true}},
+                                    {{"id", 2}, {"content", "</s>"}, {"special", true}}});
+    const json tok = {
+        {"version", "1.0"},
+        {"added_tokens", added},
+        {"normalizer", nullptr},
+        {"pre_tokenizer",
+         {{"type", "Sequence"},
+          {"pretokenizers",
+           json::array({{{"type", "Split"}, {"pattern", {{"Regex", pattern}}}, {"behavior", "Isolated"}},
+                        {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}}})}}},
+        {"model", {{"type", "BPE"}, {"vocab", pieces}, {"merges", json::array()}}}};
+    std::ofstream(dir / "tokenizer.json") << tok.dump(1) << "\n";
+    std::ofstream(dir / "tokenizer_config.json")
+        << json{{"bos_token", "<s>"}, {"eos_token", "</s>"}, {"unk_token", "<unk>"}}.dump(1) << "\n";
+}
+
+std::string timestamp(const char* format)
+{
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, format, &tm);
+    return buf;
+}
+
+// <db folder>/work/<store id>/demo-<date>-<time>, next to the runs' own folders.
+std::string defaultDemoDir(const std::string& db)
+{
+    const RunStore store(db);
+    const std::filesystem::path parent = std::filesystem::absolute(store.path()).parent_path();
+    return (parent / "work" / store.storeId().substr(0, 12) / ("demo-" + timestamp("%Y%m%d-%H%M%S")))
+        .string();
+}
+
+// The sweep of the demo's runs: every method with a demo setting (its options, the caller's overrides of
+// options it declares) x the demo's bits, on the written model and texts. The name carries the time, so a
+// second demo makes new runs instead of reusing the first one's.
+json demoGrid(const DemoOptions& o, const std::vector<MethodInfo>& methods, const std::string& modelDir,
+              const std::string& trainFile, const std::string& evalFile)
+{
+    const int64_t steps = o.qatSteps;
+    json list = json::array();
+    for (const MethodInfo& m : methods) {
+        json options = m.demoOptions;
+        for (const auto& [key, value] : o.optionOverrides.items())
+            for (const auto& declared : m.options)
+                if (declared.name == key) options[key] = value;
+        list.push_back({{"label", m.id}, {"name", m.id}, {"options", options}});
+    }
+    const json base = {{"device", "cpu"},
+                       {"model", {{"path", modelDir}}},
+                       {"data",
+                        {{"train", trainFile},
+                         {"eval", evalFile},
+                         {"seq_len", 128},
+                         {"batch_size", 16},
+                         {"eval_seq_len", 128}}},
+                       {"training",
+                        {{"steps", steps},
+                         {"warmup_steps", std::min<int64_t>(20, steps / 5)},
+                         {"log_every", std::max<int64_t>(1, steps / 50)},
+                         {"eval_every", std::max<int64_t>(1, steps / 3)},
+                         {"histogram_every", std::max<int64_t>(1, steps / 3)},
+                         {"checkpoint_every", 0}}}};
+    return {{"name", "demo-" + timestamp("%Y%m%d-%H%M%S")},
+            {"base", base},
+            {"methods", list},
+            {"bits", o.bits},
+            {"group_sizes", {o.groupSize}},
+            {"seeds", {o.seed}}};
+}
+
+// The steps a run trained in every stage (the last step of each run-level */loss series).
+int64_t trainedSteps(RunStore& store, int64_t runId)
+{
+    int64_t n = 0;
+    for (const auto& s : store.series(runId))
+        if (s.kind == SeriesKind::Scalar && s.context.empty() && s.name.size() > 5 &&
+            s.name.compare(s.name.size() - 5, 5, "/loss") == 0 && s.lastStep > 0)
+            n += s.lastStep;
+    return n;
 }
 
 } // namespace
 
-DemoResult runDemo(const DemoOptions& o, const ProgressFn& progress, const DemoLogFn& log)
+DemoResult runDemo(const DemoOptions& o, EngineControl& control)
 {
     configureThreads(o.threads);
     const double t0 = now();
     auto say = [&](const std::string& s) {
-        if (log) log(s);
+        if (o.onEvent) o.onEvent(makeEvent(event::kMessage, {{"level", "info"}, {"text", s}}));
     };
+    std::vector<MethodInfo> methods;
+    for (auto& m : availableMethods())
+        if (!m.demoOptions.is_null()) methods.push_back(std::move(m));
+    if (methods.empty())
+        throw Error("demo: no registered method declares a demo setting (register the methods first)");
     DemoResult r;
+    r.dbPath = o.dbPath.empty() ? defaultDatabasePath() : o.dbPath;
+    const std::filesystem::path dir = o.workDir.empty() ? defaultDemoDir(r.dbPath) : o.workDir;
+    std::error_code ec;
+    if (std::filesystem::exists(dir, ec) && !std::filesystem::is_empty(dir, ec))
+        throw ConfigError("--out", dir.string() + " is not empty: the demo writes a new model there");
+
     Grammar trainText(o.seed), evalText(o.seed + 1000);
     const std::string train = trainText.text(o.quick ? 20'000 : 400'000);
     const std::string eval = evalText.text(o.quick ? 6'000 : 40'000);
@@ -290,38 +373,69 @@ DemoResult runDemo(const DemoOptions& o, const ProgressFn& progress, const DemoL
     LlamaModel model = initModel(demoConfig(vocab.size), o.seed);
     r.parameters = modelParamCount(model);
     say("pretraining a " + std::to_string(r.parameters / 1000) + "K-parameter LLaMA (" +
-        std::to_string(o.quick ? 3 : o.pretrainSteps) + " steps) ...");
-    r.pretrainSeconds = pretrain(model, data, o, progress);
-    if (!o.workDir.empty()) {
-        r.modelDir = (std::filesystem::path(o.workDir) / "demo-model").string();
-        writeHfCheckpoint(model, "", r.modelDir);
-        std::ofstream(std::filesystem::path(o.workDir) / "demo-train.txt") << train;
-        std::ofstream(std::filesystem::path(o.workDir) / "demo-eval.txt") << eval;
+        std::to_string(o.pretrainSteps) + " steps) ...");
+    r.pretrainSeconds = pretrain(model, data, o, control);
+    if (control.stopRequested()) {
+        r.stopped = true;
+        r.totalSeconds = now() - t0;
+        if (o.onEvent)
+            o.onEvent(makeEvent(event::kFinished, {{"status", "cancelled"},
+                                                   {"message", "demo stopped during pretraining"},
+                                                   {"run_id", nullptr}}));
+        return r;
     }
+
+    // The model folder and the texts: what the methods' runs read, as any user's model and texts.
+    r.modelDir = (dir / "demo-model").string();
+    const std::string trainFile = (dir / "demo-train.txt").string(),
+                      evalFile = (dir / "demo-eval.txt").string();
+    writeHfCheckpoint(model, "", r.modelDir);
+    writeCharTokenizer(vocab, r.modelDir);
+    std::ofstream(trainFile) << train;
+    std::ofstream(evalFile) << eval;
+    say("pretrained model: " + r.modelDir);
+
     const double tFp = now();
-    r.rows.push_back({"full precision", 32, evaluateNll(model, data.eval, 128).ppl(), now() - tFp, 0});
-    std::vector<MethodInfo> methods;
-    for (auto& m : availableMethods())
-        if (!m.demoOptions.is_null()) methods.push_back(std::move(m));
-    if (methods.empty())
-        throw Error("demo: no registered method declares a demo setting (register the methods first)");
-    for (int bits : o.bits)
-        for (const MethodInfo& method : methods) {
-            say(method.title + " W" + std::to_string(bits) + " g" + std::to_string(o.groupSize) + " ...");
-            r.rows.push_back(runMethod(model, data, o, method, bits, progress));
-        }
+    r.rows.push_back({"full precision", 32, evaluateNll(model, data.eval, 128).ppl(), now() - tFp, 0, 0});
+    char line[96];
+    std::snprintf(line, sizeof line, "full precision: perplexity %.3f", r.rows.back().ppl);
+    say(line);
+
+    SweepOptions so;
+    so.dbPath = r.dbPath;
+    so.log = say;
+    so.onEvent = o.onEvent;
+    so.threads = o.threads;
+    const std::vector<SweepRow> rows =
+        runSweep(demoGrid(o, methods, r.modelDir, trainFile, evalFile), so, control);
+    RunStore store(r.dbPath);
+    for (const SweepRow& s : rows) {
+        const MethodInfo* info = findMethod(s.cell.method);
+        DemoRow row{
+            info ? info->title : s.cell.method, s.cell.bits, s.ppl, s.wallSeconds, 0, s.runId, s.status};
+        if (s.runId > 0) row.steps = trainedSteps(store, s.runId);
+        r.rows.push_back(row);
+    }
+    // Full precision first, then by bits (high first) in the methods' order.
+    std::stable_sort(r.rows.begin() + 1, r.rows.end(),
+                     [](const DemoRow& a, const DemoRow& b) { return a.bits > b.bits; });
+    r.stopped = control.stopRequested();
     r.totalSeconds = now() - t0;
     return r;
 }
 
 std::string formatDemoTable(const DemoResult& r)
 {
-    std::string out = "method            bits   perplexity   steps   seconds\n";
-    char line[160];
+    std::string out = "method            bits   perplexity   steps   seconds   run\n";
     for (const auto& row : r.rows) {
-        std::snprintf(line, sizeof line, "%-16s  %4s   %10.3f   %5lld   %7.1f\n", row.method.c_str(),
-                      row.bits >= 16 ? "fp32" : std::to_string(row.bits).c_str(), row.ppl,
-                      (long long)row.steps, row.seconds);
+        char ppl[32], line[200];
+        if (std::isfinite(row.ppl))
+            std::snprintf(ppl, sizeof ppl, "%.3f", row.ppl);
+        else
+            std::snprintf(ppl, sizeof ppl, "%s", row.status.c_str());
+        std::snprintf(line, sizeof line, "%-16s  %4s   %10s   %5lld   %7.1f   %s\n", row.method.c_str(),
+                      row.bits >= 16 ? "fp32" : std::to_string(row.bits).c_str(), ppl, (long long)row.steps,
+                      row.seconds, row.runId > 0 ? std::to_string(row.runId).c_str() : "-");
         out += line;
     }
     return out;

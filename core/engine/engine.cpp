@@ -328,12 +328,12 @@ struct Loaded
 };
 
 // Validates the document again, now with the files (a vanished file is named here), into exp.
-Loaded loadInputs(nlohmann::json& doc, Experiment& exp, EngineSink& sink)
+Loaded loadInputs(nlohmann::json& doc, Experiment& exp, EngineSink& sink, int threads)
 {
     sink.phase("loading");
     exp = requireValidExperiment(doc);
     const std::string device = resolveDevice(exp.device);
-    if (device == "cpu") configureThreads(0);
+    if (device == "cpu") configureThreads(threads);
     LoadOptions lo;
     lo.device = at::Device(device);
     lo.dtype = exp.dtype == "bfloat16" ? at::kBFloat16 : at::kFloat;
@@ -558,13 +558,14 @@ EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
                            {"total_steps", prep.exp.training.steps},
                            {"db", fs::absolute(dbPath).string()},
                            {"work_dir", prep.workDir},
-                           {"resumed", prep.resume}});
+                           {"resumed", prep.resume},
+                           {"experiment", prep.doc}});
     Ending end{RunStatus::Completed, "completed", ""};
     try {
         fs::create_directories(prep.workDir);
         if (!prep.resume)
             writeRunIdentity(prep.workDir, runIdentity(store, prep.runId, prep.doc, prep.modelHash));
-        Loaded in = loadInputs(prep.doc, prep.exp, sink);
+        Loaded in = loadInputs(prep.doc, prep.exp, sink, opt.threads);
         device = in.device;
         auto method = createMethod(prep.exp.method.name);
         if (!method) throw ConfigError("method.name", "unknown method (see `qatbench-cli methods`)");

@@ -320,6 +320,7 @@ std::vector<SweepRow> runSweep(const json& grid, const SweepOptions& opt, Engine
         eo.resumeRunId = resumeId;
         eo.restart = restart;
         eo.onEvent = opt.onEvent;
+        eo.threads = opt.threads;
         const EngineResult res = runExperiment(eo, control);
         RunStore store(db);
         rows.push_back(rowFor(c, store, totals));

@@ -224,7 +224,7 @@ private:
     std::unordered_map<std::string, int32_t> m_vocab;
     std::vector<std::string> m_pieces;
     std::unordered_map<std::string, int32_t> m_mergeRank; // "left right" -> rank
-    std::vector<std::string> m_merges;                     // by rank
+    std::vector<std::string> m_merges;                    // by rank
     std::vector<AddedToken> m_added;
     bool m_addedStarts[256] = {}; // first bytes of the added tokens, to skip most positions quickly
     std::vector<bool> m_special;
@@ -427,6 +427,11 @@ std::string ByteLevelBpe::decode(const std::vector<int32_t>& ids) const
 std::unique_ptr<TokenizerImpl> loadByteLevelBpe(const std::string& path)
 {
     return std::make_unique<ByteLevelBpe>(path);
+}
+
+std::string byteLevelPiece(uint8_t b)
+{
+    return byteMap().encode[b];
 }
 
 } // namespace qat::detail

@@ -17,6 +17,9 @@ bool isWhitespace(char32_t c); // White_Space
 // Length of the valid UTF-8 sequence at s[i], 0 when invalid (overlong, surrogate, truncated, > U+10FFFF).
 size_t utf8Length(std::string_view s, size_t i, char32_t* cp = nullptr);
 void appendUtf8(std::string& out, char32_t c);
+// The character a byte-level BPE vocabulary writes for byte b (GPT-2's bytes_to_unicode, UTF-8): the piece of
+// a token that is that single byte ("a" for 'a', "Ġ" for a space, "Ċ" for a newline).
+std::string byteLevelPiece(uint8_t b);
 
 class TokenizerImpl
 {

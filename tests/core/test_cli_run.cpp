@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -181,6 +182,85 @@ QAT_TEST(stdinPausesResumesAndStopsAndTheRunResumes)
     QAT_CHECK(store.run(runId)->status == RunStatus::Completed);
     QAT_CHECK_EQ(store.runs().size(), size_t(1)); // the same run, not a new one
     QAT_CHECK_EQ(lossPoints(store, runId), int64_t(300));
+}
+
+// The demo (issue 18, item 9): every method it compares is a real run in the store, sent with the events and
+// controlled through the stdin commands of `run`, and readable from another process while the demo runs.
+QAT_TEST(theDemoRecordsRealRunsAndObeysPauseAndStop)
+{
+    const std::string dir = test::tempDir(), db = dir + "/runs.db";
+    Cli cli(
+        {"demo", "--quick", "--qat-steps", "12", "--db", db, "--events", "jsonl", "--out", dir + "/demo"});
+    cli.waitFor(
+        "progress", [](const json& f) { return f["phase"] == "pretraining"; }, 120);
+    std::vector<int64_t> ids;
+    std::vector<std::string> methods;
+    std::set<std::string> sent; // the run-level metric names of the first DL-QAT run's events
+    int64_t dlqat = 0;
+    for (;;) { // RTN W3 and W2, DL-QAT W3, until the last run (DL-QAT W2) starts
+        const auto e = cli.next(120);
+        QAT_CHECK_MSG(e.has_value(), "the demo ended early");
+        if (e->name == "started") {
+            ids.push_back(e->fields["run_id"].get<int64_t>());
+            methods.push_back(e->fields["method"].get<std::string>());
+            QAT_CHECK_EQ(e->fields["experiment"]["method"]["name"].get<std::string>(), methods.back());
+            RunStore reader(db, {.readOnly = true});
+            QAT_CHECK(reader.run(ids.back())->status == RunStatus::Running);
+            if (methods.back() == "dlqat" && dlqat > 0) break;
+            if (methods.back() == "dlqat") dlqat = ids.back();
+        } else if (e->name == "metric" && !ids.empty() && ids.back() == dlqat &&
+                   e->fields["context_key"] == "") {
+            sent.insert(e->fields["name"].get<std::string>());
+        } else if (e->name == "finished") {
+            QAT_CHECK_EQ(e->fields["status"].get<std::string>(), std::string("completed"));
+        }
+    }
+    cli.send("pause");
+    cli.waitFor("paused");
+    {
+        RunStore reader(db, {.readOnly = true});
+        QAT_CHECK(reader.run(ids.back())->status == RunStatus::Paused);
+    }
+    cli.send("resume");
+    cli.waitFor("resumed");
+    cli.send("stop");
+    const auto fin = cli.waitFor("finished");
+    QAT_CHECK_EQ(fin.fields["status"].get<std::string>(), std::string("cancelled"));
+    QAT_CHECK_EQ(fin.fields["run_id"].get<int64_t>(), ids.back());
+    QAT_CHECK_EQ(cli.wait(), 3);
+    bool table = false;
+    for (const auto& e : cli.events)
+        table = table || (e.name == "message" &&
+                          e.fields["text"].get<std::string>().find("full precision") != std::string::npos &&
+                          e.fields["text"].get<std::string>().find("DL-QAT") != std::string::npos);
+    QAT_CHECK_MSG(table, "no message with the perplexity table");
+
+    RunStore store(db, {.readOnly = true});
+    QAT_CHECK_EQ(store.runs().size(), size_t(4));
+    QAT_CHECK(methods == std::vector<std::string>({"rtn", "rtn", "dlqat", "dlqat"}));
+    for (size_t i = 0; i < 3; ++i) {
+        const auto run = store.run(ids[i]);
+        QAT_CHECK(run->status == RunStatus::Completed);
+        QAT_CHECK_EQ(run->modelPath, dir + "/demo/demo-model"); // a model folder any tool can open
+        double ppl = 0;
+        for (const auto& r : store.evalResults(ids[i]))
+            if (r.metric == "ppl") ppl = r.value;
+        QAT_CHECK_MSG(std::isfinite(ppl) && ppl > 1, "run " + std::to_string(ids[i]) + " has no perplexity");
+    }
+    QAT_CHECK(store.run(ids[3])->status == RunStatus::Cancelled); // resumable like any stopped run
+    // The live curves are the stored series under the same names: calibration and training loss, the
+    // evaluations during training; and the magnitudes' histograms for the Histograms view.
+    std::set<std::string> stored;
+    bool histograms = false;
+    for (const auto& series : store.series(dlqat)) {
+        if (series.kind == SeriesKind::Scalar && series.context.empty()) stored.insert(series.name);
+        histograms = histograms || series.kind == SeriesKind::Histogram;
+    }
+    for (const char* name : {"calib/loss", "train/loss", "eval/ppl"})
+        QAT_CHECK_MSG(sent.count(name), std::string("no live ") + name);
+    for (const auto& name : sent)
+        QAT_CHECK_MSG(stored.count(name), name + " was sent live but is not in the store");
+    QAT_CHECK(histograms);
 }
 
 QAT_TEST(sigtermStopsAfterTheStepWithACheckpoint)

@@ -49,6 +49,7 @@ struct EngineOptions
     double heartbeatSeconds = 2; // how often the run's heartbeat is refreshed (a thread)
     double progressEverySeconds = 0.25; // at most this often a progress event (the last one always)
     bool metricEvents = true;           // emit a metric event per scalar (train/loss, ... not histograms)
+    int threads = 0; // LibTorch's threads for a run on the CPU; 0 = $QATBENCH_THREADS, else every core
     std::function<void(const EngineEvent&)> onEvent; // called on the engine thread
 };
 

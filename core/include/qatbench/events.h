@@ -3,7 +3,7 @@
 // jsonl`). docs/EVENTS.md lists every event and its fields. No torch types (the GUI parses these).
 //
 // Every line has "event" (the name below) and "t" (unix seconds); the other fields depend on the event:
-//   started    {run_id, method, total_steps, db, work_dir, resumed}
+//   started    {run_id, method, total_steps, db, work_dir, resumed, experiment (the stored document)}
 //   phase      {phase}
 //   progress   {phase, step, total, eta_s, tokens_per_s, mem_bytes}
 //   metric     {name, step, value, context (object), context_key (string)}

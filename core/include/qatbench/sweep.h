@@ -64,6 +64,7 @@ struct SweepOptions
     bool dryRun = false;                             // only report what would run
     std::function<void(const std::string&)> log;     // one line per cell decision
     std::function<void(const EngineEvent&)> onEvent; // the engine's events of the running cell
+    int threads = 0;                                 // EngineOptions::threads of every cell's run
 };
 
 std::vector<SweepRow> runSweep(const nlohmann::json& grid, const SweepOptions& options,
