@@ -379,23 +379,37 @@ Loaded loadInputs(nlohmann::json& doc, Experiment& exp, EngineSink& sink, int th
     return Loaded{device, std::move(model), std::move(data), tok};
 }
 
-// evaluation.tasks (issue 16, docs/EVAL.md): multiple-choice tasks on the final model (fake-quantized through
-// the hook); one eval result per task and metric, with the protocol, and an info message per task.
-void taskEval(const Experiment& exp, Loaded& in, LinearHook* hook, int64_t step, EngineSink& sink,
-              RunWriter& writer)
+// evaluation.tasks (issue 16, docs/EVAL.md): multiple-choice tasks on the model through the method's hook, on
+// the final model (final: tasks_limit questions) or during training at the tasks_every steps
+// (tasks_every_limit questions). Each task and metric is one eval result at step, with its protocol, and an
+// info message. The scores during training are also points of the series task/<task>/acc and
+// task/<task>/acc_norm, which the final scores continue when they are of the same questions. Scoring reads
+// the model and writes nothing to it.
+void scoreTasks(const Experiment& exp, Loaded& in, LinearHook* hook, int64_t step, bool final,
+                EngineSink& sink, RunWriter& writer)
 {
     if (!exp.evaluation || exp.evaluation->tasks.empty()) return;
     const EvaluationSettings& e = *exp.evaluation;
     TaskProtocol protocol;
-    protocol.limit = e.tasksLimit;
+    protocol.limit = final ? e.tasksLimit : everyLimit;
+    const int64_t everyLimit = e.tasksEveryLimit > 0 ? e.tasksEveryLimit : e.tasksLimit;
     protocol.shots = int(e.tasksShots);
     const TaskFiles files{e.tasksData, {}};
     const Tokenizer& tok = in.tokenizer; // loaded once, with the model
+    const bool series = !final || (e.tasksEvery > 0 && everyLimit == e.tasksLimit);
     for (const std::string& task : e.tasks) {
         ForwardOptions forward;
         forward.hook = hook;
-        const TaskResult r = runTask(in.model, tok, task, protocol, files, forward, 16,
-                                     [&](const Progress& p) { return sink.progress(p); });
+        TaskResult r;
+        try {
+            r = runTask(in.model, tok, task, protocol, files, forward, 16,
+                        [&](const Progress& p) { return sink.progress(p); });
+        } catch (const Cancelled&) {
+            if (final) throw;
+            // A stop during training: the train loop's next step sees it and writes its checkpoint.
+            sink.message("info", "task scoring at step " + std::to_string(step) + " stopped");
+            return;
+        }
         const std::string json = r.toJson().dump();
         auto record = [&](const char* metric, double value) {
             writer.eval({.step = step,
@@ -407,10 +421,13 @@ void taskEval(const Experiment& exp, Loaded& in, LinearHook* hook, int64_t step,
                          .protocol = json});
         };
         record("acc", r.acc);
+            if (series) sink.scalar("task/" + task + "/" + metric, step, value);
         if (r.hasAccNorm) record("acc_norm", r.accNorm);
-        char line[160];
-        std::snprintf(line, sizeof line, "%s: acc %.4f +- %.4f over %lld questions (%d-shot, chance %.3f)",
-                      task.c_str(), r.acc, r.accStderr, (long long)r.questions, r.shots, r.chance);
+        const std::string when = final ? "" : "step " + std::to_string(step) + ": ";
+        char line[200];
+        std::snprintf(line, sizeof line, "%s%s: acc %.4f +- %.4f over %lld questions (%d-shot, chance %.3f)",
+                      when.c_str(), task.c_str(), r.acc, r.accStderr, (long long)r.questions, r.shots,
+                      r.chance);
         sink.message("info", line);
     }
 }
@@ -439,7 +456,7 @@ void finalEval(const Experiment& exp, Loaded& in, LinearHook* hook, EngineSink& 
     sink.emit(
         event::kEval,
         {{"step", step}, {"ppl", r.ppl()}, {"nll", r.meanNll}, {"tokens", r.tokens}, {"dataset", evalFile}});
-    taskEval(exp, in, hook, step, sink, writer);
+    scoreTasks(exp, in, hook, step, /*final=*/true, sink, writer);
 }
 
 bool isOutOfMemory(const std::string& what)
@@ -603,3 +620,15 @@ EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
 }
 
 } // namespace qat
+        const EvaluationSettings* tasks = prep.exp.evaluation ? &*prep.exp.evaluation : nullptr;
+        int64_t scoredInTraining = 0;
+        if (tasks && !tasks->tasks.empty() && tasks->tasksEvery > 0)
+            ctx.scoreTasks = [&](int64_t step, LinearHook* hook) {
+                ++scoredInTraining;
+                scoreTasks(prep.exp, in, hook, step, /*final=*/false, sink, writer);
+            };
+        if (ctx.scoreTasks && scoredInTraining == 0 && !prep.resume && outcome == RunOutcome::Completed &&
+            prep.exp.training.steps > tasks->tasksEvery)
+            sink.message("warning", "evaluation.tasks_every: method '" + prep.exp.method.name +
+                                        "' scored no tasks during training (it trains no steps or does not "
+                                        "call the method kit's reportEval); the final model is scored");

@@ -143,6 +143,11 @@ void EngineSink::waitWhilePaused()
 void EngineSink::logPerf(const Progress& p)
 {
     const double now = nowSeconds();
+    const bool training = p.phase == "training" || p.phase == "calibration";
+    if (!training) {
+        m_rateStep = -1; // an evaluation (tasks during training: evaluation.tasks_every) is not throughput
+        return;
+    }
     if (m_rateStep < 0 || p.done < m_rateStep) {
         m_rateStep = p.done;
         m_rateTime = now;
@@ -153,8 +158,7 @@ void EngineSink::logPerf(const Progress& p)
         m_rateStep = p.done;
         m_rateTime = now;
     }
-    const bool training = p.phase == "training" || p.phase == "calibration";
-    if (training && p.done > 0 && p.done % m_logEvery == 0 && p.done != m_lastPerfStep) {
+    if (p.done > 0 && p.done % m_logEvery == 0 && p.done != m_lastPerfStep) {
         m_lastPerfStep = p.done;
         if (m_tokensPerSecond > 0)
             m_writer.scalar("perf/tokens_per_s", p.done, m_tokensPerSecond, "phase=" + p.phase);

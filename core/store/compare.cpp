@@ -172,6 +172,9 @@ RunSummary summarizeRun(const RunStore& store, int64_t runId, const SummaryOptio
         auto add = [&](const char* metric, double value) {
             RunMetric m;
             m.name = m.key = "task/" + t.task + "/" + metric;
+            // evaluation.tasks_every logs the scores as a series of that name too: the stored score (the
+            // final model's) stands for it, so a key is one metric.
+            std::erase_if(out.metrics, [&](const RunMetric& x) { return x.key == m.key; });
             m.dataset = t.task;
             m.source = MetricSource::Task;
             m.goal = metricGoal(metric);

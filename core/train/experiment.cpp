@@ -231,6 +231,15 @@ std::vector<Binding> makeBindings()
     b.push_back(bind(evaluation, &EvaluationSettings::tasksShots,
                      spec("tasks_shots", T::Int, g, "Shots",
                           "Solved examples shown before each question; -1 = the task's default.", -1, 64)));
+    b.push_back(bind(evaluation, &EvaluationSettings::tasksEvery,
+                     spec("tasks_every", T::Int, g, "Tasks every",
+                          "Also score the tasks during training every N steps (on the fake-quantized model); "
+                          "0 = only the final model.",
+                          0, kSteps)));
+    b.push_back(bind(evaluation, &EvaluationSettings::tasksEveryLimit,
+                     spec("tasks_every_limit", T::Int, g, "Questions per task during training",
+                          "The first N questions of each task at the tasks_every steps; 0 = tasks_limit.", 0,
+                          kMany)));
 
     // Run
     g = "Run";
@@ -388,7 +397,7 @@ void checkMethod(Checker& c, json& exp, const ExperimentCheck& check)
         c.issues.push_back(issue);
 }
 
-// evaluation.tasks needs the folder the tasks are read from.
+// evaluation.tasks needs the folder the tasks are read from; tasks_every needs tasks.
 void checkEvaluation(Checker& c, const json& exp)
 {
     if (!exp.contains("evaluation") || !exp["evaluation"].is_object()) return;
@@ -397,6 +406,9 @@ void checkEvaluation(Checker& c, const json& exp)
     if (tasks.is_array() && !tasks.empty() && folder.is_string() && folder.get<std::string>().empty())
         c.bad("evaluation.tasks_data",
               "is required with evaluation.tasks: the tasks folder (shared/data/tasks)");
+    const json every = exp["evaluation"].value("tasks_every", json());
+    if (every.is_number_integer() && every.get<int64_t>() > 0 && (!tasks.is_array() || tasks.empty()))
+        c.bad("evaluation.tasks_every", "scores evaluation.tasks during training: list the tasks too");
 }
 
 // A format or type that cannot hold the method's grid (method.options.bits / group_size) is refused here, so

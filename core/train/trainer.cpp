@@ -117,6 +117,7 @@ LoopSettings loopSettingsFrom(const Experiment& e)
     s.gradClip = t.gradClip;
     s.logEvery = t.logEvery;
     s.evalEvery = t.evalEvery;
+    s.tasksEvery = e.evaluation && !e.evaluation->tasks.empty() ? e.evaluation->tasksEvery : 0;
     s.checkpointEvery = t.checkpointEvery;
     s.histogramEvery = t.histogramEvery;
     s.batch = e.data.batchSize;
@@ -289,13 +290,15 @@ RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunConte
         if (m_opt->adam) optimizerStep();
         ++m_step;
         const bool log = m_step % s.logEvery == 0 || m_step == s.steps || m_step == first + 1;
+        const bool evalNow =
+            onEval && ((s.evalEvery > 0 && m_step % s.evalEvery == 0) ||
+                       (s.tasksEvery > 0 && m_step % s.tasksEvery == 0 && m_step != s.steps));
         const bool checkpointNow = s.checkpointEvery > 0 && m_step % s.checkpointEvery == 0 &&
                                    m_step != s.steps && !ctx.workDir.empty();
         // Reading the loss back waits for the GPU, so on CUDA it is read only where it is used (logging,
         // checkpoints, evaluations, the end) and the host queues the next steps meanwhile; on the CPU every
         // step.
-        if (log || checkpointNow || device.is_cpu() ||
-            (onEval && s.evalEvery > 0 && m_step % s.evalEvery == 0)) {
+        if (log || checkpointNow || device.is_cpu() || evalNow) {
             m_lastLoss = lossSum.item<double>() / double(s.gradAccum);
             if (!std::isfinite(m_lastLoss))
                 throw Error(s.phase + " diverged: the loss is " + std::to_string(m_lastLoss) + " at step " +
@@ -309,7 +312,7 @@ RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunConte
                 ctx.sink.scalar(s.seriesPrefix + "/lr", m_step, g.lr * factor, "group=" + g.name);
         }
         if (onHistogram && s.histogramEvery > 0 && m_step % s.histogramEvery == 0) onHistogram(m_step);
-        if (onEval && s.evalEvery > 0 && m_step % s.evalEvery == 0) onEval(m_step);
+        if (evalNow) onEval(m_step);
         if (checkpointNow) checkpoint();
     }
     return RunOutcome::Completed;

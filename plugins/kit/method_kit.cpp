@@ -43,13 +43,21 @@ double weightDecay(const RunContext& ctx)
 
 void reportEval(RunContext& ctx, LinearHook* hook, int64_t step, const std::function<void()>& refresh)
 {
-    if (ctx.data.eval.empty()) return;
-    const DataSettings& d = ctx.experiment.data;
-    if (refresh) refresh();
-    const NllResult r = evaluateNll(ctx.model, ctx.data.eval, d.evalSeqLen, d.evalMaxWindows, hook);
-    if (refresh) refresh();
-    ctx.sink.scalar("eval/ppl", step, r.ppl());
-    ctx.sink.scalar("eval/nll", step, r.meanNll);
+    const int64_t evalEvery = ctx.experiment.training.evalEvery;
+    const int64_t tasksEvery = ctx.experiment.evaluation ? ctx.experiment.evaluation->tasksEvery : 0;
+    if (!ctx.data.eval.empty() && evalEvery > 0 && step % evalEvery == 0) {
+        const DataSettings& d = ctx.experiment.data;
+        if (refresh) refresh();
+        const NllResult r = evaluateNll(ctx.model, ctx.data.eval, d.evalSeqLen, d.evalMaxWindows, hook);
+        if (refresh) refresh();
+        ctx.sink.scalar("eval/ppl", step, r.ppl());
+        ctx.sink.scalar("eval/nll", step, r.meanNll);
+    }
+    if (ctx.scoreTasks && tasksEvery > 0 && step % tasksEvery == 0 && step != ctx.experiment.training.steps) {
+        if (refresh) refresh();
+        ctx.scoreTasks(step, hook);
+        if (refresh) refresh();
+    }
 }
 
 void reportTrainable(RunContext& ctx, const std::string& title, int64_t trainable, size_t modules)

@@ -37,8 +37,10 @@ ForwardOptions trainingForward(const RunContext& ctx, LinearHook* hook);
 // training.weight_decay (the LoRA and weight groups use it; scales and zero-points never do).
 double weightDecay(const RunContext& ctx);
 
-// eval/ppl and eval/nll of the model with hook (nullptr = plain) at step; nothing without eval data. refresh,
-// when given, runs before and after the evaluation (e.g. to drop a hook's cached weights).
+// What TrainLoop::onEval does at step: eval/ppl and eval/nll of the model with hook (nullptr = plain) at the
+// training.eval_every steps (nothing without eval data), and the engine's task scoring (ctx.scoreTasks) at
+// the evaluation.tasks_every steps. refresh, when given, runs before and after each (e.g. to drop a hook's
+// cached weights).
 void reportEval(RunContext& ctx, LinearHook* hook, int64_t step, const std::function<void()>& refresh = {});
 // "train/trainable_params" (at step 0) and an info message; the table reads the scalar.
 void reportTrainable(RunContext& ctx, const std::string& title, int64_t trainable, size_t modules);

@@ -4,6 +4,7 @@
 #include "qat_test.h"
 #include "torch_test.h"
 
+#include "qatbench/compare.h"
 #include "qatbench/error.h"
 #include "qatbench/store.h"
 #include "qatbench/tasks.h"
@@ -17,6 +18,7 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace fs = std::filesystem;
 using namespace qat;
@@ -648,6 +650,162 @@ QAT_TEST(engineScoresEvaluationTasksOnTheFinalModel)
     QAT_CHECK_MSG(r.text.find("evaluation.tasks") != std::string::npos &&
                       r.text.find("arc_challenge") != std::string::npos,
                   r.text);
+}
+
+// Every stored scalar series and histogram of a run but speed, memory and the task scores: name|context ->
+// (step, value) in step order.
+std::map<std::string, std::vector<std::pair<int64_t, double>>> trainingHistory(const std::string& db)
+{
+    RunStore store(db, {.readOnly = true});
+    std::map<std::string, std::vector<std::pair<int64_t, double>>> out;
+    const int64_t run = store.runs().at(0).id;
+    for (const auto& info : store.series(run)) {
+        if (info.name.rfind("perf/", 0) == 0 || info.name.rfind("task/", 0) == 0) continue;
+        auto& v = out[info.name + "|" + info.context];
+        if (info.kind == SeriesKind::Scalar) {
+            for (const auto& p : store.scalars(info.id, {.maxPoints = 0}))
+                v.emplace_back(p.step, p.value);
+        } else {
+            for (int64_t step : store.histogramSteps(info.id))
+                v.emplace_back(step, store.histogramAt(info.id, step)->sum);
+        }
+    }
+    return out;
+}
+
+// evaluation.tasks_every: the tasks are scored on the fake-quantized model during training, stored with their
+// step and protocol and as task/<task>/<metric> series, and the training is the same step for step as without
+// them (same loss, gradient norms, histograms, perplexities: no random stream or model state is touched).
+QAT_TEST(engineScoresTasksEveryNStepsWithoutChangingTheTraining)
+{
+    const std::string dir = test::tempDir();
+    const std::string text =
+        test::readFile(test::dataPath("data/tinystories/TinyStories-validation-head.txt")).substr(0, 20000);
+    const std::string textFile = write(dir, "text.txt", text);
+    auto experiment = [&](const nlohmann::json& evaluation) {
+        return nlohmann::json{
+            {"name", "dlqat tasks_every"},
+            {"device", "cpu"},
+            {"model", {{"path", test::dataPath("models/stories260K")}}},
+            {"data",
+             {{"train", textFile},
+              {"eval", textFile},
+              {"seq_len", 32},
+              {"batch_size", 2},
+              {"eval_seq_len", 64},
+              {"eval_max_windows", 2}}},
+            {"method",
+             {{"name", "dlqat"},
+              {"options",
+               {{"bits", 3},
+                {"group_size", 32},
+                {"allow_partial_group", true},
+                {"rank", 4},
+                {"calib_steps", 2}}}}},
+            {"training", {{"steps", 6}, {"eval_every", 3}, {"log_every", 1}, {"histogram_every", 3}}},
+            {"evaluation", evaluation}};
+    };
+    nlohmann::json evaluation = {
+        {"tasks", {"arc_easy"}}, {"tasks_data", test::dataPath("data/tasks")}, {"tasks_limit", 2}};
+    auto run = [&](const std::string& name) {
+        const std::string db = dir + "/" + name + ".db";
+        const auto r = runCli("run --config " + write(dir, name + ".json", experiment(evaluation).dump()) +
+                              " --db " + db);
+        QAT_CHECK_MSG(r.code == 0, r.text);
+        return std::make_pair(db, r.text);
+    };
+    const auto [plainDb, plainText] = run("final-only");
+    evaluation["tasks_every"] = 2;       // steps 2 and 4 during training; 6 is the final model's
+    evaluation["tasks_every_limit"] = 1; // fewer questions during training than at the end
+    const auto [everyDb, everyText] = run("every-2");
+
+    const auto plain = trainingHistory(plainDb);
+    QAT_CHECK(plain.count("train/loss|") && plain.at("train/loss|").size() == 6 && plain.count("eval/ppl|"));
+    QAT_CHECK(plain == trainingHistory(everyDb));
+    QAT_CHECK_MSG(everyText.find("step 2: arc_easy: acc") != std::string::npos &&
+                      everyText.find("step 4: arc_easy: acc") != std::string::npos &&
+                      everyText.find("step 6:") == std::string::npos,
+                  everyText);
+    QAT_CHECK_MSG(plainText.find("step 2: arc_easy") == std::string::npos, plainText);
+
+    // Eval rows: metric -> step -> (value, questions, protocol limit).
+    auto rows = [](const std::string& db) {
+        RunStore store(db, {.readOnly = true});
+        std::map<std::string, std::map<int64_t, std::tuple<double, int64_t, int64_t>>> out;
+        for (const auto& e : store.evalResults(store.runs().at(0).id))
+            if (isTaskEval(e))
+                out[e.metric][e.step] = {
+                    e.value, e.tokens, nlohmann::json::parse(e.protocol)["protocol"]["limit"].get<int64_t>()};
+        return out;
+    };
+    auto series = [](const std::string& db, const std::string& name) {
+        RunStore store(db, {.readOnly = true});
+        std::vector<std::pair<int64_t, double>> out;
+        if (const auto s = store.findSeries(store.runs().at(0).id, name))
+            for (const auto& p : store.scalars(s->id, {.maxPoints = 0}))
+                out.emplace_back(p.step, p.value);
+        return out;
+    };
+    const auto plainRows = rows(plainDb), everyRows = rows(everyDb);
+    QAT_CHECK(plainRows.at("acc").size() == 1 && plainRows.at("acc").count(6));
+    QAT_CHECK(
+        series(plainDb, "task/arc_easy/acc").empty()); // no tasks_every: the final score only, as before
+    for (const char* metric : {"acc", "acc_norm"}) {
+        const auto& byStep = everyRows.at(metric);
+        QAT_CHECK_MSG(byStep.size() == 3 && byStep.count(2) && byStep.count(4) && byStep.count(6), metric);
+        QAT_CHECK(std::get<1>(byStep.at(2)) == 1 && std::get<2>(byStep.at(4)) == 1); // tasks_every_limit
+        QAT_CHECK(std::get<1>(byStep.at(6)) == 2 && std::get<2>(byStep.at(6)) == 2); // tasks_limit
+        // The final model's score is the run without tasks_every's.
+        QAT_CHECK_EQ(std::get<0>(byStep.at(6)), std::get<0>(plainRows.at(metric).at(6)));
+        // The series: the scores during training; the final one is of other questions, so not in it.
+        const auto points = series(everyDb, std::string("task/arc_easy/") + metric);
+        QAT_CHECK_MSG(points.size() == 2 && points[0].first == 2 && points[1].first == 4, metric);
+        for (const auto& [step, value] : points)
+            QAT_CHECK_EQ(value, std::get<0>(byStep.at(step)));
+    }
+    // Summaries (compare, the GUI's runs table) hold one task/arc_easy/acc: the final model's score.
+    RunStore store(everyDb, {.readOnly = true});
+    const RunSummary summary = summarizeRun(store, store.runs().at(0).id);
+    int count = 0;
+    for (const RunMetric& m : summary.metrics)
+        if (m.key == "task/arc_easy/acc") {
+            ++count;
+            QAT_CHECK(m.source == MetricSource::Task && m.stats.lastStep == 6);
+        }
+    QAT_CHECK_EQ(count, 1);
+    const auto scores = storedTaskScores(store.evalResults(store.runs().at(0).id));
+    QAT_CHECK(scores.size() == 1 && scores[0].step == 6 && scores[0].limit == 2);
+}
+
+// evaluation.tasks_every and tasks_every_limit: a bad value is refused before anything runs, naming the
+// field.
+QAT_TEST(badTasksEveryIsRefusedNamingTheField)
+{
+    const std::string dir = test::tempDir();
+    const std::string text = test::dataPath("data/tinystories/TinyStories-validation-head.txt");
+    nlohmann::json exp = {
+        {"model", {{"path", test::dataPath("models/stories260K")}}},
+        {"data", {{"train", text}, {"eval", text}}},
+        {"method", {{"name", "rtn"}, {"options", {{"bits", 4}, {"allow_partial_group", true}}}}},
+        {"evaluation", {{"tasks", {"piqa"}}, {"tasks_data", test::dataPath("data/tasks")}}}};
+    auto refused = [&](nlohmann::json evaluation, const char* key, const nlohmann::json& value,
+                       const std::string& says) {
+        nlohmann::json e = exp;
+        e["evaluation"] = std::move(evaluation);
+        e["evaluation"][key] = value;
+        const auto r =
+            runCli("run --config " + write(dir, "bad.json", e.dump()) + " --db " + dir + "/runs.db");
+        QAT_CHECK_EQ(r.code, 2);
+        QAT_CHECK_MSG(r.text.find(std::string("evaluation.") + key) != std::string::npos &&
+                          r.text.find(says) != std::string::npos,
+                      r.text);
+    };
+    const nlohmann::json tasks = exp["evaluation"];
+    refused(tasks, "tasks_every", -1, "allowed: 0 to");
+    refused(tasks, "tasks_every", 2.5, "must be an integer");
+    refused(tasks, "tasks_every", "10", "must be an integer");
+    refused(tasks, "tasks_every_limit", -3, "allowed: 0 to");
+    refused(nlohmann::json::object(), "tasks_every", 5, "list the tasks");
 }
 
 // The GUI reads task scores back from store rows; a damaged or older row must not break the table.

@@ -32,7 +32,8 @@
 //   method:     name, options {declared by the method}
 //   training:   steps, warmup_steps, schedule, weight_decay, grad_clip, checkpoint_every, eval_every,
 //               log_every, histogram_every, gradient_checkpointing
-//   evaluation (optional; no defaults filled in when absent): tasks, tasks_data, tasks_limit, tasks_shots
+//   evaluation (optional; no defaults filled in when absent): tasks, tasks_data, tasks_limit, tasks_shots,
+//               tasks_every, tasks_every_limit
 //   export (optional; no defaults filled in when absent): formats, gguf_type, gguf_fallback, hf_dtype. A type
 //               that cannot hold method.options.bits / group_size is refused (qatbench/export.h)
 
@@ -86,13 +87,16 @@ struct TrainingSettings
     bool gradientCheckpointing = false; // recompute each block in the backward pass
 };
 
-// Multiple-choice tasks scored on the final model (issue 16, docs/EVAL.md).
+// Multiple-choice tasks scored on the final model, and every tasks_every training steps (issue 16,
+// docs/EVAL.md).
 struct EvaluationSettings
 {
     std::vector<std::string> tasks; // names as qatbench/tasks.h knownTasks()
     std::string tasksData;          // the tasks folder (required with tasks)
     int64_t tasksLimit = 0;         // first N questions per task; 0 = all
     int64_t tasksShots = -1;        // -1 = the task's default
+    int64_t tasksEvery = 0;         // also score during training every N steps; 0 = the final model only
+    int64_t tasksEveryLimit = 0;    // first N questions per task at those steps; 0 = tasks_limit
 };
 
 // Deployable files the engine writes after the final evaluation (issue 14, docs/EXPORT.md): into

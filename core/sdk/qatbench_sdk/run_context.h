@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,10 @@ struct RunContext
     std::string workDir;             // the run's folder: checkpoints, exports
     bool resume = false;             // continue from the latest checkpoint in workDir
     LinearHook* finalHook = nullptr; // set by the method: the hook to evaluate the result with (or nullptr)
+    // Set by the engine when evaluation.tasks_every > 0: scores the experiment's tasks on the model as it is
+    // (through hook, the method's fake quantization) and records them at `step`. Leaves the model and every
+    // random stream as they were. The method kit's reportEval calls it at the tasks_every steps.
+    std::function<void(int64_t step, LinearHook* hook)> scoreTasks;
 };
 
 } // namespace qat

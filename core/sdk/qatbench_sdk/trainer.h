@@ -100,6 +100,7 @@ struct LoopSettings
     int64_t gradAccum = 1;
     int64_t logEvery = 10;
     int64_t evalEvery = 0;       // 0 = off
+    int64_t tasksEvery = 0;      // evaluation.tasks_every: onEval also runs at these steps; 0 = off
     int64_t checkpointEvery = 0; // 0 = only when stopped
     int64_t histogramEvery = 0;  // 0 = off
     std::string phase =
@@ -132,7 +133,9 @@ public:
     TrainLoop(LoopSettings settings, std::vector<ParamGroup> groups);
     ~TrainLoop();
 
-    StepFn onEval;      // called every evalEvery steps and after the last step
+    // Called every evalEvery steps and every tasksEvery steps but the last (the engine scores the final model
+    // itself); the method kit's reportEval tells them apart (perplexity, RunContext::scoreTasks).
+    StepFn onEval;
     StepFn onHistogram; // called every histogramEvery steps
     // Fills the tensors to save (the trainable state) and extra JSON; called when a checkpoint is written.
     std::function<void(CheckpointState&)> saveState;
