@@ -17,7 +17,7 @@
 #include "qatbench_sdk/trainer.h"
 
 #include <torch/csrc/autograd/profiler_kineto.h>
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #ifdef QATBENCH_HAVE_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>

@@ -15,7 +15,7 @@
 #include "qatbench_sdk/trainer.h"
 #include "qatbench_plugins/builtin.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <chrono>
 #include <cstdio>

@@ -21,7 +21,8 @@
 #include "qatbench_sdk/eval.h"
 #include "qatbench_sdk/tensor_io.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
+#include <torch/optim.h>
 
 #ifdef QATBENCH_HAVE_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>

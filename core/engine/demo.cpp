@@ -15,7 +15,7 @@
 #include "qatbench_sdk/quant_method.h"
 #include "qatbench_sdk/trainer.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <algorithm>
 #include <chrono>

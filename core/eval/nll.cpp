@@ -8,7 +8,7 @@
 #include "qatbench_sdk/trainer.h"
 #include "util/threads.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <chrono>
 #include <cmath>

@@ -7,7 +7,7 @@
 #include "qatbench/tokenizer.h"
 #include "qatbench_sdk/eval.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <chrono>
 #include <cmath>

@@ -7,7 +7,7 @@
 #include "qatbench/model.h"
 #include "qatbench_sdk/tasks.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <algorithm>
 #include <chrono>

@@ -11,7 +11,7 @@
 #include "qatbench_sdk/export.h"
 #include "qatbench_sdk/tensor_io.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <cmath>
 #include <cstring>

@@ -11,7 +11,7 @@
 #include "util/threads.h"
 
 #include <ATen/Parallel.h>
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <algorithm>
 #include <atomic>

@@ -5,7 +5,7 @@
 #include "qatbench/error.h"
 #include "util/threads.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <atomic>
 #include <cstdlib>

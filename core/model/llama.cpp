@@ -10,7 +10,7 @@
 #include "qatbench_sdk/cpu_attention.h"
 #include "qatbench_sdk/tensor_io.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 #include <torch/version.h>
 
 #include <cmath>

@@ -11,7 +11,7 @@
 #include "qatbench_sdk/tensor_io.h"
 #include "qatbench_sdk/trainer.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <algorithm>
 #include <chrono>

@@ -2,7 +2,7 @@
 
 #include "qatbench/error.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <atomic>
 #include <cstdlib>

@@ -4,7 +4,7 @@
 #include "qatbench/series_context.h"
 #include "qatbench_sdk/fused_quant.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <cmath>
 

@@ -5,7 +5,8 @@
 
 #include "optimizer_impl.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
+#include <torch/serialize.h>
 
 #include <fcntl.h>
 #include <unistd.h>

@@ -7,7 +7,7 @@
 
 #include "qatbench/error.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <algorithm>
 

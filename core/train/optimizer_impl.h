@@ -1,7 +1,8 @@
 #pragma once
 // TrainLoop's optimizer, shared by trainer.cpp and checkpoint.cpp (kept out of the SDK header: no torch/optim
 // types in it).
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
+#include <torch/optim.h>
 
 #include <memory>
 

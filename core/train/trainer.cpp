@@ -4,7 +4,8 @@
 
 #include "optimizer_impl.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
+#include <torch/optim.h>
 #include <torch/version.h>
 
 #include <chrono>

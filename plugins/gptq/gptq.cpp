@@ -9,7 +9,7 @@
 #include "qatbench_sdk/quant_method.h"
 #include "qatbench_sdk/trainer.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <chrono>
 #include <map>

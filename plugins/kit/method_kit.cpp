@@ -5,7 +5,7 @@
 #include "qatbench/quantizer.h"
 #include "qatbench_sdk/export.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <map>
 

@@ -8,7 +8,7 @@
 #include "qatbench/quantizer.h"
 #include "qatbench_sdk/quant_method.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 namespace qat::plugins {
 

@@ -10,7 +10,7 @@
 #include "qatbench_sdk/quant_method.h"
 #include "qatbench_sdk/tensor_io.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <chrono>
 #include <cstdio>

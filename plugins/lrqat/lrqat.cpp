@@ -10,7 +10,7 @@
 #include "qatbench/quantizer.h"
 #include "qatbench_sdk/quant_method.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <cmath>
 #include <map>

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <array>
 #include <cmath>

@@ -11,7 +11,7 @@
 #include "qatbench_sdk/quant_linear.h"
 
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <cstring>
 #include <filesystem>

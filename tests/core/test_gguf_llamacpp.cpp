@@ -10,7 +10,7 @@
 #include "qatbench_sdk/llama.h"
 
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <cstdio>
 #include <cstdlib>

@@ -12,7 +12,7 @@
 #include "qatbench_sdk/tensor_io.h"
 
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <filesystem>
 

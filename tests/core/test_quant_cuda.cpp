@@ -19,6 +19,8 @@
 #include "qatbench_sdk/quantizer.h"
 #include "qatbench_sdk/trainer.h"
 
+#include <torch/optim.h>
+
 #include <cmath>
 #include <sstream>
 #include <string>

@@ -9,7 +9,8 @@
 #include "qatbench_sdk/trainer.h"
 #include "qatbench_plugins/builtin.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
+#include <torch/optim.h>
 
 #include <filesystem>
 

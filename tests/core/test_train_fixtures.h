@@ -5,7 +5,7 @@
 #include "qatbench_sdk/llama.h"
 #include "qatbench_sdk/run_context.h"
 
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <map>
 #include <string>

@@ -1,6 +1,6 @@
 #pragma once
 // Devices a tensor test runs on: always the CPU, and the first CUDA GPU where LibTorch has one.
-#include <torch/torch.h>
+#include "qatbench_sdk/torch.h"
 
 #include <vector>
 
