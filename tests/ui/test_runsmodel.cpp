@@ -1,5 +1,7 @@
 // The runs table on a temporary database: columns from the store (bits, group, rank, final/best perplexity),
-// sorting, filtering, rename, tags, delete with confirmation, and opening a past run's charts.
+// sorting, filtering, rename, tags, delete with confirmation, and opening a past run's charts; and the task
+// helper every view's background work goes through (common/backgroundtask.h).
+#include "common/backgroundtask.h"
 #include "common/metricchart.h"
 #include "common/runrepository.h"
 #include "common/runsmodel.h"
@@ -17,10 +19,22 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 using namespace qat;
 using namespace qat::ui;
 
 namespace {
+
+// Work that runs until its request is cancelled (or 20 s pass): what a superseded load looks like.
+bool waitUntilCancelled(const CancelToken& token)
+{
+    for (int i = 0; i < 2000 && !token.isCancelled(); ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return token.isCancelled();
+}
 
 int64_t addRun(RunStore& store, const std::string& name, const std::string& method, int bits, int group,
                int rank, RunStatus status, std::vector<double> evals, int steps = 100)
@@ -197,6 +211,62 @@ private Q_SLOTS:
         QVERIFY(error.first().first().toString().contains(QLatin1String("notes.db")));
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), QByteArray("this is not a database"));
+    }
+
+    void aNewerRequestSupersedesTheOlder()
+    {
+        QObject owner;
+        BackgroundTask task(&owner);
+        std::atomic<bool> firstSawCancel = false;
+        QList<int> delivered;
+        task.run(
+            [&firstSawCancel](const CancelToken& token) {
+                firstSawCancel = waitUntilCancelled(token);
+                return 1;
+            },
+            [&delivered](int v) { delivered << v; });
+        task.run([] { return 2; }, [&delivered](int v) { delivered << v; });
+        QTRY_VERIFY_WITH_TIMEOUT(!task.isBusy(), 20000);
+        QCOMPARE(delivered, QList<int>{2}); // the user's newest choice, never the stale one
+        QVERIFY(firstSawCancel);
+        QCOMPARE(task.droppedCount(), 1);
+    }
+
+    void queuedRequestsAreAnsweredInOrderAndErrorsReported()
+    {
+        QObject owner;
+        BackgroundTask task(&owner, BackgroundTask::Policy::Queue);
+        QList<int> delivered;
+        QStringList errors;
+        for (int i = 0; i < 5; ++i)
+            task.run(
+                [i] {
+                    if (i == 2) throw Error("runs.db: table runs: locked");
+                    return i;
+                },
+                [&delivered](int v) { delivered << v; }, [&errors](const QString& e) { errors << e; });
+        QTRY_VERIFY_WITH_TIMEOUT(!task.isBusy(), 20000);
+        QCOMPARE(delivered, (QList<int>{0, 1, 3, 4}));
+        QCOMPARE(errors, QStringList{QStringLiteral("runs.db: table runs: locked")});
+    }
+
+    void anOwnerDestroyedWhileWorkRunsGetsNothing()
+    {
+        auto* owner = new QObject;
+        auto* task = new BackgroundTask(owner);
+        std::atomic<bool> started = false, sawCancel = false;
+        bool delivered = false;
+        task->run(
+            [&](const CancelToken& token) {
+                started = true;
+                sawCancel = waitUntilCancelled(token);
+            },
+            [&delivered] { delivered = true; });
+        QTRY_VERIFY_WITH_TIMEOUT(started, 20000);
+        delete owner; // the task cancels and waits for its work: no worker outlives the view
+        QVERIFY(sawCancel);
+        QCoreApplication::processEvents();
+        QVERIFY(!delivered);
     }
 };
 

@@ -1,6 +1,6 @@
 #include "common/enginesettings.h"
 
-#include "workbench/modelpanel.h"
+#include "common/format.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -23,7 +23,7 @@ QList<QPair<QString, QString>> EngineDevices::gpuChoices() const
     for (const EngineDevice& d : devices) {
         if (d.kind != QLatin1String("cuda")) continue;
         QString label = QStringLiteral("%1 - %2").arg(d.id, d.name);
-        if (d.memoryBytes > 0) label += QStringLiteral(", ") + ModelPanel::formatBytes(d.memoryBytes);
+        if (d.memoryBytes > 0) label += QStringLiteral(", ") + formatBytes(d.memoryBytes);
         if (!d.capability.isEmpty()) label += QStringLiteral(", sm %1").arg(d.capability);
         out.append({d.id, label});
     }

@@ -2,7 +2,10 @@
 
 #include "qatbench/format.h"
 
+#include <QCoreApplication>
 #include <QLocale>
+
+#include <cmath>
 
 namespace qat::ui {
 
@@ -30,6 +33,23 @@ QString formatPercent(double fraction, int decimals)
     QLocale locale;
     locale.setNumberOptions(QLocale::OmitGroupSeparator);
     return locale.toString(100.0 * fraction, 'f', decimals) + locale.percent();
+}
+
+QString formatDuration(double seconds)
+{
+    // In the run control's translation context: the runs table and the progress line say the same.
+    const char* const context = "qat::ui::RunControl";
+    if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("?");
+    const qint64 s = qint64(std::llround(seconds));
+    if (s >= 3600)
+        return QCoreApplication::translate(context, "%1 h %2 min")
+            .arg(s / 3600)
+            .arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
+    if (s >= 60)
+        return QCoreApplication::translate(context, "%1 min %2 s")
+            .arg(s / 60)
+            .arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QCoreApplication::translate(context, "%1 s").arg(s);
 }
 
 } // namespace qat::ui

@@ -11,5 +11,6 @@ QString formatBytes(qint64 bytes);                    // "261.5 MiB", German "26
 QString formatDecimal(double value, int decimals);    // fixed decimals, locale separators
 QString formatNumber(double value, int significant);  // 'g' format with `significant` digits
 QString formatPercent(double fraction, int decimals); // 0.0123 -> "1.23%" ("1,23%" in German)
+QString formatDuration(double seconds);               // "1 h 02 min", "3 min 05 s", "12 s"; "?" when unknown
 
 } // namespace qat::ui

@@ -6,6 +6,20 @@
 
 namespace qat::ui {
 
+std::optional<SeriesContext> liveChartContext(std::string_view contextKey)
+{
+    SeriesContext c = SeriesContext::parse(contextKey);
+    if (!c.split.empty() && c.split != "train") return std::nullopt;
+    c.split.clear();
+    return c;
+}
+
+QString liveSeriesKey(const QString& name, const SeriesContext& context)
+{
+    const std::string key = context.key();
+    return key.empty() ? name : name + QLatin1Char('{') + QString::fromStdString(key) + QLatin1Char('}');
+}
+
 void MetricSeries::setSmoothing(double weight)
 {
     weight = std::clamp(weight, 0.0, 0.999);

@@ -3,11 +3,22 @@
 // with wall time, an exponential moving average for the smoothed curve, and display downsampling so a chart
 // stays smooth at 100,000 points. Pure logic, no widgets: tested on its own.
 
+#include "qatbench/series_context.h"
+
+#include <QString>
 #include <QVector>
 
 #include <cstddef>
+#include <optional>
+#include <string_view>
 
 namespace qat::ui {
+
+// The live charts' key of a series (ChartPanel, RunChartData): "train/loss", "train/lr{group=m}". The context
+// key is read by core's SeriesContext::parse; split=train is the default split and leaves no trace; another
+// split (final, ...) is no live curve: nullopt.
+std::optional<SeriesContext> liveChartContext(std::string_view contextKey);
+QString liveSeriesKey(const QString& name, const SeriesContext& context);
 
 enum class XAxis
 {

@@ -1,69 +1,56 @@
 #include "common/runrepository.h"
 
+#include "common/backgroundtask.h"
+#include "common/metricseries.h"
+
 #include "qatbench/error.h"
 
-#include <QFutureWatcher>
-#include <QtConcurrent>
+#include <QSettings>
 
 #include <algorithm>
 #include <cmath>
 
 namespace qat::ui {
 
-RunRepository::RunRepository(QObject* parent) : QObject(parent) {}
-
-RunRepository::~RunRepository()
+QString defaultDatabasePath()
 {
-    m_queue.clear();
-    m_running.waitForFinished();
+    return QString::fromStdString(qat::defaultDatabasePath());
 }
+
+QString databasePath()
+{
+    const QString set = QSettings().value(QStringLiteral("database")).toString();
+    return set.isEmpty() ? defaultDatabasePath() : set;
+}
+
+StoreOptions readOnlyStore()
+{
+    StoreOptions o;
+    o.readOnly = true;
+    o.markDeadRuns = false;
+    return o;
+}
+
+RunRepository::RunRepository(QObject* parent)
+    : QObject(parent), m_requests(new BackgroundTask(this, BackgroundTask::Policy::Queue))
+{}
 
 void RunRepository::setDatabase(const QString& file)
 {
     m_database = file;
 }
 
-void RunRepository::enqueue(Job job)
+bool RunRepository::isBusy() const
 {
-    m_queue.append(std::move(job));
-    ++m_pending;
-    if (!m_inFlight) runNext();
+    return m_requests->isBusy();
 }
 
-void RunRepository::runNext()
+void RunRepository::reportError(const QString& message)
 {
-    if (m_queue.isEmpty()) return;
-    m_inFlight = true;
-    Job job = m_queue.takeFirst();
-    const std::string database = m_database.toStdString();
-    m_running = QtConcurrent::run([job = std::move(job), database]() -> std::function<void()> {
-        return job(database); // each job catches its own errors (guarded below)
-    });
-    auto* watcher = new QFutureWatcher<std::function<void()>>(this);
-    connect(watcher, &QFutureWatcher<std::function<void()>>::finished, this, [this, watcher] {
-        const std::function<void()> deliver = watcher->result();
-        watcher->deleteLater();
-        m_inFlight = false;
-        if (deliver) deliver();
-        --m_pending;
-        runNext();
-    });
-    watcher->setFuture(m_running);
+    Q_EMIT errorOccurred(message);
 }
 
 namespace {
-
-// Wraps a worker function so that an exception becomes errorOccurred() on the GUI thread.
-template <typename Work>
-std::function<void()> guarded(RunRepository* self, Work work, const std::string& database)
-{
-    try {
-        return work(database);
-    } catch (const std::exception& e) {
-        const QString message = QString::fromUtf8(e.what());
-        return [self, message] { Q_EMIT self->errorOccurred(message); };
-    }
-}
 
 std::optional<qint64> intParam(const std::vector<RunParam>& params, const char* key)
 {
@@ -116,18 +103,12 @@ RunChartData RunRepository::readCharts(const std::string& database, qint64 runId
     for (const SeriesInfo& s : store.series(runId)) {
         if (s.kind != SeriesKind::Scalar) continue;
         if (!s.split.empty() && s.split != "train") continue;
-        const auto points = store.scalars(s.id, all);
         // One entry per name and context ("train/lr{group=m}"), as the live charts key their series.
-        // split=train is the default split: "train/loss" with or without it is the same curve.
-        std::string context;
-        for (size_t at = 0; at <= s.context.size();) {
-            const size_t end = std::min(s.context.find(',', at), s.context.size());
-            const std::string part = s.context.substr(at, end - at);
-            if (!part.empty() && part != "split=train") context += (context.empty() ? "" : ",") + part;
-            at = end + 1;
-        }
-        const std::string key = context.empty() ? s.name : s.name + "{" + context + "}";
-        data.scalars.insert(QString::fromStdString(key), QVector<ScalarPoint>(points.begin(), points.end()));
+        const std::optional<SeriesContext> context = liveChartContext(s.context);
+        if (!context) continue;
+        const auto points = store.scalars(s.id, all);
+        data.scalars.insert(liveSeriesKey(QString::fromStdString(s.name), *context),
+                            QVector<ScalarPoint>(points.begin(), points.end()));
     }
     for (EvalResult& e : store.evalResults(runId))
         if (!isTaskEval(e)) data.evals.push_back(std::move(e)); // the perplexity chart; tasks have a table
@@ -136,30 +117,27 @@ RunChartData RunRepository::readCharts(const std::string& database, qint64 runId
 
 void RunRepository::refresh()
 {
-    enqueue([this](const std::string& db) {
-        return guarded(
-            this,
-            [this](const std::string& d) -> std::function<void()> {
-                auto rows = std::make_shared<std::vector<RunRow>>(readRows(d));
-                return [this, rows] { Q_EMIT rowsLoaded(*rows); };
-            },
-            db);
-    });
+    const std::string db = m_database.toStdString();
+    m_requests->run([db] { return readRows(db); },
+                    [this](const std::vector<RunRow>& rows) { Q_EMIT rowsLoaded(rows); },
+                    [this](const QString& message) { reportError(message); });
+}
+
+void RunRepository::write(std::function<void(RunStore& store)> change)
+{
+    const std::string db = m_database.toStdString();
+    m_requests->run(
+        [db, change] {
+            RunStore store(db);
+            change(store);
+        },
+        [] {}, [this](const QString& message) { reportError(message); });
+    refresh();
 }
 
 void RunRepository::rename(qint64 runId, const QString& name)
 {
-    const std::string n = name.toStdString();
-    enqueue([this, runId, n](const std::string& db) {
-        return guarded(
-            this,
-            [runId, n](const std::string& d) -> std::function<void()> {
-                RunStore(d).renameRun(runId, n);
-                return {};
-            },
-            db);
-    });
-    refresh();
+    write([runId, n = name.toStdString()](RunStore& store) { store.renameRun(runId, n); });
 }
 
 void RunRepository::setTags(qint64 runId, const QStringList& tags)
@@ -167,43 +145,20 @@ void RunRepository::setTags(qint64 runId, const QStringList& tags)
     std::vector<std::string> t;
     for (const QString& tag : tags)
         if (!tag.trimmed().isEmpty()) t.push_back(tag.trimmed().toStdString());
-    enqueue([this, runId, t](const std::string& db) {
-        return guarded(
-            this,
-            [runId, t](const std::string& d) -> std::function<void()> {
-                RunStore(d).setTags(runId, t);
-                return {};
-            },
-            db);
-    });
-    refresh();
+    write([runId, t](RunStore& store) { store.setTags(runId, t); });
 }
 
 void RunRepository::remove(qint64 runId)
 {
-    enqueue([this, runId](const std::string& db) {
-        return guarded(
-            this,
-            [runId](const std::string& d) -> std::function<void()> {
-                RunStore(d).deleteRun(runId);
-                return {};
-            },
-            db);
-    });
-    refresh();
+    write([runId](RunStore& store) { store.deleteRun(runId); });
 }
 
 void RunRepository::loadCharts(qint64 runId)
 {
-    enqueue([this, runId](const std::string& db) {
-        return guarded(
-            this,
-            [this, runId](const std::string& d) -> std::function<void()> {
-                auto data = std::make_shared<RunChartData>(readCharts(d, runId));
-                return [this, data] { Q_EMIT chartsLoaded(*data); };
-            },
-            db);
-    });
+    const std::string db = m_database.toStdString();
+    m_requests->run([db, runId] { return readCharts(db, runId); },
+                    [this](const RunChartData& data) { Q_EMIT chartsLoaded(data); },
+                    [this](const QString& message) { reportError(message); });
 }
 
 } // namespace qat::ui

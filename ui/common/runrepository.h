@@ -1,11 +1,11 @@
 #pragma once
 // The GUI's access to the run store (qatbench/store.h). Every call runs on a worker thread with its own
 // RunStore connection (SQLite may wait for the engine's write lock) and answers through a signal on the GUI
-// thread. Requests are served one at a time in order; the destructor waits for the one in flight.
+// thread. Requests are served one at a time in order (a BackgroundTask with Policy::Queue); the destructor
+// drops the ones not started and waits for the one in flight.
 
 #include "common/runsmodel.h"
 
-#include <QFuture>
 #include <QMap>
 #include <QObject>
 #include <QVector>
@@ -13,6 +13,16 @@
 #include <functional>
 
 namespace qat::ui {
+
+class BackgroundTask;
+
+// The run database the GUI uses: the Settings dialog's choice, else the CLI's default ($QATBENCH_DB, else
+// ~/.local/share/QATBench/runs.db), so that both see the same runs.
+QString databasePath();
+QString defaultDatabasePath(); // core's default, for the settings' "Default" button
+// How the views that only read (compare, histograms, explorer) open the store: never writing, and leaving the
+// marking of dead runs to the runs view.
+StoreOptions readOnlyStore();
 
 struct RunChartData
 {
@@ -29,7 +39,6 @@ class RunRepository final : public QObject
     Q_OBJECT
 public:
     explicit RunRepository(QObject* parent = nullptr);
-    ~RunRepository() override;
 
     void setDatabase(const QString& file);
     QString database() const { return m_database; }
@@ -39,7 +48,7 @@ public:
     void setTags(qint64 runId, const QStringList& tags);
     void remove(qint64 runId);
     void loadCharts(qint64 runId);
-    bool isBusy() const { return m_pending > 0; } // a request not yet answered
+    bool isBusy() const; // a request not yet answered
 
     // The synchronous readers behind the signals (worker threads; tests).
     static std::vector<RunRow> readRows(const std::string& database);
@@ -51,15 +60,11 @@ Q_SIGNALS:
     void errorOccurred(const QString& message);
 
 private:
-    using Job = std::function<std::function<void()>(const std::string& database)>; // worker part -> GUI part
-    void enqueue(Job job);
-    void runNext();
+    void write(std::function<void(RunStore& store)> change); // then refresh()
+    void reportError(const QString& message);
 
     QString m_database;
-    QList<Job> m_queue;
-    QFuture<std::function<void()>> m_running;
-    bool m_inFlight = false; // one request at a time, answered in order
-    int m_pending = 0;       // requests enqueued and not yet delivered on the GUI thread
+    BackgroundTask* m_requests = nullptr; // one at a time, answered in order
 };
 
 } // namespace qat::ui

@@ -1,6 +1,6 @@
 #include "common/runsmodel.h"
 
-#include "workbench/runcontrol.h"
+#include "common/format.h"
 
 #include <QBrush>
 #include <QColor>
@@ -137,7 +137,7 @@ QVariant RunsModel::display(const RunRow& r, int column) const
                                                : QStringLiteral("–");
     case Duration: {
         const double d = durationOf(r.info);
-        return d < 0 ? QStringLiteral("–") : RunControl::formatDuration(d);
+        return d < 0 ? QStringLiteral("–") : formatDuration(d);
     }
     case Started:
         return startedText(r.info);

@@ -2,6 +2,7 @@
 
 #include "common/metricseries.h"
 #include "common/runcolors.h"
+#include "common/runrepository.h"
 
 #include <QSet>
 
@@ -39,10 +40,7 @@ QString seriesKey(const SeriesInfo& s)
 std::vector<CompareRun> loadCompareRuns(const std::string& database, const std::vector<int64_t>& runIds,
                                         int maxPoints)
 {
-    StoreOptions options;
-    options.readOnly = true;
-    options.markDeadRuns = false;
-    RunStore store(database, options);
+    RunStore store(database, readOnlyStore());
     std::vector<CompareRun> out;
     for (int64_t id : runIds) {
         std::optional<RunInfo> info = store.run(id);

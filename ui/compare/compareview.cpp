@@ -1,8 +1,10 @@
 #include "compare/compareview.h"
 
+#include "common/backgroundtask.h"
 #include "common/plotexport.h"
 #include "common/qcp.h"
 #include "common/runcolors.h"
+#include "common/runrepository.h"
 #include "compare/comparechart.h"
 #include "compare/comparemodels.h"
 #include "compare/comparetasks.h"
@@ -24,7 +26,6 @@
 #include <QTableView>
 #include <QTimer>
 #include <QToolButton>
-#include <QtConcurrent>
 
 #include <cmath>
 
@@ -37,36 +38,10 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent)
     m_runsFilter->setSourceModel(m_runsModel);
     m_metricsModel = new CompareMetricsModel(this);
     m_diffModel = new ConfigDiffModel(this);
+    m_list = new BackgroundTask(this);
+    m_load = new BackgroundTask(this);
     buildUi();
 
-    connect(&m_listWatcher, &QFutureWatcher<Listed>::finished, this, [this] {
-        Listed listed = m_listWatcher.result();
-        if (!listed.error.isEmpty()) {
-            m_status->setText(listed.error);
-            Q_EMIT errorOccurred(listed.error);
-            return;
-        }
-        m_runsModel->setSummaries(std::move(listed.runs));
-        fillMetricChoices();
-        m_runsTable->resizeColumnsToContents();
-        m_runsTable->setColumnWidth(CompareRunsModel::Params,
-                                    std::min(m_runsTable->columnWidth(CompareRunsModel::Params), 240));
-        if (!m_pendingSelection.empty()) m_runsModel->setCheckedRuns(std::exchange(m_pendingSelection, {}));
-        m_status->setText(tr("%n run(s) in the store.", nullptr, int(m_runsModel->runs().size())));
-        Q_EMIT runsListed();
-    });
-    connect(&m_dataWatcher, &QFutureWatcher<Loaded>::finished, this, [this] {
-        Loaded loaded = m_dataWatcher.result();
-        if (std::exchange(m_reloadPending, false)) {
-            loadSelected();
-            return;
-        }
-        if (!loaded.error.isEmpty()) {
-            m_status->setText(loaded.error);
-            Q_EMIT errorOccurred(loaded.error);
-        }
-        onDataLoaded(std::move(loaded.runs));
-    });
     connect(m_runsModel, &CompareRunsModel::checkedRunsChanged, this, &CompareView::loadSelected);
 
     m_liveTimer = new QTimer(this);
@@ -75,10 +50,9 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent)
     m_liveTimer->start();
 }
 
-CompareView::~CompareView()
+bool CompareView::isLoading() const
 {
-    m_listWatcher.waitForFinished();
-    m_dataWatcher.waitForFinished();
+    return m_list->isBusy() || m_load->isBusy();
 }
 
 QWidget* CompareView::buildToolbar()
@@ -285,28 +259,39 @@ void CompareView::reload()
 
 void CompareView::listRuns()
 {
-    if (m_database.isEmpty() || m_listWatcher.isRunning()) return;
+    if (m_database.isEmpty() || m_list->isBusy()) return;
     m_status->setText(tr("Reading runs..."));
     const std::string db = m_database.toStdString();
-    m_listWatcher.setFuture(QtConcurrent::run([db]() -> Listed {
-        try {
-            StoreOptions o;
-            o.readOnly = true;
-            o.markDeadRuns = false;
-            const RunStore store(db, o);
-            Listed listed;
+    m_list->run(
+        [db] {
+            const RunStore store(db, readOnlyStore());
+            std::vector<RunSummary> runs;
             for (const RunInfo& r : store.runs())
-                listed.runs.push_back(summarizeRun(store, r.id));
-            return listed;
-        } catch (const std::exception& e) {
-            return {{}, QString::fromUtf8(e.what())};
-        }
-    }));
+                runs.push_back(summarizeRun(store, r.id));
+            return runs;
+        },
+        [this](std::vector<RunSummary> runs) { onRunsListed(std::move(runs)); },
+        [this](const QString& message) {
+            m_status->setText(message);
+            Q_EMIT errorOccurred(message);
+        });
+}
+
+void CompareView::onRunsListed(std::vector<RunSummary> runs)
+{
+    m_runsModel->setSummaries(std::move(runs));
+    fillMetricChoices();
+    m_runsTable->resizeColumnsToContents();
+    m_runsTable->setColumnWidth(CompareRunsModel::Params,
+                                std::min(m_runsTable->columnWidth(CompareRunsModel::Params), 240));
+    if (!m_pendingSelection.empty()) m_runsModel->setCheckedRuns(std::exchange(m_pendingSelection, {}));
+    m_status->setText(tr("%n run(s) in the store.", nullptr, int(m_runsModel->runs().size())));
+    Q_EMIT runsListed();
 }
 
 void CompareView::setSelectedRuns(const std::vector<int64_t>& runIds)
 {
-    if (m_listWatcher.isRunning()) {
+    if (m_list->isBusy()) {
         m_pendingSelection = runIds; // applied when the run list arrives
         return;
     }
@@ -346,19 +331,29 @@ void CompareView::liveTick()
 void CompareView::loadSelected()
 {
     if (m_database.isEmpty()) return;
-    if (m_dataWatcher.isRunning()) {
-        m_reloadPending = true;
+    if (m_load->isBusy()) {
+        m_reloadPending = true; // one load at a time: the newest selection is loaded when this one is in
         return;
     }
     const std::string db = m_database.toStdString();
     const std::vector<int64_t> ids = m_runsModel->checkedRuns();
-    m_dataWatcher.setFuture(QtConcurrent::run([db, ids]() -> Loaded {
-        try {
-            return {loadCompareRuns(db, ids), {}};
-        } catch (const std::exception& e) {
-            return {{}, QString::fromUtf8(e.what())};
-        }
-    }));
+    m_load->run([db, ids] { return loadCompareRuns(db, ids); },
+                [this](std::vector<CompareRun> runs) {
+                    if (std::exchange(m_reloadPending, false)) {
+                        loadSelected();
+                        return;
+                    }
+                    onDataLoaded(std::move(runs));
+                },
+                [this](const QString& message) {
+                    if (std::exchange(m_reloadPending, false)) {
+                        loadSelected();
+                        return;
+                    }
+                    m_status->setText(message);
+                    Q_EMIT errorOccurred(message);
+                    onDataLoaded({});
+                });
 }
 
 void CompareView::fillMetricChoices()

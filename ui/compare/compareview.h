@@ -13,7 +13,6 @@
 
 #include "compare/comparedata.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 class QCheckBox;
@@ -31,6 +30,7 @@ class QToolButton;
 
 namespace qat::ui {
 
+class BackgroundTask;
 class CompareChart;
 class CompareRunsFilter;
 class CompareRunsModel;
@@ -44,7 +44,6 @@ class CompareView final : public QWidget
     Q_OBJECT
 public:
     explicit CompareView(QWidget* parent = nullptr);
-    ~CompareView() override;
 
     void setDatabase(const QString& file); // lists the stored runs (off the GUI thread)
     QString database() const { return m_database; }
@@ -73,7 +72,7 @@ public:
     double smoothing() const;
     bool logScale() const;
     qint64 step() const;
-    bool isLoading() const { return m_listWatcher.isRunning() || m_dataWatcher.isRunning(); }
+    bool isLoading() const;
 
     CompareRunsModel* runsModel() const { return m_runsModel; }
     CompareRunsFilter* runsFilter() const { return m_runsFilter; }
@@ -125,20 +124,9 @@ private:
     QStringList m_extraPanels;
     int m_idleTicks = 0;          // live ticks without an active run
     bool m_reloadPending = false; // the selection changed while a load was running: load again after it
-    // Workers never throw (a future holding an exception rethrows it in waitForFinished, in the destructor):
-    // they hand back the error text instead.
-    struct Listed
-    {
-        std::vector<RunSummary> runs;
-        QString error;
-    };
-    struct Loaded
-    {
-        std::vector<CompareRun> runs;
-        QString error;
-    };
-    QFutureWatcher<Listed> m_listWatcher;
-    QFutureWatcher<Loaded> m_dataWatcher;
+    void onRunsListed(std::vector<RunSummary> runs);
+    BackgroundTask* m_list = nullptr; // the store's runs, summarized
+    BackgroundTask* m_load = nullptr; // the checked runs' series
     std::vector<int64_t> m_pendingSelection;
 
     CompareRunsModel* m_runsModel = nullptr;

@@ -1,5 +1,6 @@
 #include "explorer/explorerview.h"
 
+#include "common/backgroundtask.h"
 #include "common/format.h"
 #include "common/plotexport.h"
 #include "common/qcp.h"
@@ -11,7 +12,6 @@
 #include <QComboBox>
 #include <QFileInfo>
 #include <QFormLayout>
-#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -20,25 +20,12 @@
 #include <QTextBrowser>
 #include <QTimer>
 #include <QToolButton>
-#include <QtConcurrent>
 
 #include <cmath>
 
 namespace qat::ui {
 
 namespace {
-
-struct Loaded
-{
-    std::shared_ptr<const QuantExplorer> explorer;
-    QString error;
-};
-
-struct LoadedRun
-{
-    std::shared_ptr<const ExplorerRun> run;
-    QString error;
-};
 
 struct ListedRuns
 {
@@ -114,20 +101,25 @@ QString moduleLabel(LinearKind k)
 
 ExplorerView::ExplorerView(QWidget* parent) : QWidget(parent)
 {
+    m_loadModel = new BackgroundTask(this);
+    m_listRuns = new BackgroundTask(this);
+    m_loadRun = new BackgroundTask(this);
+    m_compute = new BackgroundTask(this);
     buildUi();
     m_debounce = new QTimer(this);
     m_debounce->setSingleShot(true);
     m_debounce->setInterval(60); // a spin box held down sends many values: compute the one it stops at
     connect(m_debounce, &QTimer::timeout, this, &ExplorerView::compute);
-    connect(this, &ExplorerView::computed, this, &ExplorerView::onComputed, Qt::QueuedConnection);
-    connect(this, &ExplorerView::computeFailed, this, &ExplorerView::onComputeFailed, Qt::QueuedConnection);
 }
 
-ExplorerView::~ExplorerView()
+bool ExplorerView::isComputing() const
 {
-    m_latest->fetch_add(1); // every request in flight is stale now: they stop at their next progress check
-    for (QFuture<void>& f : m_inflight)
-        f.waitForFinished();
+    return m_compute->isBusy() || m_debouncePending;
+}
+
+int ExplorerView::cancelledCount() const
+{
+    return m_compute->droppedCount();
 }
 
 QWidget* ExplorerView::buildControls()
@@ -333,29 +325,24 @@ QStringList ExplorerView::runLabels() const
 void ExplorerView::listRuns()
 {
     if (!m_explorer || m_database.isEmpty()) return;
-    auto* watcher = new QFutureWatcher<ListedRuns>(this);
-    connect(watcher, &QFutureWatcher<ListedRuns>::finished, this, [this, watcher] {
-        const ListedRuns listed = watcher->result();
-        watcher->deleteLater();
-        const qint64 shown = m_source->currentData().toLongLong();
-        m_runs = listed.runs;
-        m_updating = true;
-        while (m_source->count() > 1)
-            m_source->removeItem(1);
-        for (const ExplorerRunEntry& e : m_runs)
-            m_source->addItem(e.label, e.id);
-        const int keep = m_source->findData(shown);
-        m_source->setCurrentIndex(keep >= 0 ? keep : 0);
-        m_updating = false;
-        if (keep < 0 && m_run) onSourceChanged(); // the shown run was deleted
-        if (!listed.error.isEmpty()) m_status->setText(listed.error);
-        Q_EMIT runsListed();
-    });
     const std::string db = m_database.toStdString();
     const QString model = QString::fromStdString(m_explorer->modelDir());
-    QFuture<ListedRuns> future = QtConcurrent::run([db, model] { return readRuns(db, model); });
-    watcher->setFuture(future);
-    m_inflight.append(QFuture<void>(future));
+    m_listRuns->run([db, model] { return readRuns(db, model); },
+                    [this](const ListedRuns& listed) {
+                        const qint64 shown = m_source->currentData().toLongLong();
+                        m_runs = listed.runs;
+                        m_updating = true;
+                        while (m_source->count() > 1)
+                            m_source->removeItem(1);
+                        for (const ExplorerRunEntry& e : m_runs)
+                            m_source->addItem(e.label, e.id);
+                        const int keep = m_source->findData(shown);
+                        m_source->setCurrentIndex(keep >= 0 ? keep : 0);
+                        m_updating = false;
+                        if (keep < 0 && m_run) onSourceChanged(); // the shown run was deleted
+                        if (!listed.error.isEmpty()) m_status->setText(listed.error);
+                        Q_EMIT runsListed();
+                    });
 }
 
 bool ExplorerView::showRun(qint64 id)
@@ -379,38 +366,27 @@ void ExplorerView::onSourceChanged()
     const qint64 id = m_source->currentData().toLongLong();
     const auto it = std::find_if(m_runs.begin(), m_runs.end(), [id](const auto& e) { return e.id == id; });
     if (id == 0 || it == m_runs.end() || !m_explorer) {
+        m_loadRun->cancel();
         m_run.reset();
         updateRanges();
         schedule();
         return;
     }
     m_status->setText(tr("Loading run #%1 ...").arg(id));
-    auto* watcher = new QFutureWatcher<LoadedRun>(this);
-    connect(watcher, &QFutureWatcher<LoadedRun>::finished, this, [this, watcher, id] {
-        const LoadedRun loaded = watcher->result();
-        watcher->deleteLater();
-        if (m_source->currentData().toLongLong() != id) return; // the user picked another meanwhile
-        if (!loaded.error.isEmpty()) {
-            m_run.reset();
-            showError(loaded.error);
-            return;
-        }
-        m_run = loaded.run;
-        updateRanges();
-        Q_EMIT runLoaded();
-        schedule();
-    });
     auto explorer = m_explorer;
     const std::string dir = it->workDir.toStdString(), config = it->config.toStdString();
-    QFuture<LoadedRun> future = QtConcurrent::run([explorer, dir, config]() -> LoadedRun {
-        try {
-            return {explorer->loadRun(dir, config), {}};
-        } catch (const std::exception& e) {
-            return {nullptr, QString::fromUtf8(e.what())};
-        }
-    });
-    watcher->setFuture(future);
-    m_inflight.append(QFuture<void>(future));
+    m_loadRun->run( // a newer pick supersedes this one
+        [explorer, dir, config] { return explorer->loadRun(dir, config); },
+        [this](std::shared_ptr<const ExplorerRun> run) {
+            m_run = std::move(run);
+            updateRanges();
+            Q_EMIT runLoaded();
+            schedule();
+        },
+        [this](const QString& message) {
+            m_run.reset();
+            showError(message);
+        });
 }
 
 void ExplorerView::setCompare(bool on, int bits, qint64 groupSize)
@@ -434,27 +410,14 @@ void ExplorerView::setModelDir(const QString& dir)
 {
     m_loadedDir = dir;
     m_status->setText(tr("Loading %1 ...").arg(dir));
-    auto* watcher = new QFutureWatcher<Loaded>(this);
-    connect(watcher, &QFutureWatcher<Loaded>::finished, this, [this, watcher] {
-        const Loaded loaded = watcher->result();
-        watcher->deleteLater();
-        if (!loaded.error.isEmpty()) {
-            m_loadedDir.clear(); // offering the same folder again retries
-            showError(loaded.error);
-            return;
-        }
-        setExplorer(loaded.explorer);
-    });
     const std::string path = dir.toStdString();
-    QFuture<Loaded> future = QtConcurrent::run([path]() -> Loaded {
-        try {
-            return {std::make_shared<const QuantExplorer>(path), {}};
-        } catch (const std::exception& e) {
-            return {nullptr, QString::fromUtf8(e.what())};
-        }
-    });
-    watcher->setFuture(future);
-    m_inflight.append(QFuture<void>(future));
+    m_loadModel->run(
+        [path] { return std::make_shared<const QuantExplorer>(path); },
+        [this](std::shared_ptr<const QuantExplorer> explorer) { setExplorer(std::move(explorer)); },
+        [this](const QString& message) {
+            m_loadedDir.clear(); // offering the same folder again retries
+            showError(message);
+        });
 }
 
 void ExplorerView::setExplorer(std::shared_ptr<const QuantExplorer> explorer)
@@ -593,16 +556,11 @@ void ExplorerView::compute()
     }
     const QString key = overviewKey();
     const bool needOverview = key != m_shownOverviewKey;
-    const quint64 id = m_latest->fetch_add(1) + 1;
-    auto latest = m_latest;
     auto explorer = m_explorer;
-    ++m_running;
     m_status->setText(tr("Computing..."));
-    m_inflight.removeIf([](const QFuture<void>& f) { return f.isFinished(); });
-    m_inflight.append(QtConcurrent::run([this, q, qb, key, needOverview, id, latest, explorer] {
-        // A newer request makes this one stale: the progress check then stops it early.
-        const ProgressFn stillWanted = [&](const Progress&) { return latest->load() == id; };
-        try {
+    m_compute->run( // a newer request makes this one stale: its progress check then stops it early
+        [q, qb, key, needOverview, explorer](const CancelToken& token) {
+            const ProgressFn stillWanted = [token](const Progress&) { return !token.isCancelled(); };
             ExplorerOutcome o;
             o.a = explorer->compute(q, stillWanted);
             if (qb) o.b = explorer->compute(*qb, stillWanted);
@@ -618,33 +576,10 @@ void ExplorerView::compute()
                 }
                 o.overviewKey = key;
             }
-            Q_EMIT computed(id, o);
-        } catch (const Cancelled&) {
-            Q_EMIT computeFailed(id, QString(), true);
-        } catch (const std::exception& e) {
-            Q_EMIT computeFailed(id, QString::fromUtf8(e.what()), false);
-        }
-    }));
-}
-
-void ExplorerView::onComputed(quint64 id, const ExplorerOutcome& o)
-{
-    --m_running;
-    if (id != m_latest->load()) {
-        ++m_cancelled; // finished, but the user has moved on
-        return;
-    }
-    showOutcome(o);
-}
-
-void ExplorerView::onComputeFailed(quint64 id, const QString& message, bool cancelled)
-{
-    --m_running;
-    if (cancelled) {
-        ++m_cancelled;
-        return;
-    }
-    if (id == m_latest->load()) showError(message);
+            return o;
+        },
+        [this](const ExplorerOutcome& o) { showOutcome(o); },
+        [this](const QString& message) { showError(message); });
 }
 
 void ExplorerView::showError(const QString& message)

@@ -11,11 +11,8 @@
 
 #include "qatbench/explorer.h"
 
-#include <QFuture>
 #include <QWidget>
 
-#include <atomic>
-#include <functional>
 #include <memory>
 #include <optional>
 
@@ -29,6 +26,7 @@ class QTimer;
 
 namespace qat::ui {
 
+class BackgroundTask;
 struct CsvTable;
 
 // What one request computes: the chosen setting, the compared one, and the per-linear overviews when their
@@ -55,7 +53,6 @@ class ExplorerView final : public QWidget
     Q_OBJECT
 public:
     explicit ExplorerView(QWidget* parent = nullptr);
-    ~ExplorerView() override;
 
     // Loads the model's weights off the GUI thread (modelLoaded or errorOccurred follows).
     void setModelDir(const QString& dir);
@@ -87,8 +84,8 @@ public:
     ExplorerQuery query() const;
     void setQuery(const ExplorerQuery& q); // sets the controls; one computation follows
     const std::optional<ExplorerResult>& result() const { return m_result; }
-    bool isComputing() const { return m_running > 0 || m_debouncePending; }
-    int cancelledCount() const { return m_cancelled; }
+    bool isComputing() const;
+    int cancelledCount() const; // computations superseded by a newer request
 
     QCustomPlot* groupPlot() const { return m_groupPlot; }
     QCustomPlot* usagePlot() const { return m_usagePlot; }
@@ -109,9 +106,6 @@ Q_SIGNALS:
     void runsListed();
     void runLoaded();
     void errorOccurred(const QString& message);
-    // Emitted on the worker thread, received on the GUI thread (queued): request id and its outcome.
-    void computed(quint64 id, const qat::ui::ExplorerOutcome& result);
-    void computeFailed(quint64 id, const QString& message, bool cancelled);
 
 protected:
     void showEvent(QShowEvent* event) override;
@@ -135,8 +129,6 @@ private:
     void drawUsage(const ExplorerResult& r);
     void drawError(const ExplorerResult& r);
     void showError(const QString& message);
-    void onComputed(quint64 id, const ExplorerOutcome& o);
-    void onComputeFailed(quint64 id, const QString& message, bool cancelled);
 
     std::shared_ptr<const QuantExplorer> m_explorer;
     std::optional<ExplorerResult> m_result;
@@ -147,10 +139,10 @@ private:
     QString m_shownOverviewKey;
     QString m_database;
     bool m_runsStale = true;
-    std::shared_ptr<std::atomic<quint64>> m_latest = std::make_shared<std::atomic<quint64>>(0);
-    QList<QFuture<void>> m_inflight;
-    int m_running = 0;
-    int m_cancelled = 0;
+    BackgroundTask* m_loadModel = nullptr; // the weights of the offered folder
+    BackgroundTask* m_listRuns = nullptr;  // the store's runs of the loaded model
+    BackgroundTask* m_loadRun = nullptr;   // the run picked in "Show"
+    BackgroundTask* m_compute = nullptr;   // the chosen settings; a newer one stops the one in flight
     bool m_debouncePending = false;
     bool m_updating = false;
     QString m_offeredDir; // offered but not loaded yet

@@ -1,5 +1,7 @@
 #include "histograms/histogramdata.h"
 
+#include "common/runrepository.h"
+
 #include <algorithm>
 #include <cmath>
 #include <set>
@@ -22,19 +24,9 @@ const HistogramPoint* HistogramSeriesData::nearest(qint64 step) const
     return best;
 }
 
-namespace {
-StoreOptions readOnly()
-{
-    StoreOptions o;
-    o.readOnly = true;
-    o.markDeadRuns = false;
-    return o;
-}
-} // namespace
-
 std::vector<HistogramSeriesRef> listHistogramSeries(const std::string& database, int64_t runId)
 {
-    RunStore store(database, readOnly());
+    RunStore store(database, readOnlyStore());
     std::vector<HistogramSeriesRef> out;
     for (const SeriesInfo& s : store.series(runId)) {
         if (s.kind != SeriesKind::Histogram) continue;
@@ -56,7 +48,7 @@ std::vector<HistogramSeriesRef> listHistogramSeries(const std::string& database,
 
 HistogramSeriesData loadHistogramSeries(const std::string& database, const HistogramSeriesRef& ref)
 {
-    RunStore store(database, readOnly());
+    RunStore store(database, readOnlyStore());
     HistogramSeriesData d;
     d.ref = ref;
     for (int64_t step : store.histogramSteps(ref.seriesId))

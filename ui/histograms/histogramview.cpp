@@ -1,12 +1,13 @@
 #include "histograms/histogramview.h"
 
+#include "common/backgroundtask.h"
 #include "common/plotexport.h"
 #include "common/qcp.h"
 #include "common/runcolors.h"
+#include "common/runrepository.h"
 #include "histograms/histogrammodel.h"
 
 #include <QComboBox>
-#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -15,19 +16,10 @@
 #include <QSplitter>
 #include <QTableView>
 #include <QToolButton>
-#include <QtConcurrent>
 
 namespace qat::ui {
 
 namespace {
-
-StoreOptions readOnlyStore()
-{
-    StoreOptions o;
-    o.readOnly = true;
-    o.markDeadRuns = false;
-    return o;
-}
 
 QString runTitle(const RunInfo& r)
 {
@@ -51,39 +43,21 @@ QString describe(const HistogramPoint& p)
 HistogramView::HistogramView(QWidget* parent) : QWidget(parent)
 {
     m_stats = new HistogramStatsModel(this);
+    m_listRuns = new BackgroundTask(this);
+    m_listSeries = new BackgroundTask(this);
+    m_loadData = new BackgroundTask(this);
     buildUi();
 }
 
-HistogramView::~HistogramView()
+bool HistogramView::isLoading() const
 {
-    for (QFuture<Delivery>& f : m_inflight)
-        f.waitForFinished();
+    return m_listRuns->isBusy() || m_listSeries->isBusy() || m_loadData->isBusy();
 }
 
-void HistogramView::runJob(std::function<Delivery()> work)
+void HistogramView::showError(const QString& message)
 {
-    ++m_pending;
-    QFuture<Delivery> future = QtConcurrent::run([this, work = std::move(work)]() -> Delivery {
-        try {
-            return work();
-        } catch (const std::exception& e) {
-            const QString message = QString::fromUtf8(e.what());
-            return [this, message] {
-                m_status->setText(message);
-                Q_EMIT errorOccurred(message);
-            };
-        }
-    });
-    auto* watcher = new QFutureWatcher<Delivery>(this);
-    connect(watcher, &QFutureWatcher<Delivery>::finished, this, [this, watcher] {
-        const Delivery deliver = watcher->result();
-        watcher->deleteLater();
-        m_inflight.removeIf([](const QFuture<Delivery>& f) { return f.isFinished(); });
-        --m_pending;
-        if (deliver) deliver();
-    });
-    watcher->setFuture(future);
-    m_inflight.append(future);
+    m_status->setText(message);
+    Q_EMIT errorOccurred(message);
 }
 
 void HistogramView::buildUi()
@@ -224,27 +198,27 @@ void HistogramView::reload()
 {
     if (m_database.isEmpty()) return;
     const std::string db = m_database.toStdString();
-    runJob([this, db]() -> Delivery {
-        std::vector<RunInfo> runs = RunStore(db, readOnlyStore()).runs();
-        return [this, runs = std::move(runs)] {
-            const qint64 keep = m_wantedRun ? m_wantedRun : runId();
-            const qint64 keepOverlay = overlayRunId();
-            m_runs = runs;
-            const QSignalBlocker b1(m_run), b2(m_overlayRun);
-            m_run->clear();
-            m_overlayRun->clear();
-            m_overlayRun->addItem(tr("(none)"), 0);
-            for (const RunInfo& r : m_runs) {
-                m_run->addItem(runTitle(r), qlonglong(r.id));
-                m_overlayRun->addItem(runTitle(r), qlonglong(r.id));
-            }
-            m_run->setCurrentIndex(std::max(0, m_run->findData(qlonglong(keep))));
-            m_overlayRun->setCurrentIndex(std::max(0, m_overlayRun->findData(qlonglong(keepOverlay))));
-            m_wantedRun = 0;
-            Q_EMIT runsListed();
-            listSeries();
-        };
-    });
+    m_listRuns->run([db] { return RunStore(db, readOnlyStore()).runs(); },
+                    [this](std::vector<RunInfo> runs) {
+                        const qint64 keep = m_wantedRun ? m_wantedRun : runId();
+                        const qint64 keepOverlay = overlayRunId();
+                        m_runs = std::move(runs);
+                        const QSignalBlocker b1(m_run), b2(m_overlayRun);
+                        m_run->clear();
+                        m_overlayRun->clear();
+                        m_overlayRun->addItem(tr("(none)"), 0);
+                        for (const RunInfo& r : m_runs) {
+                            m_run->addItem(runTitle(r), qlonglong(r.id));
+                            m_overlayRun->addItem(runTitle(r), qlonglong(r.id));
+                        }
+                        m_run->setCurrentIndex(std::max(0, m_run->findData(qlonglong(keep))));
+                        m_overlayRun->setCurrentIndex(
+                            std::max(0, m_overlayRun->findData(qlonglong(keepOverlay))));
+                        m_wantedRun = 0;
+                        Q_EMIT runsListed();
+                        listSeries();
+                    },
+                    [this](const QString& message) { showError(message); });
 }
 
 void HistogramView::setRun(qint64 id)
@@ -276,23 +250,24 @@ void HistogramView::listSeries()
 {
     const qint64 run = runId(), overlay = overlayRunId();
     if (m_database.isEmpty() || run == 0) return;
-    const quint64 generation = ++m_seriesGeneration;
     const std::string db = m_database.toStdString();
-    runJob([this, db, run, overlay, generation]() -> Delivery {
-        auto main = listHistogramSeries(db, run);
-        auto other = overlay ? listHistogramSeries(db, overlay) : std::vector<HistogramSeriesRef>{};
-        return [this, generation, main = std::move(main), other = std::move(other)] {
-            if (generation != m_seriesGeneration) return; // the user picked another run meanwhile
-            m_series = main;
-            m_overlaySeries = other;
+    using Listed = std::pair<std::vector<HistogramSeriesRef>, std::vector<HistogramSeriesRef>>;
+    m_listSeries->run( // a newer pick of run supersedes this one
+        [db, run, overlay] {
+            return Listed{listHistogramSeries(db, run),
+                          overlay ? listHistogramSeries(db, overlay) : std::vector<HistogramSeriesRef>{}};
+        },
+        [this](Listed listed) {
+            m_series = std::move(listed.first);
+            m_overlaySeries = std::move(listed.second);
             m_status->setText(m_series.empty() ? tr("This run logged no histograms (DL-QAT logs them every "
                                                     "training.histogram_every steps).")
                                                : tr("%n histogram series.", nullptr, int(m_series.size())));
             fillNames();
             Q_EMIT seriesListed();
             loadData();
-        };
-    });
+        },
+        [this](const QString& message) { showError(message); });
 }
 
 void HistogramView::fillNames()
@@ -354,8 +329,8 @@ const HistogramSeriesRef* HistogramView::currentRef() const
 void HistogramView::loadData()
 {
     const HistogramSeriesRef* ref = currentRef();
-    const quint64 generation = ++m_dataGeneration;
     if (!ref) {
+        m_loadData->cancel(); // a load still running is for a series no longer chosen
         m_data = {};
         m_hasOverlay = false;
         showData();
@@ -366,19 +341,20 @@ void HistogramView::loadData()
     if (overlayRunId() && !other)
         m_status->setText(tr("The overlay run has no %1 for this layer and module.").arg(ref->name));
     const std::string db = m_database.toStdString();
-    runJob([this, db, main = *ref, other, generation]() -> Delivery {
-        HistogramSeriesData d = loadHistogramSeries(db, main);
-        std::optional<HistogramSeriesData> o;
-        if (other) o = loadHistogramSeries(db, *other);
-        return [this, generation, d = std::move(d), o = std::move(o)] {
-            if (generation != m_dataGeneration) return;
-            m_data = d;
-            m_hasOverlay = o.has_value();
-            m_overlay = o ? *o : HistogramSeriesData{};
+    using Loaded = std::pair<HistogramSeriesData, std::optional<HistogramSeriesData>>;
+    m_loadData->run(
+        [db, main = *ref, other] {
+            return Loaded{loadHistogramSeries(db, main),
+                          other ? std::optional(loadHistogramSeries(db, *other)) : std::nullopt};
+        },
+        [this](Loaded loaded) {
+            m_data = std::move(loaded.first);
+            m_hasOverlay = loaded.second.has_value();
+            m_overlay = loaded.second ? std::move(*loaded.second) : HistogramSeriesData{};
             showData();
             Q_EMIT dataLoaded();
-        };
-    });
+        },
+        [this](const QString& message) { showError(message); });
 }
 
 void HistogramView::showData()

@@ -2,14 +2,12 @@
 // The magnitude-histogram view (issue 7): for a run, a histogram series (per-group magnitude m, scale s, LoRA
 // update size, integer code usage: whatever the run logged) of one layer and module, the distribution at a
 // step chosen with a slider, a heat map of the distribution against step, min/max/mean/std per step, and an
-// overlay of the same series from a second run. Store reads run off the GUI thread.
+// overlay of the same series from a second run. Store reads run off the GUI thread (common/backgroundtask.h):
+// a newer request of a kind supersedes an older one.
 
 #include "histograms/histogramdata.h"
 
-#include <QFuture>
 #include <QWidget>
-
-#include <functional>
 
 class QComboBox;
 class QCustomPlot;
@@ -20,6 +18,7 @@ class QTableView;
 
 namespace qat::ui {
 
+class BackgroundTask;
 class HistogramStatsModel;
 struct CsvTable;
 
@@ -28,7 +27,6 @@ class HistogramView final : public QWidget
     Q_OBJECT
 public:
     explicit HistogramView(QWidget* parent = nullptr);
-    ~HistogramView() override;
 
     void setDatabase(const QString& file); // lists the runs (off the GUI thread)
     void reload();
@@ -41,7 +39,7 @@ public:
     qint64 runId() const;
     qint64 overlayRunId() const;
     qint64 step() const;
-    bool isLoading() const { return m_pending > 0; }
+    bool isLoading() const;
     const std::vector<HistogramSeriesRef>& series() const { return m_series; }
     const HistogramSeriesData& data() const { return m_data; }
     const HistogramSeriesData* overlayData() const { return m_hasOverlay ? &m_overlay : nullptr; }
@@ -61,8 +59,7 @@ Q_SIGNALS:
     void errorOccurred(const QString& message);
 
 private:
-    using Delivery = std::function<void()>;
-    void runJob(std::function<Delivery()> work);
+    void showError(const QString& message);
     void buildUi();
     void listSeries();
     void fillNames();
@@ -82,9 +79,9 @@ private:
     HistogramSeriesData m_data;
     HistogramSeriesData m_overlay;
     bool m_hasOverlay = false;
-    quint64 m_seriesGeneration = 0, m_dataGeneration = 0;
-    int m_pending = 0;
-    QList<QFuture<Delivery>> m_inflight;
+    BackgroundTask* m_listRuns = nullptr;
+    BackgroundTask* m_listSeries = nullptr;
+    BackgroundTask* m_loadData = nullptr;
     qint64 m_wantedRun = 0;
 
     QComboBox* m_run = nullptr;

@@ -1,6 +1,6 @@
 #include "runs/runfiles.h"
 
-#include "workbench/modelpanel.h"
+#include "common/format.h"
 
 #include <QDesktopServices>
 #include <QDialogButtonBox>
@@ -70,8 +70,7 @@ RunFilesDialog::RunFilesDialog(const QString& title, const QString& workDir, QWi
     const QList<RunFile> files = listRunFiles(workDir);
     qint64 total = 0;
     for (const RunFile& f : files) {
-        auto* item =
-            new QTreeWidgetItem(m_tree, {f.path, ModelPanel::formatBytes(f.bytes), kindTitle(f.kind)});
+        auto* item = new QTreeWidgetItem(m_tree, {f.path, formatBytes(f.bytes), kindTitle(f.kind)});
         item->setData(1, Qt::UserRole, f.bytes);
         item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
         total += f.bytes;
@@ -80,12 +79,11 @@ RunFilesDialog::RunFilesDialog(const QString& title, const QString& workDir, QWi
     m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_tree->header()->setSectionResizeMode(1, QHeaderView::ResizeToContents);
     m_tree->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
-    m_summary->setText(
-        files.isEmpty()
-            ? (QDir(workDir).exists() || workDir.isEmpty()
-                   ? tr("No files yet.")
-                   : tr("The work directory is gone (moved or deleted)."))
-            : tr("%n file(s), %1", nullptr, int(files.size())).arg(ModelPanel::formatBytes(total)));
+    m_summary->setText(files.isEmpty()
+                           ? (QDir(workDir).exists() || workDir.isEmpty()
+                                  ? tr("No files yet.")
+                                  : tr("The work directory is gone (moved or deleted)."))
+                           : tr("%n file(s), %1", nullptr, int(files.size())).arg(formatBytes(total)));
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     QPushButton* open = buttons->addButton(tr("Open folder"), QDialogButtonBox::ActionRole);
     open->setEnabled(QDir(workDir).exists() && !workDir.isEmpty());

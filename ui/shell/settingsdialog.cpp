@@ -1,6 +1,7 @@
 #include "shell/settingsdialog.h"
 
 #include "common/enginesettings.h"
+#include "common/runrepository.h"
 
 #include "qatbench/store.h"
 
@@ -16,17 +17,6 @@
 #include <QToolButton>
 
 namespace qat::ui {
-
-QString defaultDatabasePath()
-{
-    return QString::fromStdString(qat::defaultDatabasePath());
-}
-
-QString databasePath()
-{
-    const QString set = QSettings().value(QStringLiteral("database")).toString();
-    return set.isEmpty() ? defaultDatabasePath() : set;
-}
 
 SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent)
 {

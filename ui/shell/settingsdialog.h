@@ -13,9 +13,6 @@ namespace qat::ui {
 
 class DeviceProbe;
 
-QString databasePath();        // the setting, else core's default
-QString defaultDatabasePath(); // core's default, for the "Default" button
-
 class SettingsDialog final : public QDialog
 {
     Q_OBJECT

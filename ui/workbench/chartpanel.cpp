@@ -135,11 +135,6 @@ QColor seriesColor(const QString& key)
 
 } // namespace
 
-QString ChartPanel::seriesKey(const QString& name, const QString& contextKey)
-{
-    return contextKey.isEmpty() ? name : name + QLatin1Char('{') + contextKey + QLatin1Char('}');
-}
-
 bool ChartPanel::addMetric(const QString& key, qint64 step, double value, double wallTime)
 {
     const qsizetype brace = key.indexOf(QLatin1Char('{'));
@@ -150,17 +145,10 @@ bool ChartPanel::addMetric(const QString& key, qint64 step, double value, double
 bool ChartPanel::addMetric(const QString& name, const QString& contextKey, qint64 step, double value,
                            double wallTime)
 {
-    // split=train is the default split; other splits (final, ...) are not live curves.
-    QStringList parts;
-    for (const QString& part : contextKey.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
-        if (part.startsWith(QLatin1String("split="))) {
-            if (part != QLatin1String("split=train")) return false;
-            continue;
-        }
-        parts << part;
-    }
-    const QString context = parts.join(QLatin1Char(','));
-    const QString key = seriesKey(name, context);
+    const std::optional<SeriesContext> parsed = liveChartContext(contextKey.toStdString());
+    if (!parsed) return false; // another split than training's (final, ...): not a live curve
+    const QString context = QString::fromStdString(parsed->key());
+    const QString key = liveSeriesKey(name, *parsed);
     const QString lower = name.toLower();
     const QString prefix = lower.section(QLatin1Char('/'), 0, 0);
     const QString leaf = lower.section(QLatin1Char('/'), -1);
@@ -185,10 +173,8 @@ bool ChartPanel::addMetric(const QString& name, const QString& contextKey, qint6
         lower.startsWith(QLatin1String("lr/")) || lower.contains(QLatin1String("learning_rate"))) {
         // One line per phase and parameter group: DL-QAT uses different rates for m and LoRA, for s and z.
         if (!m_lr->hasSeries(key)) {
-            const QString group =
-                context.startsWith(QLatin1String("group=")) && !context.contains(QLatin1Char(','))
-                    ? context.mid(6)
-                    : context;
+            const bool onlyGroup = SeriesContext{.group = parsed->group}.key() == parsed->key();
+            const QString group = onlyGroup ? QString::fromStdString(parsed->group) : context;
             const QString phase = prefix == QLatin1String("calib")   ? tr("calibration")
                                   : prefix == QLatin1String("train") ? tr("training")
                                                                      : name;

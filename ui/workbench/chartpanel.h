@@ -39,7 +39,6 @@ public:
     // The same with a series key as the store and RunChartData name it: "train/lr{group=m}" or "train/loss".
     bool addMetric(const QString& key, qint64 step, double value, double wallTime);
     void addEval(qint64 step, double perplexity, double wallTime);
-    static QString seriesKey(const QString& name, const QString& contextKey);
     void setTimeOrigin(double wallTime);
 
     MetricChart* lossChart() const { return m_loss; }

@@ -1,5 +1,6 @@
 #include "workbench/modelpanel.h"
 
+#include "common/backgroundtask.h"
 #include "common/format.h"
 
 #include "qatbench/experiment.h"
@@ -16,7 +17,6 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 namespace qat::ui {
 
@@ -53,14 +53,13 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent)
         const QString dir = m_recent->itemData(index).toString();
         if (!dir.isEmpty()) openModel(dir);
     });
-    connect(&m_watcher, &QFutureWatcher<Result>::finished, this, &ModelPanel::onInspected);
+    m_inspect = new BackgroundTask(this); // inspectModel() reads only headers: short, and not interruptible
     refreshRecent();
 }
 
-ModelPanel::~ModelPanel()
+bool ModelPanel::isBusy() const
 {
-    // inspectModel() reads only headers and cannot be interrupted; it is short, so waiting is fine.
-    m_watcher.waitForFinished();
+    return m_inspect->isBusy();
 }
 
 void ModelPanel::chooseModel()
@@ -72,33 +71,27 @@ void ModelPanel::chooseModel()
 
 void ModelPanel::openModel(const QString& dir)
 {
-    if (m_watcher.isRunning()) m_watcher.waitForFinished(); // one inspection at a time; the newest wins
-    m_pendingDir = QDir::cleanPath(dir);
-    m_status->setText(tr("Reading %1 ...").arg(m_pendingDir));
+    const QString clean = QDir::cleanPath(dir);
+    m_status->setText(tr("Reading %1 ...").arg(clean));
     m_open->setEnabled(false);
-    const std::string path = m_pendingDir.toStdString();
-    m_watcher.setFuture(QtConcurrent::run([path]() -> Result {
-        Result r;
-        try {
-            r.info = inspectModel(path);
-        } catch (const std::exception& e) {
-            r.error = QString::fromUtf8(e.what());
-        }
-        return r;
-    }));
+    const std::string path = clean.toStdString();
+    m_inspect->run([path] { return inspectModel(path); }, // the newest folder wins
+                   [this, clean](ModelInfo info) { onInspected(clean, std::move(info)); },
+                   [this, clean](const QString& message) { onInspectFailed(clean, message); });
 }
 
-void ModelPanel::onInspected()
+void ModelPanel::onInspectFailed(const QString& dir, const QString& message)
 {
     m_open->setEnabled(true);
-    const Result r = m_watcher.result();
-    if (!r.info) {
-        m_status->setText(tr("Could not open %1:\n%2").arg(m_pendingDir, r.error));
-        Q_EMIT modelFailed(m_pendingDir, r.error);
-        return;
-    }
-    m_dir = m_pendingDir;
-    m_info = r.info;
+    m_status->setText(tr("Could not open %1:\n%2").arg(dir, message));
+    Q_EMIT modelFailed(dir, message);
+}
+
+void ModelPanel::onInspected(const QString& dir, ModelInfo info)
+{
+    m_open->setEnabled(true);
+    m_dir = dir;
+    m_info = std::move(info);
     rememberRecent(m_dir);
     m_status->setText(m_dir);
     showInfo();

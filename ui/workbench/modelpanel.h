@@ -1,12 +1,11 @@
 #pragma once
 // The model panel: open a Hugging Face LLaMA folder (dialog, drag and drop, or a recent one) and show what
 // core's inspectModel() reports: architecture, parameter counts, the quantizable linears with their rows and
-// the group sizes that fit them (qatbench/experiment.h), dtype and memory. Inspection runs on a
-// worker thread; the panel waits for it in its destructor.
+// the group sizes that fit them (qatbench/experiment.h), dtype and memory. Inspection runs off the GUI thread
+// (common/backgroundtask.h); a newer folder supersedes one still being read.
 
 #include "qatbench/model.h"
 
-#include <QFutureWatcher>
 #include <QWidget>
 
 #include <optional>
@@ -17,18 +16,19 @@ class QPushButton;
 
 namespace qat::ui {
 
+class BackgroundTask;
+
 class ModelPanel final : public QWidget
 {
     Q_OBJECT
 public:
     explicit ModelPanel(QWidget* parent = nullptr);
-    ~ModelPanel() override;
 
     void openModel(const QString& dir); // asynchronous: modelOpened() or modelFailed() follows
     void chooseModel();                 // the folder dialog
     QString modelDir() const { return m_dir; }
     const std::optional<ModelInfo>& info() const { return m_info; }
-    bool isBusy() const { return m_watcher.isRunning(); }
+    bool isBusy() const;
     QStringList recentModels() const;
 
     static QString formatBytes(qint64 bytes);
@@ -43,12 +43,8 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
-    struct Result
-    {
-        std::optional<ModelInfo> info;
-        QString error;
-    };
-    void onInspected();
+    void onInspected(const QString& dir, ModelInfo info);
+    void onInspectFailed(const QString& dir, const QString& message);
     void showInfo();
     void rememberRecent(const QString& dir);
     void refreshRecent();
@@ -57,9 +53,8 @@ private:
     QComboBox* m_recent = nullptr;
     QLabel* m_status = nullptr;
     QLabel* m_details = nullptr;
-    QFutureWatcher<Result> m_watcher;
+    BackgroundTask* m_inspect = nullptr;
     QString m_dir;
-    QString m_pendingDir;
     std::optional<ModelInfo> m_info;
 };
 

@@ -3,7 +3,6 @@
 #include "common/engineclient.h"
 #include "common/enginesettings.h"
 #include "common/runrepository.h"
-#include "shell/settingsdialog.h"
 #include "workbench/chartpanel.h"
 #include "workbench/experimentform.h"
 #include "workbench/modelpanel.h"
