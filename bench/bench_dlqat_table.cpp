@@ -179,7 +179,7 @@ int main(int argc, char** argv)
                       qat::evaluateNll(model, data.eval, evalSeq, evalWindows, ctx.finalHook).ppl(),
                       k == "rtn" ? 0 : opts["calib_steps"].get<int64_t>() + steps,
                       secs,
-                      sink.last.count("dlqat/trainable_fraction") ? sink.last["dlqat/trainable_fraction"]
+                      sink.last.count("train/trainable_fraction") ? sink.last["train/trainable_fraction"]
                                                                   : 0};
                 std::fprintf(stderr, "W%d %s ppl %.4f (%.0f s)\n", bits, kind, r.ppl, secs);
                 rows.push_back(r);

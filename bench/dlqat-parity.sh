@@ -303,7 +303,7 @@ for st in sorted(glob.glob(os.path.join(out, "*.status.json")), key=os.path.getm
     ev = load(os.path.join(out, name + ".eval.json")) or {}
     ref = load(os.path.join(out, name + ".ref.json")) or {}
     frac = ref.get("trainable_fraction")
-    try:  # "... N trainable parameters in training (X % of the model)" in the engine's log
+    try:  # "... N trainable parameters (X % of the model)" in the engine's log
         import re
         m = re.search(r"\(([0-9.]+) % of the model\)", open(os.path.join(out, "logs", name + ".log")).read())
         frac = float(m.group(1)) / 100 if m else frac

@@ -4,13 +4,12 @@
 
 #include "qatbench/error.h"
 #include "qatbench/experiment.h"
-#include "qatbench/model.h"
 
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <limits>
-#include <map>
 #include <set>
 #include <sstream>
 #include <type_traits>
@@ -126,7 +125,7 @@ std::string storedHash(const json& cfg)
 }
 
 // The newest run of each cell, and the row the table shows for it.
-SweepRow rowFor(const SweepCell& cell, RunStore& store, std::map<std::string, int64_t>& paramTotals)
+SweepRow rowFor(const SweepCell& cell, RunStore& store)
 {
     SweepRow row;
     row.cell = cell;
@@ -157,30 +156,14 @@ SweepRow rowFor(const SweepCell& cell, RunStore& store, std::map<std::string, in
         row.wallSeconds = (best->ended > 0 ? best->ended : best->heartbeat) - best->started;
     for (const auto& ev : store.evalResults(best->id))
         if (ev.metric == "ppl") row.ppl = ev.value;
-    double fraction = -1;
     for (const auto& s : store.series(best->id)) {
         if (s.kind != SeriesKind::Scalar) continue;
         if (s.name == "perf/mem_bytes" || s.name == "perf/peak_mem_bytes")
             row.peakMemBytes = std::max<int64_t>(row.peakMemBytes, int64_t(s.maxValue));
         if (s.name == "train/trainable_params") row.trainable = int64_t(s.lastValue);
-        if (s.name == "dlqat/trainable_fraction") fraction = s.lastValue;
     }
     const MethodInfo* info = findMethod(cell.method);
     if (row.trainable < 0 && info && !info->trains) row.trainable = 0;
-    if (row.trainable < 0 && fraction >= 0) {
-        // DL-QAT reports a fraction of the model's parameters.
-        const std::string dir = Experiment(cell.experiment).model.path;
-        auto it = paramTotals.find(dir);
-        if (it == paramTotals.end()) {
-            int64_t total = -1;
-            try {
-                total = inspectModel(dir).params.total;
-            } catch (const std::exception&) {
-            }
-            it = paramTotals.emplace(dir, total).first;
-        }
-        if (it->second > 0) row.trainable = int64_t(std::llround(fraction * double(it->second)));
-    }
     return row;
 }
 
@@ -269,7 +252,6 @@ std::vector<SweepRow> runSweep(const json& grid, const SweepOptions& opt, Engine
     auto log = [&](const std::string& s) {
         if (opt.log) opt.log(s);
     };
-    std::map<std::string, int64_t> totals;
     std::vector<SweepRow> rows;
     for (size_t i = 0; i < cells.size(); ++i) {
         const SweepCell& c = cells[i];
@@ -279,7 +261,7 @@ std::vector<SweepRow> runSweep(const json& grid, const SweepOptions& opt, Engine
         bool restart = false;
         {
             RunStore store(db); // marks runs of dead processes interrupted
-            SweepRow now = rowFor(c, store, totals);
+            SweepRow now = rowFor(c, store);
             if (now.status == "completed") {
                 log(at + ": completed earlier with the same experiment (run " + std::to_string(now.runId) +
                     "), reused");
@@ -323,7 +305,7 @@ std::vector<SweepRow> runSweep(const json& grid, const SweepOptions& opt, Engine
         eo.threads = opt.threads;
         const EngineResult res = runExperiment(eo, control);
         RunStore store(db);
-        rows.push_back(rowFor(c, store, totals));
+        rows.push_back(rowFor(c, store));
         if (res.status == RunStatus::Failed) log(at + ": failed: " + res.message);
         if (res.status == RunStatus::Cancelled) {
             log(at + ": stopped; run the same sweep again to resume it");
@@ -335,45 +317,73 @@ std::vector<SweepRow> runSweep(const json& grid, const SweepOptions& opt, Engine
 
 std::vector<std::string> sweepPresetNames()
 {
-    return {"dlqat-lr"};
+    std::vector<std::string> names;
+    for (const auto& m : availableMethods())
+        for (const auto& p : m.sweepPresets)
+            names.push_back(p.name);
+    return names;
 }
 
 json sweepPreset(const std::string& name, const SweepPresetInputs& in)
 {
-    if (name != "dlqat-lr")
-        throw ConfigError("--preset", "unknown preset '" + name + "' (available: dlqat-lr)");
-    const MethodInfo* info = findMethod("dlqat");
-    if (!info) throw ConfigError("--preset", "the dlqat method is not registered");
-    auto def = [&](const char* option) {
-        for (const auto& o : info->options)
-            if (o.name == option) return o.defaultValue.get<double>();
-        throw ConfigError("--preset", std::string("dlqat declares no option ") + option);
-    };
-    const double lrM = def("lr_m"), lrLora = def("lr_lora"), lrScale = def("lr_scale"),
-                 lrZero = def("lr_zero");
-    auto g3 = [](double v) { return fmt("%.3g", v); };
-    const std::vector<double> factors = {1.0 / 3.0, 1.0, 3.0};
-    json methods = json::array();
-    for (double fm : factors)
-        for (double fl : factors) {
-            json o = in.options;
-            o.update({{"lr_m", lrM * fm}, {"lr_lora", lrLora * fl}});
-            methods.push_back({{"label", "m" + g3(lrM * fm) + "-lora" + g3(lrLora * fl)},
-                               {"name", "dlqat"},
-                               {"options", o}});
-        }
-    for (double fc : {1.0 / 3.0, 3.0}) {
-        json o = in.options;
-        o.update({{"lr_scale", lrScale * fc}, {"lr_zero", lrZero * fc}});
-        methods.push_back({{"label", "calib-x" + g3(fc)}, {"name", "dlqat"}, {"options", o}});
+    const MethodInfo* info = nullptr;
+    const SweepPresetSpec* preset = nullptr;
+    const std::vector<MethodInfo> methods = availableMethods();
+    for (const auto& m : methods)
+        for (const auto& p : m.sweepPresets)
+            if (p.name == name) info = &m, preset = &p;
+    if (!preset) {
+        std::string known;
+        for (const auto& n : sweepPresetNames())
+            known += (known.empty() ? "" : ", ") + n;
+        throw ConfigError("--preset", "unknown preset '" + name +
+                                          "' (available: " + (known.empty() ? "none" : known) + ")");
     }
+    auto def = [&](const std::string& option) {
+        for (const auto& o : info->options)
+            if (o.name == option && o.defaultValue.is_number()) return o.defaultValue.get<double>();
+        throw ConfigError("--preset", info->id + " declares no numeric option " + option);
+    };
+    auto g3 = [](double v) { return fmt("%.3g", v); };
+    // One cell: the inputs' options with each (axis, factor) applied.
+    auto cell = [&](const std::vector<std::pair<const SweepAxis*, double>>& at, std::string label) {
+        json o = in.options;
+        for (const auto& [axis, f] : at)
+            for (const auto& option : axis->options)
+                o[option] = def(option) * f;
+        return json{{"label", std::move(label)}, {"name", info->id}, {"options", o}};
+    };
+    json cells = json::array();
+    std::vector<std::pair<const SweepAxis*, double>> at;
+    // Every combination of the grid axes' factors, the first axis outermost.
+    std::function<void(size_t)> product = [&](size_t i) {
+        if (i == preset->grid.size()) {
+            std::string label;
+            for (const auto& [axis, f] : at)
+                label += (label.empty() ? "" : "-") + axis->label + g3(def(axis->options.at(0)) * f);
+            cells.push_back(cell(at, label));
+            return;
+        }
+        for (double f : preset->grid[i].factors) {
+            at.push_back({&preset->grid[i], f});
+            product(i + 1);
+            at.pop_back();
+        }
+    };
+    if (!preset->grid.empty()) product(0);
+    for (const auto& axis : preset->alone)
+        for (double f : axis.factors)
+            cells.push_back(cell({{&axis, f}}, axis.label + "-x" + g3(f)));
+    json shared = json::object();
+    for (const auto& o : info->options)
+        if (o.name == "calib_steps") shared["calib_steps"] = in.calibSteps;
     const std::string model = std::filesystem::path(in.model).filename().string();
-    json grid = {{"name", "dlqat-lr/" + (model.empty() ? std::string("model") : model)},
-                 {"methods", methods},
+    json grid = {{"name", name + "/" + (model.empty() ? std::string("model") : model)},
+                 {"methods", cells},
                  {"bits", {in.bits}},
                  {"group_sizes", {in.group}},
                  {"seeds", {in.seed}},
-                 {"options", {{"calib_steps", in.calibSteps}}},
+                 {"options", shared},
                  {"base",
                   {{"device", in.device},
                    {"dtype", in.dtype},
@@ -405,10 +415,9 @@ std::vector<SweepRow> sweepResults(const json& grid, const std::string& dbPath)
 {
     const auto cells = expandSweep(grid, false);
     RunStore store(dbPath.empty() ? defaultDatabasePath() : dbPath);
-    std::map<std::string, int64_t> totals;
     std::vector<SweepRow> rows;
     for (const auto& c : cells)
-        rows.push_back(rowFor(c, store, totals));
+        rows.push_back(rowFor(c, store));
     return rows;
 }
 

@@ -114,11 +114,7 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
     int64_t trainable = 0;
     for (const auto& q : m_mods)
         trainable += q.trainableCount(false);
-    const double fraction = double(trainable) / double(modelParamCount(ctx.model));
-    ctx.sink.scalar("dlqat/trainable_fraction", 0, fraction);
-    ctx.sink.message("info", "DL-QAT: " + std::to_string(m_mods.size()) + " quantized linears, " +
-                                 std::to_string(trainable) + " trainable parameters in training (" +
-                                 std::to_string(fraction * 100) + " % of the model)");
+    reportTrainable(ctx, "DL-QAT", trainable, m_mods.size());
 
     // Stage 1: calibration of s and z, W0 fixed (LoRA B = 0 and m = 1 leave W_hat = Q(W0)).
     const int64_t calibSteps = m_opts.value("calib_steps", int64_t(1000));

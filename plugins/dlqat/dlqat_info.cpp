@@ -96,6 +96,13 @@ MethodInfo dlqatMethodInfo()
             .withHelp("AdamW learning rate of z, in integer code units (z is rounded straight-through).")
             .inGroup("Calibration")};
     m.options.insert(m.options.end(), own.begin(), own.end());
+    // Issue 17's search around the defaults (docs/DLQAT.md section 8): the training lrs on a 3 x 3 grid, then
+    // the calibration lrs alone.
+    const std::vector<double> third = {1.0 / 3.0, 1.0, 3.0};
+    m.sweepPresets = {{"dlqat-lr",
+                       "DL-QAT lr_m x lr_lora at 1/3, 1, 3 x the defaults, and the calibration lrs",
+                       {{"m", {"lr_m"}, third}, {"lora", {"lr_lora"}, third}},
+                       {{"calib", {"lr_scale", "lr_zero"}, {1.0 / 3.0, 3.0}}}}};
     return m;
 }
 

@@ -211,7 +211,7 @@ QAT_TEST(oneRuleSaysWhichWayAMetricIsBetter)
                                      "perf/tokens_per_s", "tokens/s", "throughput", "eval/f1", "mmlu_score"})
         QAT_CHECK_MSG(metricGoal(higherBetter) == MetricGoal::Higher, higherBetter);
     for (const char* neither :
-         {"train/lr", "calib/lr", "train/grad_norm", "dlqat/trainable_fraction", "dlqat/code_usage"})
+         {"train/lr", "calib/lr", "train/grad_norm", "train/trainable_fraction", "dlqat/code_usage"})
         QAT_CHECK_MSG(metricGoal(neither) == MetricGoal::None, neither);
     QAT_CHECK(std::string(metricGoalName(metricGoal("TRAIN/LOSS"))) == "lower"); // case does not matter
 

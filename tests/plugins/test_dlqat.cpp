@@ -97,7 +97,7 @@ QAT_TEST(dlqatTrainingLowersTheLossAndBeatsRtn)
     // reported: phases, the trainable fraction, histograms of m, s, the LoRA update and the codes, eval ppl
     QAT_CHECK(dl.sink.phases.size() == 2 && dl.sink.phases[0] == "calibration" &&
               dl.sink.phases[1] == "training");
-    const double frac = first(dl, "dlqat/trainable_fraction");
+    const double frac = first(dl, "train/trainable_fraction");
     QAT_CHECK(frac > 0 && frac < 0.5);
     for (const char* h : {"dlqat/m", "dlqat/scale", "dlqat/lora_update", "dlqat/codes"})
         QAT_CHECK_MSG(dl.sink.histograms.count(h), h);
@@ -135,7 +135,7 @@ QAT_TEST(ablationsAndObjectivesRun)
     json mo = base;
     mo["train_lora"] = false;
     auto a = run(experiment("dlqat", mo, 1)), b = run(experiment("dlqat", base, 1));
-    QAT_CHECK(first(a, "dlqat/trainable_fraction") < first(b, "dlqat/trainable_fraction"));
+    QAT_CHECK(first(a, "train/trainable_fraction") < first(b, "train/trainable_fraction"));
 }
 
 QAT_TEST(noTrainingStepsEqualsCalibratedFakeQuant)

@@ -69,7 +69,7 @@ struct DataSettings
 
 struct MethodSettings
 {
-    std::string name = "dlqat";                        // a registered method id
+    std::string name; // a registered method id (defaultExperiment() starts with defaultMethodId())
     nlohmann::json options = nlohmann::json::object(); // the method's declared options (defaults filled in)
 };
 

@@ -58,6 +58,22 @@ struct OptionSpec
     OptionSpec inGroup(std::string name) &&;
 };
 
+// A learning-rate search a method offers as `qatbench-cli sweep --preset NAME` (qatbench/sweep.h builds the
+// grid): options scaled by factors around the method's declared defaults.
+struct SweepAxis
+{
+    std::string label;                // in the cell labels: "m" -> "m0.01", "calib" -> "calib-x3"
+    std::vector<std::string> options; // scaled together, e.g. {"lr_scale", "lr_zero"}
+    std::vector<double> factors;      // x the declared default, e.g. {1.0 / 3, 1, 3}
+};
+struct SweepPresetSpec
+{
+    std::string name;             // what --preset takes, e.g. "dlqat-lr"
+    std::string summary;          // one line for --help
+    std::vector<SweepAxis> grid;  // every combination of these axes' factors (labels "m0.01-lora0.001")
+    std::vector<SweepAxis> alone; // then each factor of these axes, the rest at the defaults ("calib-x3")
+};
+
 struct MethodInfo
 {
     std::string id;       // "rtn", "dlqat", ...
@@ -69,6 +85,7 @@ struct MethodInfo
     // text): option values over the declared defaults. null = the method takes no part in the demo.
     nlohmann::json demoOptions;
     std::vector<OptionSpec> options;
+    std::vector<SweepPresetSpec> sweepPresets;
 };
 
 struct ValidationIssue

@@ -73,18 +73,17 @@ std::vector<SweepRow> runSweep(const nlohmann::json& grid, const SweepOptions& o
 std::vector<SweepRow> sweepResults(const nlohmann::json& grid, const std::string& dbPath);
 
 // Presets (`qatbench-cli sweep --preset NAME`): a grid made from a model, texts, bits and group size, so a
-// common search runs in one command.
-//   "dlqat-lr": DL-QAT's learning rates around the method's declared defaults (issue 17): lr_m x lr_lora in
-//   {1/3, 1, 3} x default (9 cells, labels "m<lr_m>-lora<lr_lora>"), plus the calibration lrs (lr_scale and
-//   lr_zero together) at 1/3 and 3 x default with the default training lrs (labels "calib-x0.33",
-//   "calib-x3"): 11 runs.
+// common search runs in one command. The methods declare them (MethodInfo::sweepPresets), e.g. DL-QAT's
+// "dlqat-lr": lr_m x lr_lora in {1/3, 1, 3} x default (9 cells, labels "m<lr_m>-lora<lr_lora>"), plus the
+// calibration lrs (lr_scale and lr_zero together) at 1/3 and 3 x default with the default training lrs
+// (labels "calib-x0.333", "calib-x3"): 11 runs.
 struct SweepPresetInputs
 {
     std::string model, train, eval; // model folder, training text, evaluation text
     int bits = 3;
     int64_t group = 64;
     int64_t steps = 1000;     // training.steps
-    int64_t calibSteps = 200; // method.options.calib_steps
+    int64_t calibSteps = 200; // method.options.calib_steps, where the method declares it
     int64_t seqLen = 256;
     int64_t batch = 8;
     bool windowBos = false; // data.window_bos (models pretrained on [BOS]-started windows)
@@ -93,8 +92,9 @@ struct SweepPresetInputs
     uint64_t seed = 0;
     nlohmann::json options = nlohmann::json::object(); // more method options for every cell
 };
+// The registered methods' presets, in registration order.
 std::vector<std::string> sweepPresetNames();
-// ConfigError("--preset") for an unknown name.
+// ConfigError("--preset") for an unknown name, naming the known ones.
 nlohmann::json sweepPreset(const std::string& name, const SweepPresetInputs& inputs);
 // The completed row with the lowest perplexity, or nullptr.
 const SweepRow* bestSweepRow(const std::vector<SweepRow>& rows);
