@@ -2,17 +2,17 @@
 // The GUI's one way to run work off the GUI thread.
 //
 // Intended usage:
-//   1. A view owns one BackgroundTask per kind of request (list runs, load a run, compute...), made with the
-//   view
-//      as its parent: `m_load = new BackgroundTask(this);`.
-//   2. run(work, done, failed): `work` runs on the global thread pool with copies of what it needs (never the
-//      view's members); it may take a CancelToken and poll it in long loops, or pass token.stillWanted() to a
-//      core progress callback. `done(result)` and `failed(message)` run later on the GUI thread.
+//   1. A view owns one BackgroundTask per kind of request (list runs, load a run, compute...), made with
+//      the view as its parent: `m_load = new BackgroundTask(this);`.
+//   2. run(work, done, failed): `work` runs on the global thread pool with copies of what it needs (never
+//      the view's members); it may take a CancelToken and poll it in long loops or from a core progress
+//      callback ("continue?" = !token.isCancelled()). done(result) and failed(message) run later on the
+//      GUI thread.
 //   3. Policy::Latest (the default): a newer run() supersedes every earlier request of the same task; their
 //      tokens read cancelled and their results or errors are dropped. Policy::Queue: requests run one at a
 //      time in the order asked and every one is answered (the run repository's reads and writes).
-//   4. cancel() drops everything asked so far; the destructor cancels and waits for the work in flight, so a
-//      delivery never reaches a destroyed view and no worker outlives its owner.
+//   4. cancel() drops everything asked so far; the destructor cancels and waits for the work in flight, so
+//      a delivery never reaches a destroyed view and no worker outlives its owner.
 // The work's exceptions become failed(what()); qat::Cancelled thrown by the work counts as dropped. Nothing
 // is ever delivered through a blocking connection.
 
@@ -39,11 +39,6 @@ class CancelToken
 public:
     CancelToken() = default;
     bool isCancelled() const { return m_state && m_id < m_state->load(); }
-    // For core's progress callbacks ("continue?"): keeps going while this request is wanted.
-    std::function<bool()> stillWanted() const
-    {
-        return [token = *this] { return !token.isCancelled(); };
-    }
 
 private:
     friend class BackgroundTask;
