@@ -2545,6 +2545,22 @@ Beispielaktivierungen aus %5</translation>
         <translation>Gelöste Beispiele vor jeder Frage; -1 = die Voreinstellung der Aufgabe.</translation>
     </message>
     <message>
+        <source>Tasks every</source>
+        <translation>Aufgaben alle</translation>
+    </message>
+    <message>
+        <source>Also score the tasks during training every N steps (on the fake-quantized model); 0 = only the final model.</source>
+        <translation>Die Aufgaben auch während des Trainings alle N Schritte bewerten (am fake-quantisierten Modell); 0 = nur das fertige Modell.</translation>
+    </message>
+    <message>
+        <source>Questions per task during training</source>
+        <translation>Fragen pro Aufgabe während des Trainings</translation>
+    </message>
+    <message>
+        <source>The first N questions of each task at the tasks_every steps; 0 = tasks_limit.</source>
+        <translation>Die ersten N Fragen jeder Aufgabe bei den tasks_every-Schritten; 0 = tasks_limit.</translation>
+    </message>
+    <message>
         <source>Model</source>
         <translation>Modell</translation>
     </message>

@@ -2539,6 +2539,22 @@ sample activations from %5</source>
         <translation>每道题前展示的已解答示例数；-1 = 任务的默认值。</translation>
     </message>
     <message>
+        <source>Tasks every</source>
+        <translation>任务评估间隔</translation>
+    </message>
+    <message>
+        <source>Also score the tasks during training every N steps (on the fake-quantized model); 0 = only the final model.</source>
+        <translation>训练期间每 N 步也对任务评分（在伪量化模型上）；0 = 仅最终模型。</translation>
+    </message>
+    <message>
+        <source>Questions per task during training</source>
+        <translation>训练期间每个任务的题目数</translation>
+    </message>
+    <message>
+        <source>The first N questions of each task at the tasks_every steps; 0 = tasks_limit.</source>
+        <translation>在 tasks_every 步时每个任务的前 N 道题；0 = tasks_limit。</translation>
+    </message>
+    <message>
         <source>Model</source>
         <translation>模型</translation>
     </message>
