@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QPointer>
 #include <QRegularExpression>
+#include <QScopeGuard>
 #include <QTimer>
 
 namespace qat::ui {
@@ -64,6 +65,7 @@ void EngineClient::start(const QStringList& arguments)
     m_stderrTail.clear();
     m_runId = -1;
     m_workDir.clear();
+    m_experiment = nlohmann::json();
     m_ended = false;
     connect(m_process, &QProcess::readyReadStandardOutput, this, &EngineClient::onReadyStdout);
     connect(m_process, &QProcess::readyReadStandardError, this, &EngineClient::onReadyStderr);
@@ -218,9 +220,14 @@ void EngineClient::handleEvent(const EngineEvent& e)
 {
     const nlohmann::json& f = e.fields;
     const std::string& name = e.name;
+    m_eventTime = e.time;
+    const auto restore = qScopeGuard([this] { m_eventTime = 0; });
     if (name == event::kStarted) {
         m_runId = integer(f, "run_id");
         m_workDir = text(f, "work_dir");
+        const auto experiment = f.find("experiment");
+        m_experiment = experiment != f.end() && experiment->is_object() ? *experiment : nlohmann::json();
+        m_ended = false; // a command that runs several runs (the demo) ends each with its own "finished"
         Q_EMIT started(m_runId, text(f, "method"), integer(f, "total_steps"));
     } else if (name == event::kPhase) {
         Q_EMIT phaseChanged(text(f, "phase"));

@@ -9,6 +9,8 @@
 //   2. client.startRun(configFile, dbFile)  (or start(args) for other commands, e.g. {"demo"}).
 //   3. pause()/resume()/stop() while it runs; isActive() says whether a process is alive.
 //   4. Exactly one of finished() or failed() ends every start, also when the process crashes or cannot start.
+//      A command that runs several runs in one process (the demo) sends started() ... finished() for each;
+//      isActive() stays true until the process has exited.
 // The destructor asks a live engine to stop, waits a little and then kills it: a client never leaks a
 // process.
 
@@ -66,6 +68,11 @@ public:
     State state() const { return m_state; }
     qint64 runId() const { return m_runId; }
     QString workDir() const { return m_workDir; } // the run's checkpoints and exports (from "started")
+    // The time ("t", unix seconds, the engine's clock) of the event whose signal is being delivered; 0 for
+    // text progress and for signals that come from no event (the process ended).
+    double eventTime() const { return m_eventTime; }
+    // The run's experiment as the engine stored it (from "started"); null when the engine did not send it.
+    const nlohmann::json& experiment() const { return m_experiment; }
 
 Q_SIGNALS:
     void stateChanged(qat::ui::EngineClient::State state);
@@ -104,6 +111,8 @@ private:
     State m_state = State::Idle;
     qint64 m_runId = -1;
     QString m_workDir;
+    nlohmann::json m_experiment;
+    double m_eventTime = 0;
     bool m_ended = false; // finished() or failed() already emitted for this start
     int m_stopTimeoutMs = 60000;
 };

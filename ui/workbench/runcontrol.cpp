@@ -8,6 +8,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QTimer>
 #include <QVBoxLayout>
 
@@ -28,6 +29,8 @@ QString phaseTitle(const QString& phase)
     if (phase == QLatin1String("training")) return RunControl::tr("Training");
     if (phase == QLatin1String("eval")) return RunControl::tr("Evaluation");
     if (phase == QLatin1String("loading")) return RunControl::tr("Loading");
+    if (phase == QLatin1String("tokenizing")) return RunControl::tr("Tokenizing");
+    if (phase == QLatin1String("pretraining")) return RunControl::tr("Pretraining"); // the demo's own model
     if (phase == QLatin1String("export")) return RunControl::tr("Export");
     return phase;
 }
@@ -73,6 +76,13 @@ RunControl::RunControl(EngineClient* client, QWidget* parent) : QWidget(parent),
     m_log->setMaximumBlockCount(5000);
     m_log->setPlaceholderText(tr("Engine messages appear here."));
     m_log->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    // The log follows new lines unless the user scrolled up to read; back at the bottom it follows again.
+    QScrollBar* logBar = m_log->verticalScrollBar();
+    connect(logBar, &QScrollBar::valueChanged, this,
+            [this, logBar](int value) { m_followLog = value >= logBar->maximum(); });
+    connect(logBar, &QScrollBar::rangeChanged, this, [this, logBar](int, int max) {
+        if (m_followLog) logBar->setValue(max);
+    });
 
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(m_start);
@@ -110,7 +120,7 @@ RunControl::RunControl(EngineClient* client, QWidget* parent) : QWidget(parent),
     connect(m_client, &EngineClient::progress, this, &RunControl::onProgress);
     connect(m_tick, &QTimer::timeout, this, &RunControl::showRunProgress);
     connect(m_client, &EngineClient::phaseChanged, this, [this](const QString& phase) {
-        m_run.phase(phase, now());
+        m_run.phase(phase, eventClock());
         showRunProgress();
         m_phaseName = phase;
         m_phase->setText(phaseTitle(phase));
@@ -119,7 +129,11 @@ RunControl::RunControl(EngineClient* client, QWidget* parent) : QWidget(parent),
     connect(m_client, &EngineClient::started, this,
             [this](qint64 runId, const QString& method, qint64 total) {
                 m_banner->hide();
-                m_run.start(m_plan, now());
+                m_haveClockOffset = false;
+                // The engine sends the run's stored experiment (each run of the demo has its own); an engine
+                // that does not gets the plan the owner set from its form.
+                const nlohmann::json& experiment = m_client->experiment();
+                m_run.start(experiment.is_object() ? planFromExperiment(experiment) : m_plan, eventClock());
                 m_tick->start();
                 showRunProgress();
                 m_bar->setRange(0, int(std::max<qint64>(1, total)));
@@ -129,27 +143,27 @@ RunControl::RunControl(EngineClient* client, QWidget* parent) : QWidget(parent),
             });
     connect(m_client, &EngineClient::message, this, &RunControl::appendLog);
     connect(m_client, &EngineClient::paused, this, [this] {
-        m_run.pause(now());
+        m_run.pause(eventClock());
         showRunProgress();
         appendLog(QStringLiteral("info"), tr("Paused. Resume continues from the same step."));
     });
     connect(m_client, &EngineClient::resumed, this, [this] {
-        m_run.resume(now());
+        m_run.resume(eventClock());
         showRunProgress();
         appendLog(QStringLiteral("info"), tr("Resumed."));
     });
     connect(m_client, &EngineClient::metric, this, [this](const QString& name, qint64 step) {
         if (name == QLatin1String("eval/ppl"))
-            m_run.evaluation(step, now(), false);
+            m_run.evaluation(step, eventClock(), false);
         else if (name.startsWith(QLatin1String("train/")))
-            m_run.trainingMetric(step, now());
+            m_run.trainingMetric(step, eventClock());
     });
     connect(m_client, &EngineClient::checkpoint, this, [this](const QString& path, qint64 step) {
         appendLog(QStringLiteral("info"), tr("Checkpoint at step %1: %2").arg(step).arg(path));
     });
     connect(m_client, &EngineClient::evalResult, this,
             [this](qint64 step, double ppl, double, qint64 tokens, double) {
-                m_run.evaluation(step, now(), true);
+                m_run.evaluation(step, eventClock(), true);
                 appendLog(QStringLiteral("info"), tr("Evaluation at step %1: perplexity %2 over %3 tokens")
                                                       .arg(step)
                                                       .arg(ppl, 0, 'f', 3)
@@ -157,7 +171,7 @@ RunControl::RunControl(EngineClient* client, QWidget* parent) : QWidget(parent),
             });
     connect(m_client, &EngineClient::finished, this, [this](const QString& status, const QString& message) {
         m_tick->stop();
-        if (status == QLatin1String("completed")) m_run.finish(now());
+        if (status == QLatin1String("completed")) m_run.finish(eventClock());
         showRunProgress();
         if (status == QLatin1String("completed")) {
             m_bar->setValue(m_bar->maximum());
@@ -174,6 +188,19 @@ RunControl::RunControl(EngineClient* client, QWidget* parent) : QWidget(parent),
         showFailure(message, hint);
     });
     updateButtons();
+}
+
+double RunControl::eventClock()
+{
+    const double arrived = now(), sent = m_client->eventTime();
+    if (sent <= 0) return arrived;
+    // The engine's clock onto the GUI's by the smallest delay seen in this run: it may run on another host
+    // with another clock, and events read late (the GUI was busy) keep the time they happened.
+    if (!m_haveClockOffset || arrived - sent < m_clockOffset) {
+        m_clockOffset = arrived - sent;
+        m_haveClockOffset = true;
+    }
+    return sent + m_clockOffset;
 }
 
 void RunControl::setCanStart(bool can, const QString& reason)
@@ -202,7 +229,7 @@ void RunControl::updateButtons()
 void RunControl::onProgress(const EngineProgress& p)
 {
     EngineProgress arrived = p;
-    if (arrived.time > 0) arrived.time = now(); // one clock for every event (the engine may be elsewhere)
+    arrived.time = eventClock();
     m_run.progress(arrived);
     if (p.phase != m_phaseName && !p.phase.isEmpty()) {
         m_phaseName = p.phase;
@@ -257,7 +284,9 @@ void RunControl::appendLog(const QString& level, const QString& text)
         prefix = tr("warning: ");
     else if (level == QLatin1String("error"))
         prefix = tr("error: ");
+    const bool follow = m_followLog;
     m_log->appendPlainText(time + QLatin1Char(' ') + prefix + text);
+    if (follow) m_log->verticalScrollBar()->setValue(m_log->verticalScrollBar()->maximum());
 }
 
 void RunControl::clearLog()
@@ -266,6 +295,7 @@ void RunControl::clearLog()
     m_tick->stop();
     showRunProgress();
     m_log->clear();
+    m_followLog = true;
     m_stats->clear();
     m_banner->hide();
     m_phaseName.clear();

@@ -30,11 +30,15 @@ public:
     void showFailure(const QString& message, const QString& hint);
     void showOutcome(const QString& text);
 
+    QPushButton* pauseButton() const { return m_pause; } // "Pause", or "Resume" while paused
+    QPushButton* stopButton() const { return m_stop; }
     QPlainTextEdit* logView() const { return m_log; }
+    bool followsLog() const { return m_followLog; }           // the log scrolls to each new line
     QProgressBar* progressBar() const { return m_bar; }       // the current phase
     QProgressBar* runProgressBar() const { return m_runBar; } // the whole run
     QString runProgressText() const;                          // "Whole run: 43 % · elapsed ... · ETA ..."
-    // What the next started run will do (from its experiment), for the whole run's progress and ETA.
+    // What the next started run will do (from its experiment), for the whole run's progress and ETA, when the
+    // engine's started event does not carry the run's experiment.
     void setPlan(const RunPlan& plan) { m_plan = plan; }
     const RunProgress& runProgress() const { return m_run; }
     QString failureText() const;
@@ -47,6 +51,7 @@ Q_SIGNALS:
 
 private:
     void updateButtons();
+    double eventClock(); // the time of the event being handled, on the GUI's clock
     void onProgress(const EngineProgress& p);
     void showRunProgress();
 
@@ -66,6 +71,9 @@ private:
     QString m_phaseName;
     RunPlan m_plan;
     RunProgress m_run;
+    double m_clockOffset = 0; // GUI clock - engine clock (see eventClock())
+    bool m_haveClockOffset = false;
+    bool m_followLog = true; // the log shows its newest line (the user has not scrolled up)
 };
 
 } // namespace qat::ui

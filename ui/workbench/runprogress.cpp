@@ -2,6 +2,10 @@
 
 #include "common/engineclient.h"
 
+#include "qatbench/method.h"
+
+#include <QFileInfo>
+
 #include <algorithm>
 #include <cmath>
 
@@ -21,7 +25,28 @@ RunPlan planFromExperiment(const nlohmann::json& experiment, bool methodTrains)
     const auto data = experiment.find("data");
     plan.finalEvaluation = data != experiment.end() && data->is_object() && data->contains("eval") &&
                            (*data)["eval"].is_string() && !(*data)["eval"].get<std::string>().empty();
+    // Missing settings take the experiment's declared defaults when the engine fills them in; the started
+    // event carries the filled document, a form's draft may lack some (then the estimate is left out).
+    plan.stepTokens = double(integer("data", "batch_size") *
+                             std::max<qint64>(1, integer("data", "grad_accum")) * integer("data", "seq_len"));
+    const qint64 windows = integer("data", "eval_max_windows"), evalLen = integer("data", "eval_seq_len");
+    if (windows > 0)
+        plan.evalTokens = double(windows * evalLen);
+    else if (plan.finalEvaluation)
+        plan.evalTokens =
+            double(QFileInfo(QString::fromStdString((*data)["eval"].get<std::string>())).size()) / 4;
     return plan;
+}
+
+RunPlan planFromExperiment(const nlohmann::json& experiment)
+{
+    const auto method = experiment.is_object() ? experiment.find("method") : experiment.end();
+    std::string id;
+    if (method != experiment.end() && method->is_object() && method->contains("name") &&
+        (*method)["name"].is_string())
+        id = (*method)["name"].get<std::string>();
+    const MethodInfo* info = findMethod(id);
+    return planFromExperiment(experiment, info ? info->trains : true);
 }
 
 void RunProgress::start(const RunPlan& plan, double t)
@@ -62,12 +87,23 @@ void RunProgress::phase(const QString& phase, double t)
 
 void RunProgress::progress(const EngineProgress& p)
 {
+    // A report says how many steps are done before the next one. The first report of a phase may count steps
+    // done before this process (a resumed run): they are no work of this run's clock.
     if (p.phase == QLatin1String("calibration")) {
         m_calibTotal = std::max<qint64>(p.total, 0);
-        advance(p.time, Calibration, double(std::max<qint64>(0, p.step - m_calibDone)));
+        const bool first = !m_calibReported;
+        m_calibReported = true;
+        advance(p.time, first ? -1 : Calibration, double(std::max<qint64>(0, p.step - m_calibDone)));
         m_calibDone = std::max(m_calibDone, p.step);
     } else if (p.phase == QLatin1String("training")) {
-        trainingMetric(p.step, p.time);
+        if (m_trainSeen < 0) {
+            if (m_calibTotal < 0) m_calibTotal = 0;
+            advance(p.time, -1, 0);
+            m_trainSeen = p.step;
+            m_trainDone = std::max(m_trainDone, p.step);
+        } else {
+            trainingMetric(p.step, p.time);
+        }
     } else if (p.phase == QLatin1String("eval") && p.total > 0) {
         const double f = std::clamp(double(p.step) / double(p.total), 0.0, 1.0);
         advance(p.time, Evaluation, f - m_finalEvalFraction);
@@ -126,6 +162,15 @@ double RunProgress::secondsPerUnit(int kind) const
     return m_units[kind] > 0 ? m_seconds[kind] / m_units[kind] : -1;
 }
 
+double RunProgress::secondsPerEvaluation() const
+{
+    if (const double timed = secondsPerUnit(Evaluation); timed >= 0) return timed;
+    const double train = secondsPerUnit(Training), calib = secondsPerUnit(Calibration);
+    const double step = train >= 0 ? train : calib;
+    if (step < 0 || m_plan.stepTokens <= 0 || m_plan.evalTokens <= 0) return -1;
+    return step * m_plan.evalTokens / m_plan.stepTokens / 3.0;
+}
+
 qint64 RunProgress::evalsLeft() const
 {
     qint64 left = 0;
@@ -158,6 +203,7 @@ RunProgress::View RunProgress::view(double now) const
     if (m_finished) {
         v.fraction = 1;
         v.etaSeconds = 0;
+        m_shownFraction = 1;
         return v;
     }
 
@@ -180,12 +226,16 @@ RunProgress::View RunProgress::view(double now) const
     // A training step costs about what a calibration step costs (both a forward and a backward pass) until
     // one is timed.
     add(double(m_plan.trainingSteps - m_trainDone), train >= 0 ? train : calib);
-    add(evalUnitsLeft, secondsPerUnit(Evaluation));
+    add(evalUnitsLeft, secondsPerEvaluation());
     if (!any && v.etaPartial) return v; // nothing timed yet
     const double sinceLast = std::max(0.0, clock - m_last);
     v.etaSeconds = std::max(0.0, eta - sinceLast);
     const double total = v.elapsedSeconds + v.etaSeconds;
-    v.fraction = total > 0 ? std::clamp(v.elapsedSeconds / total, 0.0, 1.0) : 0;
+    // Work is left: never 100 % (the countdown may pass the estimate), and never back.
+    constexpr double kMaxUnfinished = 0.99;
+    const double f = total > 0 ? std::clamp(v.elapsedSeconds / total, 0.0, kMaxUnfinished) : 0;
+    m_shownFraction = std::max(m_shownFraction, f);
+    v.fraction = m_shownFraction;
     return v;
 }
 

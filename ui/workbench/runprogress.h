@@ -4,10 +4,17 @@
 // shows it, tests feed it events with their times.
 //
 // Every second of active time between two events goes to the work of the later event (a calibration or
-// training step, an evaluation); the seconds per unit measured so far times the units left give the ETA. A
-// kind of work not timed yet is estimated from a timed one where that is sound (a training step from a
-// calibration step) and otherwise left out, and the ETA says so (partial). While the run is paused the clock
+// training step, an evaluation); the seconds per unit measured so far times the units left give the ETA. An
+// evaluation not timed yet is estimated from a timed step by the tokens each processes (a forward pass over
+// the evaluation's tokens costs about a third of a training step over as many tokens: no backward pass);
+// other work not timed yet is left out, and the ETA says so (partial). While the run is paused the clock
 // stops: the elapsed time and the ETA stay where they were until it resumes.
+//
+// The whole run's fraction is the elapsed time over elapsed + ETA. It never goes back (a slower step than
+// expected holds it until the time catches up) and stays below 100 % until the run has finished. Times are
+// the engine's own event times (RunControl maps them onto the GUI's clock): timed on arrival, a burst of
+// events that the GUI read late looked like steps of no time and gave an ETA of 0 and 100 % at training step
+// 3 of 8.
 
 #include <nlohmann/json.hpp>
 
@@ -22,10 +29,17 @@ struct RunPlan
     qint64 trainingSteps = 0; // 0: the method does not train
     qint64 evalEvery = 0;     // evaluations during training every N steps (0: none)
     bool finalEvaluation = true;
+    // Tokens of a calibration or training step (batch x accumulation x length), of an evaluation; 0 unknown.
+    double stepTokens = 0;
+    double evalTokens = 0;
 };
 
-// From the experiment JSON (training.steps, training.eval_every, data.eval) and whether the method trains.
+// From the experiment JSON (training.steps, training.eval_every, data.*) and whether the method trains. The
+// evaluation's tokens: data.eval_max_windows x eval_seq_len, or for the whole file its size / 4 (about four
+// bytes of English text per token).
 RunPlan planFromExperiment(const nlohmann::json& experiment, bool methodTrains);
+// The same, whether the method trains looked up from method.name (a method not registered here: it trains).
+RunPlan planFromExperiment(const nlohmann::json& experiment);
 
 class RunProgress
 {
@@ -64,6 +78,7 @@ private:
     };
     void advance(double t, int kind, double units);
     double secondsPerUnit(int kind) const; // < 0 when not timed
+    double secondsPerEvaluation() const;   // timed, else estimated from a timed step; < 0 when neither
     qint64 evalsLeft() const;
 
     RunPlan m_plan;
@@ -72,10 +87,12 @@ private:
     double m_seconds[KindCount] = {};
     double m_units[KindCount] = {};
     qint64 m_calibDone = 0, m_calibTotal = -1;
+    bool m_calibReported = false;             // a calibration report arrived (the first one times nothing)
     qint64 m_trainDone = 0, m_trainSeen = -1; // last training step seen; -1 before the first
     qint64 m_lastEvalStep = -1;
     qint64 m_evalsDone = 0;
-    double m_finalEvalFraction = 0; // windows done / total of the final evaluation while it runs
+    double m_finalEvalFraction = 0;      // windows done / total of the final evaluation while it runs
+    mutable double m_shownFraction = -1; // the highest fraction view() has given: it never goes back
     QString m_phase;
 };
 

@@ -8,8 +8,6 @@
 #include "workbench/modelpanel.h"
 #include "workbench/runcontrol.h"
 
-#include "qatbench/method.h"
-
 #include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
@@ -116,7 +114,8 @@ void WorkbenchView::connectEngine()
     connect(m_engine, &EngineClient::started, this, [this](qint64 runId, const QString& method, qint64) {
         m_charts->clear();
         m_charts->setTimeOrigin(double(QDateTime::currentMSecsSinceEpoch()) / 1000.0);
-        m_charts->setRunTitle(tr("Run %1 (%2) - live").arg(runId).arg(method));
+        m_charts->setRunTitle(m_demo ? tr("Demo: run %1 (%2) - live").arg(runId).arg(method)
+                                     : tr("Run %1 (%2) - live").arg(runId).arg(method));
     });
     connect(m_engine, &EngineClient::metric, this,
             [this](const QString& name, qint64 step, double value, double wall, const QJsonObject& context,
@@ -132,6 +131,7 @@ void WorkbenchView::connectEngine()
     connect(m_engine, &EngineClient::failed, this, &WorkbenchView::runEnded);
     connect(m_engine, &EngineClient::stateChanged, this, [this] {
         const bool idle = !m_engine->isActive();
+        if (idle) m_demo = false;
         if (idle && m_enginePending) {
             m_enginePending = false;
             m_engine->setProgram(enginePath());
@@ -187,22 +187,23 @@ void WorkbenchView::runDemo()
     QDir().mkpath(QFileInfo(m_database).absolutePath());
     m_control->clearLog();
     m_charts->clear();
-    m_charts->setRunTitle(tr("Demo"));
+    m_charts->setRunTitle(tr("Demo: pretraining a small LLaMA..."));
     m_control->appendLog(
         QStringLiteral("info"),
-        tr("Running the demo: a small LLaMA is built and trained here, then compared in full "
-           "precision, RTN and DL-QAT. No download needed."));
-    // The demo prints its progress and its perplexity table as text; the log shows both.
-    m_engine->start({QStringLiteral("demo")});
+        tr("Running the demo: a small LLaMA is built and pretrained here, then quantized with RTN and "
+           "DL-QAT at 3 and 2 bits. Each of those is a real run in the database: its curves are drawn live "
+           "and it stays in Runs, Compare and Histograms. No download needed."));
+    m_control->appendLog(QStringLiteral("info"), tr("Database: %1").arg(m_database));
+    // The demo speaks the engine's protocol: its pretraining's progress, then every run's events, and it
+    // obeys Pause and Stop like a run.
+    m_demo = true;
+    m_engine->start({QStringLiteral("demo"), QStringLiteral("--db"), m_database, QStringLiteral("--events"),
+                     QStringLiteral("jsonl")});
 }
 
 void WorkbenchView::setPlanFrom(const nlohmann::json& experiment)
 {
-    const nlohmann::json method =
-        experiment.is_object() ? experiment.value("method", nlohmann::json()) : nlohmann::json();
-    const std::string id = method.is_object() ? method.value("name", std::string()) : std::string();
-    const MethodInfo* info = findMethod(id);
-    m_control->setPlan(planFromExperiment(experiment, info ? info->trains : true));
+    m_control->setPlan(planFromExperiment(experiment));
 }
 
 void WorkbenchView::resumeRun(qint64 runId, const QString& config)

@@ -39,7 +39,7 @@ public:
     bool isRunActive() const;
 
     void startRun(); // writes the experiment next to the app's data and starts the engine on it
-    void runDemo();  // `qatbench-cli demo`: no model, no data needed
+    void runDemo();  // `qatbench-cli demo --db --events jsonl`: no model, no data; real runs in the store
     // `qatbench-cli run --resume RUN_ID`: the same run continues from its last checkpoint, live here.
     void resumeRun(qint64 runId, const QString& config);
     // A stored run's experiment into the form (and its model opened), to change and start as a new run.
@@ -76,6 +76,7 @@ private:
     DeviceProbe* m_devices = nullptr;
     EngineDevices m_engineDevices;
     bool m_enginePending = false; // the engine setting changed during a run
+    bool m_demo = false;          // the engine runs the demo (several runs, then the process ends)
 };
 
 } // namespace qat::ui
