@@ -5,6 +5,7 @@
 #include "engine/deploy_step.h"
 #include "engine/sink.h"
 #include "qatbench/device.h"
+#include "qatbench/distributed.h"
 #include "qatbench/error.h"
 #include "qatbench/eval.h"
 #include "qatbench/experiment.h"
@@ -297,8 +298,8 @@ Prepared prepareNew(const EngineOptions& opt, RunStore& store)
 
 std::string resolveDevice(const std::string& requested)
 {
-    if (requested == "auto") return torch::cuda::is_available() ? "cuda:0" : "cpu";
-    return checkDevice(requested);
+    if (requested == "auto") return dist::rankDevice(torch::cuda::is_available() ? "cuda:0" : "cpu");
+    return dist::rankDevice(checkDevice(requested)); // --gpus N: rank r on cuda:r
 }
 
 std::vector<int64_t> tokenizeFile(const Tokenizer& tok, const std::string& path, bool addBos,
@@ -327,8 +328,9 @@ struct Loaded
     Tokenizer tokenizer;
 };
 
-// Validates the document again, now with the files (a vanished file is named here), into exp.
-Loaded loadInputs(nlohmann::json& doc, Experiment& exp, EngineSink& sink, int threads)
+// Validates the document again, now with the files (a vanished file is named here), into exp. Sink:
+// EngineSink, or a data-parallel follower's FollowerSink.
+template <class Sink> Loaded loadInputs(nlohmann::json& doc, Experiment& exp, Sink& sink, int threads)
 {
     sink.phase("loading");
     exp = requireValidExperiment(doc);
@@ -495,6 +497,9 @@ Ending classifyCurrentException(const Experiment* exp, const std::string& device
 {
     try {
         throw;
+    } catch (const dist::RankLost& e) {
+        return {RunStatus::Interrupted, e.what(),
+                "continue from the last checkpoint with `qatbench-cli run --resume` (any number of ranks)"};
     } catch (const engine::NonFiniteLoss& e) {
         return {
             RunStatus::Failed, e.what(),
@@ -535,12 +540,56 @@ Ending classifyCurrentException(const Experiment* exp, const std::string& device
     }
 }
 
+// A data-parallel follower's sink (rank > 0, docs/SCALE.md): it writes nothing; rank 0 reports and decides.
+class FollowerSink final : public RunSink
+{
+public:
+    void scalar(const std::string&, int64_t, double, const std::string&) override {}
+    void histogram(const std::string&, int64_t, const at::Tensor&, const std::string&) override {}
+    void phase(const std::string&) override {}
+    void message(const std::string&, const std::string&) override {}
+    void artifact(const std::string&, const std::string&) override {}
+    bool progress(const Progress&) override { return true; }
+    void perf(const std::string&, int64_t, double, const std::string&) {}
+};
+
+// Ranks > 0 of a data-parallel run: the run rank 0 prepared, the same inputs and method, no store, no events,
+// no evaluation or export after the method (rank 0 does those alone). Errors go to stderr.
+EngineResult runFollower(const EngineOptions& opt)
+{
+    EngineResult result;
+    const std::string who = "rank " + std::to_string(dist::rankInfo().rank);
+    try {
+        nlohmann::json run = dist::receiveRun();
+        if (run.contains("error")) {
+            result.message = run["error"].get<std::string>(); // rank 0 reported it
+            return result;
+        }
+        result.runId = run["run_id"].get<int64_t>();
+        nlohmann::json doc = run["doc"];
+        Experiment exp(doc);
+        FollowerSink sink;
+        Loaded in = loadInputs(doc, exp, sink, opt.threads);
+        auto method = createMethod(exp.method.name);
+        if (!method) throw ConfigError("method.name", "unknown method");
+        RunContext ctx{
+            exp, in.model, in.data, sink, run["work_dir"].get<std::string>(), run["resume"].get<bool>()};
+        result.status = method->run(ctx) == RunOutcome::Stopped ? RunStatus::Cancelled : RunStatus::Completed;
+    } catch (const std::exception& e) {
+        result.status = RunStatus::Failed;
+        result.message = e.what();
+        std::fprintf(stderr, "qatbench-cli run: %s: %s\n", who.c_str(), e.what());
+    }
+    return result;
+}
+
 } // namespace
 
 EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
 {
     if (const char* s = std::getenv("QATBENCH_ENABLE_SELFTEST"); s && std::string(s) == "1")
         registerSelftestMethod();
+    if (dist::isFollower()) return runFollower(opt);
     const std::string dbPath = opt.dbPath.empty() ? defaultDatabasePath() : opt.dbPath;
     RunStore store(dbPath);
     auto emit = [&](const std::string& name, nlohmann::json fields) {
@@ -557,8 +606,12 @@ EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
         result.message = end.message;
         result.hint = end.hint;
         emit(event::kFailed, {{"message", end.message}, {"hint", end.hint}, {"run_id", nullptr}});
+        dist::publishRun({{"error", end.message}}); // the other ranks of a data-parallel run end too
         return result;
     }
+    // Data-parallel: the other ranks run what rank 0 prepared (no-op in one process).
+    dist::publishRun(
+        {{"doc", prep.doc}, {"work_dir", prep.workDir}, {"resume", prep.resume}, {"run_id", prep.runId}});
     result.runId = prep.runId;
     store.claim(prep.runId);
     store.setStatus(prep.runId, RunStatus::Running);

@@ -1,6 +1,7 @@
 // The deployable quantized form and the dequantized Hugging Face checkpoint (layout: qatbench/export.h).
 #include "qatbench_sdk/export.h"
 
+#include "qatbench/distributed.h"
 #include "qatbench/error.h"
 #include "qatbench/safetensors.h"
 #include "qatbench_sdk/tensor_io.h"
@@ -194,7 +195,8 @@ ExportResult exportQuantized(const LlamaModel& model, const std::vector<QuantLin
 
 void exportRunResult(RunContext& ctx, const std::vector<QuantLinear>& modules)
 {
-    if (ctx.workDir.empty()) return;
+    // Data-parallel: rank 0 alone writes (docs/SCALE.md).
+    if (ctx.workDir.empty() || dist::isFollower()) return;
     const bool hf = !ctx.experiment.exports; // with an export section, the engine writes "hf" if asked
     const ExportResult r =
         exportQuantized(ctx.model, modules, ctx.experiment.model.path, ctx.workDir + "/export", hf);

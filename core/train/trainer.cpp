@@ -1,6 +1,7 @@
 #include "qatbench_sdk/trainer.h"
 
 #include "qatbench/error.h"
+#include "qatbench_sdk/distributed.h"
 
 #include "optimizer_impl.h"
 
@@ -267,12 +268,32 @@ RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunConte
         writeCheckpoint(ctx.workDir, {});
         ctx.sink.artifact("checkpoint", checkpointPath(ctx.workDir));
     };
+    // Data-parallel (docs/SCALE.md): rank 0's progress decides for every rank, each rank takes its share of
+    // the windows, gradients and loss are averaged before the step; only rank 0 writes checkpoints.
+    const bool parallel = dist::active();
+    const bool writes = !ctx.workDir.empty() && !dist::isFollower();
+    // A lost rank: rank 0 saves the last completed step (the sampler back where that step left it) and ends
+    // the run as interrupted (engine: dist::RankLost).
+    auto lost = [&](int64_t position) {
+        sampler.seek(position);
+        if (writes) checkpoint();
+        throw;
+    };
+    if (parallel) dist::checkBatch(s.batch);
     while (m_step < s.steps) {
-        if (!ctx.sink.progress(Progress{
-                s.phase, m_step, s.steps, now() - t0,
-                m_step > first ? (now() - t0) / double(m_step - first) * double(s.steps - m_step) : -1.0,
-                "steps"})) {
-            if (!ctx.workDir.empty()) checkpoint();
+        bool go = ctx.sink.progress(
+            Progress{s.phase, m_step, s.steps, now() - t0,
+                     m_step > first ? (now() - t0) / double(m_step - first) * double(s.steps - m_step) : -1.0,
+                     "steps"});
+        if (parallel) {
+            try {
+                go = dist::agree(go);
+            } catch (const dist::RankLost&) {
+                lost(sampler.position());
+            }
+        }
+        if (!go) {
+            if (writes) checkpoint();
             return RunOutcome::Stopped;
         }
         const double factor = lrFactor(m_step, s.warmup, s.steps, s.schedule);
@@ -282,10 +303,22 @@ RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunConte
                     .lr(m_groups[i].lr * factor);
         if (m_opt->adam) m_opt->adam->zero_grad();
         at::Tensor lossSum;
+        const int64_t position = sampler.position();
         for (int64_t a = 0; a < s.gradAccum; ++a) {
-            at::Tensor loss = lossFn(sampler.next(s.batch, device));
+            at::Tensor loss =
+                lossFn(parallel ? dist::nextShard(sampler, s.batch, device) : sampler.next(s.batch, device));
             lossSum = a == 0 ? loss.detach() : lossSum + loss.detach();
             if (loss.requires_grad()) (loss / double(s.gradAccum)).backward();
+        }
+        if (parallel) {
+            std::vector<at::Tensor> params;
+            for (const auto& g : m_groups)
+                params.insert(params.end(), g.params.begin(), g.params.end());
+            try {
+                dist::averageGradients(params, lossSum);
+            } catch (const dist::RankLost&) {
+                lost(position);
+            }
         }
         const at::Tensor gradNorm = clipGradients();
         if (m_opt->adam) optimizerStep();
@@ -294,8 +327,8 @@ RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunConte
         const bool evalNow =
             onEval && ((s.evalEvery > 0 && m_step % s.evalEvery == 0) ||
                        (s.tasksEvery > 0 && m_step % s.tasksEvery == 0 && m_step != s.steps));
-        const bool checkpointNow = s.checkpointEvery > 0 && m_step % s.checkpointEvery == 0 &&
-                                   m_step != s.steps && !ctx.workDir.empty();
+        const bool checkpointNow =
+            s.checkpointEvery > 0 && m_step % s.checkpointEvery == 0 && m_step != s.steps && writes;
         // Reading the loss back waits for the GPU, so on CUDA it is read only where it is used (logging,
         // checkpoints, evaluations, the end) and the host queues the next steps meanwhile; on the CPU every
         // step.

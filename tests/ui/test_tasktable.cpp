@@ -1,15 +1,19 @@
-// Task scores in the GUI (issue 16): the Runs view's task table and the Compare view's task columns, on a
-// store written by real `qatbench-cli run`s of stories260K (RTN, an evaluation.tasks section, a small
-// tasks_limit so that the runs take seconds). Expected numbers are read from the store's rows directly, not
-// from the code under test.
+// Task scores in the GUI (issue 16): the Runs view's task table, the Compare view's task columns and the
+// curve of the scores made during training (evaluation.tasks_every), on a store written by real `qatbench-cli
+// run`s of stories260K (RTN, and one short DL-QAT run; an evaluation.tasks section, a small tasks_limit so
+// that the runs take seconds). Expected numbers are read from the store's rows directly, not from the code
+// under test.
+#include "common/plotexport.h"
 #include "common/runrepository.h"
 #include "common/runsmodel.h"
 #include "common/tasktable.h"
+#include "compare/comparemodels.h"
 #include "compare/comparetasks.h"
 #include "compare/compareview.h"
 #include "runs/runsview.h"
 #include "ui_test_support.h"
 
+#include "qatbench/compare.h"
 #include "qatbench/store.h"
 #include "qatbench/tasks_stored.h"
 
@@ -85,6 +89,11 @@ class TestTaskTable : public QObject
              {{"tasks", tasksJson},
               {"tasks_data", dataPath(QStringLiteral("data/tasks")).toStdString()},
               {"tasks_limit", limit}}}};
+        return runConfig(name, exp);
+    }
+
+    qint64 runConfig(const QString& name, const nlohmann::json& exp)
+    {
         const QString config = m_dir.filePath(name + QStringLiteral(".json"));
         QFile f(config);
         if (!f.open(QIODevice::WriteOnly)) return -1;
@@ -312,6 +321,72 @@ private Q_SLOTS:
                 ++diffRows;
             }
         QCOMPARE(diffRows, 1);
+    }
+
+    // evaluation.tasks_every (docs/EVAL.md): the scores a DL-QAT run made during training are a curve of the
+    // Compare view like any metric (task/arc_easy/acc), ending at the final model's score; the runs table
+    // shows the final score under the same name.
+    void compareViewPlotsTaskScoresMadeDuringTraining()
+    {
+        const QString train = m_dir.filePath(QStringLiteral("train.txt"));
+        const nlohmann::json exp = {
+            {"name", "DL-QAT W3 tasks_every 2"},
+            {"model", {{"path", dataPath(QStringLiteral("models/stories260K")).toStdString()}}},
+            {"data",
+             {{"train", train.toStdString()},
+              {"eval", train.toStdString()},
+              {"seq_len", 32},
+              {"batch_size", 2},
+              {"eval_seq_len", 128},
+              {"eval_max_windows", 2}}},
+            {"method",
+             {{"name", "dlqat"},
+              {"options",
+               {{"bits", 3},
+                {"group_size", 32},
+                {"allow_partial_group", true},
+                {"rank", 4},
+                {"calib_steps", 2}}}}},
+            {"training", {{"steps", 6}, {"eval_every", 3}}},
+            {"evaluation",
+             {{"tasks", {"arc_easy"}},
+              {"tasks_data", dataPath(QStringLiteral("data/tasks")).toStdString()},
+              {"tasks_limit", 6},
+              {"tasks_every", 2}}}};
+        const qint64 id = runConfig(QStringLiteral("dlqat-every"), exp);
+        QVERIFY(id > 0);
+        std::map<qint64, double> stored; // step -> acc, from the store's rows
+        for (const EvalResult& e : RunStore(m_db).evalResults(id))
+            if (e.dataset == "arc_easy" && e.metric == "acc") stored[e.step] = e.value;
+        QCOMPARE(stored.size(), size_t(3)); // steps 2, 4 during training, 6 the final model
+
+        CompareView view;
+        view.resize(1400, 800);
+        QSignalSpy loaded(&view, &CompareView::dataLoaded);
+        view.setDatabase(QString::fromStdString(m_db));
+        view.setSelectedRuns({id});
+        QTRY_VERIFY_WITH_TIMEOUT(loaded.count() >= 1 && !view.isLoading() && view.loadedRuns().size() == 1,
+                                 60000);
+        const QString key = QStringLiteral("task/arc_easy/acc");
+        const QVector<ScalarPoint> curve = view.loadedRuns().front().series.value(key);
+        QCOMPARE(curve.size(), qsizetype(3));
+        for (const ScalarPoint& p : curve)
+            QCOMPARE(p.value, stored.at(p.step));
+        view.setMetric(key);
+        QCOMPARE(view.metric(), key);
+        const CsvTable csv = view.curvesCsv();
+        QCOMPARE(csv.rows.size(), qsizetype(3)); // the drawn curve: one row per point
+        auto summaryMetric = [&]() -> const RunMetric* {
+            for (const RunSummary& s : view.runsModel()->summaries())
+                if (s.run.id == id) return s.find(key.toStdString());
+            return nullptr;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(summaryMetric() != nullptr, 30000);
+        QVERIFY(summaryMetric()->source == MetricSource::Task);
+        QCOMPARE(summaryMetric()->stats.last, stored.at(6));
+        view.setPanelMetrics({QStringLiteral("eval/ppl")});
+        view.drawNow();
+        shoot(view, QStringLiteral("compare-task-curve.png"));
     }
 
     void protocolTextAndUndefinedErrors()
