@@ -3,6 +3,7 @@
 #include "cli_process.h"
 #include "qat_test.h"
 
+#include "qatbench/distributed.h"
 #include "qatbench/files.h"
 #include "qatbench/store.h"
 
@@ -169,6 +170,12 @@ Setup dlqatSetup(int64_t calib, int64_t steps, int64_t evalEvery = 3)
     return s;
 }
 
+void skipWithoutGloo()
+{
+    if (!dist::available(dist::Backend::Gloo))
+        QAT_SKIP("this build has no c10d Gloo process group (gloo's headers were not found)");
+}
+
 std::vector<std::string> withRanks(std::vector<std::string> args, int ranks)
 {
     args.insert(args.end(), {"--ranks", std::to_string(ranks)});
@@ -253,6 +260,7 @@ double curveDifference(const std::string& dbA, const std::string& dbB, const std
 
 QAT_TEST(twoRanksTrainExactlyAsOneProcessWithTheWholeBatch)
 {
+    skipWithoutGloo();
     setenv("QATBENCH_THREADS", "1", 1); // every run alike: one thread per process
     const Setup s = dlqatSetup(1, 6);
     auto variant = [&](const std::string& name, int64_t batch, int64_t accum) {
@@ -287,6 +295,7 @@ QAT_TEST(twoRanksTrainExactlyAsOneProcessWithTheWholeBatch)
 
 QAT_TEST(aKilledRankEndsTheRunInterruptedWithACheckpointAndOneRankResumesIt)
 {
+    skipWithoutGloo();
     setenv("QATBENCH_THREADS", "1", 1);
     setenv("QATBENCH_DIST_TIMEOUT_S", "20",
            1); // a lost rank is noticed at once on Gloo; the timeout is the bound
@@ -326,6 +335,7 @@ QAT_TEST(aKilledRankEndsTheRunInterruptedWithACheckpointAndOneRankResumesIt)
 
 QAT_TEST(aPausedRankZeroHoldsEveryRankPastTheTimeoutAndSigtermStopsAllOfThem)
 {
+    skipWithoutGloo();
     setenv("QATBENCH_THREADS", "1", 1);
     const int64_t steps = 40;
     const Setup s = dlqatSetup(2, steps, 20);
