@@ -392,13 +392,13 @@ void scoreTasks(const Experiment& exp, Loaded& in, LinearHook* hook, int64_t ste
 {
     if (!exp.evaluation || exp.evaluation->tasks.empty()) return;
     const EvaluationSettings& e = *exp.evaluation;
+    const int64_t everyLimit = e.tasksEveryLimit > 0 ? e.tasksEveryLimit : e.tasksLimit;
     TaskProtocol protocol;
     protocol.limit = final ? e.tasksLimit : everyLimit;
-    const int64_t everyLimit = e.tasksEveryLimit > 0 ? e.tasksEveryLimit : e.tasksLimit;
     protocol.shots = int(e.tasksShots);
+    const bool series = !final || (e.tasksEvery > 0 && everyLimit == e.tasksLimit);
     const TaskFiles files{e.tasksData, {}};
     const Tokenizer& tok = in.tokenizer; // loaded once, with the model
-    const bool series = !final || (e.tasksEvery > 0 && everyLimit == e.tasksLimit);
     for (const std::string& task : e.tasks) {
         ForwardOptions forward;
         forward.hook = hook;
@@ -421,9 +421,9 @@ void scoreTasks(const Experiment& exp, Loaded& in, LinearHook* hook, int64_t ste
                          .nll = 0,
                          .tokens = r.questions,
                          .protocol = json});
+            if (series) sink.scalar("task/" + task + "/" + metric, step, value);
         };
         record("acc", r.acc);
-            if (series) sink.scalar("task/" + task + "/" + metric, step, value);
         if (r.hasAccNorm) record("acc_norm", r.accNorm);
         const std::string when = final ? "" : "step " + std::to_string(step) + ": ";
         char line[200];
@@ -640,7 +640,19 @@ EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
         auto method = createMethod(prep.exp.method.name);
         if (!method) throw ConfigError("method.name", "unknown method (see `qatbench-cli methods`)");
         RunContext ctx{prep.exp, in.model, in.data, sink, prep.workDir, prep.resume};
+        const EvaluationSettings* tasks = prep.exp.evaluation ? &*prep.exp.evaluation : nullptr;
+        int64_t scoredInTraining = 0;
+        if (tasks && !tasks->tasks.empty() && tasks->tasksEvery > 0)
+            ctx.scoreTasks = [&](int64_t step, LinearHook* hook) {
+                ++scoredInTraining;
+                scoreTasks(prep.exp, in, hook, step, /*final=*/false, sink, writer);
+            };
         const RunOutcome outcome = method->run(ctx);
+        if (ctx.scoreTasks && scoredInTraining == 0 && !prep.resume && outcome == RunOutcome::Completed &&
+            prep.exp.training.steps > tasks->tasksEvery)
+            sink.message("warning", "evaluation.tasks_every: method '" + prep.exp.method.name +
+                                        "' scored no tasks during training (it trains no steps or does not "
+                                        "call the method kit's reportEval); the final model is scored");
         if (outcome == RunOutcome::Stopped) {
             end = {RunStatus::Cancelled,
                    "stopped at step " + std::to_string(sink.lastStep()) +
@@ -673,15 +685,3 @@ EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
 }
 
 } // namespace qat
-        const EvaluationSettings* tasks = prep.exp.evaluation ? &*prep.exp.evaluation : nullptr;
-        int64_t scoredInTraining = 0;
-        if (tasks && !tasks->tasks.empty() && tasks->tasksEvery > 0)
-            ctx.scoreTasks = [&](int64_t step, LinearHook* hook) {
-                ++scoredInTraining;
-                scoreTasks(prep.exp, in, hook, step, /*final=*/false, sink, writer);
-            };
-        if (ctx.scoreTasks && scoredInTraining == 0 && !prep.resume && outcome == RunOutcome::Completed &&
-            prep.exp.training.steps > tasks->tasksEvery)
-            sink.message("warning", "evaluation.tasks_every: method '" + prep.exp.method.name +
-                                        "' scored no tasks during training (it trains no steps or does not "
-                                        "call the method kit's reportEval); the final model is scored");
