@@ -4,7 +4,7 @@
 <context>
     <name>QToolButton</name>
     <message>
-        <location filename="../ui/plotexport.cpp" line="+100"/>
+        <location filename="../ui/common/plotexport.cpp" line="+100"/>
         <location line="+7"/>
         <location line="+5"/>
         <source>Export</source>
@@ -54,7 +54,7 @@
 <context>
     <name>qat::ui::ChartPanel</name>
     <message>
-        <location filename="../ui/chartpanel.cpp" line="+33"/>
+        <location filename="../ui/workbench/chartpanel.cpp" line="+33"/>
         <source>x: step</source>
         <translation>x: Schritt</translation>
     </message>
@@ -152,7 +152,7 @@
         <translation>Noch keine Lernrate protokolliert.</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+96"/>
         <source>calibration loss</source>
         <translation>Kalibrierungsverlust</translation>
     </message>
@@ -162,7 +162,7 @@
         <translation>Trainingsverlust</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>calibration</source>
         <translation>Kalibrierung</translation>
     </message>
@@ -182,7 +182,7 @@
         <translation>Perplexität</translation>
     </message>
     <message>
-        <location line="-143"/>
+        <location line="-129"/>
         <source>Learning rate</source>
         <translation>Lernrate</translation>
     </message>
@@ -195,7 +195,7 @@
         <translation type="vanished">Noch keine Daten: starten Sie einen Lauf oder öffnen Sie einen früheren.</translation>
     </message>
     <message>
-        <location line="+190"/>
+        <location line="+176"/>
         <source>PNG image (*.png)</source>
         <translation>PNG-Bild (*.png)</translation>
     </message>
@@ -222,9 +222,42 @@
     </message>
 </context>
 <context>
+    <name>qat::ui::CompareChart</name>
+    <message>
+        <location filename="../ui/compare/comparechart.cpp" line="+43"/>
+        <source>Hover for every run&apos;s value; click to choose that step; drag to pan, wheel to zoom, double-click to fit.</source>
+        <translation>Überfahren zeigt den Wert jedes Laufs; Klick wählt diesen Schritt; Ziehen verschiebt, Mausrad zoomt, Doppelklick passt ein.</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>step</source>
+        <translation>Schritt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>wall time</source>
+        <translation>Uhrzeit</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>seconds since start</source>
+        <translation>Sekunden seit dem Start</translation>
+    </message>
+    <message>
+        <location line="+125"/>
+        <source>step %1</source>
+        <translation>Schritt %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>x = %1</source>
+        <translation>x = %1</translation>
+    </message>
+</context>
+<context>
     <name>qat::ui::CompareMetricsModel</name>
     <message>
-        <location filename="../ui/comparemodels.cpp" line="+221"/>
+        <location filename="../ui/compare/comparemodels.cpp" line="+368"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
@@ -254,9 +287,14 @@
         <translation>Bester (niedrigster)</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Best (highest)</source>
         <translation>Bester (höchster)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Best (–)</source>
+        <translation>Bester (–)</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -267,7 +305,7 @@
 <context>
     <name>qat::ui::CompareRunsModel</name>
     <message>
-        <location line="-128"/>
+        <location line="-215"/>
         <source>Double-click the colour square to change the run&apos;s colour.</source>
         <translation>Doppelklicken Sie auf das Farbquadrat, um die Farbe des Laufs zu ändern.</translation>
     </message>
@@ -277,7 +315,7 @@
         <translation>Lauf %1</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
@@ -293,14 +331,54 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Parameters</source>
+        <translation>Parameter</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Started</source>
         <translation>Gestartet</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Final</source>
+        <translation>Final</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Best ↓</source>
+        <translation>Bester ↓</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Best ↑</source>
+        <translation>Bester ↑</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Best</source>
+        <translation>Bester</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Min</source>
+        <translation>Min</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Max</source>
+        <translation>Max</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Last</source>
+        <translation>Letzter</translation>
     </message>
 </context>
 <context>
     <name>qat::ui::CompareTasksModel</name>
     <message>
-        <location filename="../ui/comparetasks.cpp" line="+140"/>
+        <location filename="../ui/compare/comparetasks.cpp" line="+140"/>
         <source>%1 (baseline)</source>
         <translation>%1 (Basis)</translation>
     </message>
@@ -376,7 +454,7 @@
 <context>
     <name>qat::ui::CompareView</name>
     <message numerus="yes">
-        <location filename="../ui/compareview.cpp" line="+44"/>
+        <location filename="../ui/compare/compareview.cpp" line="+288"/>
         <source>%n run(s) in the store.</source>
         <translation>
             <numerusform>%n Lauf in der Datenbank.</numerusform>
@@ -384,17 +462,15 @@
         </translation>
     </message>
     <message>
-        <location line="+31"/>
         <source>Tick the runs to compare; double-click a run&apos;s colour square to change it.</source>
-        <translation>Haken Sie die zu vergleichenden Läufe an; ein Doppelklick auf das Farbquadrat ändert die Farbe.</translation>
+        <translation type="vanished">Haken Sie die zu vergleichenden Läufe an; ein Doppelklick auf das Farbquadrat ändert die Farbe.</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>The metric drawn and summarized.</source>
-        <translation>Der gezeichnete und zusammengefasste Messwert.</translation>
+        <translation type="vanished">Der gezeichnete und zusammengefasste Messwert.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-219"/>
         <source>x: step</source>
         <translation>x: Schritt</translation>
     </message>
@@ -409,24 +485,92 @@
         <translation>x: Zeit seit Start</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+9"/>
         <source>Group by parameters</source>
         <translation>Nach Parametern gruppieren</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Runs that differ only in their seed form one group: the line is their mean, the band spans their minimum and maximum.</source>
-        <translation>Läufe, die sich nur im Startwert unterscheiden, bilden eine Gruppe: die Linie ist ihr Mittelwert, das Band reicht von ihrem Minimum bis zum Maximum.</translation>
+        <translation type="vanished">Läufe, die sich nur im Startwert unterscheiden, bilden eine Gruppe: die Linie ist ihr Mittelwert, das Band reicht von ihrem Minimum bis zum Maximum.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+11"/>
         <source>Step </source>
         <translation>Schritt </translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>The table shows each run&apos;s value at this step (the nearest point at or before it).</source>
-        <translation>Die Tabelle zeigt den Wert jedes Laufs bei diesem Schritt (den nächsten Punkt an oder vor ihm).</translation>
+        <translation type="vanished">Die Tabelle zeigt den Wert jedes Laufs bei diesem Schritt (den nächsten Punkt an oder vor ihm).</translation>
+    </message>
+    <message>
+        <location line="-29"/>
+        <source>The metric of the first chart, of the tables and of the scatter plot.</source>
+        <translation>Die Metrik des ersten Diagramms, der Tabellen und des Streudiagramms.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Panels</source>
+        <translation>Diagramme</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>More metrics as charts beside the first one.</source>
+        <translation>Weitere Metriken als Diagramme neben dem ersten.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Smoothing </source>
+        <translation>Glättung </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Debiased exponential moving average, as in the live charts and TensorBoard (0 = raw values). Tables always show raw values.</source>
+        <translation>Entzerrter exponentieller gleitender Mittelwert wie in den Live-Diagrammen und in TensorBoard (0 = Rohwerte). Tabellen zeigen immer Rohwerte.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Log y</source>
+        <translation>Log y</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Runs that differ only in their seed form one group: the line is their mean, the band their spread.</source>
+        <translation>Läufe, die sich nur im Startwert unterscheiden, bilden eine Gruppe: die Linie ist ihr Mittelwert, das Band ihre Streuung.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>band: min–max</source>
+        <translation>Band: Min–Max</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>band: ± std</source>
+        <translation>Band: ± Std.-Abw.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>band: ± SEM</source>
+        <translation>Band: ± SEM</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The band around a group&apos;s mean: the members&apos; range, standard deviation or standard error of the mean.</source>
+        <translation>Das Band um den Mittelwert einer Gruppe: Spannweite, Standardabweichung oder Standardfehler des Mittelwerts ihrer Läufe.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The table shows each run&apos;s value at this step (the nearest point at or before it); a click on a chart chooses it too.</source>
+        <translation>Die Tabelle zeigt den Wert jedes Laufs bei diesem Schritt (den nächsten Punkt bei oder vor ihm); auch ein Klick in ein Diagramm wählt ihn.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Live</source>
+        <translation>Live</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>While a run is going, read the store again every few seconds.</source>
+        <translation>Während ein Lauf läuft, den Speicher alle paar Sekunden neu lesen.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -434,9 +578,39 @@
         <translation>Neu laden</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+39"/>
         <source>Metric</source>
         <translation>Messwert</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The parameter on the x axis (those that differ between the runs).</source>
+        <translation>Der Parameter auf der x-Achse (die, in denen sich die Läufe unterscheiden).</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Log x</source>
+        <translation>Log x</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Final value against</source>
+        <translation>Endwert gegen</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Filter: bits=2 method=dlqat g!=32 ...</source>
+        <translation>Filter: bits=2 method=dlqat g!=32 ...</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Words separated by spaces, all must hold: key=value or key!=value on a parameter (full key or its last part: bits, g, method, lr_m), or text in the run&apos;s name, method or status.</source>
+        <translation>Durch Leerzeichen getrennte Wörter, die alle zutreffen müssen: key=value oder key!=value für einen Parameter (voller Schlüssel oder sein letzter Teil: bits, g, method, lr_m) oder Text im Namen, in der Methode oder im Status des Laufs.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Tick the runs to compare; click a header to sort; double-click a run&apos;s colour square to change it.</source>
+        <translation>Die zu vergleichenden Läufe ankreuzen; Klick auf eine Spaltenüberschrift sortiert; Doppelklick auf das Farbquadrat eines Laufs ändert seine Farbe.</translation>
     </message>
     <message>
         <location line="+24"/>
@@ -459,17 +633,22 @@
         <translation>Aufgaben</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+1"/>
+        <source>Scatter</source>
+        <translation>Streudiagramm</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Open a run store to compare its runs.</source>
         <translation>Öffnen Sie eine Lauf-Datenbank, um ihre Läufe zu vergleichen.</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+22"/>
         <source>Reading runs...</source>
         <translation>Läufe werden gelesen...</translation>
     </message>
     <message numerus="yes">
-        <location line="+63"/>
+        <location line="+144"/>
         <source>%n run(s) compared.</source>
         <translation>
             <numerusform>%n Lauf verglichen.</numerusform>
@@ -477,35 +656,47 @@
         </translation>
     </message>
     <message>
-        <location line="+56"/>
         <source>step</source>
-        <translation>Schritt</translation>
+        <translation type="vanished">Schritt</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>wall time</source>
-        <translation>Uhrzeit</translation>
+        <translation type="vanished">Uhrzeit</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>seconds since start</source>
-        <translation>Sekunden seit Start</translation>
+        <translation type="vanished">Sekunden seit Start</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+94"/>
         <source>Colour of the run</source>
         <translation>Farbe des Laufs</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+147"/>
         <source>Compare: %1</source>
         <translation>Vergleich: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/compare/compareplots.cpp" line="+33"/>
+        <source>%1: no training; its value is drawn as a line</source>
+        <translation>%1: kein Training; sein Wert wird als Linie gezeichnet</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>%1 (smoothed %2)</source>
+        <translation>%1 (geglättet %2)</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>%1 (last value)</source>
+        <translation>%1 (letzter Wert)</translation>
     </message>
 </context>
 <context>
     <name>qat::ui::ConfigDiffModel</name>
     <message>
-        <location filename="../ui/comparemodels.cpp" line="+177"/>
+        <location filename="../ui/compare/comparemodels.cpp" line="+246"/>
         <source>The runs differ in this parameter.</source>
         <translation>Die Läufe unterscheiden sich in diesem Parameter.</translation>
     </message>
@@ -516,14 +707,27 @@
     </message>
 </context>
 <context>
+    <name>qat::ui::DeviceProbe</name>
+    <message>
+        <location filename="../ui/common/enginesettings.cpp" line="+161"/>
+        <source>%1 devices --json failed (exit code %2)%3</source>
+        <translation>%1 devices --json ist fehlgeschlagen (Exit-Code %2)%3</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Could not start the engine %1: %2</source>
+        <translation>Die Engine %1 konnte nicht gestartet werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>qat::ui::EngineClient</name>
     <message>
-        <location filename="../ui/engineclient.cpp" line="+57"/>
+        <location filename="../ui/common/engineclient.cpp" line="+58"/>
         <source>A run is already active; stop it first.</source>
         <translation>Es läuft bereits ein Lauf; halten Sie ihn zuerst an.</translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+217"/>
         <source>Unknown engine event: %1</source>
         <translation>Unbekanntes Engine-Ereignis: %1</translation>
     </message>
@@ -549,19 +753,184 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Expected qatbench-cli at %1. Choose the engine in Settings, or set QATBENCH_CLI.</source>
+        <translation>qatbench-cli wurde unter %1 erwartet. Wählen Sie die Engine in den Einstellungen oder setzen Sie QATBENCH_CLI.</translation>
+    </message>
+    <message>
         <source>Expected qatbench-cli at %1. Reinstall QATBench or set QATBENCH_CLI.</source>
-        <translation>qatbench-cli wurde unter %1 erwartet. Installieren Sie QATBench neu oder setzen Sie QATBENCH_CLI.</translation>
+        <translation type="vanished">qatbench-cli wurde unter %1 erwartet. Installieren Sie QATBench neu oder setzen Sie QATBENCH_CLI.</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::EngineSettings</name>
+    <message>
+        <location filename="../ui/common/enginesettings.cpp" line="-136"/>
+        <source>qatbench-cli</source>
+        <translation>qatbench-cli</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>: built without CUDA, runs on the CPU only (README, &quot;Training on your GPU&quot;, builds one with CUDA).</source>
+        <translation>: ohne CUDA gebaut, läuft nur auf der CPU (README, „Training on your GPU“, baut eine mit CUDA).</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>: built with CUDA, but it sees no GPU (driver?).</source>
+        <translation>: mit CUDA gebaut, sieht aber keine GPU (Treiber?).</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>: %n GPU(s)</source>
+        <translation>
+            <numerusform>: %n GPU</numerusform>
+            <numerusform>: %n GPUs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The engine&apos;s device list (devices --json) is unreadable: %1</source>
+        <translation>Die Geräteliste der Engine (devices --json) ist nicht lesbar: %1</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::EvalDialog</name>
+    <message>
+        <location filename="../ui/runs/evaldialog.cpp" line="+46"/>
+        <source>Evaluate and generate</source>
+        <translation>Auswerten und generieren</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A Hugging Face LLaMA folder</source>
+        <translation>Ein Hugging-Face-LLaMA-Ordner</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A UTF-8 text file</source>
+        <translation>Eine UTF-8-Textdatei</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>all</source>
+        <translation>alle</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>BOS at the start of every window (bos-window)</source>
+        <translation>BOS am Anfang jedes Fensters (bos-window)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Evaluate</source>
+        <translation>Auswerten</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Generate</source>
+        <translation>Generieren</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The model&apos;s continuation appears here (greedy).</source>
+        <translation>Die Fortsetzung des Modells erscheint hier (greedy).</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model folder</source>
+        <translation>Modellordner</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Device / dtype</source>
+        <translation>Gerät / Datentyp</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Perplexity on a text</source>
+        <translation>Perplexität auf einem Text</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+1"/>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Text (*.txt *.raw);;All files (*)</source>
+        <translation>Text (*.txt *.raw);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Tokens per window</source>
+        <translation>Tokens pro Fenster</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Windows at most</source>
+        <translation>Höchstens Fenster</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Generation preview</source>
+        <translation>Generierungsvorschau</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New tokens at most</source>
+        <translation>Höchstens neue Tokens</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>Evaluating...</source>
+        <translation>Auswertung läuft...</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>could not start %1: %2</source>
+        <translation>%1 konnte nicht gestartet werden: %2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+8"/>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>exit code %1</source>
+        <translation>Exit-Code %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>perplexity %1 (NLL %2 nats/token over %3 tokens, %4 windows)</source>
+        <translation>Perplexität %1 (NLL %2 nats/Token über %3 Tokens, %4 Fenster)</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1: %2 (%3 % against the result above)</source>
+        <translation>%1: %2 (%3 % gegenüber dem Ergebnis oben)</translation>
     </message>
 </context>
 <context>
     <name>qat::ui::ExperimentForm</name>
     <message>
-        <location filename="../ui/experimentform.cpp" line="+73"/>
+        <location filename="../ui/workbench/experimentform.cpp" line="+63"/>
         <source>Allowed: %1 to %2.</source>
         <translation>Erlaubt: %1 bis %2.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+49"/>
         <location line="+7"/>
         <source>Method</source>
         <translation>Methode</translation>
@@ -572,262 +941,213 @@
         <translation>Das Quantisierungsverfahren. Seine Optionen erscheinen darunter.</translation>
     </message>
     <message>
-        <location line="+29"/>
         <source>Data</source>
-        <translation>Daten</translation>
+        <translation type="vanished">Daten</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Training text</source>
-        <translation>Trainingstext</translation>
+        <translation type="vanished">Trainingstext</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Plain-text file the model is trained on.</source>
-        <translation>Textdatei, auf der das Modell trainiert wird.</translation>
+        <translation type="vanished">Textdatei, auf der das Modell trainiert wird.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Calibration text</source>
-        <translation>Kalibrierungstext</translation>
+        <translation type="vanished">Kalibrierungstext</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Text for calibrating s and z; empty = the training text.</source>
-        <translation>Text zum Kalibrieren von s und z; leer = der Trainingstext.</translation>
+        <translation type="vanished">Text zum Kalibrieren von s und z; leer = der Trainingstext.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Evaluation text</source>
-        <translation>Auswertungstext</translation>
+        <translation type="vanished">Auswertungstext</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Held-out text for perplexity.</source>
-        <translation>Zurückgehaltener Text für die Perplexität.</translation>
+        <translation type="vanished">Zurückgehaltener Text für die Perplexität.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Sequence length</source>
-        <translation>Sequenzlänge</translation>
+        <translation type="vanished">Sequenzlänge</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Tokens per training window.</source>
-        <translation>Tokens pro Trainingsfenster.</translation>
+        <translation type="vanished">Tokens pro Trainingsfenster.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Batch size</source>
-        <translation>Batchgröße</translation>
+        <translation type="vanished">Batchgröße</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Windows per step.</source>
-        <translation>Fenster pro Schritt.</translation>
+        <translation type="vanished">Fenster pro Schritt.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Gradient accumulation</source>
-        <translation>Gradientenakkumulation</translation>
+        <translation type="vanished">Gradientenakkumulation</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Batches summed before each optimizer step.</source>
-        <translation>Batches, die vor jedem Optimiererschritt summiert werden.</translation>
+        <translation type="vanished">Batches, die vor jedem Optimiererschritt summiert werden.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Eval sequence length</source>
-        <translation>Sequenzlänge der Auswertung</translation>
+        <translation type="vanished">Sequenzlänge der Auswertung</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Tokens per perplexity window.</source>
-        <translation>Tokens pro Perplexitätsfenster.</translation>
+        <translation type="vanished">Tokens pro Perplexitätsfenster.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Eval windows</source>
-        <translation>Auswertungsfenster</translation>
+        <translation type="vanished">Auswertungsfenster</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>At most this many eval windows; 0 = the whole file.</source>
-        <translation>Höchstens so viele Auswertungsfenster; 0 = die ganze Datei.</translation>
+        <translation type="vanished">Höchstens so viele Auswertungsfenster; 0 = die ganze Datei.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>BOS in every window</source>
-        <translation>BOS in jedem Fenster</translation>
+        <translation type="vanished">BOS in jedem Fenster</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Start every training and evaluation window with BOS (for models pretrained that way); off: one BOS, then a running stream.</source>
-        <translation>Jedes Trainings- und Auswertungsfenster mit BOS beginnen (für Modelle, die so vortrainiert wurden); aus: ein BOS, dann ein fortlaufender Strom.</translation>
+        <translation type="vanished">Jedes Trainings- und Auswertungsfenster mit BOS beginnen (für Modelle, die so vortrainiert wurden); aus: ein BOS, dann ein fortlaufender Strom.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Training</source>
-        <translation>Training</translation>
+        <translation type="vanished">Training</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+50"/>
         <source>This method does not train: the training settings do not apply.</source>
         <translation>Diese Methode trainiert nicht: Die Trainingseinstellungen gelten nicht.</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Training steps</source>
-        <translation>Trainingsschritte</translation>
+        <translation type="vanished">Trainingsschritte</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Optimizer steps after calibration.</source>
-        <translation>Optimiererschritte nach der Kalibrierung.</translation>
+        <translation type="vanished">Optimiererschritte nach der Kalibrierung.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Warm-up steps</source>
-        <translation>Aufwärmschritte</translation>
+        <translation type="vanished">Aufwärmschritte</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Steps of linear learning-rate warm-up.</source>
-        <translation>Schritte mit linearem Anstieg der Lernrate.</translation>
+        <translation type="vanished">Schritte mit linearem Anstieg der Lernrate.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Schedule</source>
-        <translation>Zeitplan</translation>
+        <translation type="vanished">Zeitplan</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Learning-rate schedule after warm-up.</source>
-        <translation>Verlauf der Lernrate nach dem Aufwärmen.</translation>
+        <translation type="vanished">Verlauf der Lernrate nach dem Aufwärmen.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Weight decay</source>
-        <translation>Gewichtsabnahme</translation>
+        <translation type="vanished">Gewichtsabnahme</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>AdamW weight decay.</source>
-        <translation>Gewichtsabnahme von AdamW.</translation>
+        <translation type="vanished">Gewichtsabnahme von AdamW.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Gradient clipping</source>
-        <translation>Gradientenbegrenzung</translation>
+        <translation type="vanished">Gradientenbegrenzung</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Maximum gradient norm; 0 = off.</source>
-        <translation>Maximale Gradientennorm; 0 = aus.</translation>
+        <translation type="vanished">Maximale Gradientennorm; 0 = aus.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Evaluate every</source>
-        <translation>Auswerten alle</translation>
+        <translation type="vanished">Auswerten alle</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Steps between perplexity evaluations; 0 = only at the end.</source>
-        <translation>Schritte zwischen Perplexitätsauswertungen; 0 = nur am Ende.</translation>
+        <translation type="vanished">Schritte zwischen Perplexitätsauswertungen; 0 = nur am Ende.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Checkpoint every</source>
-        <translation>Checkpoint alle</translation>
+        <translation type="vanished">Checkpoint alle</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Steps between checkpoints; 0 = only at the end.</source>
-        <translation>Schritte zwischen Checkpoints; 0 = nur am Ende.</translation>
+        <translation type="vanished">Schritte zwischen Checkpoints; 0 = nur am Ende.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Log every</source>
-        <translation>Protokollieren alle</translation>
+        <translation type="vanished">Protokollieren alle</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Steps between logged metrics.</source>
-        <translation>Schritte zwischen protokollierten Messwerten.</translation>
+        <translation type="vanished">Schritte zwischen protokollierten Messwerten.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Histograms every</source>
-        <translation>Histogramme alle</translation>
+        <translation type="vanished">Histogramme alle</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Steps between magnitude histograms; 0 = off.</source>
-        <translation>Schritte zwischen Magnituden-Histogrammen; 0 = aus.</translation>
+        <translation type="vanished">Schritte zwischen Magnituden-Histogrammen; 0 = aus.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Gradient checkpointing</source>
-        <translation>Gradienten-Checkpointing</translation>
+        <translation type="vanished">Gradienten-Checkpointing</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Recompute each block in the backward pass: less memory, more time.</source>
-        <translation>Jeden Block im Rückwärtsdurchlauf neu berechnen: weniger Speicher, mehr Zeit.</translation>
+        <translation type="vanished">Jeden Block im Rückwärtsdurchlauf neu berechnen: weniger Speicher, mehr Zeit.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Run</source>
-        <translation>Lauf</translation>
+        <translation type="vanished">Lauf</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Experiment name</source>
-        <translation>Name des Experiments</translation>
+        <translation type="vanished">Name des Experiments</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Runs are grouped by this name in the runs table.</source>
-        <translation>Läufe werden in der Lauftabelle nach diesem Namen gruppiert.</translation>
+        <translation type="vanished">Läufe werden in der Lauftabelle nach diesem Namen gruppiert.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Device</source>
-        <translation>Gerät</translation>
+        <translation type="vanished">Gerät</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Where the engine runs: auto picks the first GPU, else the CPU.</source>
-        <translation>Wo die Engine läuft: auto wählt die erste GPU, sonst die CPU.</translation>
+        <translation type="vanished">Wo die Engine läuft: auto wählt die erste GPU, sonst die CPU.</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Precision</source>
-        <translation>Genauigkeit</translation>
+        <translation type="vanished">Genauigkeit</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Compute dtype of the model.</source>
-        <translation>Rechen-Datentyp des Modells.</translation>
+        <translation type="vanished">Rechen-Datentyp des Modells.</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Seed</source>
-        <translation>Startwert</translation>
+        <translation type="vanished">Startwert</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Seed of data order and initialisation.</source>
-        <translation>Startwert für Datenreihenfolge und Initialisierung.</translation>
+        <translation type="vanished">Startwert für Datenreihenfolge und Initialisierung.</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>Unknown method &apos;%1&apos;.</source>
         <translation>Unbekannte Methode &apos;%1&apos;.</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+75"/>
         <source>Choose a file</source>
         <translation>Datei wählen</translation>
     </message>
@@ -842,7 +1162,7 @@
         <translation>Textdateien (*.txt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+177"/>
+        <location line="+217"/>
         <source>Ready to run.</source>
         <translation>Bereit zum Start.</translation>
     </message>
@@ -865,7 +1185,7 @@
         <translation>&lt;b&gt;Modell:&lt;/b&gt; %1</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+105"/>
         <source>auto (first GPU, else CPU)</source>
         <translation>auto (erste GPU, sonst CPU)</translation>
     </message>
@@ -878,7 +1198,7 @@
 <context>
     <name>qat::ui::ExplorerView</name>
     <message>
-        <location filename="../ui/explorertext.cpp" line="+12"/>
+        <location filename="../ui/explorer/explorertext.cpp" line="+16"/>
         <source>What you see</source>
         <translation>Was Sie sehen</translation>
     </message>
@@ -968,7 +1288,7 @@
         <translation>Am Ende zählt nicht der Gewichtsfehler, sondern wie stark sich die Ausgabe der Schicht ändert. Der Explorer schickt Beispielaktivierungen des Modells durch die ursprüngliche und die quantisierte Schicht und meldet den relativen Unterschied der beiden Ausgaben.</translation>
     </message>
     <message>
-        <location filename="../ui/explorerview.cpp" line="+59"/>
+        <location filename="../ui/explorer/explorerview.cpp" line="+127"/>
         <source>Pick a weight group</source>
         <translation>Gewichtsgruppe wählen</translation>
     </message>
@@ -989,11 +1309,12 @@
     </message>
     <message>
         <location line="+4"/>
+        <location line="+17"/>
         <source> bits</source>
         <translation> Bits</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-14"/>
         <source>min/max with 0</source>
         <translation>Min/Max mit 0</translation>
     </message>
@@ -1013,7 +1334,7 @@
         <translation>Wie der Bereich jeder Gruppe gewählt wird, bevor s und z berechnet werden.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+18"/>
         <source>Layer</source>
         <translation>Schicht</translation>
     </message>
@@ -1048,7 +1369,7 @@
         <translation>Bereich</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+51"/>
         <source>The group&apos;s weights and the levels they are rounded to</source>
         <translation>Die Gewichte der Gruppe und die Stufen, auf die sie gerundet werden</translation>
     </message>
@@ -1089,17 +1410,17 @@
         <translation>Gewichte</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+46"/>
         <source>Open a model to explore how its weights are quantized.</source>
         <translation>Öffnen Sie ein Modell, um zu erkunden, wie seine Gewichte quantisiert werden.</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+121"/>
         <source>Loading %1 ...</source>
         <translation>%1 wird geladen ...</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+20"/>
         <source>%1
 %2 layers, hidden %3, intermediate %4
 sample activations from %5</source>
@@ -1108,22 +1429,22 @@ sample activations from %5</source>
 Beispielaktivierungen aus %5</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="-358"/>
         <source>whole row (%1)</source>
         <translation>ganze Zeile (%1)</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+486"/>
         <source>Computing...</source>
         <translation>Wird berechnet...</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location filename="../ui/explorer/explorertext.cpp" line="+27"/>
         <source>&lt;b&gt;This group&lt;/b&gt; (row %1, columns %2–%3)&lt;br&gt;scale s = %4&lt;br&gt;zero-point z = %5&lt;br&gt;%6 levels from %7 to %8&lt;br&gt;RMS rounding error = %9 (%10 of s)&lt;br&gt;largest error = %11&lt;br&gt;clipped here: %12 of %13&lt;br&gt;&lt;br&gt;&lt;b&gt;The whole layer&lt;/b&gt; (%14 × %15, %16 groups per row)&lt;br&gt;weight error ‖Q(W)−W‖/‖W‖ = %17&lt;br&gt;&lt;b&gt;output error&lt;/b&gt; on %18 sample tokens = %19&lt;br&gt;clipped weights: %20&lt;br&gt;bits per weight incl. s and z: %21&lt;br&gt;&lt;br&gt;&lt;small&gt;computed in %22 ms&lt;/small&gt;</source>
         <translation>&lt;b&gt;Diese Gruppe&lt;/b&gt; (Zeile %1, Spalten %2–%3)&lt;br&gt;Skalierung s = %4&lt;br&gt;Nullpunkt z = %5&lt;br&gt;%6 Stufen von %7 bis %8&lt;br&gt;RMS-Rundungsfehler = %9 (%10 von s)&lt;br&gt;größter Fehler = %11&lt;br&gt;hier abgeschnitten: %12 von %13&lt;br&gt;&lt;br&gt;&lt;b&gt;Die ganze Schicht&lt;/b&gt; (%14 × %15, %16 Gruppen pro Zeile)&lt;br&gt;Gewichtsfehler ‖Q(W)−W‖/‖W‖ = %17&lt;br&gt;&lt;b&gt;Ausgabefehler&lt;/b&gt; auf %18 Beispiel-Tokens = %19&lt;br&gt;abgeschnittene Gewichte: %20&lt;br&gt;Bits pro Gewicht inkl. s und z: %21&lt;br&gt;&lt;br&gt;&lt;small&gt;berechnet in %22 ms&lt;/small&gt;</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location filename="../ui/explorer/explorerview.cpp" line="+49"/>
         <source>Layer %1 %2: %3 bits, %4.</source>
         <translation>Schicht %1 %2: %3 Bits, %4.</translation>
     </message>
@@ -1138,7 +1459,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>eine Gruppe pro Zeile</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location filename="../ui/explorer/explorerplots.cpp" line="+67"/>
         <source>weight w</source>
         <translation>Gewicht w</translation>
     </message>
@@ -1153,143 +1474,179 @@ Beispielaktivierungen aus %5</translation>
         <translation>abgeschnitten</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location filename="../ui/explorer/explorerview.cpp" line="+23"/>
         <source>Quantization explorer</source>
         <translation>Quantisierungs-Explorer</translation>
     </message>
     <message>
+        <location line="-554"/>
         <source>query (q_proj)</source>
         <translation>Query (q_proj)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>key (k_proj)</source>
         <translation>Key (k_proj)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>value (v_proj)</source>
         <translation>Value (v_proj)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>attention output (o_proj)</source>
         <translation>Attention-Ausgabe (o_proj)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>MLP gate (gate_proj)</source>
         <translation>MLP-Gate (gate_proj)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>MLP up (up_proj)</source>
         <translation>MLP hoch (up_proj)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>MLP down (down_proj)</source>
         <translation>MLP runter (down_proj)</translation>
     </message>
     <message>
+        <location line="+55"/>
         <source>the loaded weights (settings below)</source>
         <translation>die geladenen Gewichte (Einstellungen unten)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>A completed run of this model from the run store: its calibrated s and z, the learned m and what LoRA moved.</source>
         <translation>Ein abgeschlossener Lauf dieses Modells aus dem Lauf-Speicher: seine kalibrierten s und z, das gelernte m und was LoRA verschoben hat.</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Compare with</source>
         <translation>Vergleichen mit</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>A second setting computed beside the first: the numbers side by side, its quantized values in the group plot and its output error in the overview.</source>
         <translation>Eine zweite Einstellung neben der ersten: die Zahlen nebeneinander, ihre quantisierten Werte im Gruppendiagramm und ihr Ausgabefehler in der Übersicht.</translation>
     </message>
     <message>
+        <location line="+11"/>
         <source>Show</source>
         <translation>Anzeigen</translation>
     </message>
     <message>
+        <location line="+90"/>
         <source>Output error of every quantized linear (sample activations)</source>
         <translation>Ausgabefehler jeder quantisierten linearen Schicht (Beispiel-Aktivierungen)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>output error (%)</source>
         <translation>Ausgabefehler (%)</translation>
     </message>
     <message>
+        <location line="+119"/>
         <source>Loading run #%1 ...</source>
         <translation>Lade Lauf #%1 ...</translation>
     </message>
     <message>
+        <location line="+99"/>
         <source>%1 (last group partial)</source>
         <translation>%1 (letzte Gruppe unvollständig)</translation>
     </message>
     <message>
+        <location filename="../ui/explorer/explorerplots.cpp" line="+8"/>
         <source>code moved by LoRA</source>
         <translation>von LoRA verschobener Code</translation>
     </message>
     <message>
+        <location line="+14"/>
         <source>Q(w) at %1 bits</source>
         <translation>Q(w) bei %1 Bit</translation>
     </message>
     <message>
+        <location line="+28"/>
         <source>Q(w) − w</source>
         <translation>Q(w) − w</translation>
     </message>
     <message>
+        <location line="+7"/>
         <source>LoRA update (α/r)·B·A</source>
         <translation>LoRA-Änderung (α/r)·B·A</translation>
     </message>
     <message>
+        <location line="+55"/>
         <source>layer and module</source>
         <translation>Schicht und Modul</translation>
     </message>
     <message>
+        <location line="+19"/>
         <source>round to nearest</source>
         <translation>Runden auf den nächsten Wert</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>calibrated</source>
         <translation>kalibriert</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>trained</source>
         <translation>trainiert</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <location filename="../ui/explorer/explorertext.cpp" line="+80"/>
         <source>%1 bits, g%2</source>
         <translation>%1 Bit, g%2</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <location filename="../ui/explorer/explorertext.cpp" line="+1"/>
         <source>%1 bits, per row</source>
         <translation>%1 Bit, pro Zeile</translation>
     </message>
     <message>
+        <location filename="../ui/explorer/explorertext.cpp" line="-45"/>
         <source>no checkpoint: only m · s is known (set training.checkpoint_every)</source>
         <translation>kein Checkpoint: nur m · s ist bekannt (training.checkpoint_every setzen)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>LoRA from the checkpoint at %1 step %2</source>
         <translation>LoRA aus dem Checkpoint bei %1 Schritt %2</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>&lt;b&gt;Trained run&lt;/b&gt;: %1&lt;br&gt;&lt;b&gt;This group&lt;/b&gt;&lt;br&gt;before calibration: s = %2, z = %3&lt;br&gt;after calibration: s = %4, z = %5&lt;br&gt;learned magnitude m = %6&lt;br&gt;final step m · s = %7&lt;br&gt;codes LoRA moved: %8 of %9&lt;br&gt;&lt;br&gt;&lt;b&gt;The whole layer: output error&lt;/b&gt;&lt;br&gt;round to nearest (before calibration): %10&lt;br&gt;after calibration: %11&lt;br&gt;after training: %12&lt;br&gt;codes LoRA moved: %13&lt;br&gt;m from %14 to %15 (mean %16)&lt;br&gt;s after / before calibration (mean): %17&lt;br&gt;‖(α/r)·B·A‖ / ‖W0‖: %18&lt;br&gt;&lt;small&gt;Training lowers the model&apos;s loss, not each layer&apos;s distance to W0: a layer&apos;s output error may grow while the model gets better.&lt;/small&gt;</source>
         <translation>&lt;b&gt;Trainierter Lauf&lt;/b&gt;: %1&lt;br&gt;&lt;b&gt;Diese Gruppe&lt;/b&gt;&lt;br&gt;vor der Kalibrierung: s = %2, z = %3&lt;br&gt;nach der Kalibrierung: s = %4, z = %5&lt;br&gt;gelernte Magnitude m = %6&lt;br&gt;endgültiger Abstand m · s = %7&lt;br&gt;von LoRA verschobene Codes: %8 von %9&lt;br&gt;&lt;br&gt;&lt;b&gt;Die ganze Schicht: Ausgabefehler&lt;/b&gt;&lt;br&gt;Runden auf den nächsten Wert (vor der Kalibrierung): %10&lt;br&gt;nach der Kalibrierung: %11&lt;br&gt;nach dem Training: %12&lt;br&gt;von LoRA verschobene Codes: %13&lt;br&gt;m von %14 bis %15 (Mittel %16)&lt;br&gt;s nach / vor der Kalibrierung (Mittel): %17&lt;br&gt;‖(α/r)·B·A‖ / ‖W0‖: %18&lt;br&gt;&lt;small&gt;Das Training senkt den Verlust des Modells, nicht den Abstand jeder Schicht zu W0: der Ausgabefehler einer Schicht kann wachsen, während das Modell besser wird.&lt;/small&gt;</translation>
     </message>
     <message>
+        <location line="+44"/>
         <source>bits per weight</source>
         <translation>Bit pro Gewicht</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>group&apos;s RMS error</source>
         <translation>RMS-Fehler der Gruppe</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>weight error</source>
         <translation>Gewichtsfehler</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>&lt;b&gt;output error&lt;/b&gt;</source>
         <translation>&lt;b&gt;Ausgabefehler&lt;/b&gt;</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>clipped weights</source>
         <translation>abgeschnittene Gewichte</translation>
     </message>
@@ -1297,7 +1654,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::ExportDialog</name>
     <message>
-        <location filename="../ui/exportdialog.cpp" line="+194"/>
+        <location filename="../ui/runs/exportdialog.cpp" line="+194"/>
         <source>Q4_K (approximate: scales refit to 6 bits)</source>
         <translation>Q4_K (näherungsweise: Skalen auf 6 Bit neu angepasst)</translation>
     </message>
@@ -1517,7 +1874,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::HistogramStatsModel</name>
     <message>
-        <location filename="../ui/histogrammodel.cpp" line="+83"/>
+        <location filename="../ui/histograms/histogrammodel.cpp" line="+83"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
@@ -1560,7 +1917,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::HistogramView</name>
     <message>
-        <location filename="../ui/histogramview.cpp" line="+34"/>
+        <location filename="../ui/histograms/histogramview.cpp" line="+26"/>
         <source>run %1</source>
         <translation>Lauf %1</translation>
     </message>
@@ -1570,7 +1927,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Schritt %1 · %2 Werte · Min %3 · Max %4 · Mittel %5 · Std.-Abw. %6</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+38"/>
         <source>What is measured per group: the magnitude m, the scale s, the LoRA update size or the integer code usage, as the run logged them.</source>
         <translation>Was pro Gruppe gemessen wird: die Magnitude m, die Skalierung s, die Größe der LoRA-Änderung oder die Nutzung der ganzzahligen Codes, so wie der Lauf sie protokolliert hat.</translation>
     </message>
@@ -1641,12 +1998,12 @@ Beispielaktivierungen aus %5</translation>
         <translation>Öffnen Sie eine Lauf-Datenbank, um die Histogramme ihrer Läufe zu sehen.</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+25"/>
         <source>(none)</source>
         <translation>(keiner)</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+54"/>
         <source>This run logged no histograms (DL-QAT logs them every training.histogram_every steps).</source>
         <translation>Dieser Lauf hat keine Histogramme protokolliert (DL-QAT protokolliert sie alle training.histogram_every Schritte).</translation>
     </message>
@@ -1670,7 +2027,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Der überlagerte Lauf hat kein %1 für diese Schicht und dieses Modul.</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+52"/>
         <source>No histogram to show.</source>
         <translation>Kein Histogramm anzuzeigen.</translation>
     </message>
@@ -1688,7 +2045,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+30"/>
+        <location filename="../ui/shell/mainwindow.cpp" line="+36"/>
         <source>QATBench</source>
         <translation>QATBench</translation>
     </message>
@@ -1723,12 +2080,12 @@ Beispielaktivierungen aus %5</translation>
         <translation>Explorer</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+65"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+96"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
@@ -1758,7 +2115,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+10"/>
         <source>&amp;Run</source>
         <translation>&amp;Lauf</translation>
     </message>
@@ -1768,22 +2125,22 @@ Beispielaktivierungen aus %5</translation>
         <translation>&amp;Starten</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>&amp;Pause</source>
         <translation>&amp;Pausieren</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&amp;Resume</source>
         <translation>&amp;Fortsetzen</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>S&amp;top</source>
         <translation>Anhal&amp;ten</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Run the &amp;demo</source>
         <translation>&amp;Demo ausführen</translation>
     </message>
@@ -1833,7 +2190,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Zu Ende laufen lassen</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Stopping the run; QATBench closes when the engine has written its checkpoint.</source>
         <translation>Der Lauf wird angehalten; QATBench schließt, sobald die Engine ihren Checkpoint geschrieben hat.</translation>
     </message>
@@ -1843,6 +2200,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>QATBench schließt, wenn der Lauf beendet ist.</translation>
     </message>
     <message>
+        <location line="-81"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
@@ -1850,8 +2208,8 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::MetricChart</name>
     <message>
-        <location filename="../ui/metricchart.cpp" line="+31"/>
-        <location line="+98"/>
+        <location filename="../ui/common/metricchart.cpp" line="+40"/>
+        <location line="+99"/>
         <source>Step</source>
         <translation>Schritt</translation>
     </message>
@@ -1879,7 +2237,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::ModelPanel</name>
     <message>
-        <location filename="../ui/modelpanel.cpp" line="+26"/>
+        <location filename="../ui/workbench/modelpanel.cpp" line="+31"/>
         <source>Open model...</source>
         <translation>Modell öffnen...</translation>
     </message>
@@ -1899,24 +2257,24 @@ Beispielaktivierungen aus %5</translation>
         <translation>Kein Modell geöffnet. Öffnen Sie einen Ordner oder ziehen Sie einen hierher.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+32"/>
         <source>Open a LLaMA model folder</source>
         <translation>LLaMA-Modellordner öffnen</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Reading %1 ...</source>
         <translation>%1 wird gelesen ...</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+11"/>
         <source>Could not open %1:
 %2</source>
         <translation>%1 konnte nicht geöffnet werden:
 %2</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+37"/>
         <source>Layers</source>
         <translation>Schichten</translation>
     </message>
@@ -1991,7 +2349,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>%1 (%2 %)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+20"/>
         <source>Embedding</source>
         <translation>Einbettung</translation>
     </message>
@@ -2041,22 +2399,27 @@ Beispielaktivierungen aus %5</translation>
         <translation>Zuletzt geöffnete Modelle...</translation>
     </message>
     <message>
+        <location line="-42"/>
         <source>Quantizable linears</source>
         <translation>Quantisierbare Linearschichten</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>%1 per layer × %2 layers</source>
         <translation>%1 pro Schicht × %2 Schichten</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Input features</source>
         <translation>Eingangsmerkmale</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Group sizes that fit</source>
         <translation>Passende Gruppengrößen</translation>
     </message>
     <message>
+        <location line="-3"/>
         <source>0 (per channel)</source>
         <translation>0 (pro Kanal)</translation>
     </message>
@@ -2064,7 +2427,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::OptionText</name>
     <message>
-        <location filename="../ui/optiontext.cpp" line="+11"/>
+        <location filename="../ui/workbench/optiontext.cpp" line="+12"/>
         <source>Post-training round-to-nearest: every group&apos;s scale and zero-point from its min and max (0 included by default, the reference protocol), weights rounded once. No training.</source>
         <translation>Runden auf den nächsten Wert nach dem Training: Skalierung und Nullpunkt jeder Gruppe aus ihrem Minimum und Maximum (standardmäßig mit 0, das Referenzprotokoll), Gewichte einmal gerundet. Kein Training.</translation>
     </message>
@@ -2254,7 +2617,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Der Verlust der m + LoRA-Stufe, wie bei der Kalibrierung. distill hält das Modell nahe am Modell in voller Genauigkeit, statt den Trainingstext anzupassen (nützlich, wenn dieser Text die eigenen Vortrainingsdaten des Modells sind).</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>LR scale s</source>
         <translation>Lernrate Skalierung s</translation>
     </message>
@@ -2509,306 +2872,382 @@ Beispielaktivierungen aus %5</translation>
         <translation>Optionen</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Evaluation</source>
         <translation>Auswertung</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Tasks</source>
         <translation>Aufgaben</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Multiple-choice tasks scored on the final model, as lm-evaluation-harness frames them.</source>
         <translation>Multiple-Choice-Aufgaben, auf denen das fertige Modell bewertet wird, so gestellt wie in lm-evaluation-harness.</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Tasks folder</source>
         <translation>Aufgabenordner</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>The folder of the task files (shared/data/tasks); required with tasks.</source>
         <translation>Der Ordner mit den Aufgabendateien (shared/data/tasks); nötig, wenn Aufgaben gewählt sind.</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Questions per task</source>
         <translation>Fragen pro Aufgabe</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Score the first N questions of each task; 0 = all.</source>
         <translation>Die ersten N Fragen jeder Aufgabe bewerten; 0 = alle.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Shots</source>
         <translation>Beispiele (Shots)</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Solved examples shown before each question; -1 = the task&apos;s default.</source>
         <translation>Gelöste Beispiele vor jeder Frage; -1 = die Voreinstellung der Aufgabe.</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Tasks every</source>
         <translation>Aufgaben alle</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Also score the tasks during training every N steps (on the fake-quantized model); 0 = only the final model.</source>
         <translation>Die Aufgaben auch während des Trainings alle N Schritte bewerten (am fake-quantisierten Modell); 0 = nur das fertige Modell.</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Questions per task during training</source>
         <translation>Fragen pro Aufgabe während des Trainings</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>The first N questions of each task at the tasks_every steps; 0 = tasks_limit.</source>
         <translation>Die ersten N Fragen jeder Aufgabe bei den tasks_every-Schritten; 0 = tasks_limit.</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Model</source>
         <translation>Modell</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Model folder</source>
         <translation>Modellordner</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>A Hugging Face LLaMA folder: config.json, safetensors weights, tokenizer.</source>
         <translation>Ein Hugging-Face-LLaMA-Ordner: config.json, safetensors-Gewichte, Tokenizer.</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Formats</source>
         <translation>Formate</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Deployable files written after the final evaluation: gguf (llama.cpp), gptq (GPTQ v2 checkpoint), hf (dequantized Hugging Face checkpoint).</source>
         <translation>Einsatzfertige Dateien, die nach der abschließenden Auswertung geschrieben werden: gguf (llama.cpp), gptq (GPTQ-v2-Checkpoint), hf (dequantisierter Hugging-Face-Checkpoint).</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>GGUF type</source>
         <translation>GGUF-Typ</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Block type of the quantized tensors; auto = the exact type for the run&apos;s grid.</source>
         <translation>Blocktyp der quantisierten Tensoren; auto = der exakte Typ für das Raster des Laufs.</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>GGUF fallback</source>
         <translation>GGUF-Ersatztyp</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Type of the tensors the GGUF type cannot hold.</source>
         <translation>Typ der Tensoren, die der GGUF-Typ nicht aufnehmen kann.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>HF dtype</source>
         <translation>HF-Datentyp</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Dtype of the dequantized checkpoint; empty = the model&apos;s own.</source>
         <translation>Datentyp des dequantisierten Checkpoints; leer = der des Modells.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Scale parametrization</source>
         <translation>Parametrisierung der Skalierung</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>log = calibration trains log s (lr_scale is a relative step, the same for every group whatever its size); linear = it trains s itself (lr_scale is in units of s, as a plain implementation of the formula does: a group with a small s then moves relatively more).</source>
         <translation>log = die Kalibrierung trainiert log s (lr_scale ist ein relativer Schritt, für jede Gruppe gleich, unabhängig von ihrer Größe); linear = sie trainiert s selbst (lr_scale ist in Einheiten von s, wie es eine einfache Umsetzung der Formel tut: eine Gruppe mit kleinem s bewegt sich dann relativ stärker).</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Calibration warm-up steps</source>
         <translation>Aufwärmschritte der Kalibrierung</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Linear warm-up steps of the calibration schedule (then cosine to 0); -1 = min(training.warmup_steps, calib_steps / 10).</source>
         <translation>Schritte mit linearem Anstieg im Kalibrierungsplan (danach Kosinus bis 0); -1 = min(training.warmup_steps, calib_steps / 10).</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>AdamW learning rate of log s (scale_param log: a relative step) or of s (scale_param linear).</source>
         <translation>AdamW-Lernrate von log s (scale_param log: ein relativer Schritt) oder von s (scale_param linear).</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Plain-text file the model is trained on.</source>
         <translation>Textdatei, auf der das Modell trainiert wird.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Calibration text</source>
         <translation>Kalibrierungstext</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Text for calibrating s and z; empty = the training text.</source>
         <translation>Text zum Kalibrieren von s und z; leer = der Trainingstext.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Evaluation text</source>
         <translation>Auswertungstext</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Held-out text for perplexity.</source>
         <translation>Zurückgehaltener Text für die Perplexität.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Sequence length</source>
         <translation>Sequenzlänge</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Tokens per training window.</source>
         <translation>Tokens pro Trainingsfenster.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Batch size</source>
         <translation>Batchgröße</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Windows per step.</source>
         <translation>Fenster pro Schritt.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Gradient accumulation</source>
         <translation>Gradientenakkumulation</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Batches summed before each optimizer step.</source>
         <translation>Batches, die vor jedem Optimiererschritt summiert werden.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Eval sequence length</source>
         <translation>Sequenzlänge der Auswertung</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Tokens per perplexity window.</source>
         <translation>Tokens pro Perplexitätsfenster.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Eval windows</source>
         <translation>Auswertungsfenster</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>At most this many eval windows; 0 = the whole file.</source>
         <translation>Höchstens so viele Auswertungsfenster; 0 = die ganze Datei.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>BOS in every window</source>
         <translation>BOS in jedem Fenster</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Start every training and evaluation window with BOS (for models pretrained that way); off: one BOS, then a running stream.</source>
         <translation>Jedes Trainings- und Auswertungsfenster mit BOS beginnen (für Modelle, die so vortrainiert wurden); aus: ein BOS, dann ein fortlaufender Strom.</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Training steps</source>
         <translation>Trainingsschritte</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Optimizer steps after calibration.</source>
         <translation>Optimiererschritte nach der Kalibrierung.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Warm-up steps</source>
         <translation>Aufwärmschritte</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Steps of linear learning-rate warm-up.</source>
         <translation>Schritte mit linearem Anstieg der Lernrate.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Schedule</source>
         <translation>Zeitplan</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Learning-rate schedule after warm-up.</source>
         <translation>Verlauf der Lernrate nach dem Aufwärmen.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Weight decay</source>
         <translation>Gewichtsabnahme</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>AdamW weight decay.</source>
         <translation>Gewichtsabnahme von AdamW.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Gradient clipping</source>
         <translation>Gradientenbegrenzung</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Maximum gradient norm; 0 = off.</source>
         <translation>Maximale Gradientennorm; 0 = aus.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Evaluate every</source>
         <translation>Auswerten alle</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Steps between perplexity evaluations; 0 = only at the end.</source>
         <translation>Schritte zwischen Perplexitätsauswertungen; 0 = nur am Ende.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Checkpoint every</source>
         <translation>Checkpoint alle</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Steps between checkpoints; 0 = only at the end.</source>
         <translation>Schritte zwischen Checkpoints; 0 = nur am Ende.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Log every</source>
         <translation>Protokollieren alle</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Steps between logged metrics.</source>
         <translation>Schritte zwischen protokollierten Messwerten.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Histograms every</source>
         <translation>Histogramme alle</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Steps between magnitude histograms; 0 = off.</source>
         <translation>Schritte zwischen Magnituden-Histogrammen; 0 = aus.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Gradient checkpointing</source>
         <translation>Gradienten-Checkpointing</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Recompute each block in the backward pass: less memory, more time.</source>
         <translation>Jeden Block im Rückwärtsdurchlauf neu berechnen: weniger Speicher, mehr Zeit.</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Experiment name</source>
         <translation>Name des Experiments</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Runs are grouped by this name in the runs table.</source>
         <translation>Läufe werden in der Lauftabelle nach diesem Namen gruppiert.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Device</source>
         <translation>Gerät</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Where the engine runs: auto picks the first GPU, else the CPU.</source>
         <translation>Wo die Engine läuft: auto wählt die erste GPU, sonst die CPU.</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Precision</source>
         <translation>Genauigkeit</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Compute dtype of the model.</source>
         <translation>Rechen-Datentyp des Modells.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Seed</source>
         <translation>Startwert</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Seed of data order and initialisation.</source>
         <translation>Startwert für Datenreihenfolge und Initialisierung.</translation>
     </message>
@@ -2816,7 +3255,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::RunControl</name>
     <message>
-        <location filename="../ui/runcontrol.cpp" line="+21"/>
+        <location filename="../ui/workbench/runcontrol.cpp" line="+28"/>
         <source>Calibration</source>
         <translation>Kalibrierung</translation>
     </message>
@@ -2837,6 +3276,16 @@ Beispielaktivierungen aus %5</translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Tokenizing</source>
+        <translation>Tokenisieren</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pretraining</source>
+        <translation>Vortraining</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Export</source>
         <translation>Exportieren</translation>
     </message>
@@ -2847,12 +3296,12 @@ Beispielaktivierungen aus %5</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+109"/>
+        <location line="+175"/>
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-174"/>
         <source>Stop</source>
         <translation>Anhalten</translation>
     </message>
@@ -2860,6 +3309,11 @@ Beispielaktivierungen aus %5</translation>
         <location line="+1"/>
         <source>The engine finishes the current step, writes a checkpoint and ends the run.</source>
         <translation>Die Engine beendet den aktuellen Schritt, schreibt einen Checkpoint und beendet den Lauf.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The whole run: calibration, training and the evaluations, by the time each has taken so far. The clock stops while the run is paused.</source>
+        <translation>Der ganze Lauf: Kalibrierung, Training und die Auswertungen, nach der Zeit, die jedes bisher gebraucht hat. Während der Lauf pausiert, steht die Uhr.</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -2872,37 +3326,42 @@ Beispielaktivierungen aus %5</translation>
         <translation>Meldungen der Engine erscheinen hier.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+20"/>
+        <source>Whole run</source>
+        <translation>Ganzer Lauf</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>Phase: %1</source>
         <translation>Phase: %1</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+15"/>
         <source>Run %1 started: %2, %3 steps</source>
         <translation>Lauf %1 gestartet: %2, %3 Schritte</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Paused. Resume continues from the same step.</source>
         <translation>Pausiert. Fortsetzen macht beim selben Schritt weiter.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Resumed.</source>
         <translation>Fortgesetzt.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+9"/>
         <source>Checkpoint at step %1: %2</source>
         <translation>Checkpoint bei Schritt %1: %2</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Evaluation at step %1: perplexity %2 over %3 tokens</source>
         <translation>Auswertung bei Schritt %1: Perplexität %2 über %3 Tokens</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>Run completed.</source>
         <translation>Lauf abgeschlossen.</translation>
     </message>
@@ -2917,7 +3376,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Lauf beendet: %1</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+27"/>
         <source>Start the experiment in the background engine.</source>
         <translation>Das Experiment in der Hintergrund-Engine starten.</translation>
     </message>
@@ -2942,7 +3401,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Wird gestartet...</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>step %1 / %2</source>
         <translation>Schritt %1 / %2</translation>
     </message>
@@ -2953,11 +3412,12 @@ Beispielaktivierungen aus %5</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+25"/>
         <source>ETA %1</source>
         <translation>Restzeit %1</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-25"/>
         <source>ETA unknown</source>
         <translation>Restzeit unbekannt</translation>
     </message>
@@ -2972,7 +3432,52 @@ Beispielaktivierungen aus %5</translation>
         <translation>Speicher %1</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+15"/>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>timing...</source>
+        <translation>Zeitmessung...</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>calibration %1/%2</source>
+        <translation>Kalibrierung %1/%2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>training %1/%2</source>
+        <translation>Training %1/%2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>evaluations %1/%2</source>
+        <translation>Auswertungen %1/%2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>elapsed %1</source>
+        <translation>vergangen %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>ETA once a step is timed</source>
+        <translation>Restzeit, sobald ein Schritt gemessen ist</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> + what is not timed yet</source>
+        <translation> + was noch nicht gemessen ist</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>paused: the clock is stopped, %1 left when resumed</source>
+        <translation>pausiert: die Uhr steht, %1 übrig nach dem Fortsetzen</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>warning: </source>
         <translation>Warnung: </translation>
     </message>
@@ -2982,7 +3487,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Fehler: </translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+23"/>
         <source>The run failed: %1</source>
         <translation>Der Lauf ist fehlgeschlagen: %1</translation>
     </message>
@@ -3013,9 +3518,75 @@ Beispielaktivierungen aus %5</translation>
     </message>
 </context>
 <context>
+    <name>qat::ui::RunFilesDialog</name>
+    <message>
+        <location filename="../ui/runs/runfiles.cpp" line="+35"/>
+        <source>checkpoint</source>
+        <translation>Checkpoint</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>other</source>
+        <translation>andere</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Files of %1</source>
+        <translation>Dateien von %1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This run has no work directory.</source>
+        <translation>Dieser Lauf hat kein Arbeitsverzeichnis.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>File</source>
+        <translation>Datei</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Size</source>
+        <translation>Größe</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>No files yet.</source>
+        <translation>Noch keine Dateien.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The work directory is gone (moved or deleted).</source>
+        <translation>Das Arbeitsverzeichnis ist weg (verschoben oder gelöscht).</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n file(s), %1</source>
+        <translation>
+            <numerusform>%n Datei, %1</numerusform>
+            <numerusform>%n Dateien, %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open folder</source>
+        <translation>Ordner öffnen</translation>
+    </message>
+</context>
+<context>
     <name>qat::ui::RunsModel</name>
     <message>
-        <location filename="../ui/runsmodel.cpp" line="+55"/>
+        <location filename="../ui/common/runsmodel.cpp" line="+55"/>
         <source>queued</source>
         <translation>wartend</translation>
     </message>
@@ -3113,7 +3684,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::RunsView</name>
     <message>
-        <location filename="../ui/runsview.cpp" line="+64"/>
+        <location filename="../ui/runs/runsview.cpp" line="+67"/>
         <source>Filter runs (name, method, tag, ...)</source>
         <translation>Läufe filtern (Name, Methode, Schlagwort, ...)</translation>
     </message>
@@ -3182,8 +3753,59 @@ Beispielaktivierungen aus %5</translation>
         <source>Read the database again.</source>
         <translation>Die Datenbank neu lesen.</translation>
     </message>
+    <message>
+        <location line="+2"/>
+        <source>Resume</source>
+        <translation>Fortsetzen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Continue the selected stopped, interrupted or failed run from its last checkpoint (same run, live in the Experiment view).</source>
+        <translation>Den gewählten angehaltenen, unterbrochenen oder fehlgeschlagenen Lauf vom letzten Checkpoint aus fortsetzen (derselbe Lauf, live in der Experiment-Ansicht).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Clone</source>
+        <translation>Klonen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Load the selected run&apos;s experiment into the form, to change and run it.</source>
+        <translation>Das Experiment des gewählten Laufs ins Formular laden, um es zu ändern und zu starten.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>FP baseline</source>
+        <translation>FP-Referenz</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The full-precision model on the run&apos;s evaluation text with the run&apos;s protocol, next to the run&apos;s perplexity.</source>
+        <translation>Das Modell in voller Genauigkeit auf dem Auswertungstext des Laufs mit dessen Protokoll, neben der Perplexität des Laufs.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Evaluate...</source>
+        <translation>Auswerten...</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+109"/>
+        <source>The run&apos;s model on any text, and a short generation preview.</source>
+        <translation>Das Modell des Laufs auf einem beliebigen Text und eine kurze Generierungsvorschau.</translation>
+    </message>
+    <message>
+        <location line="-108"/>
+        <source>Files...</source>
+        <translation>Dateien...</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The run&apos;s checkpoints and exports with their sizes.</source>
+        <translation>Die Checkpoints und Exporte des Laufs mit ihren Größen.</translation>
+    </message>
     <message numerus="yes">
-        <location line="+52"/>
+        <location line="+58"/>
         <source>%n run(s) in %1</source>
         <translation>
             <numerusform>%n Lauf in %1</numerusform>
@@ -3196,7 +3818,37 @@ Beispielaktivierungen aus %5</translation>
         <translation>Datenbank: %1</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+43"/>
+        <source>This run has no dequantized model (export/hf) yet: the original model is offered instead.</source>
+        <translation>Dieser Lauf hat noch kein dequantisiertes Modell (export/hf): stattdessen wird das ursprüngliche Modell angeboten.</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>run %1 (%2)</source>
+        <translation>Lauf %1 (%2)</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Evaluate and generate: %1</source>
+        <translation>Auswerten und generieren: %1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1, its final evaluation</source>
+        <translation>%1, seine abschließende Auswertung</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Full-precision baseline of %1</source>
+        <translation>Referenz in voller Genauigkeit für %1</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1, quantized</source>
+        <translation>%1, quantisiert</translation>
+    </message>
+    <message>
+        <location line="+49"/>
         <source>Rename run</source>
         <translation>Lauf umbenennen</translation>
     </message>
@@ -3235,7 +3887,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::SettingsDialog</name>
     <message>
-        <location filename="../ui/settingsdialog.cpp" line="+31"/>
+        <location filename="../ui/shell/settingsdialog.cpp" line="+23"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
@@ -3250,7 +3902,32 @@ Beispielaktivierungen aus %5</translation>
         <translation>Die Vorgabe der CLI: $QATBENCH_DB, sonst ~/.local/share/QATBench/runs.db</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
+        <source>Automatic: %1</source>
+        <translation>Automatisch: %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The qatbench-cli that runs experiments. Empty: $QATBENCH_CLI, else a CUDA build at %1 (README&apos;s GPU recipe), else the one next to QATBench.</source>
+        <translation>Das qatbench-cli, das die Experimente ausführt. Leer: $QATBENCH_CLI, sonst ein CUDA-Build unter %1 (GPU-Anleitung im README), sonst das neben QATBench.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Automatic</source>
+        <translation>Automatisch</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask this engine which devices it can use (qatbench-cli devices --json).</source>
+        <translation>Diese Engine fragen, welche Geräte sie nutzen kann (qatbench-cli devices --json).</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>System language</source>
         <translation>Systemsprache</translation>
     </message>
@@ -3261,12 +3938,17 @@ Beispielaktivierungen aus %5</translation>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Run database</source>
         <translation>Lauf-Datenbank</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-14"/>
+        <source>Engine</source>
+        <translation>Engine</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Default device</source>
         <translation>Standardgerät</translation>
     </message>
@@ -3281,7 +3963,17 @@ Beispielaktivierungen aus %5</translation>
         <translation>QATBench-Datenbank (*.db);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+5"/>
+        <source>Engine (qatbench-cli)</source>
+        <translation>Engine (qatbench-cli)</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Asking %1 for its devices...</source>
+        <translation>Frage %1 nach seinen Geräten...</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>auto (first GPU, else CPU)</source>
         <translation>auto (erste GPU, sonst CPU)</translation>
     </message>
@@ -3294,7 +3986,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::TaskTable</name>
     <message>
-        <location filename="../ui/tasktable.cpp" line="+179"/>
+        <location filename="../ui/common/tasktable.cpp" line="+179"/>
         <source>Select a run to see its task scores.</source>
         <translation>Wählen Sie einen Lauf, um seine Aufgabenergebnisse zu sehen.</translation>
     </message>
@@ -3398,17 +4090,17 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::WelcomeView</name>
     <message>
-        <location filename="../ui/welcomeview.cpp" line="+11"/>
+        <location filename="../ui/shell/welcomeview.cpp" line="+41"/>
         <source>&lt;h1&gt;QATBench&lt;/h1&gt;</source>
         <translation>&lt;h1&gt;QATBench&lt;/h1&gt;</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Quantization-aware training for LLaMA-family models: open a checkpoint, choose bits, group size and LoRA rank, then calibrate and train with DL-QAT and watch loss, perplexity and per-group magnitudes live.</source>
         <translation>Quantisierungsbewusstes Training für Modelle der LLaMA-Familie: Checkpoint öffnen, Bits, Gruppengröße und LoRA-Rang wählen, dann mit DL-QAT kalibrieren und trainieren und Verlust, Perplexität und Magnituden pro Gruppe live verfolgen.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Open model...</source>
         <translation>Modell öffnen...</translation>
     </message>
@@ -3418,35 +4110,46 @@ Beispielaktivierungen aus %5</translation>
         <translation>Demo ausführen</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Builds a small LLaMA on this computer and compares full precision, RTN and DL-QAT. No download needed.</source>
-        <translation>Erstellt ein kleines LLaMA auf diesem Rechner und vergleicht volle Genauigkeit, RTN und DL-QAT. Kein Download nötig.</translation>
+        <translation type="vanished">Erstellt ein kleines LLaMA auf diesem Rechner und vergleicht volle Genauigkeit, RTN und DL-QAT. Kein Download nötig.</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Builds a small LLaMA on this computer, then quantizes it with RTN and DL-QAT at 3 and 2 bits as real runs: their curves are drawn live, and they stay in Runs, Compare and Histograms. No download needed.</source>
+        <translation>Baut auf diesem Rechner ein kleines LLaMA und quantisiert es dann mit RTN und DL-QAT auf 3 und 2 Bit als echte Läufe: ihre Kurven werden live gezeichnet, und sie bleiben in Läufe, Vergleich und Histogramme. Kein Download nötig.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Click a model to open it.</source>
         <translation>Ein Klick öffnet das Modell.</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Click a run to show its charts.</source>
         <translation>Ein Klick zeigt die Diagramme des Laufs.</translation>
     </message>
     <message>
+        <location line="+14"/>
         <source>&lt;b&gt;Recent models&lt;/b&gt;</source>
         <translation>&lt;b&gt;Zuletzt geöffnete Modelle&lt;/b&gt;</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>&lt;b&gt;Recent runs&lt;/b&gt;</source>
         <translation>&lt;b&gt;Letzte Läufe&lt;/b&gt;</translation>
     </message>
     <message>
+        <location line="+23"/>
         <source>No model opened yet.</source>
         <translation>Noch kein Modell geöffnet.</translation>
     </message>
     <message>
+        <location line="+21"/>
         <source>perplexity %1</source>
         <translation>Perplexität %1</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>No run yet: open a model or run the demo.</source>
         <translation>Noch kein Lauf: öffnen Sie ein Modell oder starten Sie die Demo.</translation>
     </message>
@@ -3454,7 +4157,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::WorkbenchView</name>
     <message>
-        <location filename="../ui/workbenchview.cpp" line="+37"/>
+        <location filename="../ui/workbench/workbenchview.cpp" line="+33"/>
         <source>Load...</source>
         <translation>Laden...</translation>
     </message>
@@ -3479,22 +4182,26 @@ Beispielaktivierungen aus %5</translation>
         <translation>&lt;b&gt;Experiment&lt;/b&gt;</translation>
     </message>
     <message>
-        <location line="+48"/>
         <source>%1 - %2, %3</source>
-        <translation>%1 - %2, %3</translation>
+        <translation type="vanished">%1 - %2, %3</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+71"/>
         <source>Fix the experiment&apos;s problems first (shown in red).</source>
         <translation>Beheben Sie zuerst die Probleme des Experiments (rot markiert).</translation>
     </message>
     <message>
         <location line="+8"/>
+        <source>Demo: run %1 (%2) - live</source>
+        <translation>Demo: Lauf %1 (%2) - live</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Run %1 (%2) - live</source>
         <translation>Lauf %1 (%2) - live</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+33"/>
         <source>Cannot create %1</source>
         <translation>%1 kann nicht angelegt werden</translation>
     </message>
@@ -3519,27 +4226,66 @@ Beispielaktivierungen aus %5</translation>
         <translation>Wird gestartet...</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Experiment: %1</source>
         <translation>Experiment: %1</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location line="+16"/>
         <source>Database: %1</source>
         <translation>Datenbank: %1</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>Demo</source>
-        <translation>Demo</translation>
+        <location line="-6"/>
+        <source>Demo: pretraining a small LLaMA...</source>
+        <translation>Demo: ein kleines LLaMA wird vortrainiert...</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Running the demo: a small LLaMA is built and trained here, then compared in full precision, RTN and DL-QAT. No download needed.</source>
-        <translation>Die Demo läuft: ein kleines LLaMA wird hier erstellt und trainiert und dann in voller Genauigkeit, mit RTN und mit DL-QAT verglichen. Kein Download nötig.</translation>
+        <source>Running the demo: a small LLaMA is built and pretrained here, then quantized with RTN and DL-QAT at 3 and 2 bits. Each of those is a real run in the database: its curves are drawn live and it stays in Runs, Compare and Histograms. No download needed.</source>
+        <translation>Die Demo läuft: ein kleines LLaMA wird hier gebaut und vortrainiert, dann mit RTN und DL-QAT auf 3 und 2 Bit quantisiert. Jeder davon ist ein echter Lauf in der Datenbank: seine Kurven werden live gezeichnet, und er bleibt in Läufe, Vergleich und Histogramme. Kein Download nötig.</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+19"/>
+        <source>Resume run</source>
+        <translation>Lauf fortsetzen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>A run is active; stop it first.</source>
+        <translation>Ein Lauf ist aktiv; halten Sie ihn zuerst an.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Resuming run %1...</source>
+        <translation>Lauf %1 wird fortgesetzt...</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Resuming run %1 from its last checkpoint.</source>
+        <translation>Lauf %1 wird vom letzten Checkpoint aus fortgesetzt.</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Clone run</source>
+        <translation>Lauf klonen</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The run&apos;s stored experiment is not a JSON object.</source>
+        <translation>Das gespeicherte Experiment des Laufs ist kein JSON-Objekt.</translation>
+    </message>
+    <message>
+        <source>Demo</source>
+        <translation type="vanished">Demo</translation>
+    </message>
+    <message>
+        <source>Running the demo: a small LLaMA is built and trained here, then compared in full precision, RTN and DL-QAT. No download needed.</source>
+        <translation type="vanished">Die Demo läuft: ein kleines LLaMA wird hier erstellt und trainiert und dann in voller Genauigkeit, mit RTN und mit DL-QAT verglichen. Kein Download nötig.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Open run</source>
         <translation>Lauf öffnen</translation>
     </message>
@@ -3565,7 +4311,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Experiment-JSON (*.json);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+10"/>
         <location line="+4"/>
         <source>Save experiment</source>
         <translation>Experiment speichern</translation>

@@ -4,7 +4,7 @@
 <context>
     <name>QToolButton</name>
     <message>
-        <location filename="../ui/plotexport.cpp" line="+100"/>
+        <location filename="../ui/common/plotexport.cpp" line="+100"/>
         <location line="+7"/>
         <location line="+5"/>
         <source>Export</source>
@@ -54,7 +54,7 @@
 <context>
     <name>qat::ui::ChartPanel</name>
     <message>
-        <location filename="../ui/chartpanel.cpp" line="+33"/>
+        <location filename="../ui/workbench/chartpanel.cpp" line="+33"/>
         <source>x: step</source>
         <translation>x: 步数</translation>
     </message>
@@ -152,7 +152,7 @@
         <translation>尚未记录学习率。</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+96"/>
         <source>calibration loss</source>
         <translation>校准损失</translation>
     </message>
@@ -162,7 +162,7 @@
         <translation>训练损失</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+13"/>
         <source>calibration</source>
         <translation>校准</translation>
     </message>
@@ -182,7 +182,7 @@
         <translation>困惑度</translation>
     </message>
     <message>
-        <location line="-143"/>
+        <location line="-129"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
@@ -195,7 +195,7 @@
         <translation type="vanished">暂无数据：请开始一次运行或打开以前的运行。</translation>
     </message>
     <message>
-        <location line="+190"/>
+        <location line="+176"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>
@@ -222,9 +222,42 @@
     </message>
 </context>
 <context>
+    <name>qat::ui::CompareChart</name>
+    <message>
+        <location filename="../ui/compare/comparechart.cpp" line="+43"/>
+        <source>Hover for every run&apos;s value; click to choose that step; drag to pan, wheel to zoom, double-click to fit.</source>
+        <translation>悬停显示每个运行的值；单击选择该步；拖动平移，滚轮缩放，双击适配。</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>wall time</source>
+        <translation>挂钟时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>seconds since start</source>
+        <translation>自开始以来的秒数</translation>
+    </message>
+    <message>
+        <location line="+125"/>
+        <source>step %1</source>
+        <translation>第 %1 步</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>x = %1</source>
+        <translation>x = %1</translation>
+    </message>
+</context>
+<context>
     <name>qat::ui::CompareMetricsModel</name>
     <message>
-        <location filename="../ui/comparemodels.cpp" line="+221"/>
+        <location filename="../ui/compare/comparemodels.cpp" line="+368"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -254,9 +287,14 @@
         <translation>最佳（最低）</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Best (highest)</source>
         <translation>最佳（最高）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Best (–)</source>
+        <translation>最佳 (–)</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -267,7 +305,7 @@
 <context>
     <name>qat::ui::CompareRunsModel</name>
     <message>
-        <location line="-128"/>
+        <location line="-215"/>
         <source>Double-click the colour square to change the run&apos;s colour.</source>
         <translation>双击颜色方块可更改该运行的颜色。</translation>
     </message>
@@ -277,7 +315,7 @@
         <translation>运行 %1</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+20"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
@@ -293,14 +331,54 @@
     </message>
     <message>
         <location line="+2"/>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Started</source>
         <translation>开始时间</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Final</source>
+        <translation>最终</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Best ↓</source>
+        <translation>最佳 ↓</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Best ↑</source>
+        <translation>最佳 ↑</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Best</source>
+        <translation>最佳</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Min</source>
+        <translation>最小</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Max</source>
+        <translation>最大</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Last</source>
+        <translation>最后</translation>
     </message>
 </context>
 <context>
     <name>qat::ui::CompareTasksModel</name>
     <message>
-        <location filename="../ui/comparetasks.cpp" line="+140"/>
+        <location filename="../ui/compare/comparetasks.cpp" line="+140"/>
         <source>%1 (baseline)</source>
         <translation>%1（基线）</translation>
     </message>
@@ -376,24 +454,22 @@
 <context>
     <name>qat::ui::CompareView</name>
     <message numerus="yes">
-        <location filename="../ui/compareview.cpp" line="+44"/>
+        <location filename="../ui/compare/compareview.cpp" line="+288"/>
         <source>%n run(s) in the store.</source>
         <translation>
             <numerusform>数据库中有 %n 个运行。</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+31"/>
         <source>Tick the runs to compare; double-click a run&apos;s colour square to change it.</source>
-        <translation>勾选要比较的运行；双击运行的颜色方块可更改颜色。</translation>
+        <translation type="vanished">勾选要比较的运行；双击运行的颜色方块可更改颜色。</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>The metric drawn and summarized.</source>
-        <translation>绘制并汇总的指标。</translation>
+        <translation type="vanished">绘制并汇总的指标。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-219"/>
         <source>x: step</source>
         <translation>x: 步数</translation>
     </message>
@@ -408,24 +484,92 @@
         <translation>x: 自开始以来的时间</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+9"/>
         <source>Group by parameters</source>
         <translation>按参数分组</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Runs that differ only in their seed form one group: the line is their mean, the band spans their minimum and maximum.</source>
-        <translation>仅随机种子不同的运行组成一组：线条是它们的平均值，色带覆盖最小值到最大值。</translation>
+        <translation type="vanished">仅随机种子不同的运行组成一组：线条是它们的平均值，色带覆盖最小值到最大值。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+11"/>
         <source>Step </source>
         <translation>步数 </translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>The table shows each run&apos;s value at this step (the nearest point at or before it).</source>
-        <translation>表格显示每个运行在该步的值（该步或之前最近的数据点）。</translation>
+        <translation type="vanished">表格显示每个运行在该步的值（该步或之前最近的数据点）。</translation>
+    </message>
+    <message>
+        <location line="-29"/>
+        <source>The metric of the first chart, of the tables and of the scatter plot.</source>
+        <translation>第一个图表、表格和散点图所用的指标。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Panels</source>
+        <translation>面板</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>More metrics as charts beside the first one.</source>
+        <translation>在第一个图表旁以图表显示更多指标。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Smoothing </source>
+        <translation>平滑 </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Debiased exponential moving average, as in the live charts and TensorBoard (0 = raw values). Tables always show raw values.</source>
+        <translation>去偏的指数移动平均，与实时图表和 TensorBoard 相同（0 = 原始值）。表格始终显示原始值。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Log y</source>
+        <translation>对数 y</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Runs that differ only in their seed form one group: the line is their mean, the band their spread.</source>
+        <translation>仅随机种子不同的运行组成一组：线为其均值，带为其离散程度。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>band: min–max</source>
+        <translation>带：最小–最大</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>band: ± std</source>
+        <translation>带：± 标准差</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>band: ± SEM</source>
+        <translation>带：± 标准误</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The band around a group&apos;s mean: the members&apos; range, standard deviation or standard error of the mean.</source>
+        <translation>组均值周围的带：成员的范围、标准差或均值的标准误。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The table shows each run&apos;s value at this step (the nearest point at or before it); a click on a chart chooses it too.</source>
+        <translation>表格显示每个运行在此步的值（该步或之前最近的点）；在图表上单击也可选择该步。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Live</source>
+        <translation>实时</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>While a run is going, read the store again every few seconds.</source>
+        <translation>运行进行期间，每隔几秒重新读取存储。</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -433,9 +577,39 @@
         <translation>重新加载</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+39"/>
         <source>Metric</source>
         <translation>指标</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>The parameter on the x axis (those that differ between the runs).</source>
+        <translation>x 轴上的参数（各运行之间不同的参数）。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Log x</source>
+        <translation>对数 x</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Final value against</source>
+        <translation>最终值对应</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Filter: bits=2 method=dlqat g!=32 ...</source>
+        <translation>筛选：bits=2 method=dlqat g!=32 ...</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Words separated by spaces, all must hold: key=value or key!=value on a parameter (full key or its last part: bits, g, method, lr_m), or text in the run&apos;s name, method or status.</source>
+        <translation>以空格分隔的词，须全部满足：对参数使用 key=value 或 key!=value（完整键名或其最后一部分：bits、g、method、lr_m），或运行名称、方法、状态中的文字。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Tick the runs to compare; click a header to sort; double-click a run&apos;s colour square to change it.</source>
+        <translation>勾选要比较的运行；单击表头排序；双击运行的颜色方块可更改颜色。</translation>
     </message>
     <message>
         <location line="+24"/>
@@ -458,52 +632,69 @@
         <translation>任务</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+1"/>
+        <source>Scatter</source>
+        <translation>散点图</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Open a run store to compare its runs.</source>
         <translation>打开一个运行数据库以比较其中的运行。</translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+22"/>
         <source>Reading runs...</source>
         <translation>正在读取运行...</translation>
     </message>
     <message numerus="yes">
-        <location line="+63"/>
+        <location line="+144"/>
         <source>%n run(s) compared.</source>
         <translation>
             <numerusform>已比较 %n 个运行。</numerusform>
         </translation>
     </message>
     <message>
-        <location line="+56"/>
         <source>step</source>
-        <translation>步数</translation>
+        <translation type="vanished">步数</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>wall time</source>
-        <translation>实际时间</translation>
+        <translation type="vanished">实际时间</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>seconds since start</source>
-        <translation>自开始以来的秒数</translation>
+        <translation type="vanished">自开始以来的秒数</translation>
     </message>
     <message>
-        <location line="+63"/>
+        <location line="+94"/>
         <source>Colour of the run</source>
         <translation>运行的颜色</translation>
     </message>
     <message>
-        <location line="+77"/>
+        <location line="+147"/>
         <source>Compare: %1</source>
         <translation>比较：%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/compare/compareplots.cpp" line="+33"/>
+        <source>%1: no training; its value is drawn as a line</source>
+        <translation>%1：无训练；其值绘制为一条线</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>%1 (smoothed %2)</source>
+        <translation>%1（平滑 %2）</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>%1 (last value)</source>
+        <translation>%1（最后的值）</translation>
     </message>
 </context>
 <context>
     <name>qat::ui::ConfigDiffModel</name>
     <message>
-        <location filename="../ui/comparemodels.cpp" line="+177"/>
+        <location filename="../ui/compare/comparemodels.cpp" line="+246"/>
         <source>The runs differ in this parameter.</source>
         <translation>这些运行在此参数上不同。</translation>
     </message>
@@ -514,14 +705,27 @@
     </message>
 </context>
 <context>
+    <name>qat::ui::DeviceProbe</name>
+    <message>
+        <location filename="../ui/common/enginesettings.cpp" line="+161"/>
+        <source>%1 devices --json failed (exit code %2)%3</source>
+        <translation>%1 devices --json 失败（退出码 %2）%3</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Could not start the engine %1: %2</source>
+        <translation>无法启动引擎 %1：%2</translation>
+    </message>
+</context>
+<context>
     <name>qat::ui::EngineClient</name>
     <message>
-        <location filename="../ui/engineclient.cpp" line="+57"/>
+        <location filename="../ui/common/engineclient.cpp" line="+58"/>
         <source>A run is already active; stop it first.</source>
         <translation>已有一个运行正在进行；请先停止它。</translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+217"/>
         <source>Unknown engine event: %1</source>
         <translation>未知的引擎事件：%1</translation>
     </message>
@@ -547,19 +751,183 @@
     </message>
     <message>
         <location line="+1"/>
+        <source>Expected qatbench-cli at %1. Choose the engine in Settings, or set QATBENCH_CLI.</source>
+        <translation>预期 qatbench-cli 位于 %1。请在设置中选择引擎，或设置 QATBENCH_CLI。</translation>
+    </message>
+    <message>
         <source>Expected qatbench-cli at %1. Reinstall QATBench or set QATBENCH_CLI.</source>
-        <translation>应在 %1 找到 qatbench-cli。请重新安装 QATBench 或设置 QATBENCH_CLI。</translation>
+        <translation type="vanished">应在 %1 找到 qatbench-cli。请重新安装 QATBench 或设置 QATBENCH_CLI。</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::EngineSettings</name>
+    <message>
+        <location filename="../ui/common/enginesettings.cpp" line="-136"/>
+        <source>qatbench-cli</source>
+        <translation>qatbench-cli</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>: built without CUDA, runs on the CPU only (README, &quot;Training on your GPU&quot;, builds one with CUDA).</source>
+        <translation>：未启用 CUDA 构建，仅在 CPU 上运行（README 的“Training on your GPU”一节介绍如何构建 CUDA 版本）。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>: built with CUDA, but it sees no GPU (driver?).</source>
+        <translation>：已启用 CUDA 构建，但看不到 GPU（驱动？）。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>: %n GPU(s)</source>
+        <translation>
+            <numerusform>：%n 个 GPU</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The engine&apos;s device list (devices --json) is unreadable: %1</source>
+        <translation>引擎的设备列表（devices --json）无法读取：%1</translation>
+    </message>
+</context>
+<context>
+    <name>qat::ui::EvalDialog</name>
+    <message>
+        <location filename="../ui/runs/evaldialog.cpp" line="+46"/>
+        <source>Evaluate and generate</source>
+        <translation>评估与生成</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A Hugging Face LLaMA folder</source>
+        <translation>Hugging Face LLaMA 文件夹</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A UTF-8 text file</source>
+        <translation>UTF-8 文本文件</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>all</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>BOS at the start of every window (bos-window)</source>
+        <translation>每个窗口开头加 BOS（bos-window）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Evaluate</source>
+        <translation>评估</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The model&apos;s continuation appears here (greedy).</source>
+        <translation>模型的续写显示在这里（贪心解码）。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model folder</source>
+        <translation>模型文件夹</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Device / dtype</source>
+        <translation>设备 / 数据类型</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Perplexity on a text</source>
+        <translation>文本上的困惑度</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+1"/>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Text (*.txt *.raw);;All files (*)</source>
+        <translation>文本 (*.txt *.raw);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Tokens per window</source>
+        <translation>每个窗口的词元数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Windows at most</source>
+        <translation>最多窗口数</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Generation preview</source>
+        <translation>生成预览</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New tokens at most</source>
+        <translation>最多新词元数</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>Evaluating...</source>
+        <translation>正在评估...</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>could not start %1: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+8"/>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>exit code %1</source>
+        <translation>退出码 %1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>perplexity %1 (NLL %2 nats/token over %3 tokens, %4 windows)</source>
+        <translation>困惑度 %1（%3 个词元、%4 个窗口上的 NLL 为 %2 nats/词元）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1: %2 (%3 % against the result above)</source>
+        <translation>%1：%2（相对上面的结果 %3 %）</translation>
     </message>
 </context>
 <context>
     <name>qat::ui::ExperimentForm</name>
     <message>
-        <location filename="../ui/experimentform.cpp" line="+73"/>
+        <location filename="../ui/workbench/experimentform.cpp" line="+63"/>
         <source>Allowed: %1 to %2.</source>
         <translation>允许范围：%1 到 %2。</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+49"/>
         <location line="+7"/>
         <source>Method</source>
         <translation>方法</translation>
@@ -570,262 +938,213 @@
         <translation>量化方法。其选项显示在下方。</translation>
     </message>
     <message>
-        <location line="+29"/>
         <source>Data</source>
-        <translation>数据</translation>
+        <translation type="vanished">数据</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Training text</source>
-        <translation>训练文本</translation>
+        <translation type="vanished">训练文本</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Plain-text file the model is trained on.</source>
-        <translation>用于训练模型的纯文本文件。</translation>
+        <translation type="vanished">用于训练模型的纯文本文件。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Calibration text</source>
-        <translation>校准文本</translation>
+        <translation type="vanished">校准文本</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Text for calibrating s and z; empty = the training text.</source>
-        <translation>用于校准 s 和 z 的文本；留空 = 使用训练文本。</translation>
+        <translation type="vanished">用于校准 s 和 z 的文本；留空 = 使用训练文本。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Evaluation text</source>
-        <translation>评估文本</translation>
+        <translation type="vanished">评估文本</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Held-out text for perplexity.</source>
-        <translation>用于计算困惑度的留出文本。</translation>
+        <translation type="vanished">用于计算困惑度的留出文本。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Sequence length</source>
-        <translation>序列长度</translation>
+        <translation type="vanished">序列长度</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Tokens per training window.</source>
-        <translation>每个训练窗口的词元数。</translation>
+        <translation type="vanished">每个训练窗口的词元数。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Batch size</source>
-        <translation>批大小</translation>
+        <translation type="vanished">批大小</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Windows per step.</source>
-        <translation>每步的窗口数。</translation>
+        <translation type="vanished">每步的窗口数。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Gradient accumulation</source>
-        <translation>梯度累积</translation>
+        <translation type="vanished">梯度累积</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Batches summed before each optimizer step.</source>
-        <translation>每次优化器更新前累加的批次数。</translation>
+        <translation type="vanished">每次优化器更新前累加的批次数。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Eval sequence length</source>
-        <translation>评估序列长度</translation>
+        <translation type="vanished">评估序列长度</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Tokens per perplexity window.</source>
-        <translation>每个困惑度窗口的词元数。</translation>
+        <translation type="vanished">每个困惑度窗口的词元数。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Eval windows</source>
-        <translation>评估窗口数</translation>
+        <translation type="vanished">评估窗口数</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>At most this many eval windows; 0 = the whole file.</source>
-        <translation>最多使用这么多评估窗口；0 = 整个文件。</translation>
+        <translation type="vanished">最多使用这么多评估窗口；0 = 整个文件。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>BOS in every window</source>
-        <translation>每个窗口以 BOS 开头</translation>
+        <translation type="vanished">每个窗口以 BOS 开头</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Start every training and evaluation window with BOS (for models pretrained that way); off: one BOS, then a running stream.</source>
-        <translation>每个训练和评估窗口都以 BOS 开头（适用于以这种方式预训练的模型）；关闭：只有一个 BOS，然后是连续的文本流。</translation>
+        <translation type="vanished">每个训练和评估窗口都以 BOS 开头（适用于以这种方式预训练的模型）；关闭：只有一个 BOS，然后是连续的文本流。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Training</source>
-        <translation>训练</translation>
+        <translation type="vanished">训练</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+50"/>
         <source>This method does not train: the training settings do not apply.</source>
         <translation>此方法不进行训练：训练设置不适用。</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>Training steps</source>
-        <translation>训练步数</translation>
+        <translation type="vanished">训练步数</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Optimizer steps after calibration.</source>
-        <translation>校准之后的优化器步数。</translation>
+        <translation type="vanished">校准之后的优化器步数。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Warm-up steps</source>
-        <translation>预热步数</translation>
+        <translation type="vanished">预热步数</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Steps of linear learning-rate warm-up.</source>
-        <translation>学习率线性预热的步数。</translation>
+        <translation type="vanished">学习率线性预热的步数。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Schedule</source>
-        <translation>调度</translation>
+        <translation type="vanished">调度</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Learning-rate schedule after warm-up.</source>
-        <translation>预热之后的学习率调度。</translation>
+        <translation type="vanished">预热之后的学习率调度。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Weight decay</source>
-        <translation>权重衰减</translation>
+        <translation type="vanished">权重衰减</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>AdamW weight decay.</source>
-        <translation>AdamW 权重衰减。</translation>
+        <translation type="vanished">AdamW 权重衰减。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Gradient clipping</source>
-        <translation>梯度裁剪</translation>
+        <translation type="vanished">梯度裁剪</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Maximum gradient norm; 0 = off.</source>
-        <translation>最大梯度范数；0 = 关闭。</translation>
+        <translation type="vanished">最大梯度范数；0 = 关闭。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Evaluate every</source>
-        <translation>评估间隔</translation>
+        <translation type="vanished">评估间隔</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Steps between perplexity evaluations; 0 = only at the end.</source>
-        <translation>两次困惑度评估之间的步数；0 = 仅在结束时。</translation>
+        <translation type="vanished">两次困惑度评估之间的步数；0 = 仅在结束时。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Checkpoint every</source>
-        <translation>检查点间隔</translation>
+        <translation type="vanished">检查点间隔</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Steps between checkpoints; 0 = only at the end.</source>
-        <translation>两个检查点之间的步数；0 = 仅在结束时。</translation>
+        <translation type="vanished">两个检查点之间的步数；0 = 仅在结束时。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Log every</source>
-        <translation>记录间隔</translation>
+        <translation type="vanished">记录间隔</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Steps between logged metrics.</source>
-        <translation>两次记录指标之间的步数。</translation>
+        <translation type="vanished">两次记录指标之间的步数。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Histograms every</source>
-        <translation>直方图间隔</translation>
+        <translation type="vanished">直方图间隔</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Steps between magnitude histograms; 0 = off.</source>
-        <translation>两次幅度直方图之间的步数；0 = 关闭。</translation>
+        <translation type="vanished">两次幅度直方图之间的步数；0 = 关闭。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Gradient checkpointing</source>
-        <translation>梯度检查点</translation>
+        <translation type="vanished">梯度检查点</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Recompute each block in the backward pass: less memory, more time.</source>
-        <translation>在反向传播中重新计算每个块：占用更少内存，耗时更多。</translation>
+        <translation type="vanished">在反向传播中重新计算每个块：占用更少内存，耗时更多。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Run</source>
-        <translation>运行</translation>
+        <translation type="vanished">运行</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Experiment name</source>
-        <translation>实验名称</translation>
+        <translation type="vanished">实验名称</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Runs are grouped by this name in the runs table.</source>
-        <translation>运行表中的运行按此名称分组。</translation>
+        <translation type="vanished">运行表中的运行按此名称分组。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Device</source>
-        <translation>设备</translation>
+        <translation type="vanished">设备</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Where the engine runs: auto picks the first GPU, else the CPU.</source>
-        <translation>引擎运行的位置：auto 选择第一块 GPU，否则使用 CPU。</translation>
+        <translation type="vanished">引擎运行的位置：auto 选择第一块 GPU，否则使用 CPU。</translation>
     </message>
     <message>
-        <location line="+2"/>
         <source>Precision</source>
-        <translation>精度</translation>
+        <translation type="vanished">精度</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Compute dtype of the model.</source>
-        <translation>模型的计算数据类型。</translation>
+        <translation type="vanished">模型的计算数据类型。</translation>
     </message>
     <message>
-        <location line="+3"/>
         <source>Seed</source>
-        <translation>随机种子</translation>
+        <translation type="vanished">随机种子</translation>
     </message>
     <message>
-        <location line="+0"/>
         <source>Seed of data order and initialisation.</source>
-        <translation>数据顺序和初始化的随机种子。</translation>
+        <translation type="vanished">数据顺序和初始化的随机种子。</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>Unknown method &apos;%1&apos;.</source>
         <translation>未知方法“%1”。</translation>
     </message>
     <message>
-        <location line="+72"/>
+        <location line="+75"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
@@ -840,7 +1159,7 @@
         <translation>文本文件 (*.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+177"/>
+        <location line="+217"/>
         <source>Ready to run.</source>
         <translation>可以开始运行。</translation>
     </message>
@@ -862,7 +1181,7 @@
         <translation>&lt;b&gt;模型：&lt;/b&gt;%1</translation>
     </message>
     <message>
-        <location line="+75"/>
+        <location line="+105"/>
         <source>auto (first GPU, else CPU)</source>
         <translation>auto（第一块 GPU，否则 CPU）</translation>
     </message>
@@ -875,7 +1194,7 @@
 <context>
     <name>qat::ui::ExplorerView</name>
     <message>
-        <location filename="../ui/explorertext.cpp" line="+12"/>
+        <location filename="../ui/explorer/explorertext.cpp" line="+16"/>
         <source>What you see</source>
         <translation>你看到的是什么</translation>
     </message>
@@ -965,7 +1284,7 @@
         <translation>最终重要的不是权重误差，而是该层输出改变了多少。探索器把模型的样本激活分别送入原始层和量化层，并报告两个输出的相对差异。</translation>
     </message>
     <message>
-        <location filename="../ui/explorerview.cpp" line="+59"/>
+        <location filename="../ui/explorer/explorerview.cpp" line="+127"/>
         <source>Pick a weight group</source>
         <translation>选择权重组</translation>
     </message>
@@ -986,11 +1305,12 @@
     </message>
     <message>
         <location line="+4"/>
+        <location line="+17"/>
         <source> bits</source>
         <translation> 位</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-14"/>
         <source>min/max with 0</source>
         <translation>含 0 的最小/最大值</translation>
     </message>
@@ -1010,7 +1330,7 @@
         <translation>在计算 s 和 z 之前如何选择每组的范围。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+18"/>
         <source>Layer</source>
         <translation>层</translation>
     </message>
@@ -1045,7 +1365,7 @@
         <translation>范围</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+51"/>
         <source>The group&apos;s weights and the levels they are rounded to</source>
         <translation>该组的权重及其被舍入到的量化级</translation>
     </message>
@@ -1086,17 +1406,17 @@
         <translation>权重数</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+46"/>
         <source>Open a model to explore how its weights are quantized.</source>
         <translation>打开一个模型，探索其权重如何被量化。</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+121"/>
         <source>Loading %1 ...</source>
         <translation>正在加载 %1 ...</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+20"/>
         <source>%1
 %2 layers, hidden %3, intermediate %4
 sample activations from %5</source>
@@ -1105,22 +1425,22 @@ sample activations from %5</source>
 样本激活来自 %5</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="-358"/>
         <source>whole row (%1)</source>
         <translation>整行（%1）</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+486"/>
         <source>Computing...</source>
         <translation>正在计算...</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location filename="../ui/explorer/explorertext.cpp" line="+27"/>
         <source>&lt;b&gt;This group&lt;/b&gt; (row %1, columns %2–%3)&lt;br&gt;scale s = %4&lt;br&gt;zero-point z = %5&lt;br&gt;%6 levels from %7 to %8&lt;br&gt;RMS rounding error = %9 (%10 of s)&lt;br&gt;largest error = %11&lt;br&gt;clipped here: %12 of %13&lt;br&gt;&lt;br&gt;&lt;b&gt;The whole layer&lt;/b&gt; (%14 × %15, %16 groups per row)&lt;br&gt;weight error ‖Q(W)−W‖/‖W‖ = %17&lt;br&gt;&lt;b&gt;output error&lt;/b&gt; on %18 sample tokens = %19&lt;br&gt;clipped weights: %20&lt;br&gt;bits per weight incl. s and z: %21&lt;br&gt;&lt;br&gt;&lt;small&gt;computed in %22 ms&lt;/small&gt;</source>
         <translation>&lt;b&gt;本组&lt;/b&gt;（第 %1 行，第 %2–%3 列）&lt;br&gt;缩放 s = %4&lt;br&gt;零点 z = %5&lt;br&gt;%6 个量化级，从 %7 到 %8&lt;br&gt;均方根舍入误差 = %9（s 的 %10）&lt;br&gt;最大误差 = %11&lt;br&gt;此处被截断：%13 个中的 %12 个&lt;br&gt;&lt;br&gt;&lt;b&gt;整层&lt;/b&gt;（%14 × %15，每行 %16 组）&lt;br&gt;权重误差 ‖Q(W)−W‖/‖W‖ = %17&lt;br&gt;%18 个样本词元上的&lt;b&gt;输出误差&lt;/b&gt; = %19&lt;br&gt;被截断的权重：%20&lt;br&gt;每个权重的位数（含 s 和 z）：%21&lt;br&gt;&lt;br&gt;&lt;small&gt;计算耗时 %22 毫秒&lt;/small&gt;</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location filename="../ui/explorer/explorerview.cpp" line="+49"/>
         <source>Layer %1 %2: %3 bits, %4.</source>
         <translation>第 %1 层 %2：%3 位，%4。</translation>
     </message>
@@ -1135,7 +1455,7 @@ sample activations from %5</source>
         <translation>每行一组</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location filename="../ui/explorer/explorerplots.cpp" line="+67"/>
         <source>weight w</source>
         <translation>权重 w</translation>
     </message>
@@ -1150,143 +1470,179 @@ sample activations from %5</source>
         <translation>被截断</translation>
     </message>
     <message>
-        <location line="+78"/>
+        <location filename="../ui/explorer/explorerview.cpp" line="+23"/>
         <source>Quantization explorer</source>
         <translation>量化探索器</translation>
     </message>
     <message>
+        <location line="-554"/>
         <source>query (q_proj)</source>
         <translation>查询 (q_proj)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>key (k_proj)</source>
         <translation>键 (k_proj)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>value (v_proj)</source>
         <translation>值 (v_proj)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>attention output (o_proj)</source>
         <translation>注意力输出 (o_proj)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>MLP gate (gate_proj)</source>
         <translation>MLP 门控 (gate_proj)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>MLP up (up_proj)</source>
         <translation>MLP 升维 (up_proj)</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>MLP down (down_proj)</source>
         <translation>MLP 降维 (down_proj)</translation>
     </message>
     <message>
+        <location line="+55"/>
         <source>the loaded weights (settings below)</source>
         <translation>已加载的权重（下方设置）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>A completed run of this model from the run store: its calibrated s and z, the learned m and what LoRA moved.</source>
         <translation>运行库中此模型的一个已完成运行：其校准后的 s 和 z、学到的 m 以及 LoRA 移动了什么。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Compare with</source>
         <translation>对比</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>A second setting computed beside the first: the numbers side by side, its quantized values in the group plot and its output error in the overview.</source>
         <translation>与第一个设置并列计算的第二个设置：数值并排显示，其量化值显示在分组图中，其输出误差显示在总览中。</translation>
     </message>
     <message>
+        <location line="+11"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
+        <location line="+90"/>
         <source>Output error of every quantized linear (sample activations)</source>
         <translation>每个量化线性层的输出误差（样本激活）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>output error (%)</source>
         <translation>输出误差 (%)</translation>
     </message>
     <message>
+        <location line="+119"/>
         <source>Loading run #%1 ...</source>
         <translation>正在加载运行 #%1 ...</translation>
     </message>
     <message>
+        <location line="+99"/>
         <source>%1 (last group partial)</source>
         <translation>%1（最后一组不完整）</translation>
     </message>
     <message>
+        <location filename="../ui/explorer/explorerplots.cpp" line="+8"/>
         <source>code moved by LoRA</source>
         <translation>被 LoRA 移动的码</translation>
     </message>
     <message>
+        <location line="+14"/>
         <source>Q(w) at %1 bits</source>
         <translation>%1 位时的 Q(w)</translation>
     </message>
     <message>
+        <location line="+28"/>
         <source>Q(w) − w</source>
         <translation>Q(w) − w</translation>
     </message>
     <message>
+        <location line="+7"/>
         <source>LoRA update (α/r)·B·A</source>
         <translation>LoRA 更新 (α/r)·B·A</translation>
     </message>
     <message>
+        <location line="+55"/>
         <source>layer and module</source>
         <translation>层和模块</translation>
     </message>
     <message>
+        <location line="+19"/>
         <source>round to nearest</source>
         <translation>就近舍入</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>calibrated</source>
         <translation>校准后</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>trained</source>
         <translation>训练后</translation>
     </message>
     <message>
+        <location line="+3"/>
+        <location filename="../ui/explorer/explorertext.cpp" line="+80"/>
         <source>%1 bits, g%2</source>
         <translation>%1 位, g%2</translation>
     </message>
     <message>
+        <location line="+1"/>
+        <location filename="../ui/explorer/explorertext.cpp" line="+1"/>
         <source>%1 bits, per row</source>
         <translation>%1 位, 按行</translation>
     </message>
     <message>
+        <location filename="../ui/explorer/explorertext.cpp" line="-45"/>
         <source>no checkpoint: only m · s is known (set training.checkpoint_every)</source>
         <translation>无检查点：仅知道 m · s（请设置 training.checkpoint_every）</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>LoRA from the checkpoint at %1 step %2</source>
         <translation>LoRA 来自 %1 第 %2 步的检查点</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>&lt;b&gt;Trained run&lt;/b&gt;: %1&lt;br&gt;&lt;b&gt;This group&lt;/b&gt;&lt;br&gt;before calibration: s = %2, z = %3&lt;br&gt;after calibration: s = %4, z = %5&lt;br&gt;learned magnitude m = %6&lt;br&gt;final step m · s = %7&lt;br&gt;codes LoRA moved: %8 of %9&lt;br&gt;&lt;br&gt;&lt;b&gt;The whole layer: output error&lt;/b&gt;&lt;br&gt;round to nearest (before calibration): %10&lt;br&gt;after calibration: %11&lt;br&gt;after training: %12&lt;br&gt;codes LoRA moved: %13&lt;br&gt;m from %14 to %15 (mean %16)&lt;br&gt;s after / before calibration (mean): %17&lt;br&gt;‖(α/r)·B·A‖ / ‖W0‖: %18&lt;br&gt;&lt;small&gt;Training lowers the model&apos;s loss, not each layer&apos;s distance to W0: a layer&apos;s output error may grow while the model gets better.&lt;/small&gt;</source>
         <translation>&lt;b&gt;训练后的运行&lt;/b&gt;：%1&lt;br&gt;&lt;b&gt;本组&lt;/b&gt;&lt;br&gt;校准前：s = %2, z = %3&lt;br&gt;校准后：s = %4, z = %5&lt;br&gt;学到的幅度 m = %6&lt;br&gt;最终间距 m · s = %7&lt;br&gt;LoRA 移动的码：%9 个中的 %8 个&lt;br&gt;&lt;br&gt;&lt;b&gt;整个层：输出误差&lt;/b&gt;&lt;br&gt;就近舍入（校准前）：%10&lt;br&gt;校准后：%11&lt;br&gt;训练后：%12&lt;br&gt;LoRA 移动的码：%13&lt;br&gt;m 从 %14 到 %15（均值 %16）&lt;br&gt;校准后 / 校准前的 s（均值）：%17&lt;br&gt;‖(α/r)·B·A‖ / ‖W0‖：%18&lt;br&gt;&lt;small&gt;训练降低的是模型的损失，而不是每一层与 W0 的距离：模型变好时，某一层的输出误差可能增大。&lt;/small&gt;</translation>
     </message>
     <message>
+        <location line="+44"/>
         <source>bits per weight</source>
         <translation>每权重位数</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>group&apos;s RMS error</source>
         <translation>组的 RMS 误差</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>weight error</source>
         <translation>权重误差</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>&lt;b&gt;output error&lt;/b&gt;</source>
         <translation>&lt;b&gt;输出误差&lt;/b&gt;</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>clipped weights</source>
         <translation>被截断的权重</translation>
     </message>
@@ -1294,7 +1650,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::ExportDialog</name>
     <message>
-        <location filename="../ui/exportdialog.cpp" line="+194"/>
+        <location filename="../ui/runs/exportdialog.cpp" line="+194"/>
         <source>Q4_K (approximate: scales refit to 6 bits)</source>
         <translation>Q4_K（近似：缩放重新拟合为 6 位）</translation>
     </message>
@@ -1512,7 +1868,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::HistogramStatsModel</name>
     <message>
-        <location filename="../ui/histogrammodel.cpp" line="+83"/>
+        <location filename="../ui/histograms/histogrammodel.cpp" line="+83"/>
         <source>Step</source>
         <translation>步数</translation>
     </message>
@@ -1555,7 +1911,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::HistogramView</name>
     <message>
-        <location filename="../ui/histogramview.cpp" line="+34"/>
+        <location filename="../ui/histograms/histogramview.cpp" line="+26"/>
         <source>run %1</source>
         <translation>运行 %1</translation>
     </message>
@@ -1565,7 +1921,7 @@ sample activations from %5</source>
         <translation>第 %1 步 · %2 个值 · 最小 %3 · 最大 %4 · 平均 %5 · 标准差 %6</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+38"/>
         <source>What is measured per group: the magnitude m, the scale s, the LoRA update size or the integer code usage, as the run logged them.</source>
         <translation>每组测量的量：幅度 m、缩放 s、LoRA 更新大小或整数码使用情况，按运行记录的内容显示。</translation>
     </message>
@@ -1636,12 +1992,12 @@ sample activations from %5</source>
         <translation>打开一个运行数据库以查看其运行记录的直方图。</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+25"/>
         <source>(none)</source>
         <translation>（无）</translation>
     </message>
     <message>
-        <location line="+52"/>
+        <location line="+54"/>
         <source>This run logged no histograms (DL-QAT logs them every training.histogram_every steps).</source>
         <translation>此运行没有记录直方图（DL-QAT 每隔 training.histogram_every 步记录一次）。</translation>
     </message>
@@ -1664,7 +2020,7 @@ sample activations from %5</source>
         <translation>叠加的运行在该层和模块上没有 %1。</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+52"/>
         <source>No histogram to show.</source>
         <translation>没有可显示的直方图。</translation>
     </message>
@@ -1682,7 +2038,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::MainWindow</name>
     <message>
-        <location filename="../ui/mainwindow.cpp" line="+30"/>
+        <location filename="../ui/shell/mainwindow.cpp" line="+36"/>
         <source>QATBench</source>
         <translation>QATBench</translation>
     </message>
@@ -1717,12 +2073,12 @@ sample activations from %5</source>
         <translation>探索器</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+65"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+96"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
@@ -1752,7 +2108,7 @@ sample activations from %5</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+10"/>
         <source>&amp;Run</source>
         <translation>运行(&amp;R)</translation>
     </message>
@@ -1762,22 +2118,22 @@ sample activations from %5</source>
         <translation>开始(&amp;S)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>&amp;Pause</source>
         <translation>暂停(&amp;P)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&amp;Resume</source>
         <translation>继续(&amp;R)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>S&amp;top</source>
         <translation>停止(&amp;T)</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Run the &amp;demo</source>
         <translation>运行演示(&amp;D)</translation>
     </message>
@@ -1827,7 +2183,7 @@ sample activations from %5</source>
         <translation>让它运行完毕</translation>
     </message>
     <message>
-        <location line="+22"/>
+        <location line="+23"/>
         <source>Stopping the run; QATBench closes when the engine has written its checkpoint.</source>
         <translation>正在停止运行；引擎写完检查点后 QATBench 将关闭。</translation>
     </message>
@@ -1837,6 +2193,7 @@ sample activations from %5</source>
         <translation>运行结束后 QATBench 将关闭。</translation>
     </message>
     <message>
+        <location line="-81"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -1844,8 +2201,8 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::MetricChart</name>
     <message>
-        <location filename="../ui/metricchart.cpp" line="+31"/>
-        <location line="+98"/>
+        <location filename="../ui/common/metricchart.cpp" line="+40"/>
+        <location line="+99"/>
         <source>Step</source>
         <translation>步数</translation>
     </message>
@@ -1873,7 +2230,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::ModelPanel</name>
     <message>
-        <location filename="../ui/modelpanel.cpp" line="+26"/>
+        <location filename="../ui/workbench/modelpanel.cpp" line="+31"/>
         <source>Open model...</source>
         <translation>打开模型...</translation>
     </message>
@@ -1893,24 +2250,24 @@ sample activations from %5</source>
         <translation>未打开模型。请打开一个文件夹或将其拖放到这里。</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+32"/>
         <source>Open a LLaMA model folder</source>
         <translation>打开 LLaMA 模型文件夹</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+7"/>
         <source>Reading %1 ...</source>
         <translation>正在读取 %1 ...</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+11"/>
         <source>Could not open %1:
 %2</source>
         <translation>无法打开 %1：
 %2</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+37"/>
         <source>Layers</source>
         <translation>层数</translation>
     </message>
@@ -1985,7 +2342,7 @@ sample activations from %5</source>
         <translation>%1（%2%）</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+20"/>
         <source>Embedding</source>
         <translation>嵌入</translation>
     </message>
@@ -2035,22 +2392,27 @@ sample activations from %5</source>
         <translation>最近的模型...</translation>
     </message>
     <message>
+        <location line="-42"/>
         <source>Quantizable linears</source>
         <translation>可量化的线性层</translation>
     </message>
     <message>
+        <location line="+0"/>
         <source>%1 per layer × %2 layers</source>
         <translation>每层 %1 个 × %2 层</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Input features</source>
         <translation>输入特征数</translation>
     </message>
     <message>
+        <location line="+4"/>
         <source>Group sizes that fit</source>
         <translation>适用的分组大小</translation>
     </message>
     <message>
+        <location line="-3"/>
         <source>0 (per channel)</source>
         <translation>0（按通道）</translation>
     </message>
@@ -2058,7 +2420,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::OptionText</name>
     <message>
-        <location filename="../ui/optiontext.cpp" line="+11"/>
+        <location filename="../ui/workbench/optiontext.cpp" line="+12"/>
         <source>Post-training round-to-nearest: every group&apos;s scale and zero-point from its min and max (0 included by default, the reference protocol), weights rounded once. No training.</source>
         <translation>训练后就近舍入：每组的缩放和零点由其最小值和最大值得出（默认包含 0，即参考协议），权重只舍入一次。不进行训练。</translation>
     </message>
@@ -2248,7 +2610,7 @@ sample activations from %5</source>
         <translation>m + LoRA 阶段的损失，与校准相同。distill 让模型保持接近全精度模型，而不是拟合训练文本（当该文本就是模型自己的预训练数据时很有用）。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>LR scale s</source>
         <translation>缩放 s 的学习率</translation>
     </message>
@@ -2503,306 +2865,382 @@ sample activations from %5</source>
         <translation>选项</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Evaluation</source>
         <translation>评估</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Multiple-choice tasks scored on the final model, as lm-evaluation-harness frames them.</source>
         <translation>在最终模型上评分的多项选择任务，按 lm-evaluation-harness 的方式构造。</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Tasks folder</source>
         <translation>任务文件夹</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>The folder of the task files (shared/data/tasks); required with tasks.</source>
         <translation>任务文件所在的文件夹（shared/data/tasks）；选择任务时必填。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Questions per task</source>
         <translation>每个任务的题目数</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Score the first N questions of each task; 0 = all.</source>
         <translation>每个任务只评分前 N 道题；0 = 全部。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Shots</source>
         <translation>示例数（shots）</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Solved examples shown before each question; -1 = the task&apos;s default.</source>
         <translation>每道题前展示的已解答示例数；-1 = 任务的默认值。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Tasks every</source>
         <translation>任务评估间隔</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Also score the tasks during training every N steps (on the fake-quantized model); 0 = only the final model.</source>
         <translation>训练期间每 N 步也对任务评分（在伪量化模型上）；0 = 仅最终模型。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Questions per task during training</source>
         <translation>训练期间每个任务的题目数</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>The first N questions of each task at the tasks_every steps; 0 = tasks_limit.</source>
         <translation>在 tasks_every 步时每个任务的前 N 道题；0 = tasks_limit。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Model folder</source>
         <translation>模型文件夹</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>A Hugging Face LLaMA folder: config.json, safetensors weights, tokenizer.</source>
         <translation>Hugging Face LLaMA 文件夹：config.json、safetensors 权重和分词器。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Formats</source>
         <translation>格式</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Deployable files written after the final evaluation: gguf (llama.cpp), gptq (GPTQ v2 checkpoint), hf (dequantized Hugging Face checkpoint).</source>
         <translation>最终评估后写出的可部署文件：gguf（llama.cpp）、gptq（GPTQ v2 检查点）、hf（反量化的 Hugging Face 检查点）。</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>GGUF type</source>
         <translation>GGUF 类型</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Block type of the quantized tensors; auto = the exact type for the run&apos;s grid.</source>
         <translation>量化张量的块类型；auto = 与本次运行网格完全对应的类型。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>GGUF fallback</source>
         <translation>GGUF 备用类型</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Type of the tensors the GGUF type cannot hold.</source>
         <translation>GGUF 类型无法容纳的张量所用的类型。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>HF dtype</source>
         <translation>HF 数据类型</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Dtype of the dequantized checkpoint; empty = the model&apos;s own.</source>
         <translation>反量化检查点的数据类型；留空 = 模型自身的类型。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Scale parametrization</source>
         <translation>缩放参数化</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>log = calibration trains log s (lr_scale is a relative step, the same for every group whatever its size); linear = it trains s itself (lr_scale is in units of s, as a plain implementation of the formula does: a group with a small s then moves relatively more).</source>
         <translation>log = 校准训练 log s（lr_scale 是相对步长，对每个组都相同，与其大小无关）；linear = 直接训练 s（lr_scale 以 s 为单位，与公式的朴素实现相同：s 较小的组相对移动得更多）。</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>Calibration warm-up steps</source>
         <translation>校准预热步数</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Linear warm-up steps of the calibration schedule (then cosine to 0); -1 = min(training.warmup_steps, calib_steps / 10).</source>
         <translation>校准调度的线性预热步数（之后余弦衰减到 0）；-1 = min(training.warmup_steps, calib_steps / 10)。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>AdamW learning rate of log s (scale_param log: a relative step) or of s (scale_param linear).</source>
         <translation>log s 的 AdamW 学习率（scale_param 为 log：相对步长）或 s 的学习率（scale_param 为 linear）。</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Plain-text file the model is trained on.</source>
         <translation>用于训练模型的纯文本文件。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Calibration text</source>
         <translation>校准文本</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Text for calibrating s and z; empty = the training text.</source>
         <translation>用于校准 s 和 z 的文本；留空 = 使用训练文本。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Evaluation text</source>
         <translation>评估文本</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Held-out text for perplexity.</source>
         <translation>用于计算困惑度的留出文本。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Sequence length</source>
         <translation>序列长度</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Tokens per training window.</source>
         <translation>每个训练窗口的词元数。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Batch size</source>
         <translation>批大小</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Windows per step.</source>
         <translation>每步的窗口数。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Gradient accumulation</source>
         <translation>梯度累积</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Batches summed before each optimizer step.</source>
         <translation>每次优化器更新前累加的批次数。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Eval sequence length</source>
         <translation>评估序列长度</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Tokens per perplexity window.</source>
         <translation>每个困惑度窗口的词元数。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Eval windows</source>
         <translation>评估窗口数</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>At most this many eval windows; 0 = the whole file.</source>
         <translation>最多使用这么多评估窗口；0 = 整个文件。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>BOS in every window</source>
         <translation>每个窗口以 BOS 开头</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Start every training and evaluation window with BOS (for models pretrained that way); off: one BOS, then a running stream.</source>
         <translation>每个训练和评估窗口都以 BOS 开头（适用于以这种方式预训练的模型）；关闭：只有一个 BOS，然后是连续的文本流。</translation>
     </message>
     <message>
+        <location line="+3"/>
         <source>Training steps</source>
         <translation>训练步数</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Optimizer steps after calibration.</source>
         <translation>校准之后的优化器步数。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Warm-up steps</source>
         <translation>预热步数</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Steps of linear learning-rate warm-up.</source>
         <translation>学习率线性预热的步数。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Schedule</source>
         <translation>调度</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Learning-rate schedule after warm-up.</source>
         <translation>预热之后的学习率调度。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Weight decay</source>
         <translation>权重衰减</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>AdamW weight decay.</source>
         <translation>AdamW 权重衰减。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Gradient clipping</source>
         <translation>梯度裁剪</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Maximum gradient norm; 0 = off.</source>
         <translation>最大梯度范数；0 = 关闭。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Evaluate every</source>
         <translation>评估间隔</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Steps between perplexity evaluations; 0 = only at the end.</source>
         <translation>两次困惑度评估之间的步数；0 = 仅在结束时。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Checkpoint every</source>
         <translation>检查点间隔</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Steps between checkpoints; 0 = only at the end.</source>
         <translation>两个检查点之间的步数；0 = 仅在结束时。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Log every</source>
         <translation>记录间隔</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Steps between logged metrics.</source>
         <translation>两次记录指标之间的步数。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Histograms every</source>
         <translation>直方图间隔</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Steps between magnitude histograms; 0 = off.</source>
         <translation>两次幅度直方图之间的步数；0 = 关闭。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Gradient checkpointing</source>
         <translation>梯度检查点</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Recompute each block in the backward pass: less memory, more time.</source>
         <translation>在反向传播中重新计算每个块：占用更少内存，耗时更多。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Run</source>
         <translation>运行</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Experiment name</source>
         <translation>实验名称</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Runs are grouped by this name in the runs table.</source>
         <translation>运行表中的运行按此名称分组。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Where the engine runs: auto picks the first GPU, else the CPU.</source>
         <translation>引擎运行的位置：auto 选择第一块 GPU，否则使用 CPU。</translation>
     </message>
     <message>
+        <location line="+2"/>
         <source>Precision</source>
         <translation>精度</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Compute dtype of the model.</source>
         <translation>模型的计算数据类型。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Seed</source>
         <translation>随机种子</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Seed of data order and initialisation.</source>
         <translation>数据顺序和初始化的随机种子。</translation>
     </message>
@@ -2810,7 +3248,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::RunControl</name>
     <message>
-        <location filename="../ui/runcontrol.cpp" line="+21"/>
+        <location filename="../ui/workbench/runcontrol.cpp" line="+28"/>
         <source>Calibration</source>
         <translation>校准</translation>
     </message>
@@ -2831,6 +3269,16 @@ sample activations from %5</source>
     </message>
     <message>
         <location line="+1"/>
+        <source>Tokenizing</source>
+        <translation>分词</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Pretraining</source>
+        <translation>预训练</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
@@ -2841,12 +3289,12 @@ sample activations from %5</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+109"/>
+        <location line="+175"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location line="-108"/>
+        <location line="-174"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
@@ -2854,6 +3302,11 @@ sample activations from %5</source>
         <location line="+1"/>
         <source>The engine finishes the current step, writes a checkpoint and ends the run.</source>
         <translation>引擎会完成当前步骤、写入检查点并结束运行。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>The whole run: calibration, training and the evaluations, by the time each has taken so far. The clock stops while the run is paused.</source>
+        <translation>整个运行：校准、训练和各次评估，按各自至今所用的时间计。运行暂停时计时停止。</translation>
     </message>
     <message>
         <location line="+6"/>
@@ -2866,37 +3319,42 @@ sample activations from %5</source>
         <translation>引擎消息显示在这里。</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+20"/>
+        <source>Whole run</source>
+        <translation>整个运行</translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>Phase: %1</source>
         <translation>阶段：%1</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+15"/>
         <source>Run %1 started: %2, %3 steps</source>
         <translation>运行 %1 已开始：%2，%3 步</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>Paused. Resume continues from the same step.</source>
         <translation>已暂停。继续后将从同一步开始。</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Resumed.</source>
         <translation>已继续。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+9"/>
         <source>Checkpoint at step %1: %2</source>
         <translation>第 %1 步的检查点：%2</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Evaluation at step %1: perplexity %2 over %3 tokens</source>
         <translation>第 %1 步评估：%3 个词元上的困惑度为 %2</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
         <source>Run completed.</source>
         <translation>运行已完成。</translation>
     </message>
@@ -2911,7 +3369,7 @@ sample activations from %5</source>
         <translation>运行结束：%1</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+27"/>
         <source>Start the experiment in the background engine.</source>
         <translation>在后台引擎中开始此实验。</translation>
     </message>
@@ -2936,7 +3394,7 @@ sample activations from %5</source>
         <translation>正在启动...</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+14"/>
         <source>step %1 / %2</source>
         <translation>第 %1 / %2 步</translation>
     </message>
@@ -2947,11 +3405,12 @@ sample activations from %5</source>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+25"/>
         <source>ETA %1</source>
         <translation>剩余 %1</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="-25"/>
         <source>ETA unknown</source>
         <translation>剩余时间未知</translation>
     </message>
@@ -2966,7 +3425,52 @@ sample activations from %5</source>
         <translation>内存 %1</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+15"/>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>timing...</source>
+        <translation>计时中...</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>calibration %1/%2</source>
+        <translation>校准 %1/%2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>training %1/%2</source>
+        <translation>训练 %1/%2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>evaluations %1/%2</source>
+        <translation>评估 %1/%2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>elapsed %1</source>
+        <translation>已用 %1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>ETA once a step is timed</source>
+        <translation>计时一步后显示剩余时间</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> + what is not timed yet</source>
+        <translation> + 尚未计时的部分</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>paused: the clock is stopped, %1 left when resumed</source>
+        <translation>已暂停：计时停止，继续后剩余 %1</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>warning: </source>
         <translation>警告：</translation>
     </message>
@@ -2976,7 +3480,7 @@ sample activations from %5</source>
         <translation>错误：</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+23"/>
         <source>The run failed: %1</source>
         <translation>运行失败：%1</translation>
     </message>
@@ -3007,9 +3511,74 @@ sample activations from %5</source>
     </message>
 </context>
 <context>
+    <name>qat::ui::RunFilesDialog</name>
+    <message>
+        <location filename="../ui/runs/runfiles.cpp" line="+35"/>
+        <source>checkpoint</source>
+        <translation>检查点</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Files of %1</source>
+        <translation>%1 的文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This run has no work directory.</source>
+        <translation>此运行没有工作目录。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>No files yet.</source>
+        <translation>尚无文件。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The work directory is gone (moved or deleted).</source>
+        <translation>工作目录已不存在（被移动或删除）。</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n file(s), %1</source>
+        <translation>
+            <numerusform>%n 个文件，%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+</context>
+<context>
     <name>qat::ui::RunsModel</name>
     <message>
-        <location filename="../ui/runsmodel.cpp" line="+55"/>
+        <location filename="../ui/common/runsmodel.cpp" line="+55"/>
         <source>queued</source>
         <translation>排队中</translation>
     </message>
@@ -3107,7 +3676,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::RunsView</name>
     <message>
-        <location filename="../ui/runsview.cpp" line="+64"/>
+        <location filename="../ui/runs/runsview.cpp" line="+67"/>
         <source>Filter runs (name, method, tag, ...)</source>
         <translation>筛选运行（名称、方法、标签……）</translation>
     </message>
@@ -3176,8 +3745,59 @@ sample activations from %5</source>
         <source>Read the database again.</source>
         <translation>重新读取数据库。</translation>
     </message>
+    <message>
+        <location line="+2"/>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Continue the selected stopped, interrupted or failed run from its last checkpoint (same run, live in the Experiment view).</source>
+        <translation>从最后一个检查点继续所选的已停止、中断或失败的运行（同一运行，在实验视图中实时显示）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Clone</source>
+        <translation>克隆</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Load the selected run&apos;s experiment into the form, to change and run it.</source>
+        <translation>将所选运行的实验载入表单，以便修改并运行。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>FP baseline</source>
+        <translation>全精度基线</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The full-precision model on the run&apos;s evaluation text with the run&apos;s protocol, next to the run&apos;s perplexity.</source>
+        <translation>在该运行的评估文本上按其协议评估全精度模型，并与该运行的困惑度并列显示。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Evaluate...</source>
+        <translation>评估...</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+109"/>
+        <source>The run&apos;s model on any text, and a short generation preview.</source>
+        <translation>在任意文本上评估该运行的模型，并给出简短的生成预览。</translation>
+    </message>
+    <message>
+        <location line="-108"/>
+        <source>Files...</source>
+        <translation>文件...</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The run&apos;s checkpoints and exports with their sizes.</source>
+        <translation>该运行的检查点和导出文件及其大小。</translation>
+    </message>
     <message numerus="yes">
-        <location line="+52"/>
+        <location line="+58"/>
         <source>%n run(s) in %1</source>
         <translation>
             <numerusform>%1 中有 %n 个运行</numerusform>
@@ -3189,7 +3809,37 @@ sample activations from %5</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location line="+70"/>
+        <location line="+43"/>
+        <source>This run has no dequantized model (export/hf) yet: the original model is offered instead.</source>
+        <translation>此运行尚无反量化模型（export/hf）：改为提供原始模型。</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>run %1 (%2)</source>
+        <translation>运行 %1（%2）</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Evaluate and generate: %1</source>
+        <translation>评估与生成：%1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1, its final evaluation</source>
+        <translation>%1，其最终评估</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Full-precision baseline of %1</source>
+        <translation>%1 的全精度基线</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1, quantized</source>
+        <translation>%1，量化后</translation>
+    </message>
+    <message>
+        <location line="+49"/>
         <source>Rename run</source>
         <translation>重命名运行</translation>
     </message>
@@ -3228,7 +3878,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::SettingsDialog</name>
     <message>
-        <location filename="../ui/settingsdialog.cpp" line="+31"/>
+        <location filename="../ui/shell/settingsdialog.cpp" line="+23"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -3243,7 +3893,32 @@ sample activations from %5</source>
         <translation>命令行的默认值：$QATBENCH_DB，否则为 ~/.local/share/QATBench/runs.db</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+7"/>
+        <source>Automatic: %1</source>
+        <translation>自动：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The qatbench-cli that runs experiments. Empty: $QATBENCH_CLI, else a CUDA build at %1 (README&apos;s GPU recipe), else the one next to QATBench.</source>
+        <translation>运行实验的 qatbench-cli。留空：使用 $QATBENCH_CLI，否则使用 %1 处的 CUDA 构建（README 中的 GPU 步骤），否则使用 QATBench 旁边的那个。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Check</source>
+        <translation>检查</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Ask this engine which devices it can use (qatbench-cli devices --json).</source>
+        <translation>询问此引擎可以使用哪些设备（qatbench-cli devices --json）。</translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>System language</source>
         <translation>系统语言</translation>
     </message>
@@ -3254,12 +3929,17 @@ sample activations from %5</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>Run database</source>
         <translation>运行数据库</translation>
     </message>
     <message>
-        <location line="-12"/>
+        <location line="-14"/>
+        <source>Engine</source>
+        <translation>引擎</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Default device</source>
         <translation>默认设备</translation>
     </message>
@@ -3274,7 +3954,17 @@ sample activations from %5</source>
         <translation>QATBench 数据库 (*.db);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+5"/>
+        <source>Engine (qatbench-cli)</source>
+        <translation>引擎（qatbench-cli）</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Asking %1 for its devices...</source>
+        <translation>正在询问 %1 的设备...</translation>
+    </message>
+    <message>
+        <location line="+18"/>
         <source>auto (first GPU, else CPU)</source>
         <translation>auto（第一块 GPU，否则 CPU）</translation>
     </message>
@@ -3287,7 +3977,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::TaskTable</name>
     <message>
-        <location filename="../ui/tasktable.cpp" line="+179"/>
+        <location filename="../ui/common/tasktable.cpp" line="+179"/>
         <source>Select a run to see its task scores.</source>
         <translation>选择一个运行以查看其任务得分。</translation>
     </message>
@@ -3390,17 +4080,17 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::WelcomeView</name>
     <message>
-        <location filename="../ui/welcomeview.cpp" line="+11"/>
+        <location filename="../ui/shell/welcomeview.cpp" line="+41"/>
         <source>&lt;h1&gt;QATBench&lt;/h1&gt;</source>
         <translation>&lt;h1&gt;QATBench&lt;/h1&gt;</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Quantization-aware training for LLaMA-family models: open a checkpoint, choose bits, group size and LoRA rank, then calibrate and train with DL-QAT and watch loss, perplexity and per-group magnitudes live.</source>
         <translation>面向 LLaMA 系列模型的量化感知训练：打开检查点，选择位数、分组大小和 LoRA 秩，然后用 DL-QAT 校准和训练，并实时观察损失、困惑度和每组幅度。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
         <source>Open model...</source>
         <translation>打开模型...</translation>
     </message>
@@ -3410,35 +4100,46 @@ sample activations from %5</source>
         <translation>运行演示</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>Builds a small LLaMA on this computer and compares full precision, RTN and DL-QAT. No download needed.</source>
-        <translation>在本机构建一个小型 LLaMA，并比较全精度、RTN 和 DL-QAT。无需下载。</translation>
+        <translation type="vanished">在本机构建一个小型 LLaMA，并比较全精度、RTN 和 DL-QAT。无需下载。</translation>
     </message>
     <message>
+        <location line="+2"/>
+        <source>Builds a small LLaMA on this computer, then quantizes it with RTN and DL-QAT at 3 and 2 bits as real runs: their curves are drawn live, and they stay in Runs, Compare and Histograms. No download needed.</source>
+        <translation>在本机构建一个小型 LLaMA，然后以 RTN 和 DL-QAT 在 3 位和 2 位下量化，均为真实运行：其曲线实时绘制，并保留在运行记录、比较和直方图中。无需下载。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Click a model to open it.</source>
         <translation>单击模型即可打开。</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>Click a run to show its charts.</source>
         <translation>单击运行即可显示其图表。</translation>
     </message>
     <message>
+        <location line="+14"/>
         <source>&lt;b&gt;Recent models&lt;/b&gt;</source>
         <translation>&lt;b&gt;最近的模型&lt;/b&gt;</translation>
     </message>
     <message>
+        <location line="+1"/>
         <source>&lt;b&gt;Recent runs&lt;/b&gt;</source>
         <translation>&lt;b&gt;最近的运行&lt;/b&gt;</translation>
     </message>
     <message>
+        <location line="+23"/>
         <source>No model opened yet.</source>
         <translation>尚未打开任何模型。</translation>
     </message>
     <message>
+        <location line="+21"/>
         <source>perplexity %1</source>
         <translation>困惑度 %1</translation>
     </message>
     <message>
+        <location line="+5"/>
         <source>No run yet: open a model or run the demo.</source>
         <translation>还没有运行：请打开一个模型或运行演示。</translation>
     </message>
@@ -3446,7 +4147,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::WorkbenchView</name>
     <message>
-        <location filename="../ui/workbenchview.cpp" line="+37"/>
+        <location filename="../ui/workbench/workbenchview.cpp" line="+33"/>
         <source>Load...</source>
         <translation>加载...</translation>
     </message>
@@ -3471,22 +4172,26 @@ sample activations from %5</source>
         <translation>&lt;b&gt;实验&lt;/b&gt;</translation>
     </message>
     <message>
-        <location line="+48"/>
         <source>%1 - %2, %3</source>
-        <translation>%1 - %2，%3</translation>
+        <translation type="vanished">%1 - %2，%3</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+71"/>
         <source>Fix the experiment&apos;s problems first (shown in red).</source>
         <translation>请先修正实验中的问题（以红色显示）。</translation>
     </message>
     <message>
         <location line="+8"/>
+        <source>Demo: run %1 (%2) - live</source>
+        <translation>演示：运行 %1（%2）- 实时</translation>
+    </message>
+    <message>
+        <location line="+1"/>
         <source>Run %1 (%2) - live</source>
         <translation>运行 %1（%2）- 实时</translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+33"/>
         <source>Cannot create %1</source>
         <translation>无法创建 %1</translation>
     </message>
@@ -3511,27 +4216,66 @@ sample activations from %5</source>
         <translation>正在启动...</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Experiment: %1</source>
         <translation>实验：%1</translation>
     </message>
     <message>
         <location line="+1"/>
+        <location line="+16"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location line="+10"/>
-        <source>Demo</source>
-        <translation>演示</translation>
+        <location line="-6"/>
+        <source>Demo: pretraining a small LLaMA...</source>
+        <translation>演示：正在预训练一个小型 LLaMA...</translation>
     </message>
     <message>
         <location line="+3"/>
-        <source>Running the demo: a small LLaMA is built and trained here, then compared in full precision, RTN and DL-QAT. No download needed.</source>
-        <translation>正在运行演示：在本机构建并训练一个小型 LLaMA，然后比较全精度、RTN 和 DL-QAT。无需下载。</translation>
+        <source>Running the demo: a small LLaMA is built and pretrained here, then quantized with RTN and DL-QAT at 3 and 2 bits. Each of those is a real run in the database: its curves are drawn live and it stays in Runs, Compare and Histograms. No download needed.</source>
+        <translation>正在运行演示：在本机构建并预训练一个小型 LLaMA，然后以 RTN 和 DL-QAT 在 3 位和 2 位下量化。每一个都是数据库中的真实运行：其曲线实时绘制，并保留在运行记录、比较和直方图中。无需下载。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+19"/>
+        <source>Resume run</source>
+        <translation>继续运行</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>A run is active; stop it first.</source>
+        <translation>有运行正在进行；请先停止它。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Resuming run %1...</source>
+        <translation>正在继续运行 %1...</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Resuming run %1 from its last checkpoint.</source>
+        <translation>从最后一个检查点继续运行 %1。</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Clone run</source>
+        <translation>克隆运行</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>The run&apos;s stored experiment is not a JSON object.</source>
+        <translation>该运行存储的实验不是 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>Demo</source>
+        <translation type="vanished">演示</translation>
+    </message>
+    <message>
+        <source>Running the demo: a small LLaMA is built and trained here, then compared in full precision, RTN and DL-QAT. No download needed.</source>
+        <translation type="vanished">正在运行演示：在本机构建并训练一个小型 LLaMA，然后比较全精度、RTN 和 DL-QAT。无需下载。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>Open run</source>
         <translation>打开运行</translation>
     </message>
@@ -3557,7 +4301,7 @@ sample activations from %5</source>
         <translation>实验 JSON (*.json);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+10"/>
         <location line="+4"/>
         <source>Save experiment</source>
         <translation>保存实验</translation>

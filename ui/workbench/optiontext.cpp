@@ -184,6 +184,12 @@ namespace {
     QT_TRANSLATE_NOOP("qat::ui::OptionText", "Shots"),
     QT_TRANSLATE_NOOP("qat::ui::OptionText",
                       "Solved examples shown before each question; -1 = the task's default."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Tasks every"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Also score the tasks during training every N steps (on the "
+                                             "fake-quantized model); 0 = only the final model."),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText", "Questions per task during training"),
+    QT_TRANSLATE_NOOP("qat::ui::OptionText",
+                      "The first N questions of each task at the tasks_every steps; 0 = tasks_limit."),
     QT_TRANSLATE_NOOP("qat::ui::OptionText", "Model"),
     QT_TRANSLATE_NOOP("qat::ui::OptionText", "Model folder"),
     QT_TRANSLATE_NOOP("qat::ui::OptionText",
