@@ -128,13 +128,22 @@ c10::intrusive_ptr<c10d::Store>& store()
     return s;
 }
 
-// Waits for a key without a timeout (rank 0 may be paused or loading a large model): polls check(), first
-// back to back, then every few milliseconds. A vanished store (the launcher died) throws RankLost.
-void waitForKey(const std::string& key)
+// The key the launcher sets when a rank ended before the run did (its value says which and how).
+constexpr const char* kLostKey = "qat/lost";
+
+// Waits for keys without a timeout (rank 0 may be paused or loading a large model): polls check(), first
+// back to back, then every few milliseconds. A rank the launcher saw end (kLostKey) or a vanished store (the
+// launcher died) throws RankLost.
+void waitForKeys(const std::vector<std::string>& keys)
 {
     for (int i = 0;; ++i) {
         try {
-            if (store()->check({key})) return;
+            if (store()->check(keys)) return;
+            if (i % 8 == 0 && store()->check({kLostKey})) {
+                const auto v = store()->get(kLostKey);
+                throw RankLost("rank " + std::to_string(rankInfo().rank) +
+                               " stopped waiting: " + std::string(v.begin(), v.end()));
+            }
         } catch (const RankLost&) {
             throw;
         } catch (const std::exception& e) {
@@ -143,6 +152,11 @@ void waitForKey(const std::string& key)
         }
         if (i > 200) std::this_thread::sleep_for(std::chrono::microseconds(200 * std::min(i - 200, 25)));
     }
+}
+
+void waitForKey(const std::string& key)
+{
+    waitForKeys({key});
 }
 
 std::vector<uint8_t> bytesOf(const std::string& s)
@@ -167,6 +181,19 @@ Group& group()
     static Group* g = nullptr;
     if (g) return *g;
     const RankInfo& r = rankInfo();
+    // Every rank present first (no timeout: the model loads may differ by minutes), so that the group's own
+    // rendezvous and the collectives' timeout only measure the ranks' skew within a step; a rank that ended
+    // meanwhile (the launcher's kLostKey) ends the wait at once.
+    std::vector<std::string> ready;
+    for (int k = 0; k < r.world; ++k)
+        ready.push_back("qat/ready/" + std::to_string(k));
+    try {
+        store()->set(ready[size_t(r.rank)], bytesOf("1"));
+    } catch (const std::exception& e) {
+        throw RankLost("rank " + std::to_string(r.rank) + ": the launcher's store went away (" +
+                       firstLine(e) + ")");
+    }
+    waitForKeys(ready);
     auto prefixed = c10::make_intrusive<c10d::PrefixStore>("qat/pg", store());
     auto* made = new Group;
     try {
@@ -524,14 +551,22 @@ int launchRanks(const std::vector<std::string>& args, int world, Backend backend
                 if (pids[size_t(r)] == done) {
                     status[size_t(r)] = st;
                     const bool ok = WIFEXITED(st) && (WEXITSTATUS(st) == 0 || WEXITSTATUS(st) == 3);
+                    const std::string how = WIFSIGNALED(st)
+                                                ? "by signal " + std::to_string(WTERMSIG(st))
+                                                : "with status " + std::to_string(WEXITSTATUS(st));
                     if (r == 0) {
                         rankZeroEnded = monotonicSeconds();
                     } else if (!ok && followerFailed < 0) {
                         followerFailed = monotonicSeconds();
-                        std::cerr << "qatbench-cli run: rank " << r << " ended "
-                                  << (WIFSIGNALED(st) ? "by signal " + std::to_string(WTERMSIG(st))
-                                                      : "with status " + std::to_string(WEXITSTATUS(st)))
-                                  << "\n";
+                        std::cerr << "qatbench-cli run: rank " << r << " ended " << how << "\n";
+                    }
+                    // The others stop waiting for it (the store's waits have no timeout).
+                    if (r == 0 || !ok) {
+                        try {
+                            server->set(kLostKey, bytesOf("rank " + std::to_string(r) + " of " +
+                                                          std::to_string(world) + " ended " + how));
+                        } catch (const std::exception&) {
+                        }
                     }
                 }
             continue;

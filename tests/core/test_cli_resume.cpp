@@ -333,6 +333,28 @@ QAT_TEST(aKilledRankEndsTheRunInterruptedWithACheckpointAndOneRankResumesIt)
     checkCompletedWithEveryStep(s.db, runId, steps);
 }
 
+QAT_TEST(aRankKilledBeforeTheProcessGroupFormsEndsTheRunAtOnceNotAtTheTimeout)
+{
+    skipWithoutGloo();
+    setenv("QATBENCH_THREADS", "1", 1);
+    setenv("QATBENCH_DIST_TIMEOUT_S", "300", 1); // the default: a wait for it would look like a hang
+    const Setup s = dlqatSetup(2, 40, 20);
+    Cli cli(withRanks(runArgs(s), 2));
+    cli.waitFor("started"); // rank 1 is still loading the model
+    const auto ranks = ranksOf(cli.pid());
+    QAT_CHECK_MSG(ranks.count(1), "rank 1 not found");
+    const double t0 = now();
+    kill(ranks.at(1), SIGKILL);
+    const auto fin = cli.waitFor("finished", {}, 60);
+    QAT_CHECK_EQ(fin.fields["status"].get<std::string>(), std::string("interrupted"));
+    QAT_CHECK_MSG(fin.fields["message"].get<std::string>().find("rank 1 of 2 ended by signal 9") !=
+                      std::string::npos,
+                  fin.fields["message"].get<std::string>());
+    QAT_CHECK_EQ(cli.wait(), 1);
+    std::printf("    rank 1 killed while loading: the run ended %.2f s later\n", now() - t0);
+    QAT_CHECK(now() - t0 < 60);
+}
+
 QAT_TEST(aPausedRankZeroHoldsEveryRankPastTheTimeoutAndSigtermStopsAllOfThem)
 {
     skipWithoutGloo();
