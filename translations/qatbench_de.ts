@@ -3296,12 +3296,12 @@ Beispielaktivierungen aus %5</translation>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+175"/>
+        <location line="+177"/>
         <source>Pause</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location line="-174"/>
+        <location line="-176"/>
         <source>Stop</source>
         <translation>Anhalten</translation>
     </message>
@@ -3366,9 +3366,14 @@ Beispielaktivierungen aus %5</translation>
         <translation>Lauf abgeschlossen.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Run stopped. It can be resumed from its last checkpoint.</source>
         <translation>Lauf angehalten. Er kann vom letzten Checkpoint aus fortgesetzt werden.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stopped before any run had started.</source>
+        <translation>Angehalten, bevor ein Lauf begonnen hatte.</translation>
     </message>
     <message>
         <location line="+2"/>

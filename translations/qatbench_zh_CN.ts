@@ -3289,12 +3289,12 @@ sample activations from %5</source>
     </message>
     <message>
         <location line="+2"/>
-        <location line="+175"/>
+        <location line="+177"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location line="-174"/>
+        <location line="-176"/>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
@@ -3359,9 +3359,14 @@ sample activations from %5</source>
         <translation>运行已完成。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Run stopped. It can be resumed from its last checkpoint.</source>
         <translation>运行已停止。可以从最后一个检查点继续。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stopped before any run had started.</source>
+        <translation>在任何运行开始之前已停止。</translation>
     </message>
     <message>
         <location line="+2"/>

@@ -263,6 +263,27 @@ QAT_TEST(theDemoRecordsRealRunsAndObeysPauseAndStop)
     QAT_CHECK(histograms);
 }
 
+// The demo's pretraining is no run, but it obeys the same commands; a stop there ends the demo with no run.
+QAT_TEST(theDemoPausesAndStopsInItsPretraining)
+{
+    const std::string dir = test::tempDir(), db = dir + "/runs.db";
+    Cli cli({"demo", "--quick", "--pretrain-steps", "5000", "--db", db, "--events", "jsonl", "--out",
+             dir + "/demo"});
+    cli.waitFor(
+        "progress", [](const json& f) { return f["phase"] == "pretraining"; }, 120);
+    cli.send("pause");
+    const int64_t at = cli.waitFor("paused").fields["step"].get<int64_t>();
+    QAT_CHECK(!cli.next(0.5).has_value()); // nothing happens while paused
+    cli.send("resume");
+    QAT_CHECK_EQ(cli.waitFor("resumed").fields["step"].get<int64_t>(), at);
+    cli.send("stop");
+    const auto fin = cli.waitFor("finished");
+    QAT_CHECK_EQ(fin.fields["status"].get<std::string>(), std::string("cancelled"));
+    QAT_CHECK(fin.fields["run_id"].is_null());
+    QAT_CHECK_EQ(cli.wait(), 3);
+    QAT_CHECK(!std::filesystem::exists(db) || RunStore(db, {.readOnly = true}).runs().empty()); // no run
+}
+
 QAT_TEST(sigtermStopsAfterTheStepWithACheckpoint)
 {
     const Setup s = setup({{"step_ms", 10}}, 1000, 0);

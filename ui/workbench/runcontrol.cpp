@@ -177,7 +177,9 @@ RunControl::RunControl(EngineClient* client, QWidget* parent) : QWidget(parent),
             m_bar->setValue(m_bar->maximum());
             showOutcome(tr("Run completed."));
         } else if (status == QLatin1String("cancelled")) {
-            showOutcome(tr("Run stopped. It can be resumed from its last checkpoint."));
+            // The demo stopped in its pretraining ends with no run: nothing to resume.
+            showOutcome(m_client->runId() > 0 ? tr("Run stopped. It can be resumed from its last checkpoint.")
+                                              : tr("Stopped before any run had started."));
         } else {
             showOutcome(tr("Run ended: %1").arg(status));
         }
