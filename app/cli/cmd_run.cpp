@@ -32,7 +32,7 @@ const char* const kRunUsage =
     "                   every step, gradients are averaged; rank 0 alone writes the store, events and "
     "files.\n"
     "                   The same run as one process (a resume may use another N). $QATBENCH_DIST_TIMEOUT_S\n"
-    "                   (default 300) bounds how long a rank waits for a lost one\n"
+    "                   (default 300) bounds every collective; a rank that ends stops the others at once\n"
     "  --gpus N         the same on GPUs 0..N-1 with NCCL (run.device cuda or auto)\n"
     "\n"
     "While it runs, lines on stdin control it: 'pause', 'resume', 'stop'. SIGINT/SIGTERM = stop: the\n"
