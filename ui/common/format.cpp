@@ -37,19 +37,19 @@ QString formatPercent(double fraction, int decimals)
 
 QString formatDuration(double seconds)
 {
-    // In the run control's translation context: the runs table and the progress line say the same.
-    const char* const context = "qat::ui::RunControl";
+    // In the run control's translation context (literal, so that lupdate finds the strings): the runs table
+    // and the progress line say the same.
     if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("?");
     const qint64 s = qint64(std::llround(seconds));
     if (s >= 3600)
-        return QCoreApplication::translate(context, "%1 h %2 min")
+        return QCoreApplication::translate("qat::ui::RunControl", "%1 h %2 min")
             .arg(s / 3600)
             .arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
     if (s >= 60)
-        return QCoreApplication::translate(context, "%1 min %2 s")
+        return QCoreApplication::translate("qat::ui::RunControl", "%1 min %2 s")
             .arg(s / 60)
             .arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QCoreApplication::translate(context, "%1 s").arg(s);
+    return QCoreApplication::translate("qat::ui::RunControl", "%1 s").arg(s);
 }
 
 } // namespace qat::ui

@@ -98,11 +98,6 @@ void ModelPanel::onInspected(const QString& dir, ModelInfo info)
     Q_EMIT modelOpened(m_dir);
 }
 
-QString ModelPanel::formatBytes(qint64 bytes)
-{
-    return qat::ui::formatBytes(bytes); // the CLI's units (KiB, MiB, GiB), the language's decimal separator
-}
-
 QString ModelPanel::formatCount(qint64 count)
 {
     if (count >= 1'000'000'000) return QString::number(double(count) / 1e9, 'f', 2) + QStringLiteral(" B");

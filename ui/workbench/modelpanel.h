@@ -31,7 +31,6 @@ public:
     bool isBusy() const;
     QStringList recentModels() const;
 
-    static QString formatBytes(qint64 bytes);
     static QString formatCount(qint64 count); // 1.2M, 7.0B, ...
 
 Q_SIGNALS:

@@ -1,6 +1,6 @@
 #include "workbench/runcontrol.h"
 
-#include "workbench/modelpanel.h"
+#include "common/format.h"
 
 #include <QDateTime>
 #include <QHBoxLayout>
@@ -243,7 +243,7 @@ void RunControl::onProgress(const EngineProgress& p)
     QStringList parts;
     parts << (p.etaSeconds >= 0 ? tr("ETA %1").arg(formatDuration(p.etaSeconds)) : tr("ETA unknown"));
     if (p.tokensPerSecond > 0) parts << tr("%1 tokens/s").arg(p.tokensPerSecond, 0, 'f', 0);
-    if (p.memoryBytes > 0) parts << tr("memory %1").arg(ModelPanel::formatBytes(p.memoryBytes));
+    if (p.memoryBytes > 0) parts << tr("memory %1").arg(formatBytes(p.memoryBytes));
     m_stats->setText(parts.join(QStringLiteral("   ·   ")));
     showRunProgress();
 }
@@ -331,15 +331,6 @@ QString RunControl::failureText() const
 QString RunControl::statusText() const
 {
     return m_stats->text();
-}
-
-QString RunControl::formatDuration(double seconds)
-{
-    if (!std::isfinite(seconds) || seconds < 0) return QStringLiteral("?");
-    const qint64 s = qint64(std::llround(seconds));
-    if (s >= 3600) return tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60, 2, 10, QLatin1Char('0'));
-    if (s >= 60) return tr("%1 min %2 s").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-    return tr("%1 s").arg(s);
 }
 
 } // namespace qat::ui

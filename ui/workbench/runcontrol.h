@@ -44,7 +44,6 @@ public:
     QString failureText() const;
     QString statusText() const;
 
-    static QString formatDuration(double seconds); // "1 h 02 min", "3 min 05 s", "12 s"
 
 Q_SIGNALS:
     void startRequested();
