@@ -2274,7 +2274,7 @@ Beispielaktivierungen aus %5</translation>
 %2</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+32"/>
         <source>Layers</source>
         <translation>Schichten</translation>
     </message>
@@ -3507,17 +3507,17 @@ Beispielaktivierungen aus %5</translation>
         <translation>Fertig</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location filename="../ui/common/format.cpp" line="+45"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>%1 min %2 s</source>
         <translation>%1 min %2 s</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>

@@ -2267,7 +2267,7 @@ sample activations from %5</source>
 %2</translation>
     </message>
     <message>
-        <location line="+37"/>
+        <location line="+32"/>
         <source>Layers</source>
         <translation>层数</translation>
     </message>
@@ -3500,17 +3500,17 @@ sample activations from %5</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location filename="../ui/common/format.cpp" line="+45"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
         <source>%1 min %2 s</source>
         <translation>%1 分 %2 秒</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
