@@ -152,7 +152,17 @@
         <translation>Noch keine Lernrate protokolliert.</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+2"/>
+        <source>Task accuracy</source>
+        <translation>Aufgabengenauigkeit</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Accuracy</source>
+        <translation>Genauigkeit</translation>
+    </message>
+    <message>
+        <location line="+99"/>
         <source>calibration loss</source>
         <translation>Kalibrierungsverlust</translation>
     </message>
@@ -162,7 +172,7 @@
         <translation>Trainingsverlust</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+25"/>
         <source>calibration</source>
         <translation>Kalibrierung</translation>
     </message>
@@ -182,7 +192,7 @@
         <translation>Perplexität</translation>
     </message>
     <message>
-        <location line="-129"/>
+        <location line="-146"/>
         <source>Learning rate</source>
         <translation>Lernrate</translation>
     </message>
@@ -195,7 +205,7 @@
         <translation type="vanished">Noch keine Daten: starten Sie einen Lauf oder öffnen Sie einen früheren.</translation>
     </message>
     <message>
-        <location line="+176"/>
+        <location line="+198"/>
         <source>PNG image (*.png)</source>
         <translation>PNG-Bild (*.png)</translation>
     </message>

@@ -152,7 +152,17 @@
         <translation>尚未记录学习率。</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+2"/>
+        <source>Task accuracy</source>
+        <translation>任务准确率</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Accuracy</source>
+        <translation>准确率</translation>
+    </message>
+    <message>
+        <location line="+99"/>
         <source>calibration loss</source>
         <translation>校准损失</translation>
     </message>
@@ -162,7 +172,7 @@
         <translation>训练损失</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+25"/>
         <source>calibration</source>
         <translation>校准</translation>
     </message>
@@ -182,7 +192,7 @@
         <translation>困惑度</translation>
     </message>
     <message>
-        <location line="-129"/>
+        <location line="-146"/>
         <source>Learning rate</source>
         <translation>学习率</translation>
     </message>
@@ -195,7 +205,7 @@
         <translation type="vanished">暂无数据：请开始一次运行或打开以前的运行。</translation>
     </message>
     <message>
-        <location line="+176"/>
+        <location line="+198"/>
         <source>PNG image (*.png)</source>
         <translation>PNG 图像 (*.png)</translation>
     </message>

@@ -5,6 +5,8 @@
 #include "common/qcp.h"
 #include "workbench/chartpanel.h"
 
+#include "ui_test_support.h"
+
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
@@ -92,6 +94,25 @@ private Q_SLOTS:
         QCOMPARE(panel.lossChart()->pointCount(QStringLiteral("train/loss")), 1);
         QCOMPARE(panel.learningRateChart()->seriesNames().size(), 2);
         QCOMPARE(panel.perplexityChart()->pointCount(QStringLiteral("eval/ppl")), 1);
+        // Task scores during training (evaluation.tasks_every; the names core's engine sends, test_tasks):
+        // their own chart, hidden until the first one, hidden again for the next run.
+        QVERIFY(panel.taskChart()->isHidden());
+        QVERIFY(panel.addMetric(QStringLiteral("task/arc_easy/acc"), 2, 0.25, 0));
+        QVERIFY(panel.addMetric(QStringLiteral("task/arc_easy/acc_norm"), 2, 0.30, 0));
+        QVERIFY(panel.addMetric(QStringLiteral("task/arc_easy/acc"), 4, 0.50, 0));
+        QVERIFY(!panel.taskChart()->isHidden());
+        QCOMPARE(panel.taskChart()->seriesNames().size(), 2);
+        QCOMPARE(panel.taskChart()->pointCount(QStringLiteral("task/arc_easy/acc")), 2);
+        QCOMPARE(panel.lossChart()->seriesNames().size(), 1); // "acc" is no loss, no lr
+        panel.resize(1100, 700);
+        panel.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&panel));
+        for (MetricChart* c :
+             {panel.lossChart(), panel.perplexityChart(), panel.learningRateChart(), panel.taskChart()})
+            c->drawNow();
+        qat::uitest::shoot(panel, QStringLiteral("live-task-chart.png"));
+        panel.clear();
+        QVERIFY(panel.taskChart()->isHidden());
     }
 
     void phasesAndParameterGroupsAreSeparateSeries()

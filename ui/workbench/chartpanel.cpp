@@ -66,10 +66,14 @@ ChartPanel::ChartPanel(QWidget* parent) : QWidget(parent)
     m_ppl->setPlaceholder(
         tr("No evaluation yet: one every training.eval_every steps (when > 0) and one at the end."));
     m_lr->setPlaceholder(tr("No learning rate logged yet."));
+    // evaluation.tasks_every: the task/<task>/<metric> series (docs/EVAL.md); shown once a run sends one.
+    m_tasks = new MetricChart(tr("Task accuracy"), tr("Accuracy"), this);
+    m_tasks->hide();
 
     auto* lower = new QSplitter(Qt::Horizontal, this);
     lower->addWidget(m_ppl);
     lower->addWidget(m_lr);
+    lower->addWidget(m_tasks);
     auto* split = new QSplitter(Qt::Vertical, this);
     split->addWidget(m_loss);
     split->addWidget(lower);
@@ -106,6 +110,7 @@ void ChartPanel::clear()
 {
     for (MetricChart* c : charts())
         c->clear();
+    m_tasks->hide();
 }
 
 void ChartPanel::setTimeOrigin(double wallTime)
@@ -169,6 +174,18 @@ bool ChartPanel::addMetric(const QString& name, const QString& contextKey, qint6
         m_loss->addPoint(key, double(step), wallTime, value);
         return true;
     }
+    if (prefix == QLatin1String("task") && context.isEmpty()) {
+        // "task/arc_easy/acc" -> "arc_easy acc": the scores the engine makes every evaluation.tasks_every
+        // steps.
+        if (!m_tasks->hasSeries(key)) {
+            m_tasks->addSeries(key,
+                               name.section(QLatin1Char('/'), 1).replace(QLatin1Char('/'), QLatin1Char(' ')),
+                               seriesColor(key), false, true);
+            m_tasks->show();
+        }
+        m_tasks->addPoint(key, double(step), wallTime, value);
+        return true;
+    }
     if (leaf == QLatin1String("lr") || leaf.startsWith(QLatin1String("lr_")) ||
         lower.startsWith(QLatin1String("lr/")) || lower.contains(QLatin1String("learning_rate"))) {
         // One line per phase and parameter group: DL-QAT uses different rates for m and LoRA, for s and z.
@@ -217,9 +234,14 @@ bool ChartPanel::exportPdf(const QString& file)
     const int h = page.height() / 2;
     m_loss->plot()->toPainter(&painter, page.width(), h);
     painter.translate(0, h);
-    m_ppl->plot()->toPainter(&painter, page.width() / 2, h);
-    painter.translate(page.width() / 2, 0);
-    m_lr->plot()->toPainter(&painter, page.width() / 2, h);
+    m_ppl->plot()->toPainter(&painter, page.width() / (m_tasks->isVisible() ? 3 : 2), h);
+    painter.translate(page.width() / (m_tasks->isVisible() ? 3 : 2), 0);
+    const int lowerCharts = m_tasks->isVisible() ? 3 : 2;
+    m_lr->plot()->toPainter(&painter, page.width() / lowerCharts, h);
+    if (m_tasks->isVisible()) {
+        painter.translate(page.width() / lowerCharts, 0);
+        m_tasks->plot()->toPainter(&painter, page.width() / lowerCharts, h);
+    }
     return painter.end();
 }
 

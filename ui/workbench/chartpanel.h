@@ -44,6 +44,7 @@ public:
     MetricChart* lossChart() const { return m_loss; }
     MetricChart* perplexityChart() const { return m_ppl; }
     MetricChart* learningRateChart() const { return m_lr; }
+    MetricChart* taskChart() const { return m_tasks; } // hidden until a run scores tasks during training
 
     bool exportPng(const QString& file);
     bool exportPdf(const QString& file);
@@ -51,7 +52,7 @@ public:
 
 private:
     void exportTo(const QString& format);
-    QList<MetricChart*> charts() const { return {m_loss, m_ppl, m_lr}; }
+    QList<MetricChart*> charts() const { return {m_loss, m_ppl, m_lr, m_tasks}; }
 
     QLabel* m_title = nullptr;
     QComboBox* m_xAxis = nullptr;
@@ -62,6 +63,7 @@ private:
     MetricChart* m_loss = nullptr;
     MetricChart* m_ppl = nullptr;
     MetricChart* m_lr = nullptr;
+    MetricChart* m_tasks = nullptr;
 };
 
 } // namespace qat::ui
