@@ -69,21 +69,10 @@ std::vector<std::string> args(const std::string& config, const Store& s, bool re
 }
 
 // Every stored series of the run: name|context -> (step, value bits) in step order; histograms by their sums.
-std::map<std::string, std::vector<std::pair<int64_t, double>>> history(const Store& s)
+test::StoredHistory history(const Store& s)
 {
+    test::StoredHistory out = test::storedHistory(s.db, s.run); // speed and memory differ from run to run
     RunStore store(s.db, {.readOnly = true});
-    std::map<std::string, std::vector<std::pair<int64_t, double>>> out;
-    for (const auto& info : store.series(s.run)) {
-        if (info.name.rfind("perf/", 0) == 0) continue; // speed and memory differ from run to run
-        auto& v = out[info.name + "|" + info.context];
-        if (info.kind == SeriesKind::Scalar) {
-            for (const auto& p : store.scalars(info.id, {.maxPoints = 0}))
-                v.emplace_back(p.step, p.value);
-        } else {
-            for (int64_t step : store.histogramSteps(info.id))
-                v.emplace_back(step, store.histogramAt(info.id, step)->sum);
-        }
-    }
     for (const auto& e : store.evalResults(s.run))
         out["eval|" + e.dataset].emplace_back(e.step, e.value);
     return out;

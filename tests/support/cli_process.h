@@ -12,6 +12,7 @@
 #include <csignal>
 #include <cstdio>
 #include <functional>
+#include <map>
 #include <optional>
 #include <poll.h>
 #include <string>
@@ -40,6 +41,31 @@ inline CliOutput runCli(const std::string& args)
         out.text.append(buf, n);
     const int status = pclose(pipe);
     out.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return out;
+}
+
+// Every stored series of a run except those whose name starts with one of skipPrefixes: name|context ->
+// (step, value) in step order, histograms by their sums; what a rerun must reproduce bit for bit.
+using StoredHistory = std::map<std::string, std::vector<std::pair<int64_t, double>>>;
+inline StoredHistory storedHistory(const std::string& db, int64_t run,
+                                   const std::vector<std::string>& skipPrefixes = {"perf/"})
+{
+    RunStore store(db, {.readOnly = true});
+    StoredHistory out;
+    for (const auto& info : store.series(run)) {
+        bool skip = false;
+        for (const auto& prefix : skipPrefixes)
+            skip = skip || info.name.rfind(prefix, 0) == 0;
+        if (skip) continue;
+        auto& v = out[info.name + "|" + info.context];
+        if (info.kind == SeriesKind::Scalar) {
+            for (const auto& p : store.scalars(info.id, {.maxPoints = 0}))
+                v.emplace_back(p.step, p.value);
+        } else {
+            for (int64_t step : store.histogramSteps(info.id))
+                v.emplace_back(step, store.histogramAt(info.id, step)->sum);
+        }
+    }
     return out;
 }
 
