@@ -17,6 +17,7 @@
 #include "qatbench_sdk/trainer.h"
 
 #include <torch/csrc/autograd/profiler_kineto.h>
+#include <torch/version.h>
 #include "qatbench_sdk/torch.h"
 
 #ifdef QATBENCH_HAVE_CUDA
