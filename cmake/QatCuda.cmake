@@ -1,14 +1,20 @@
 # The fused quantizer's CUDA kernels (core/quant/cuda/, docs/GPU.md): built when LibTorch has CUDA
 # (QATBENCH_CUDA) and a CUDA compiler is found; otherwise the quantizer runs on the ATen path alone.
 # CMAKE_CUDA_ARCHITECTURES defaults to the build machine's GPUs ("native"), or to 80;86;89;90 when none is
-# visible (90 also as PTX for newer chips).
+# visible (90 also as PTX for newer chips). LibTorch 2.x's CMake config sets it to OFF (it uses its own
+# TORCH_CUDA_ARCH_LIST); OFF would leave nvcc's default (sm_75 PTX, JIT-compiled at start on newer GPUs),
+# so OFF counts as unset here. Give -DCMAKE_CUDA_ARCHITECTURES=... to choose.
 option(QATBENCH_FUSED_QUANT "Build the fused CUDA quantizer (needs QATBENCH_CUDA and nvcc)" ON)
 set(QATBENCH_HAVE_FUSED_QUANT OFF)
 if(QATBENCH_CUDA AND QATBENCH_FUSED_QUANT)
     include(CheckLanguage)
     check_language(CUDA)
     if(CMAKE_CUDA_COMPILER)
-        if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+        set(_qat_cached_arch "$CACHE{CMAKE_CUDA_ARCHITECTURES}") # the user's -D, under Torch's OFF
+        if(NOT CMAKE_CUDA_ARCHITECTURES AND _qat_cached_arch)
+            set(CMAKE_CUDA_ARCHITECTURES "${_qat_cached_arch}")
+        endif()
+        if(NOT CMAKE_CUDA_ARCHITECTURES) # unset, empty or LibTorch's OFF
             execute_process(COMMAND nvidia-smi --query-gpu=compute_cap --format=csv,noheader
                             RESULT_VARIABLE _qat_smi OUTPUT_QUIET ERROR_QUIET)
             if(_qat_smi EQUAL 0)
