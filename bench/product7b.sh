@@ -10,6 +10,7 @@
 #
 # DATA_DIR: laid out like ../shared (models/gutenberg-llama-22M for the LLaMA-2 tokenizer, data/wikitext-2-raw
 # for the texts). OUT_DIR needs ~40 GB free (13.5 GB checkpoint, the run's export, the GGUF).
+# SKIP_EXPORT=1 leaves the GGUF export out (its row then reads 0 s).
 set -euo pipefail
 BUILD=$(realpath "$1") DATA=$(realpath "$2") OUT=$(realpath -m "$3")
 CALIB=${4:-10} STEPS=${5:-50}
@@ -55,11 +56,14 @@ echo "run: $RUN_S s in all"
 "$CLI" runs show 1 --db "$OUT/store.db" | sed -n '/^series:/,$p' | grep -E "perf/|eval/ppl|train/loss|calib/loss|SERIES" || true
 "$CLI" runs export 1 --format json --db "$OUT/store.db" --out "$OUT/run.json"
 
-echo "== export gguf"
-s=$(date +%s.%N)
-"$CLI" export 1 --db "$OUT/store.db" --format gguf --out "$OUT/model.gguf" 2>&1 | tail -5
-EXPORT_S=$(since "$s")
-echo "export: $EXPORT_S s, $(du -h "$OUT/model.gguf" | cut -f1)"
+EXPORT_S=0
+if [ -z "${SKIP_EXPORT:-}" ]; then
+    echo "== export gguf"
+    s=$(date +%s.%N)
+    "$CLI" export 1 --db "$OUT/store.db" --format gguf --out "$OUT/model.gguf" 2>&1 | tail -5
+    EXPORT_S=$(since "$s")
+    echo "export: $EXPORT_S s, $(du -h "$OUT/model.gguf" | cut -f1)"
+fi
 
 echo "== bench (same shape and settings)"
 "$BUILD/bench/bench_dlqat_step" --layers 32 --bits 3 --group 128 --peer none | tee "$OUT/bench.txt"
