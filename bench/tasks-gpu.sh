@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Issue 16 on the GPU in one call: (a) the per-choice log-likelihoods of `qatbench-cli tasks` against Hugging
-# Face transformers on the same token ids (float32, --tol 1e-4) for every task, on gutenberg-llama-22M and on the
-# parity fixtures whose vocabulary fits a tokenizer we have; (b) MMLU 5-shot, all 14,042 questions, on
-# gutenberg-llama-22M: ours and the transformers peer on the same requests, questions/s; (c) a summary.
+# Face transformers on the same token ids (float32; 1e-4 nats or 1e-6 x |ll| per choice) for every task, on
+# gutenberg-llama-22M and the parity fixtures whose vocabulary fits a tokenizer we have; (b) MMLU 5-shot, all
+# 14,042 questions, on gutenberg-llama-22M: ours and the transformers peer on the same requests, questions/s;
+# (c) a summary.
 #
 #   bench/tasks-gpu.sh BUILD_DIR DATA_DIR OUT_DIR
 #
@@ -11,13 +12,13 @@
 # (commands.txt, per-step JSON and logs, summary.txt). Needs python3 with torch and transformers.
 # Environment (defaults): DEVICE (cuda), BATCH (64), ZS_LIMIT (300: questions per zero-shot task in (a)),
 # MMLU_LIMIT (5: questions per MMLU subject in (a)), PARITY_ZS_LIMIT (100), PARITY_MMLU_LIMIT (2), TOL (1e-4),
-# MMLU_FULL (1: step (b)), PYTHON (python3), PEER_IMPL (transformers; "plain" checks the script itself on a
-# machine without transformers: DEVICE=cpu PEER_IMPL=plain PYTHON=/usr/bin/python3 MMLU_FULL=0 ZS_LIMIT=2 ...).
+# REL_TOL (1e-6), MMLU_FULL (1: step (b)), PYTHON (python3), PEER_IMPL (transformers; "plain" checks the script
+# itself on a machine without transformers: DEVICE=cpu PEER_IMPL=plain PYTHON=/usr/bin/python3 MMLU_FULL=0 ...).
 # Exit status: 0 when every comparison passed, 1 when one failed (every step still runs), 2 on bad arguments.
 set -euo pipefail
 
 if [[ $# -ne 3 ]]; then
-    sed -n '2,16p' "$0"
+    sed -n '2,17p' "$0"
     exit 2
 fi
 BUILD=$(realpath "$1")
@@ -33,6 +34,7 @@ MMLU_LIMIT=${MMLU_LIMIT:-5}
 PARITY_ZS_LIMIT=${PARITY_ZS_LIMIT:-100}
 PARITY_MMLU_LIMIT=${PARITY_MMLU_LIMIT:-2}
 TOL=${TOL:-1e-4}
+REL_TOL=${REL_TOL:-1e-6}
 MMLU_FULL=${MMLU_FULL:-1}
 PYTHON=${PYTHON:-python3}
 PEER_IMPL=${PEER_IMPL:-transformers}
@@ -73,7 +75,7 @@ ours() {
 peer() {
     local name=$1 model=$2
     run "$PYTHON" "$PEER" --impl "$PEER_IMPL" --model "$model" --requests "$OUT/$name.requests.jsonl" \
-        --ours "$OUT/$name.ours.json" --device "$DEVICE" --dtype float32 --batch "$BATCH" --tol "$TOL" \
+        --ours "$OUT/$name.ours.json" --device "$DEVICE" --dtype float32 --batch "$BATCH" --tol "$TOL" --rel-tol "$REL_TOL" \
         --summary "$OUT/$name.peer.json" 2>&1 | tee "$OUT/$name.peer.txt"
 }
 
@@ -128,13 +130,13 @@ if [[ $MMLU_FULL == 1 ]]; then
 fi
 
 echo "== (c) summary" >&2
-"$PYTHON" - "$OUT" "$TOL" <<'EOF' | tee "$OUT/summary.txt"
+"$PYTHON" - "$OUT" "$TOL" "$REL_TOL" <<'EOF' | tee "$OUT/summary.txt"
 import glob, json, os, sys
-out, tol = sys.argv[1], sys.argv[2]
+out, tol, rel_tol = sys.argv[1], sys.argv[2], sys.argv[3]
 print(f"# bench/tasks-gpu.sh ({open(os.path.join(out, 'gpu.txt')).read().strip()}; "
       f"{open(os.path.join(out, 'python.txt')).read().strip()})")
 print()
-print(f"| run | task | questions | choices | max abs diff (nats) | max rel diff | tol {tol} |")
+print(f"| run | task | questions | choices | max abs diff (nats) | max rel diff | tol {tol} or {rel_tol} x abs(ll) |")
 print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
 for f in sorted(glob.glob(os.path.join(out, "*.peer.json"))):
     s = json.load(open(f))

@@ -8,14 +8,17 @@ the GPU machine; by hand:
   build/bin/qatbench-cli tasks MODEL --data shared/data/tasks --tasks mmlu --device cuda --dtype float32 \\
       --requests /tmp/req.jsonl --json --quiet > /tmp/ours.json
   python3 bench/python/tasks_peer.py --model MODEL --requests /tmp/req.jsonl --ours /tmp/ours.json \\
-      --device cuda --dtype float32 --tol 1e-4
+      --device cuda --dtype float32 --tol 1e-4 --rel-tol 1e-6
 
 --requests writes one JSON line per scored pair: task, question, choice, context (ids), continuation (ids),
 ll (QATBench's log-likelihood), question_truncated, max_length. This script builds the harness's input
 (context + continuation)[-(max_length + 1):][:-1], runs the model in batches of distinct inputs (right-padded,
 longest first, as lm-eval's HFLM does; pairs with the same input share a forward), takes the log-softmax in
-float32 at the continuation positions, sums in float64, and reports the largest difference per task. Exit
-status 1 when a difference exceeds --tol (or a task's questions disagree with --ours), 2 on bad input.
+float32 at the continuation positions, sums in float64, and reports the largest difference per task. A choice
+passes when |ll - peer| <= max(--tol, --rel-tol * |ll|): 1e-4 nats, or one part in a million of the
+log-likelihood where that is larger (a continuation of tens of tokens has a log-likelihood of hundreds of nats,
+and there two float32 forwards legitimately differ by more than 1e-4: docs/EVAL.md). Exit status 1 when a
+choice fails (or a task's questions disagree with --ours), 2 on bad input.
 
 --impl plain scores with a small LLaMA forward written here in plain torch (default and llama3 RoPE) instead
 of transformers: it checks this script's own request handling, batching and comparison where transformers is not
@@ -224,7 +227,9 @@ def main():
     ap.add_argument("--dtype", default="float32", choices=["float32", "bfloat16", "float64"],
                     help="float64: --impl plain only, a reference that shows how far float32 itself is off")
     ap.add_argument("--batch", type=int, default=64, help="distinct inputs per forward")
-    ap.add_argument("--tol", type=float, default=1e-4, help="largest allowed |ll - peer| per choice (nats)")
+    ap.add_argument("--tol", type=float, default=1e-4, help="allowed |ll - peer| per choice (nats)")
+    ap.add_argument("--rel-tol", type=float, default=1e-6,
+                    help="or this fraction of |ll| where larger (0: the absolute --tol alone)")
     ap.add_argument("--impl", default="transformers", choices=["transformers", "plain"])
     ap.add_argument("--summary", help="write the numbers as JSON here")
     ap.add_argument("--save-lls", help="write this side's log-likelihoods here, one per request line")
@@ -254,25 +259,28 @@ def main():
             f.writelines(f"{ll!r}\n" for ll in lls)
     worst = defaultdict(float)
     worst_rel = defaultdict(float)
+    failed = defaultdict(int)
     questions = defaultdict(set)
     requests = defaultdict(int)
     for r, ll in zip(reqs, lls):
         d = abs(ll - r["ll"])
         worst[r["task"]] = max(worst[r["task"]], d)
         worst_rel[r["task"]] = max(worst_rel[r["task"]], d / max(abs(ll), 1e-30))
+        failed[r["task"]] += d > max(args.tol, args.rel_tol * abs(ll))
         questions[r["task"]].add(r["question"])
         requests[r["task"]] += 1
     ok = True
     summary = {"model": args.model, "impl": args.impl, "device": args.device, "dtype": args.dtype,
-               "tol": args.tol, "tasks": {}}
+               "tol": args.tol, "rel_tol": args.rel_tol, "tasks": {}}
     for task in worst:
-        passed = worst[task] <= args.tol
+        passed = failed[task] == 0
         ok &= passed
         summary["tasks"][task] = {"questions": len(questions[task]), "requests": requests[task],
-                                  "max_abs_diff": worst[task], "max_rel_diff": worst_rel[task], "pass": passed}
+                                  "max_abs_diff": worst[task], "max_rel_diff": worst_rel[task],
+                                  "failed_choices": failed[task], "pass": passed}
         print(f"{task:14s} {len(questions[task]):6d} questions {requests[task]:7d} choices  "
               f"max |ll - {args.impl}| = {worst[task]:.3e} (rel {worst_rel[task]:.1e})  "
-              f"{'PASS' if passed else 'FAIL'} (tol {args.tol:g})")
+              f"{'PASS' if passed else f'FAIL ({failed[task]} choices)'} (tol {args.tol:g} or {args.rel_tol:g} x |ll|)")
     n = sum(len(q) for q in questions.values())
     summary["peer_seconds"] = seconds
     summary["peer_questions_per_second"] = n / seconds
