@@ -732,7 +732,7 @@
 <context>
     <name>qat::ui::EngineClient</name>
     <message>
-        <location filename="../ui/common/engineclient.cpp" line="+58"/>
+        <location filename="../ui/common/engineclient.cpp" line="+60"/>
         <source>A run is already active; stop it first.</source>
         <translation>Es läuft bereits ein Lauf; halten Sie ihn zuerst an.</translation>
     </message>
@@ -935,7 +935,7 @@
 <context>
     <name>qat::ui::ExperimentForm</name>
     <message>
-        <location filename="../ui/workbench/experimentform.cpp" line="+63"/>
+        <location filename="../ui/workbench/experimentform.cpp" line="+75"/>
         <source>Allowed: %1 to %2.</source>
         <translation>Erlaubt: %1 bis %2.</translation>
     </message>
@@ -1172,7 +1172,7 @@
         <translation>Textdateien (*.txt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+217"/>
+        <location line="+249"/>
         <source>Ready to run.</source>
         <translation>Bereit zum Start.</translation>
     </message>
@@ -1195,7 +1195,7 @@
         <translation>&lt;b&gt;Modell:&lt;/b&gt; %1</translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+111"/>
         <source>auto (first GPU, else CPU)</source>
         <translation>auto (erste GPU, sonst CPU)</translation>
     </message>
@@ -1203,6 +1203,21 @@
         <location line="+1"/>
         <source>CPU</source>
         <translation>CPU</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>All %1 GPUs (data-parallel)</source>
+        <translation>Alle %1 GPUs (datenparallel)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 GPUs (data-parallel)</source>
+        <translation>%1 GPUs (datenparallel)</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>One engine process per GPU (GPUs 0 to %1, NCCL). Each takes 1/%2 of every step&apos;s batch (data.batch_size must split evenly) and the gradients are averaged: the same run as on one GPU, with the step&apos;s work split %2 ways. Rank 0 writes the run, its checkpoints and exports. See docs/SCALE.md.</source>
+        <translation>Ein Engine-Prozess pro GPU (GPUs 0 bis %1, NCCL). Jeder übernimmt 1/%2 des Batches jedes Schritts (data.batch_size muss sich gleichmäßig aufteilen lassen), und die Gradienten werden gemittelt: derselbe Lauf wie auf einer GPU, die Arbeit jedes Schritts auf %2 aufgeteilt. Rang 0 schreibt den Lauf, seine Checkpoints und Exporte. Siehe docs/SCALE.md.</translation>
     </message>
 </context>
 <context>
@@ -4247,12 +4262,17 @@ Beispielaktivierungen aus %5</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+16"/>
+        <location line="+22"/>
         <source>Database: %1</source>
         <translation>Datenbank: %1</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-18"/>
+        <source>Data-parallel on %1 GPUs: one engine process per GPU, each with 1/%1 of every step&apos;s batch (qatbench-cli run --gpus %1).</source>
+        <translation>Datenparallel auf %1 GPUs: ein Engine-Prozess pro GPU, jeder mit 1/%1 des Batches jedes Schritts (qatbench-cli run --gpus %1).</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Demo: pretraining a small LLaMA...</source>
         <translation>Demo: ein kleines LLaMA wird vortrainiert...</translation>
     </message>
@@ -4282,7 +4302,17 @@ Beispielaktivierungen aus %5</translation>
         <translation>Lauf %1 wird vom letzten Checkpoint aus fortgesetzt.</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+7"/>
+        <source>It ran on %1 GPUs and continues on as many (data-parallel).</source>
+        <translation>Er lief auf %1 GPUs und wird auf ebenso vielen fortgesetzt (datenparallel).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>It ran on %1 GPUs; the engine lists %2, so it continues as one process (the same run: the batch of each step does not change).</source>
+        <translation>Er lief auf %1 GPUs; die Engine meldet %2, daher wird er als ein Prozess fortgesetzt (derselbe Lauf: der Batch jedes Schritts ändert sich nicht).</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Clone run</source>
         <translation>Lauf klonen</translation>
     </message>

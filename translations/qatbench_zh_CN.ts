@@ -730,7 +730,7 @@
 <context>
     <name>qat::ui::EngineClient</name>
     <message>
-        <location filename="../ui/common/engineclient.cpp" line="+58"/>
+        <location filename="../ui/common/engineclient.cpp" line="+60"/>
         <source>A run is already active; stop it first.</source>
         <translation>已有一个运行正在进行；请先停止它。</translation>
     </message>
@@ -932,7 +932,7 @@
 <context>
     <name>qat::ui::ExperimentForm</name>
     <message>
-        <location filename="../ui/workbench/experimentform.cpp" line="+63"/>
+        <location filename="../ui/workbench/experimentform.cpp" line="+75"/>
         <source>Allowed: %1 to %2.</source>
         <translation>允许范围：%1 到 %2。</translation>
     </message>
@@ -1169,7 +1169,7 @@
         <translation>文本文件 (*.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+217"/>
+        <location line="+249"/>
         <source>Ready to run.</source>
         <translation>可以开始运行。</translation>
     </message>
@@ -1191,7 +1191,7 @@
         <translation>&lt;b&gt;模型：&lt;/b&gt;%1</translation>
     </message>
     <message>
-        <location line="+105"/>
+        <location line="+111"/>
         <source>auto (first GPU, else CPU)</source>
         <translation>auto（第一块 GPU，否则 CPU）</translation>
     </message>
@@ -1199,6 +1199,21 @@
         <location line="+1"/>
         <source>CPU</source>
         <translation>CPU</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>All %1 GPUs (data-parallel)</source>
+        <translation>全部 %1 块 GPU（数据并行）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1 GPUs (data-parallel)</source>
+        <translation>%1 块 GPU（数据并行）</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>One engine process per GPU (GPUs 0 to %1, NCCL). Each takes 1/%2 of every step&apos;s batch (data.batch_size must split evenly) and the gradients are averaged: the same run as on one GPU, with the step&apos;s work split %2 ways. Rank 0 writes the run, its checkpoints and exports. See docs/SCALE.md.</source>
+        <translation>每块 GPU 一个引擎进程（GPU 0 到 %1，NCCL）。每个进程处理每步批次的 1/%2（data.batch_size 必须能被整除），梯度取平均：与单块 GPU 上的运行相同，只是每步的计算分给 %2 块 GPU。rank 0 写入运行记录、检查点和导出文件。见 docs/SCALE.md。</translation>
     </message>
 </context>
 <context>
@@ -4237,12 +4252,17 @@ sample activations from %5</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+16"/>
+        <location line="+22"/>
         <source>Database: %1</source>
         <translation>数据库：%1</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-18"/>
+        <source>Data-parallel on %1 GPUs: one engine process per GPU, each with 1/%1 of every step&apos;s batch (qatbench-cli run --gpus %1).</source>
+        <translation>在 %1 块 GPU 上数据并行：每块 GPU 一个引擎进程，各处理每步批次的 1/%1（qatbench-cli run --gpus %1）。</translation>
+    </message>
+    <message>
+        <location line="+12"/>
         <source>Demo: pretraining a small LLaMA...</source>
         <translation>演示：正在预训练一个小型 LLaMA...</translation>
     </message>
@@ -4272,7 +4292,17 @@ sample activations from %5</source>
         <translation>从最后一个检查点继续运行 %1。</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+7"/>
+        <source>It ran on %1 GPUs and continues on as many (data-parallel).</source>
+        <translation>该运行上次在 %1 块 GPU 上进行，将在同样数量的 GPU 上继续（数据并行）。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>It ran on %1 GPUs; the engine lists %2, so it continues as one process (the same run: the batch of each step does not change).</source>
+        <translation>该运行上次在 %1 块 GPU 上进行；引擎列出 %2 块，因此以单个进程继续（同一运行：每步的批次不变）。</translation>
+    </message>
+    <message>
+        <location line="+21"/>
         <source>Clone run</source>
         <translation>克隆运行</translation>
     </message>

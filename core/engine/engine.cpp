@@ -615,6 +615,12 @@ EngineResult runExperiment(const EngineOptions& opt, EngineControl& control)
     result.runId = prep.runId;
     store.claim(prep.runId);
     store.setStatus(prep.runId, RunStatus::Running);
+    // How many processes train it this time (docs/SCALE.md): not part of the experiment, whose hash and
+    // checkpoints do not depend on it, so it is kept next to the flattened config, as this session's.
+    const dist::RankInfo& ranks = dist::rankInfo();
+    store.setParam(prep.runId, {"distributed.world_size", std::to_string(ranks.world), double(ranks.world)});
+    store.setParam(prep.runId,
+                   {"distributed.backend", nlohmann::json(dist::backendName(ranks.backend)).dump(), {}});
     Heartbeat heartbeat(dbPath, prep.runId, opt.heartbeatSeconds);
     RunWriter writer(store, prep.runId, opt.writer);
 

@@ -282,7 +282,9 @@ int64_t RunStore::createRun(const NewRun& nr)
     const int64_t id = std::max(db.scalarInt("SELECT CAST(value AS INTEGER) FROM store_info WHERE key = "
                                              "'next_run_id'"),
                                 db.scalarInt("SELECT coalesce(max(id), 0) + 1 FROM run"));
-    db.prepare("UPDATE store_info SET value = ? WHERE key = 'next_run_id'").bind(1, std::to_string(id + 1)).run();
+    db.prepare("UPDATE store_info SET value = ? WHERE key = 'next_run_id'")
+        .bind(1, std::to_string(id + 1))
+        .run();
     Stmt ins =
         db.prepare("INSERT INTO run(experiment_id, name, status, method, created, model_path, model_hash, "
                    "app_version, config, work_dir, total_steps, id) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -359,6 +361,17 @@ void RunStore::setWorkDir(int64_t runId, const std::string& dir)
     checkWritable(*m_impl);
     std::lock_guard lock(m_impl->mutex);
     m_impl->db.prepare("UPDATE run SET work_dir = ? WHERE id = ?").bind(1, dir).bind(2, runId).run();
+}
+
+void RunStore::setParam(int64_t runId, const RunParam& param)
+{
+    checkWritable(*m_impl);
+    std::lock_guard lock(m_impl->mutex);
+    Stmt s = m_impl->db.prepare(
+        "INSERT OR REPLACE INTO run_param(run_id, key, value_text, value_num) VALUES(?,?,?,?)");
+    s.bind(1, runId).bind(2, param.key).bind(3, param.text);
+    if (param.number) s.bind(4, *param.number);
+    s.run();
 }
 
 // Names and tags are shown in terminals and tables: control characters (escape sequences) are refused.

@@ -337,13 +337,17 @@ nlohmann::json receiveRun()
     return nlohmann::json::parse(std::string(v.begin(), v.end()));
 }
 
+std::string batchSplitProblem(int64_t batch, int world)
+{
+    if (world <= 1 || batch % world == 0) return {};
+    return "is " + std::to_string(batch) + ", which does not split over " + std::to_string(world) +
+           " ranks: give a multiple of " + std::to_string(world) + " (the batch of the whole step)";
+}
+
 void checkBatch(int64_t batch)
 {
-    const int world = rankInfo().world;
-    if (batch % world != 0)
-        throw ConfigError("data.batch_size", "is " + std::to_string(batch) + ", which does not split over " +
-                                                 std::to_string(world) + " ranks: give a multiple of " +
-                                                 std::to_string(world) + " (the batch of the whole step)");
+    if (const std::string why = batchSplitProblem(batch, rankInfo().world); !why.empty())
+        throw ConfigError("data.batch_size", why);
 }
 
 at::Tensor nextShard(WindowSampler& sampler, int64_t batch, const at::Device& device)

@@ -256,6 +256,15 @@ double curveDifference(const std::string& dbA, const std::string& dbB, const std
     return worst;
 }
 
+// A stored param's JSON text ("" when the run has none).
+std::string param(const std::string& db, int64_t run, const std::string& key)
+{
+    RunStore store(db, {.readOnly = true});
+    for (const RunParam& p : store.params(run))
+        if (p.key == key) return p.text;
+    return {};
+}
+
 } // namespace
 
 QAT_TEST(twoRanksTrainExactlyAsOneProcessWithTheWholeBatch)
@@ -328,9 +337,14 @@ QAT_TEST(aKilledRankEndsTheRunInterruptedWithACheckpointAndOneRankResumesIt)
         QAT_CHECK(r.status == RunStatus::Interrupted);
         QAT_CHECK_MSG(r.message.find("rank") != std::string::npos, r.message);
     }
+    // The run's records say how many processes trained it (the Runs and Compare views, `runs show`).
+    QAT_CHECK_EQ(param(s.db, runId, "distributed.world_size"), std::string("2"));
+    QAT_CHECK_EQ(param(s.db, runId, "distributed.backend"), std::string("\"gloo\""));
     Cli again(resumeArgs(s, runId)); // one process continues what two began
     QAT_CHECK_EQ(again.wait(), 0);
     checkCompletedWithEveryStep(s.db, runId, steps);
+    QAT_CHECK_EQ(param(s.db, runId, "distributed.world_size"), std::string("1")); // the last session's
+    QAT_CHECK_EQ(param(s.db, runId, "distributed.backend"), std::string("\"none\""));
 }
 
 QAT_TEST(aRankKilledBeforeTheProcessGroupFormsEndsTheRunAtOnceNotAtTheTimeout)

@@ -1,26 +1,85 @@
 // EngineClient against a scripted fake engine (fake_engine.h): this same executable started with
 // --fake-engine SCRIPT. The engine setting (issue 18, 7b): the real qatbench-cli's `devices --json` in the
-// settings dialog, and a CUDA engine's answer filling the experiment form's device picker.
+// settings dialog, and a CUDA engine's answer filling the experiment form's device picker; with two or more
+// GPUs the data-parallel choices (issue 19) and the real engine started with `--gpus N`.
 #include "common/engineclient.h"
 #include "common/enginesettings.h"
+#include "common/runrepository.h"
 #include "fake_engine.h"
 #include "shell/settingsdialog.h"
 #include "ui_test_support.h"
 #include "workbench/experimentform.h"
 #include "workbench/workbenchview.h"
 
+#include "qatbench/store.h"
+#include "qatbench_plugins/builtin.h"
+#include "workbench/runcontrol.h"
+
+#include <QAbstractItemView>
 #include <QApplication>
 #include <QComboBox>
 #include <QFile>
 #include <QLineEdit>
+#include <QPainter>
+#include <QPlainTextEdit>
+#include <QScopeGuard>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
+
 #include <signal.h>
 
 using namespace qat::ui;
+
+namespace {
+
+// A small valid DL-QAT experiment on stories260K (the shared test data).
+nlohmann::json stories260kExperiment()
+{
+    using qat::uitest::dataPath;
+    return {
+        {"name", "gpus"},
+        {"device", "cpu"},
+        {"model", {{"path", dataPath(QStringLiteral("models/stories260K")).toStdString()}}},
+        {"data",
+         {{"train", dataPath(QStringLiteral("data/tinystories/TinyStories-train-head.txt")).toStdString()},
+          {"eval",
+           dataPath(QStringLiteral("data/tinystories/TinyStories-validation-head.txt")).toStdString()},
+          {"seq_len", 32},
+          {"batch_size", 2},
+          {"eval_seq_len", 64},
+          {"eval_max_windows", 2}}},
+        {"method", {{"name", "dlqat"}, {"options", {{"bits", 3}, {"group_size", 4}, {"rank", 4}}}}},
+        {"training", {{"steps", 4}, {"eval_every", 0}, {"warmup_steps", 1}}}};
+}
+
+// The window with the combo box's list open over it (the list is a window of its own).
+void shootOpenPicker(QWidget& window, QComboBox* combo, const QString& name)
+{
+    if (auto* scroll = window.findChild<QScrollArea*>()) scroll->ensureWidgetVisible(combo);
+    combo->setFocus();
+    combo->showPopup();
+    QTest::qWait(150);
+    QWidget* popup = combo->view()->window();
+    QPixmap shot = window.grab();
+    const QPoint at = popup->mapToGlobal(QPoint()) - window.mapToGlobal(QPoint());
+    {
+        QPainter painter(&shot);
+        painter.drawPixmap(at, popup->grab());
+    }
+    shot = shot.copy(0, 0, std::min(shot.width(), at.x() + popup->width() + 24), shot.height()); // the form
+    combo->hidePopup();
+    const QString out = qEnvironmentVariable("QATBENCH_SCREENSHOT_DIR");
+    if (out.isEmpty()) return;
+    QDir().mkpath(out);
+    QVERIFY(shot.save(out + QLatin1Char('/') + name));
+}
+
+} // namespace
 
 class TestEngineClient : public QObject
 {
@@ -33,6 +92,7 @@ class TestEngineClient : public QObject
     }
 
 private Q_SLOTS:
+    void initTestCase() { qat::registerBuiltinMethods(); } // the form validates method options
     void completeRunDeliversEveryEvent()
     {
         EngineClient c;
@@ -282,6 +342,167 @@ private Q_SLOTS:
         QCOMPARE(dialog.deviceCombo()->count(), 3);
         QCOMPARE(dialog.deviceCombo()->itemData(2).toString(), QStringLiteral("cuda:0"));
         qunsetenv("QATBENCH_CLI");
+    }
+
+    void severalGpusOfferDataParallelRunsLaunchedWithGpusN()
+    {
+        if (qEnvironmentVariableIsEmpty("QATBENCH_TEST_DATA")) QSKIP("QATBENCH_TEST_DATA is not set");
+        // An engine that lists two H200s (the device list a CUDA build prints) and is otherwise the real
+        // qatbench-cli: it notes its arguments and hands them on, so the GUI meets the real engine's answer.
+        QTemporaryDir dir;
+        const QString engine = dir.filePath(QStringLiteral("qatbench-cli"));
+        const QString argsFile = dir.filePath(QStringLiteral("args.txt"));
+        QFile f(engine);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const QByteArray gpu = "{\"id\":\"cuda:%1\",\"kind\":\"cuda\",\"name\":\"NVIDIA H200\","
+                               "\"memory_bytes\":150120071168,\"capability\":\"9.0\"}";
+        f.write("#!/bin/sh\nif [ \"$1 $2\" = \"devices --json\" ]; then\n"
+                "echo '{\"engine\":\"QATBench (LibTorch 2.11.0, CUDA)\",\"cuda_build\":true,\"devices\":["
+                "{\"id\":\"cpu\",\"kind\":\"cpu\",\"name\":\"CPU\",\"memory_bytes\":1,\"capability\":\"\"}," +
+                QByteArray(gpu).replace("%1", "0") + "," + QByteArray(gpu).replace("%1", "1") +
+                "]}'\nexit 0\nfi\nprintf '%s\\n' \"$@\" > '" + argsFile.toLocal8Bit() + "'\nexec '" +
+                QByteArray(QATBENCH_CLI_PATH) + "' \"$@\"\n");
+        f.close();
+        QVERIFY(f.setPermissions(f.permissions() | QFileDevice::ExeOwner));
+        qputenv("QATBENCH_CLI", engine.toLocal8Bit());
+        const auto unset = qScopeGuard([] { qunsetenv("QATBENCH_CLI"); });
+        QSettings().clear();
+
+        WorkbenchView bench;
+        bench.setDatabase(dir.filePath(QStringLiteral("runs.db")));
+        QTRY_COMPARE_WITH_TIMEOUT(bench.engineDevices().gpuChoices().size(), 2, 20000);
+        ExperimentForm* form = bench.form();
+        const QString config = dir.filePath(QStringLiteral("exp.json"));
+        QFile c(config);
+        QVERIFY(c.open(QIODevice::WriteOnly));
+        c.write(QByteArray::fromStdString(stories260kExperiment().dump()));
+        c.close();
+        QString error;
+        QVERIFY2(form->loadFile(config, &error), qPrintable(error));
+        auto* combo = qobject_cast<QComboBox*>(form->editorFor(QStringLiteral("device")));
+        QVERIFY(combo);
+        // After the single GPUs: the run on both of them, with a tooltip that says what it does.
+        QStringList items;
+        for (int i = 0; i < combo->count(); ++i)
+            items << combo->itemData(i).toString();
+        QCOMPARE(items, QStringList({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda:0"),
+                                     QStringLiteral("cuda:1"), ExperimentForm::dataParallelValue(2)}));
+        QCOMPARE(combo->itemText(4), QStringLiteral("All 2 GPUs (data-parallel)"));
+        QVERIFY(combo->itemData(4, Qt::ToolTipRole).toString().contains(QLatin1String("One engine process")));
+        QCOMPARE(form->gpuCount(), 1);
+
+        // Chosen as a user does: the document says cuda (the experiment does not depend on N), the form 2.
+        combo->setCurrentIndex(4);
+        QCOMPARE(form->gpuCount(), 2);
+        QCOMPARE(form->experiment()["device"].get<std::string>(), std::string("cuda"));
+        QVERIFY(combo->toolTip().contains(QLatin1String("batch")));
+        // A batch that does not split over the GPUs is named under its field before any start.
+        form->setFieldText(QStringLiteral("data.batch_size"), QStringLiteral("3"));
+        form->validateNow();
+        QVERIFY2(form->errorFor(QStringLiteral("data.batch_size")).contains(QLatin1String("does not split")),
+                 qPrintable(form->errorFor(QStringLiteral("data.batch_size"))));
+        form->setFieldText(QStringLiteral("data.batch_size"), QStringLiteral("2"));
+        form->validateNow();
+        QVERIFY2(form->isValid(), qPrintable(form->issues().value(0).second));
+
+        bench.resize(1300, 860);
+        bench.show();
+        shootOpenPicker(bench, combo, QStringLiteral("device-picker-gpus.png"));
+
+        QSignalSpy failed(bench.engine(), &EngineClient::failed),
+            finished(bench.engine(), &EngineClient::finished);
+        bench.startRun();
+        QTRY_VERIFY_WITH_TIMEOUT(failed.count() + finished.count() == 1, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!bench.engine()->isActive(), 10000);
+        QFile a(argsFile);
+        QVERIFY(a.open(QIODevice::ReadOnly));
+        const QStringList args =
+            QString::fromLocal8Bit(a.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QVERIFY2(args.join(QLatin1Char(' ')).contains(QLatin1String("--gpus 2")), qPrintable(args.join(' ')));
+        QCOMPARE(args.first(), QStringLiteral("run"));
+        QFile written(args.value(args.indexOf(QStringLiteral("--config")) + 1));
+        QVERIFY(written.open(QIODevice::ReadOnly));
+        QCOMPARE(nlohmann::json::parse(written.readAll().toStdString())["device"].get<std::string>(),
+                 std::string("cuda"));
+        const QString log = bench.runControl()->logView()->toPlainText();
+        QVERIFY2(log.contains(QLatin1String("Data-parallel on 2 GPUs")), qPrintable(log));
+        if (finished.count() == 1) { // a machine with two GPUs and NCCL: the run's records say 2
+            qat::RunStore store(bench.database().toStdString(), {.readOnly = true});
+            QCOMPARE(store.runs().size(), size_t(1));
+            QString world;
+            for (const qat::RunParam& p : store.params(store.runs().front().id))
+                if (p.key == "distributed.world_size") world = QString::fromStdString(p.text);
+            QCOMPARE(world, QStringLiteral("2"));
+        } else {
+            // Here (no CUDA, no NCCL): the engine's own reason, in the run's status and in its log, not a
+            // hang.
+            const QString failure = bench.runControl()->failureText();
+            QVERIFY2(failure.contains(QLatin1String("qatbench-cli run: error:")) &&
+                         failure.contains(QLatin1String("nccl"), Qt::CaseInsensitive),
+                     qPrintable(failure));
+            QVERIFY2(log.contains(QLatin1String("nccl"), Qt::CaseInsensitive), qPrintable(log));
+            std::printf("    the engine's answer: %s\n", qPrintable(failure.section(QLatin1Char('\n'), -1)));
+        }
+
+        // A run whose last session trained on 2 GPUs (as the engine records it) is resumed on 2 again.
+        qint64 runId = 0;
+        {
+            qat::RunStore store(bench.database().toStdString());
+            qat::NewRun nr;
+            nr.experiment = "gpus";
+            nr.method = "dlqat";
+            nr.config = form->experiment().dump();
+            nr.status = qat::RunStatus::Cancelled;
+            runId = store.createRun(nr);
+            store.setParam(runId, {"distributed.world_size", "2", 2.0});
+            store.setParam(runId, {"distributed.backend", "\"nccl\"", {}});
+        }
+        int gpusOfRun = 0;
+        for (const RunRow& row : RunRepository::readRows(bench.database().toStdString()))
+            if (row.info.id == runId) gpusOfRun = row.gpus;
+        QCOMPARE(gpusOfRun, 2);
+        QFile::remove(argsFile);
+        bench.resumeRun(runId, QString::fromStdString(form->experiment().dump()), gpusOfRun);
+        QTRY_VERIFY_WITH_TIMEOUT(failed.count() + finished.count() == 2, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(!bench.engine()->isActive(), 10000);
+        QFile b(argsFile);
+        QVERIFY(b.open(QIODevice::ReadOnly));
+        const QString resumed =
+            QString::fromLocal8Bit(b.readAll()).replace(QLatin1Char('\n'), QLatin1Char(' '));
+        QVERIFY2(resumed.startsWith(QStringLiteral("run --resume %1 ").arg(runId)) &&
+                     resumed.contains(QLatin1String("--gpus 2")),
+                 qPrintable(resumed));
+        QVERIFY(!bench.runControl()->failureText().isEmpty()); // no checkpoint (or no NCCL): said, not hung
+    }
+
+    void threeGpusOfferEveryCountAndAVanishedChoiceFallsBack()
+    {
+        ExperimentForm form;
+        const QList<QPair<QString, QString>> three = {{QStringLiteral("cuda:0"), QStringLiteral("GPU 0")},
+                                                      {QStringLiteral("cuda:1"), QStringLiteral("GPU 1")},
+                                                      {QStringLiteral("cuda:2"), QStringLiteral("GPU 2")}};
+        form.setDevices(three);
+        auto* combo = qobject_cast<QComboBox*>(form.editorFor(QStringLiteral("device")));
+        QCOMPARE(combo->count(), 7);
+        QCOMPARE(combo->itemText(5), QStringLiteral("2 GPUs (data-parallel)"));
+        QCOMPARE(combo->itemText(6), QStringLiteral("All 3 GPUs (data-parallel)"));
+        combo->setCurrentIndex(6);
+        QCOMPARE(form.gpuCount(), 3);
+        form.setDevices(three); // the engine asked again: the choice stays
+        QCOMPARE(form.gpuCount(), 3);
+        QCOMPARE(combo->currentData().toString(), ExperimentForm::dataParallelValue(3));
+        // Fewer GPUs now: one process again, and the document says what the picker shows.
+        form.setDevices(three.mid(0, 1));
+        QCOMPARE(combo->count(), 3); // auto, CPU, cuda:0: nothing data-parallel with one GPU
+        QCOMPARE(form.gpuCount(), 1);
+        QCOMPARE(form.experiment()["device"].get<std::string>(), std::string("auto"));
+        // A loaded document is one process: the count belongs to the launch, not to the file.
+        form.setDevices(three);
+        combo->setCurrentIndex(5);
+        QCOMPARE(form.gpuCount(), 2);
+        form.setExperiment(form.experiment());
+        QCOMPARE(form.gpuCount(), 1);
+        QCOMPARE(combo->currentData().toString(), QStringLiteral("cuda"));
     }
 
     void aBadDeviceListNamesTheField()

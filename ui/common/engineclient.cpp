@@ -46,10 +46,12 @@ void EngineClient::setProgram(const QString& program, const QStringList& leading
     m_leadingArguments = leadingArguments;
 }
 
-void EngineClient::startRun(const QString& configFile, const QString& databaseFile)
+void EngineClient::startRun(const QString& configFile, const QString& databaseFile, int gpus)
 {
-    start({QStringLiteral("run"), QStringLiteral("--config"), configFile, QStringLiteral("--db"),
-           databaseFile, QStringLiteral("--events"), QStringLiteral("jsonl")});
+    QStringList args{QStringLiteral("run"), QStringLiteral("--config"), configFile};
+    args << QStringLiteral("--db") << databaseFile << QStringLiteral("--events") << QStringLiteral("jsonl");
+    if (gpus > 1) args << QStringLiteral("--gpus") << QString::number(gpus);
+    start(args);
 }
 
 void EngineClient::start(const QStringList& arguments)

@@ -6,7 +6,7 @@
 //
 // Intended usage:
 //   1. EngineClient client; connect its signals (progress, metric, evalResult, finished, failed, ...).
-//   2. client.startRun(configFile, dbFile)  (or start(args) for other commands, e.g. {"demo"}).
+//   2. client.startRun(configFile, dbFile[, gpus])  (or start(args) for other commands, e.g. {"demo"}).
 //   3. pause()/resume()/stop() while it runs; isActive() says whether a process is alive.
 //   4. Exactly one of finished() or failed() ends every start, also when the process crashes or cannot start.
 //      A command that runs several runs in one process (the demo) sends started() ... finished() for each;
@@ -56,7 +56,9 @@ public:
     QString program() const { return m_program; }
     static QString defaultProgram();
 
-    void startRun(const QString& configFile, const QString& databaseFile);
+    // gpus > 1: data-parallel on GPUs 0..gpus-1, one engine process each (`--gpus N`, docs/SCALE.md); the
+    // events, stdin commands and exit status are rank 0's, as for one process.
+    void startRun(const QString& configFile, const QString& databaseFile, int gpus = 1);
     void start(const QStringList& arguments); // any engine command; events are parsed when it prints them
 
     void pause();

@@ -72,6 +72,9 @@ std::vector<RunRow> RunRepository::readRows(const std::string& database)
         row.bits = intParam(params, "method.options.bits");
         row.group = intParam(params, "method.options.group_size");
         row.rank = intParam(params, "method.options.rank");
+        for (const RunParam& p : params)
+            if (p.key == "distributed.backend" && p.text == "\"nccl\"")
+                row.gpus = int(std::max<qint64>(1, intParam(params, "distributed.world_size").value_or(1)));
         const std::vector<EvalResult> evals = store.evalResults(info.id);
         for (const EvalResult& e : evals) {
             if (e.metric != "ppl" || !std::isfinite(e.value)) continue; // task accuracies are not perplexity

@@ -18,10 +18,11 @@ struct RunRow
 {
     RunInfo info;
     std::optional<qint64> bits, group, rank; // from the run's parameters (method.options.*)
-    double finalPerplexity = qQNaN();        // the last evaluation
-    double bestPerplexity = qQNaN();         // the lowest evaluation
-    qint64 evalStep = -1;                    // step of the last evaluation
-    std::vector<StoredTaskScore> tasks;      // multiple-choice task scores (evaluation.tasks), if any
+    int gpus = 1; // GPUs of its latest session (distributed.world_size with backend nccl); 1 otherwise
+    double finalPerplexity = qQNaN();   // the last evaluation
+    double bestPerplexity = qQNaN();    // the lowest evaluation
+    qint64 evalStep = -1;               // step of the last evaluation
+    std::vector<StoredTaskScore> tasks; // multiple-choice task scores (evaluation.tasks), if any
 };
 
 class RunsModel final : public QAbstractTableModel

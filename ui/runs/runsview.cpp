@@ -218,7 +218,7 @@ void RunsView::resumeSelected()
 {
     const RunRow* r = m_model->rowAt(m_model->rowOfRun(selectedRunId()));
     if (!r || !m_resume->isEnabled()) return;
-    Q_EMIT resumeRequested(r->info.id, QString::fromStdString(r->info.config));
+    Q_EMIT resumeRequested(r->info.id, QString::fromStdString(r->info.config), r->gpus);
 }
 
 void RunsView::cloneSelected()

@@ -60,7 +60,8 @@ public:
 
 Q_SIGNALS:
     void openRunRequested(qint64 runId);
-    void resumeRequested(qint64 runId, const QString& config); // the stored experiment JSON
+    // The stored experiment JSON, and the GPUs its latest session trained on (RunRow::gpus).
+    void resumeRequested(qint64 runId, const QString& config, int gpus);
     void cloneRequested(const QString& config);
 
 private:

@@ -89,9 +89,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     m_welcome->setRecentModels(m_workbench->modelPanel()->recentModels());
     connect(m_runs, &RunsView::openRunRequested, m_repository, &RunRepository::loadCharts);
     connect(m_runs, &RunsView::openRunRequested, m_histograms, &HistogramView::setRun);
-    connect(m_runs, &RunsView::resumeRequested, this, [this](qint64 runId, const QString& config) {
+    connect(m_runs, &RunsView::resumeRequested, this, [this](qint64 runId, const QString& config, int gpus) {
         showView(m_workbench);
-        m_workbench->resumeRun(runId, config);
+        m_workbench->resumeRun(runId, config, gpus);
     });
     connect(m_runs, &RunsView::cloneRequested, this, [this](const QString& config) {
         showView(m_workbench);

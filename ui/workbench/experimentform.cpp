@@ -2,6 +2,7 @@
 
 #include "workbench/optiontext.h"
 
+#include "qatbench/distributed.h"
 #include "qatbench/error.h"
 #include "qatbench/experiment.h"
 #include "qatbench/method.h"
@@ -25,6 +26,7 @@
 #include <QVBoxLayout>
 #include <QWheelEvent>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -55,6 +57,16 @@ std::string textAt(const nlohmann::json& doc, const char* section, const char* k
     if (!doc.is_object() || !doc.contains(section) || !doc[section].is_object()) return {};
     const auto it = doc[section].find(key);
     return it != doc[section].end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+const QString kDeviceField = QStringLiteral("device");
+
+// The number of GPUs of a data-parallel picker value ("gpus:4" -> 4); 0 for any other value.
+int dataParallelGpus(const QString& value)
+{
+    if (!value.startsWith(QLatin1String("gpus:"))) return 0;
+    const int n = value.mid(5).toInt();
+    return n >= 2 ? n : 0;
 }
 
 QString rangeHint(const OptionSpec& o)
@@ -286,6 +298,7 @@ QWidget* ExperimentForm::addField(QFormLayout* form, const QString& path, const 
     }
     f.editor->setObjectName(path);
     f.editor->setToolTip(tip);
+    if (path == kDeviceField) m_deviceTip = tip;
     guardWheel(f.editor);
     if (o.type != OptionType::Path) column->addWidget(f.editor);
     f.error = new QLabel(cell);
@@ -345,7 +358,13 @@ void ExperimentForm::populateEditors()
         } else if (auto* box = qobject_cast<QCheckBox*>(f.editor)) {
             box->setChecked(value.is_boolean() && value.get<bool>());
         } else if (auto* combo = qobject_cast<QComboBox*>(f.editor)) {
-            const QString text = jsonText(value);
+            QString text = jsonText(value);
+            if (f.path == kDeviceField && m_gpus > 1 && text == QLatin1String("cuda")) {
+                if (combo->findData(dataParallelValue(m_gpus)) >= 0)
+                    text = dataParallelValue(m_gpus);
+                else
+                    m_gpus = 1; // the engine no longer lists that many GPUs: one process on "cuda"
+            }
             int i = combo->findData(text);
             if (i < 0 && !text.isEmpty()) { // a loaded value the list lacks: show it, validation names it
                 combo->addItem(text, text);
@@ -357,6 +376,15 @@ void ExperimentForm::populateEditors()
         }
     }
     m_populating = false;
+    updateDeviceTip();
+}
+
+void ExperimentForm::updateDeviceTip()
+{
+    auto* combo = qobject_cast<QComboBox*>(editorFor(kDeviceField));
+    if (!combo) return;
+    const QString more = m_gpus > 1 ? combo->currentData(Qt::ToolTipRole).toString() : QString();
+    combo->setToolTip(more.isEmpty() ? m_deviceTip : m_deviceTip + QStringLiteral("\n\n") + more);
 }
 
 void ExperimentForm::readEditor(const Field& f)
@@ -370,7 +398,15 @@ void ExperimentForm::readEditor(const Field& f)
     } else if (auto* box = qobject_cast<QCheckBox*>(f.editor)) {
         value = box->isChecked();
     } else if (auto* combo = qobject_cast<QComboBox*>(f.editor)) {
-        value = combo->currentData().toString().toStdString();
+        const QString chosen = combo->currentData().toString();
+        value = chosen.toStdString();
+        if (f.path == kDeviceField) {
+            // A data-parallel choice: every rank r trains on cuda:r; the count goes on the engine's command
+            // line.
+            m_gpus = std::max(1, dataParallelGpus(chosen));
+            if (m_gpus > 1) value = "cuda";
+            updateDeviceTip();
+        }
     } else if (auto* edit = qobject_cast<QLineEdit*>(f.editor)) {
         const QString text = edit->text().trimmed();
         const auto type = OptionType(f.type);
@@ -446,6 +482,14 @@ void ExperimentForm::validateNow()
             }
         for (const ValidationIssue& i : issues)
             m_issues.append({QString::fromStdString(i.field), QString::fromStdString(i.message)});
+        // Data-parallel: every GPU takes an equal share of the step's batch (the engine refuses the run
+        // otherwise; said here before it starts).
+        const nlohmann::json batch = checked.contains("data") && checked["data"].is_object()
+                                         ? checked["data"].value("batch_size", nlohmann::json())
+                                         : nlohmann::json();
+        if (batch.is_number_integer())
+            if (const std::string why = dist::batchSplitProblem(batch.get<int64_t>(), m_gpus); !why.empty())
+                m_issues.append({QStringLiteral("data.batch_size"), QString::fromStdString(why)});
         m_doc = checked; // defaults filled in
     } catch (const std::exception& e) {
         m_issues.append({QString(), QString::fromUtf8(e.what())});
@@ -507,6 +551,7 @@ QWidget* ExperimentForm::editorFor(const QString& field) const
 void ExperimentForm::setExperiment(const nlohmann::json& doc)
 {
     m_doc = doc.is_object() ? doc : defaultExperiment();
+    m_gpus = 1; // a document does not say how many GPUs (`--gpus N` is the launch's)
     // Missing sections first, so that the editors show defaults; the loaded values are kept as they are.
     nlohmann::json filled = m_doc;
     try {
@@ -586,20 +631,46 @@ void ExperimentForm::fitGroupSizeToModel()
     m_fittedGroupSize = fitted == declared ? -1 : fitted;
 }
 
+QString ExperimentForm::dataParallelValue(int gpus)
+{
+    return QStringLiteral("gpus:%1").arg(gpus);
+}
+
 void ExperimentForm::setDevices(const QList<QPair<QString, QString>>& devices)
 {
-    auto* combo = qobject_cast<QComboBox*>(editorFor(QStringLiteral("device")));
+    auto* combo = qobject_cast<QComboBox*>(editorFor(kDeviceField));
     if (!combo) return;
     m_populating = true;
     const QString current = combo->currentData().toString();
     combo->clear();
     combo->addItem(tr("auto (first GPU, else CPU)"), QStringLiteral("auto"));
     combo->addItem(tr("CPU"), QStringLiteral("cpu"));
-    for (const auto& [value, label] : devices)
+    int gpus = 0;
+    for (const auto& [value, label] : devices) {
         combo->addItem(label, value);
-    int i = combo->findData(current);
+        if (value.startsWith(QLatin1String("cuda"))) ++gpus;
+    }
+    // Data-parallel on the first k GPUs (`--gpus k`, docs/SCALE.md): every k, All N last.
+    for (int k = 2; k <= gpus; ++k) {
+        combo->addItem(k == gpus ? tr("All %1 GPUs (data-parallel)").arg(k)
+                                 : tr("%1 GPUs (data-parallel)").arg(k),
+                       dataParallelValue(k));
+        combo->setItemData(
+            combo->count() - 1,
+            tr("One engine process per GPU (GPUs 0 to %1, NCCL). Each takes 1/%2 of every step's batch "
+               "(data.batch_size must split evenly) and the gradients are averaged: the same run as on one "
+               "GPU, with the step's work split %2 ways. Rank 0 writes the run, its checkpoints and exports. "
+               "See docs/SCALE.md.")
+                .arg(k - 1)
+                .arg(k),
+            Qt::ToolTipRole);
+    }
+    const int i = combo->findData(current);
     combo->setCurrentIndex(i < 0 ? 0 : i);
     m_populating = false;
+    if (i < 0 && dataParallelGpus(current) > 0)
+        readEditor(m_fields.value(kDeviceField)); // that many GPUs are gone: "auto", one process, as shown
+    updateDeviceTip();
 }
 
 void ExperimentForm::setDefaultDevice(const QString& device)

@@ -48,8 +48,16 @@ public:
     // the largest one below it that does (fittingGroupSize).
     void setModel(const QString& dir, const std::optional<ModelConfig>& config);
     // Devices offered besides "auto" and "cpu": (value, label), e.g. ("cuda:0", "cuda:0 - H100, 80 GiB").
+    // With two or more GPUs the picker also offers data-parallel runs on k of them (docs/SCALE.md): "k GPUs
+    // (data-parallel)" for 2 <= k < N and "All N GPUs (data-parallel)"; choosing one sets the document's
+    // device to "cuda" and gpuCount() to k.
     void setDevices(const QList<QPair<QString, QString>>& devices);
     void setDefaultDevice(const QString& device);
+    // How many GPUs the run trains on, one engine process each (`qatbench-cli run --gpus N`); 1 = one
+    // process. Not part of the experiment (its hash and checkpoints do not depend on it): a saved or loaded
+    // document says device "cuda", and setExperiment() goes back to 1.
+    int gpuCount() const { return m_gpus; }
+    static QString dataParallelValue(int gpus); // the picker's value of "k GPUs (data-parallel)"
 
     // Validation, immediately (the form also validates by itself shortly after every edit).
     void validateNow();
@@ -90,6 +98,7 @@ private:
     void guardWheel(QWidget* editor);
     void scheduleValidation();
     void showIssues();
+    void updateDeviceTip(); // the declared help, and what a data-parallel choice does
 
     nlohmann::json m_doc;
     std::optional<ModelConfig> m_modelConfig;
@@ -109,6 +118,8 @@ private:
     bool m_populating = false;
     int64_t m_fittedGroupSize = -1; // the group size fitGroupSizeToModel() chose (still not the user's)
     bool m_lastValid = false;
+    int m_gpus = 1;      // gpuCount()
+    QString m_deviceTip; // the device setting's declared help
 };
 
 } // namespace qat::ui

@@ -178,7 +178,13 @@ void WorkbenchView::startRun()
     setPlanFrom(m_form->experiment());
     m_control->appendLog(QStringLiteral("info"), tr("Experiment: %1").arg(file));
     m_control->appendLog(QStringLiteral("info"), tr("Database: %1").arg(m_database));
-    m_engine->startRun(file, m_database);
+    const int gpus = m_form->gpuCount();
+    if (gpus > 1)
+        m_control->appendLog(QStringLiteral("info"),
+                             tr("Data-parallel on %1 GPUs: one engine process per GPU, each with 1/%1 of "
+                                "every step's batch (qatbench-cli run --gpus %1).")
+                                 .arg(gpus));
+    m_engine->startRun(file, m_database, gpus);
 }
 
 void WorkbenchView::runDemo()
@@ -206,7 +212,7 @@ void WorkbenchView::setPlanFrom(const nlohmann::json& experiment)
     m_control->setPlan(planFromExperiment(experiment));
 }
 
-void WorkbenchView::resumeRun(qint64 runId, const QString& config)
+void WorkbenchView::resumeRun(qint64 runId, const QString& config, int gpus)
 {
     if (m_engine->isActive()) {
         QMessageBox::information(this, tr("Resume run"), tr("A run is active; stop it first."));
@@ -217,9 +223,21 @@ void WorkbenchView::resumeRun(qint64 runId, const QString& config)
     m_charts->setRunTitle(tr("Resuming run %1...").arg(runId));
     setPlanFrom(nlohmann::json::parse(config.toStdString(), nullptr, false));
     m_control->appendLog(QStringLiteral("info"), tr("Resuming run %1 from its last checkpoint.").arg(runId));
-    m_engine->start({QStringLiteral("run"), QStringLiteral("--resume"), QString::number(runId),
-                     QStringLiteral("--db"), m_database, QStringLiteral("--events"),
-                     QStringLiteral("jsonl")});
+    QStringList args{QStringLiteral("run"), QStringLiteral("--resume"), QString::number(runId)};
+    args << QStringLiteral("--db") << m_database << QStringLiteral("--events") << QStringLiteral("jsonl");
+    const int listed = int(m_engineDevices.gpuChoices().size());
+    if (gpus > 1 && listed >= gpus) {
+        args << QStringLiteral("--gpus") << QString::number(gpus);
+        m_control->appendLog(QStringLiteral("info"),
+                             tr("It ran on %1 GPUs and continues on as many (data-parallel).").arg(gpus));
+    } else if (gpus > 1) {
+        m_control->appendLog(QStringLiteral("warning"),
+                             tr("It ran on %1 GPUs; the engine lists %2, so it continues as one process (the "
+                                "same run: the batch of each step does not change).")
+                                 .arg(gpus)
+                                 .arg(listed));
+    }
+    m_engine->start(args);
 }
 
 void WorkbenchView::openModelOf(const nlohmann::json& doc)

@@ -40,8 +40,10 @@ public:
 
     void startRun(); // writes the experiment next to the app's data and starts the engine on it
     void runDemo();  // `qatbench-cli demo --db --events jsonl`: no model, no data; real runs in the store
-    // `qatbench-cli run --resume RUN_ID`: the same run continues from its last checkpoint, live here.
-    void resumeRun(qint64 runId, const QString& config);
+    // `qatbench-cli run --resume RUN_ID`: the same run continues from its last checkpoint, live here. A run
+    // that trained on several GPUs (gpus > 1) continues on as many (`--gpus N`) when the engine lists them,
+    // else on one process (any number of processes continues any run, docs/SCALE.md).
+    void resumeRun(qint64 runId, const QString& config, int gpus = 1);
     // A stored run's experiment into the form (and its model opened), to change and start as a new run.
     void cloneExperiment(const QString& config);
     void showPastRun(const RunChartData& data);

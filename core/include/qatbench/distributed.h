@@ -22,6 +22,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,10 @@ public:
 // The device a rank trains on: with NCCL rank r uses cuda:r ("auto", "cuda" or "cuda:0" in the experiment); a
 // CPU device with --gpus is a ConfigError naming run.device. Otherwise `resolved` unchanged.
 std::string rankDevice(const std::string& resolved);
+
+// Why data.batch_size (the batch of the whole step) does not split over `world` ranks; "" when it does.
+// TrainLoop refuses such a run (checkBatch); the GUI says it under the field before a run starts.
+std::string batchSplitProblem(int64_t batch, int world);
 
 // The launcher: hosts the TCPStore, starts `world` copies of /proc/self/exe with `args` (argv without
 // argv[0]), forwards SIGTERM (and a SIGINT sent to it alone) to rank 0, and when a rank ends, gives the

@@ -229,14 +229,19 @@ public:
     void claim(int64_t runId);
     void heartbeat(int64_t runId);
     void setWorkDir(int64_t runId, const std::string& dir);
+    // A fact about how the run ran that is not part of its experiment, kept with the flattened config
+    // (docs/STORE.md): the engine's "distributed.world_size" and "distributed.backend" (issue 19; a resume
+    // may use another number of processes, so each session overwrites them). Replaces a param of the same
+    // key.
+    void setParam(int64_t runId, const RunParam& param);
     void renameRun(int64_t runId, const std::string& name);
     void setTags(int64_t runId, const std::vector<std::string>& tags);
     void addTag(int64_t runId, const std::string& tag);
     void removeTag(int64_t runId, const std::string& tag);
     void deleteRun(int64_t runId); // with all its points, evals and artifact records (files stay); ids are
                                    // never given out again
-    // Forgets everything the run recorded (points, histograms, evaluations, artifact records) but keeps the run:
-    // for a restart from step 1 under the same id.
+    // Forgets everything the run recorded (points, histograms, evaluations, artifact records) but keeps the
+    // run: for a restart from step 1 under the same id.
     void clearRunData(int64_t runId);
     // Active runs whose process is gone (same host, pid not alive) or whose heartbeat is older than
     // staleSeconds become Interrupted. Returns their ids.
