@@ -75,8 +75,11 @@ def main():
     ap.add_argument("--shards", type=int, default=3)
     ap.add_argument("--dtype", default="bfloat16", choices=["bfloat16", "float32"])
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--layers", type=int, default=0, help="override the shape's number of blocks (a smaller model)")
     a = ap.parse_args()
     c = dict(SHAPES[a.shape])
+    if a.layers > 0:
+        c["num_hidden_layers"] = a.layers
     dtype = torch.bfloat16 if a.dtype == "bfloat16" else torch.float32
     st_dtype = "BF16" if a.dtype == "bfloat16" else "F32"
     dev = "cuda" if torch.cuda.is_available() else "cpu"

@@ -11,6 +11,7 @@
 #include "qatbench_sdk/llama.h"
 #include "qatbench_sdk/tensor_io.h"
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -59,6 +60,37 @@ QAT_TEST(roundTripWriteRead)
     QAT_CHECK(readTensor(f, "b").equal(b));
     QAT_CHECK(readTensor(f, "c").equal(c));
     QAT_CHECK_THROWS_WITH(readTensor(f, "d"), "t.safetensors", "d", "missing");
+}
+
+QAT_TEST(nonFiniteStoredValuesAreFoundInEveryFloatType)
+{
+    // The loader's check scans the stored bits in parallel pieces: a NaN or infinity anywhere (first element,
+    // a piece boundary, the last element) of every float type must be found, and finite extremes must pass.
+    const std::string dir = test::tempDir();
+    const int64_t n = (int64_t(1) << 17) + 3; // more than two of the scan's pieces, and a ragged tail
+    for (const auto dtype : {at::kBFloat16, at::kHalf, at::kFloat, at::kDouble}) {
+        for (const double bad : {std::nan(""), double(INFINITY), -double(INFINITY)}) {
+            for (const int64_t pos : {int64_t(0), int64_t(1) << 16, n - 1}) {
+                at::Tensor t = at::randn({n}, at::kFloat).to(dtype);
+                t[pos] = bad;
+                at::Tensor big = at::full({4}, dtype == at::kHalf ? 65504.0 : 3.0e38, at::kFloat).to(dtype);
+                writeSafetensors(dir + "/x.safetensors", {{"t", t}, {"big", big}, {"ids", at::arange(5)}});
+                SafetensorsFile f(dir + "/x.safetensors");
+                QAT_CHECK_MSG(!storedValuesFinite(f, *f.find("t")),
+                              std::string(c10::toString(dtype)) + " " + std::to_string(bad) + " at " +
+                                  std::to_string(pos));
+                QAT_CHECK(storedValuesFinite(f, *f.find("big")));
+                QAT_CHECK(storedValuesFinite(f, *f.find("ids")));
+                QAT_CHECK(readTensor(f, *f.find("big"), at::Device(at::kCPU)).equal(big));
+            }
+        }
+    }
+    // The device read: the same values on every device the machine has, from the mapping itself.
+    at::Tensor w = at::randn({257, 33}).to(at::kBFloat16);
+    writeSafetensors(dir + "/w.safetensors", {{"w", w}});
+    SafetensorsFile f(dir + "/w.safetensors");
+    for (const auto& dev : test::devices())
+        QAT_CHECK(readTensor(f, *f.find("w"), dev).cpu().equal(w));
 }
 
 QAT_TEST(truncatedFiles)

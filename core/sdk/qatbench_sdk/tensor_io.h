@@ -23,6 +23,12 @@ at::ScalarType toScalarType(StDType t);
 // A CPU copy of one tensor in its stored dtype; InputError(file, name) when it is missing.
 at::Tensor readTensor(const SafetensorsFile& file, const std::string& name);
 at::Tensor readTensor(const SafetensorsFile& file, const StTensorInfo& info);
+// The same tensor on `device`, stored dtype: for a GPU copied from the mapping itself (no host copy in
+// between) when the data is aligned for its element type.
+at::Tensor readTensor(const SafetensorsFile& file, const StTensorInfo& info, const at::Device& device);
+// False when a floating-point tensor holds a NaN or an infinity: a scan of the stored bits in the mapping,
+// in parallel, allocating nothing (integer tensors are always finite).
+bool storedValuesFinite(const SafetensorsFile& file, const StTensorInfo& info);
 
 // Every tensor of a file, as CPU copies.
 std::map<std::string, at::Tensor> readSafetensors(const std::string& path);
