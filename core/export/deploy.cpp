@@ -1,5 +1,6 @@
 // One export in any format (qatbench/export.h, docs/EXPORT.md): the rules of which type holds which grid, the
 // estimate the GUI shows before exporting, and the temporary-name-then-rename rule for every format.
+#include "qatbench/device.h"
 #include "qatbench/error.h"
 #include "qatbench/export.h"
 #include "qatbench/files.h"
@@ -211,6 +212,9 @@ DeployResult exportDeployable(const std::string& deployablePath, const std::stri
                               const std::string& out, const DeployOptions& o)
 {
     checkOptions(o);
+    // The exporters work on weight-sized temporaries on the CPU: the same threads and allocator settings as a
+    // run (without them every temporary was a fresh mapping, faulted in page by page).
+    configureThreadsOnce();
     std::error_code ec;
     if (fs::exists(out, ec) && !o.replace)
         throw Error(out + " exists; choose another output or pass --force to replace it");

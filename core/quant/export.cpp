@@ -95,12 +95,58 @@ std::string modelDTypeName(const std::string& configText)
 
 } // namespace
 
+namespace {
+
+// An HF config's torch_dtype name as a tensor type (float32 for anything else).
+at::ScalarType hfScalarType(const std::string& dtype)
+{
+    return toScalarType(dtype == "bfloat16" ? StDType::BF16 : dtype == "float16" ? StDType::F16 : StDType::F32);
+}
+
+// W = s * (code - z) per group of g columns, in float32 as the formula, rounded once to `type`: one pass over
+// the codes. The tensor expression (codes as float, scales and zeros expanded to full size) made five
+// weight-sized float temporaries per linear and took most of a large model's export.
+template <class Out> void dequantizeRows(const at::Tensor& codes, const at::Tensor& scales,
+                                         const at::Tensor& zeros, int64_t g, at::Tensor& out)
+{
+    const int64_t rows = codes.size(0), cols = codes.size(1), groups = scales.size(1);
+    const uint8_t* c = codes.data_ptr<uint8_t>();
+    const float* s = scales.data_ptr<float>();
+    const float* z = zeros.data_ptr<float>();
+    Out* o = out.data_ptr<Out>();
+    at::parallel_for(0, rows, 16, [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; ++r)
+            for (int64_t k = 0; k < cols; ++k) {
+                const int64_t gi = r * groups + k / g;
+                o[r * cols + k] = Out(s[gi] * (float(c[r * cols + k]) - z[gi]));
+            }
+    });
+}
+
+at::Tensor dequantizeCodes(const at::Tensor& codes, const at::Tensor& scales, const at::Tensor& zeros, int64_t g,
+                           at::ScalarType type)
+{
+    at::Tensor out = at::empty(codes.sizes(), at::TensorOptions().dtype(type));
+    switch (type) {
+    case at::kBFloat16:
+        dequantizeRows<c10::BFloat16>(codes, scales, zeros, g, out);
+        break;
+    case at::kHalf:
+        dequantizeRows<c10::Half>(codes, scales, zeros, g, out);
+        break;
+    default:
+        dequantizeRows<float>(codes, scales, zeros, g, out);
+        break;
+    }
+    return out;
+}
+
+} // namespace
+
 void writeHfTensors(const std::string& outDir, const std::string& configText,
                     std::vector<std::pair<std::string, at::Tensor>> tensors, const std::string& dtype)
 {
-    const at::ScalarType st = toScalarType(dtype == "bfloat16"  ? StDType::BF16
-                                           : dtype == "float16" ? StDType::F16
-                                                                : StDType::F32);
+    const at::ScalarType st = hfScalarType(dtype);
     fs::create_directories(outDir);
     for (auto& [n, t] : tensors)
         t = t.detach().to(at::kCPU, st).contiguous();
@@ -117,26 +163,68 @@ std::string hfLinearName(int layer, LinearKind kind, const std::string& suffix)
            (suffix.empty() ? "" : "." + suffix);
 }
 
+// Each row is a little-endian bit stream: bit i of code c is stream bit c * bits + i, byte j holds stream bits
+// 8j..8j+7, lowest first. Done with a shift register per row, rows in parallel: the tensor formulation made
+// int64 temporaries of rows x cols x bits and took minutes for a 7B model.
 at::Tensor packCodes(const at::Tensor& codes, int bits)
 {
-    const int64_t rows = codes.size(0), cols = codes.size(1);
-    const int64_t nbits = cols * bits, nbytes = (nbits + 7) / 8;
-    at::Tensor shifts = at::arange(bits, codes.options().dtype(at::kLong));
-    at::Tensor b =
-        (codes.to(at::kLong).unsqueeze(-1).bitwise_right_shift(shifts)).bitwise_and(1).reshape({rows, nbits});
-    b = at::constant_pad_nd(b, {0, nbytes * 8 - nbits}).reshape({rows, nbytes, 8});
-    at::Tensor weights = at::arange(8, b.options()).unsqueeze(0).unsqueeze(0);
-    return (b.bitwise_left_shift(weights)).sum(-1).to(at::kByte).contiguous();
+    TORCH_CHECK(codes.dim() == 2 && bits >= 1 && bits <= 8, "packCodes: 2-d codes and 1..8 bits");
+    const at::Tensor c = codes.to(at::kCPU, at::kByte).contiguous();
+    const int64_t rows = c.size(0), cols = c.size(1), nbytes = (cols * bits + 7) / 8;
+    at::Tensor out = at::empty({rows, nbytes}, at::kByte);
+    const uint8_t* src = c.data_ptr<uint8_t>();
+    uint8_t* dst = out.data_ptr<uint8_t>();
+    const uint32_t mask = (1u << bits) - 1;
+    at::parallel_for(0, rows, 16, [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; ++r) {
+            const uint8_t* in = src + r * cols;
+            uint8_t* o = dst + r * nbytes;
+            uint32_t acc = 0;
+            int held = 0;
+            for (int64_t k = 0; k < cols; ++k) {
+                acc |= (uint32_t(in[k]) & mask) << held;
+                held += bits;
+                while (held >= 8) {
+                    *o++ = uint8_t(acc);
+                    acc >>= 8;
+                    held -= 8;
+                }
+            }
+            if (held > 0) *o = uint8_t(acc);
+        }
+    });
+    return out;
 }
 
 at::Tensor unpackCodes(const at::Tensor& packed, int bits, int64_t cols)
 {
-    const int64_t rows = packed.size(0);
-    at::Tensor shifts = at::arange(8, packed.options().dtype(at::kLong));
-    at::Tensor b = packed.to(at::kLong).unsqueeze(-1).bitwise_right_shift(shifts).bitwise_and(1);
-    b = b.reshape({rows, -1}).narrow(1, 0, cols * bits).reshape({rows, cols, bits});
-    at::Tensor weights = at::arange(bits, b.options()).unsqueeze(0).unsqueeze(0);
-    return b.bitwise_left_shift(weights).sum(-1).to(at::kByte).contiguous();
+    TORCH_CHECK(packed.dim() == 2 && bits >= 1 && bits <= 8, "unpackCodes: 2-d bytes and 1..8 bits");
+    const at::Tensor p = packed.to(at::kCPU, at::kByte).contiguous();
+    const int64_t rows = p.size(0), nbytes = p.size(1);
+    TORCH_CHECK(nbytes * 8 >= cols * bits, "unpackCodes: ", nbytes, " bytes per row hold fewer than ", cols,
+                " codes of ", bits, " bits");
+    at::Tensor out = at::empty({rows, cols}, at::kByte);
+    const uint8_t* src = p.data_ptr<uint8_t>();
+    uint8_t* dst = out.data_ptr<uint8_t>();
+    const uint32_t mask = (1u << bits) - 1;
+    at::parallel_for(0, rows, 16, [&](int64_t begin, int64_t end) {
+        for (int64_t r = begin; r < end; ++r) {
+            const uint8_t* in = src + r * nbytes;
+            uint8_t* o = dst + r * cols;
+            uint32_t acc = 0;
+            int held = 0;
+            for (int64_t k = 0; k < cols; ++k) {
+                while (held < bits) {
+                    acc |= uint32_t(*in++) << held;
+                    held += 8;
+                }
+                o[k] = uint8_t(acc & mask);
+                acc >>= bits;
+                held -= bits;
+            }
+        }
+    });
+    return out;
 }
 
 void writeHfCheckpoint(const LlamaModel& model, const std::string& sourceModelDir, const std::string& outDir)
@@ -221,6 +309,10 @@ void dequantizeDeployable(const std::string& path, const std::string& outDir, co
     const int bits = std::stoi(need("bits"));
     const int64_t group = std::stoll(need("group_size"));
     const json shapes = json::parse(need("shapes"));
+    // Each weight leaves the loop in the output's dtype: a 7B model held as float32 until the write needed
+    // 26 GB of host memory for a 13 GB file.
+    const std::string outDType = dtype.empty() ? modelDTypeName(need("config")) : dtype;
+    const at::ScalarType st = hfScalarType(outDType);
     std::vector<std::pair<std::string, at::Tensor>> tensors;
     for (const auto& info : file.tensors()) {
         const std::string& n = info.name;
@@ -228,9 +320,9 @@ void dequantizeDeployable(const std::string& path, const std::string& outDir, co
             const std::string base = n.substr(0, n.size() - 8);
             if (!shapes.contains(base)) throw InputError(path, n, "no shape in __metadata__.shapes");
             const int64_t cols = shapes[base][1].get<int64_t>();
-            at::Tensor codes = unpackCodes(readTensor(file, info), bits, cols).to(at::kFloat);
-            at::Tensor scales = readTensor(file, base + ".scales").to(at::kFloat);
-            at::Tensor zeros = readTensor(file, base + ".zeros").to(at::kFloat);
+            at::Tensor codes = unpackCodes(readTensor(file, info), bits, cols);
+            at::Tensor scales = readTensor(file, base + ".scales").to(at::kFloat).contiguous();
+            at::Tensor zeros = readTensor(file, base + ".zeros").to(at::kFloat).contiguous();
             // group 0 (per-channel) or a group wider than the row: one group per row.
             const int64_t g = (group <= 0 || group > cols) ? cols : group;
             const int64_t groups = (cols + g - 1) / g;
@@ -243,14 +335,12 @@ void dequantizeDeployable(const std::string& path, const std::string& outDir, co
             if (zeros.sizes() != scales.sizes())
                 throw InputError(path, base + ".zeros",
                                  "has shape " + shapeText(zeros) + "; expected that of .scales");
-            auto expand = [&](const at::Tensor& t) { return t.repeat_interleave(g, 1).narrow(1, 0, cols); };
-            tensors.emplace_back(base + ".weight", expand(scales) * (codes - expand(zeros)));
+            tensors.emplace_back(base + ".weight", dequantizeCodes(codes, scales, zeros, g, st));
         } else if (!n.ends_with(".scales") && !n.ends_with(".zeros")) {
-            tensors.emplace_back(n, readTensor(file, info));
+            tensors.emplace_back(n, readTensor(file, info).to(st));
         }
     }
-    writeHfTensors(outDir, need("config"), std::move(tensors),
-                   dtype.empty() ? modelDTypeName(need("config")) : dtype);
+    writeHfTensors(outDir, need("config"), std::move(tensors), outDType);
     copyTokenizerFiles(tokenizerDir, outDir);
 }
 

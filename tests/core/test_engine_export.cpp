@@ -6,6 +6,9 @@
 
 #include "qatbench/experiment.h"
 #include "qatbench/export.h"
+#include "qatbench_sdk/export.h"
+#include "qatbench_sdk/tensor_io.h"
+#include "qatbench_sdk/torch.h"
 #include "qatbench/store.h"
 #include "qatbench_plugins/builtin.h"
 
@@ -132,6 +135,25 @@ QAT_TEST(aRunWritesTheExportsItsConfigAsksFor)
     QAT_CHECK_EQ(cfg.at("torch_dtype").get<std::string>(), std::string("float32"));
     QAT_CHECK(fs::exists(hf + "/model.safetensors"));
     QAT_CHECK(!anyPartial(dir + "/work"));
+
+    // The dequantized weights are the formula s * (code - z) in float32, per group of 32 columns, rounded once
+    // to the file's dtype: in float32 (the run's hf export) and bfloat16, against the expression written out here.
+    qat::dequantizeDeployable(deployable, dir + "/hf-bf16", "", "bfloat16");
+    qat::SafetensorsFile q(deployable), f32(hf + "/model.safetensors"), bf16(dir + "/hf-bf16/model.safetensors");
+    const json shapes = json::parse(q.metadata().at("shapes"));
+    int linears = 0;
+    for (const auto& [base, shape] : shapes.items()) {
+        const int64_t cols = shape[1].get<int64_t>();
+        const at::Tensor codes = qat::unpackCodes(qat::readTensor(q, base + ".qweight"), 4, cols).to(at::kFloat);
+        auto expand = [&](const std::string& n) {
+            return qat::readTensor(q, n).to(at::kFloat).repeat_interleave(32, 1).narrow(1, 0, cols);
+        };
+        const at::Tensor want = expand(base + ".scales") * (codes - expand(base + ".zeros"));
+        QAT_CHECK_MSG(qat::readTensor(f32, base + ".weight").equal(want), base);
+        QAT_CHECK_MSG(qat::readTensor(bf16, base + ".weight").equal(want.to(at::kBFloat16)), base);
+        ++linears;
+    }
+    QAT_CHECK(linears == 35); // stories260K: 5 blocks x 7 linears
 }
 
 QAT_TEST_MAIN()

@@ -298,6 +298,24 @@ QAT_TEST(codesPackAndUnpack)
     // bit order: code 0 in the low bits of byte 0
     auto c = torch::tensor({1, 2, 3, 0}, torch::kLong).to(torch::kByte).view({1, 4});
     QAT_CHECK_EQ(qat::packCodes(c, 2)[0][0].item<int>(), 1 + (2 << 2) + (3 << 4));
+    // The stream written out bit by bit (bit i of code k is stream bit k * bits + i; byte j holds stream bits
+    // 8j..8j+7, lowest first), on enough rows for the packer to split them across threads.
+    for (int bits = 2; bits <= 8; ++bits) {
+        const int64_t rows = 300, cols = 61;
+        auto codes = torch::randint(0, 1 << bits, {rows, cols}, torch::kLong).to(torch::kByte);
+        auto packed = qat::packCodes(codes, bits);
+        const int64_t nbytes = (cols * bits + 7) / 8;
+        std::vector<uint8_t> want(size_t(rows * nbytes), 0);
+        auto acc = codes.accessor<uint8_t, 2>();
+        for (int64_t r = 0; r < rows; ++r)
+            for (int64_t k = 0; k < cols; ++k)
+                for (int i = 0; i < bits; ++i) {
+                    const int64_t bit = k * bits + i;
+                    want[size_t(r * nbytes + bit / 8)] |= uint8_t(((acc[r][k] >> i) & 1) << (bit % 8));
+                }
+        QAT_CHECK(torch::equal(packed, torch::from_blob(want.data(), {rows, nbytes}, torch::kByte)));
+        QAT_CHECK(torch::equal(qat::unpackCodes(packed, bits, cols), codes));
+    }
 }
 
 QAT_TEST_MAIN()

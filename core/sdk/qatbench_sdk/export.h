@@ -41,7 +41,8 @@ void writeHfTensors(const std::string& outDir, const std::string& configText,
 // generation_config.json where present ("" from: nothing).
 void copyTokenizerFiles(const std::string& from, const std::string& to);
 
-// Codes uint8 [rows, cols] (< 2^bits) <-> the packed bit stream uint8 [rows, ceil(cols * bits / 8)].
+// Codes uint8 [rows, cols] (< 2^bits) <-> the packed bit stream uint8 [rows, ceil(cols * bits / 8)], each row
+// lowest bits first. Both return CPU tensors, whatever device they are given.
 at::Tensor packCodes(const at::Tensor& codes, int bits);
 at::Tensor unpackCodes(const at::Tensor& packed, int bits, int64_t cols);
 
