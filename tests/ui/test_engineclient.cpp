@@ -503,6 +503,11 @@ private Q_SLOTS:
         form.setExperiment(form.experiment());
         QCOMPARE(form.gpuCount(), 1);
         QCOMPARE(combo->currentData().toString(), QStringLiteral("cuda"));
+        // A device the engine does not list (a restored session's, a loaded file's) stays what the picker
+        // shows when the engine answers: the document and the picker never disagree.
+        form.setDevices(three);
+        QCOMPARE(combo->currentData().toString(), QStringLiteral("cuda"));
+        QCOMPARE(form.experiment()["device"].get<std::string>(), std::string("cuda"));
     }
 
     void aBadDeviceListNamesTheField()

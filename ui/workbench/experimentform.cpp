@@ -665,7 +665,11 @@ void ExperimentForm::setDevices(const QList<QPair<QString, QString>>& devices)
                 .arg(k),
             Qt::ToolTipRole);
     }
-    const int i = combo->findData(current);
+    int i = combo->findData(current);
+    if (i < 0 && !current.isEmpty() && dataParallelGpus(current) == 0) {
+        combo->addItem(current, current); // the document's device, not listed now: shown, not replaced
+        i = combo->count() - 1;
+    }
     combo->setCurrentIndex(i < 0 ? 0 : i);
     m_populating = false;
     if (i < 0 && dataParallelGpus(current) > 0)
