@@ -41,20 +41,12 @@ namespace {
 nlohmann::json stories260kExperiment()
 {
     using qat::uitest::dataPath;
-    return {
-        {"name", "gpus"},
-        {"device", "cpu"},
-        {"model", {{"path", dataPath(QStringLiteral("models/stories260K")).toStdString()}}},
-        {"data",
-         {{"train", dataPath(QStringLiteral("data/tinystories/TinyStories-train-head.txt")).toStdString()},
-          {"eval",
-           dataPath(QStringLiteral("data/tinystories/TinyStories-validation-head.txt")).toStdString()},
-          {"seq_len", 32},
-          {"batch_size", 2},
-          {"eval_seq_len", 64},
-          {"eval_max_windows", 2}}},
-        {"method", {{"name", "dlqat"}, {"options", {{"bits", 3}, {"group_size", 4}, {"rank", 4}}}}},
-        {"training", {{"steps", 4}, {"eval_every", 0}, {"warmup_steps", 1}}}};
+    return {{"name", "gpus"},
+            {"device", "cpu"},
+            {"model", {{"path", dataPath(QStringLiteral("models/stories260K")).toStdString()}}},
+            {"data", qat::uitest::tinyStoriesData()},
+            {"method", {{"name", "dlqat"}, {"options", {{"bits", 3}, {"group_size", 4}, {"rank", 4}}}}},
+            {"training", {{"steps", 4}, {"eval_every", 0}, {"warmup_steps", 1}}}};
 }
 
 // The window with the combo box's list open over it (the list is a window of its own).

@@ -4,6 +4,7 @@
 #include <QString>
 #include <QWidget>
 #include <QtTest>
+#include <nlohmann/json.hpp>
 
 namespace qat::uitest {
 
@@ -12,6 +13,19 @@ inline QString dataPath(const QString& rel)
 {
     const QString root = qEnvironmentVariable("QATBENCH_TEST_DATA");
     return root.isEmpty() ? QString() : root + QLatin1Char('/') + rel;
+}
+
+// The data section of a small stories260K run: the TinyStories heads, 32-token windows, batch 2, and an
+// evaluation of two 64-token windows.
+inline nlohmann::json tinyStoriesData()
+{
+    return {
+        {"train", dataPath(QStringLiteral("data/tinystories/TinyStories-train-head.txt")).toStdString()},
+        {"eval", dataPath(QStringLiteral("data/tinystories/TinyStories-validation-head.txt")).toStdString()},
+        {"seq_len", 32},
+        {"batch_size", 2},
+        {"eval_seq_len", 64},
+        {"eval_max_windows", 2}};
 }
 
 // Saves w as $QATBENCH_SCREENSHOT_DIR/name when that variable is set (docs/GUI.md's screenshots).
