@@ -13,7 +13,8 @@
 #   PARALLEL=7     variants running at once (they share the GPU; 16 cores: one thread each + the tokenizers)
 #   DEADLINE=480   seconds from the start after which whatever still runs is stopped (its row says so)
 #   ONLY=a,b       run only these variants (names as in the table); default all, in the order below
-#   SET=parity     or ablation-w2 / ablation-w3: the paper's ablation at its budget (see ablation() below)
+#   SET=parity     or ablation-w2 / ablation-w3: the paper's ablation at its budget (see ablation() below);
+#                  sweep-w2 / sweep-w3: the learning-rate grid; loop: the engine's loop against the plain one
 #   EXTRA_JSON=    JSON merged into every qatbench-cli config last (e.g. '{"dtype":"bfloat16"}')
 #   PYTHON=python3 the interpreter with torch (sentencepiece optional; transformers for the ref-w2-hf variant)
 #   REF_IMPL=own   the reference's model: its own LLaMA forward (own) or transformers' LlamaForCausalLM (hf)
@@ -136,13 +137,29 @@ sweep() { # BITS
     VARIANTS+=("sw-w$b-calib$vs|qb|$b||{\"method\":{\"options\":{\"scale_param\":\"log\",\"lr_scale\":$vs,\"lr_zero\":$vz,\"lr_m\":$m,\"lr_lora\":$l}}}")
   done
 }
+# SET=loop (issue 13 item 3): the engine's whole loop against the plain PyTorch loop of the same steps (the
+# reference), W3, run one at a time for the timings (PARALLEL=1; QATBENCH_TF32=1 so that float32 matmuls are the
+# reference's TF32): the engine with logging, histograms and checkpoints at their default intervals, and quiet (no
+# histograms or checkpoints, one log line), in float32 and bfloat16. The table's "train steps/s" column compares them.
+loop_set() {
+  local d='"log_every":10,"histogram_every":100,"checkpoint_every":200,"eval_every":0'
+  local q='"log_every":100000,"histogram_every":0,"checkpoint_every":0,"eval_every":0'
+  VARIANTS=(
+    "ref-w3|ref|3||"
+    "loop-w3-defaults|qb|3||{\"training\":{$d}}"
+    "loop-w3-quiet|qb|3||{\"training\":{$q}}"
+    "loop-w3-defaults-bf16|qb|3||{\"dtype\":\"bfloat16\",\"training\":{$d}}"
+    "loop-w3-quiet-bf16|qb|3||{\"dtype\":\"bfloat16\",\"training\":{$q}}"
+  )
+}
 case ${SET:-parity} in
 parity) ;;
+loop) loop_set ;;
 ablation-w2) ablation 2 ;;
 ablation-w3) ablation 3 ;;
 sweep-w2) sweep 2 ;;
 sweep-w3) sweep 3 ;;
-*) echo "SET must be parity, ablation-w2, ablation-w3, sweep-w2 or sweep-w3" >&2; exit 2 ;;
+*) echo "SET must be parity, ablation-w2, ablation-w3, sweep-w2, sweep-w3 or loop" >&2; exit 2 ;;
 esac
 # Threads per engine process (QATBENCH_THREADS: the engine otherwise takes every core, OMP_NUM_THREADS or not).
 export QATBENCH_THREADS=${THREADS:-$(( $(nproc) / PARALLEL > 0 ? $(nproc) / PARALLEL : 1 ))}
@@ -210,7 +227,7 @@ json.dump(e, open(sys.argv[2], "w"), indent=2)
 EOF
   # shellcheck disable=SC2086
   env $env timeout "$(left)" "$CLI" run --config "$cfg" --db "$WORK/$name.db" --work-dir "$WORK/w-$name" \
-    > "$OUT/logs/$name.log" 2>&1 || return $?
+    --events jsonl > "$OUT/logs/$name.log" 2>&1 || return $?
   eval_books "$WORK/w-$name/export/hf" "$name"
 }
 
@@ -287,9 +304,27 @@ for line in "${VARIANTS[@]}"; do
 done
 wait
 
-"$PY" - "$OUT" "$DEADLINE" <<'EOF' | tee "$OUT/table.md"
+"$PY" - "$OUT" "$DEADLINE" "$TRAIN_STEPS" <<'EOF' | tee "$OUT/table.md"
 import glob, json, os, sys
 out = sys.argv[1]
+train_steps = int(sys.argv[3])
+def phase_seconds(log, phase):
+    """Seconds of an engine phase from its --events jsonl lines: the phase event to the next one."""
+    events = []
+    try:
+        for line in open(log):
+            if line.startswith("{"):
+                try:
+                    events.append(json.loads(line))
+                except ValueError:
+                    pass
+    except OSError:
+        return None
+    marks = [(e.get("phase"), e["t"]) for e in events if e.get("event") in ("phase", "finished") and "t" in e]
+    for i, (p, t) in enumerate(marks[:-1]):
+        if p == phase:
+            return marks[i + 1][1] - t
+    return None
 def load(p):
     try:
         return json.load(open(p))
@@ -314,20 +349,23 @@ for st in sorted(glob.glob(os.path.join(out, "*.status.json")), key=os.path.getm
     ppl = ev.get("ppl")
     status = "ok" if s["rc"] == 0 and ppl else ("stopped at the deadline" if s["rc"] in (124, 137) else "failed rc %d (logs/%s.log)" % (s["rc"], name))
     change = (s["env"] + " " + (s["spec"] if s["spec"] != "{}" else "")).strip()
-    rows.append("| %s | %s | %d | %s | %s | %s | %s | %d | %s | %s |" % (
+    train_s = ref.get("train_seconds") if s["kind"] == "ref" else \
+        phase_seconds(os.path.join(out, "logs", name + ".log"), "training")
+    sps = "%.2f" % (train_steps / train_s) if train_s and s["rc"] == 0 else "-"
+    rows.append("| %s | %s | %d | %s | %s | %s | %s | %d | %s | %s | %s |" % (
         name, "reference" if s["kind"] == "ref" else "qatbench-cli", s["bits"],
         "%.2f %%" % (100 * frac) if frac is not None else "-",
         "%.3f" % ppl if ppl else "-", "%.3f" % ref["ppl"] if ref.get("ppl") else "-",
-        ("%.3f" % calib if calib else "-") + (" (%d groups s <= 0)" % neg if neg else ""), s["seconds"], status,
-        change or "issue settings"))
+        ("%.3f" % calib if calib else "-") + (" (%d groups s <= 0)" % neg if neg else ""), s["seconds"], sps,
+        status, change or "issue settings"))
     results.append({"status": s, "eval": ev, "ref": {k: v for k, v in ref.items() if k not in ("args",)}})
 print("## DL-QAT parity (issue 17): pooled validation perplexity, qatbench-cli eval of each result (bos-window 512)")
 print()
 print("Full precision, same evaluation: %s (reference_eval.json: 36.504). Targets: W2 <= 39.70, W3 <= 37.65;"
       " the issue measured reference 39.51 / 37.56, qatbench-cli 40.43 / 37.73." % ("%.3f" % fp["ppl"] if fp else "-"))
 print()
-print("| variant | side | W | trainable | ppl | ppl (reference's own eval) | after calibration | seconds | status | change from the issue's settings |")
-print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+print("| variant | side | W | trainable | ppl | ppl (reference's own eval) | after calibration | seconds | train steps/s | status | change from the issue's settings |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
 for r in rows:
     print(r)
 json.dump({"fp": fp, "variants": results}, open(os.path.join(out, "results.json"), "w"), indent=1)
