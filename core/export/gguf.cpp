@@ -109,16 +109,22 @@ std::vector<uint8_t> bytesOf(const at::Tensor& t)
     return std::vector<uint8_t>(p, p + c.numel() * int64_t(c.element_size()));
 }
 
-at::Tensor toGgml(const at::Tensor& t, GgmlType type)
+// The tensor type of a dense GGML type (F16, BF16, else F32).
+at::ScalarType ggmlScalarType(GgmlType type)
 {
     switch (type) {
     case GgmlType::F16:
-        return t.to(at::kHalf);
+        return at::kHalf;
     case GgmlType::BF16:
-        return t.to(at::kBFloat16);
+        return at::kBFloat16;
     default:
-        return t.to(at::kFloat);
+        return at::kFloat;
     }
+}
+
+at::Tensor toGgml(const at::Tensor& t, GgmlType type)
+{
+    return t.to(ggmlScalarType(type));
 }
 
 // One block linear as the deployable file holds it.
@@ -597,12 +603,8 @@ GgufResult exportGguf(const std::string& deployablePath, const std::string& mode
                     values = w16;
                     ++r.exactLinears;
                 } else {
-                    const int64_t cols = g.codes.size(1);
-                    auto expand = [&](const at::Tensor& x) {
-                        return x.repeat_interleave(g.group, 1).narrow(1, 0, cols);
-                    };
                     const at::Tensor wq =
-                        toGgml(expand(g.scales) * (g.codes.to(at::kFloat) - expand(g.zeros)), t.type);
+                        dequantizeCodes(g.codes, g.scales, g.zeros, g.group, ggmlScalarType(t.type));
                     bytes = bytesOf(wq);
                     values = wq.to(at::kFloat);
                 }

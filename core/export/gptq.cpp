@@ -158,10 +158,7 @@ GptqResult exportGptq(const std::string& deployablePath, const std::string& mode
         linearWeights += rows * cols;
         if (!packable(rows, cols, bits, g)) {
             // A partial last group, or rows that do not fill whole 32-bit words: loaded unquantized.
-            const at::Tensor z = zerosRaw.to(at::kFloat);
-            auto expand = [&](const at::Tensor& x) { return x.repeat_interleave(g, 1).narrow(1, 0, cols); };
-            tensors.emplace_back(base + ".weight",
-                                 (expand(scales) * (codes.to(at::kFloat) - expand(z))).to(dense));
+            tensors.emplace_back(base + ".weight", dequantizeCodes(codes, scales, zerosRaw, g, dense));
             linearBytes += rows * cols * int64_t(tensors.back().second.element_size());
             skipped.push_back(base.substr(6)); // without "model."
             r.warnings.push_back(base + " (" + std::to_string(rows) + " x " + std::to_string(cols) +

@@ -93,21 +93,20 @@ std::string modelDTypeName(const std::string& configText)
     }
 }
 
-} // namespace
-
-namespace {
-
 // An HF config's torch_dtype name as a tensor type (float32 for anything else).
 at::ScalarType hfScalarType(const std::string& dtype)
 {
-    return toScalarType(dtype == "bfloat16" ? StDType::BF16 : dtype == "float16" ? StDType::F16 : StDType::F32);
+    return toScalarType(dtype == "bfloat16"  ? StDType::BF16
+                        : dtype == "float16" ? StDType::F16
+                                             : StDType::F32);
 }
 
 // W = s * (code - z) per group of g columns, in float32 as the formula, rounded once to `type`: one pass over
 // the codes. The tensor expression (codes as float, scales and zeros expanded to full size) made five
 // weight-sized float temporaries per linear and took most of a large model's export.
-template <class Out> void dequantizeRows(const at::Tensor& codes, const at::Tensor& scales,
-                                         const at::Tensor& zeros, int64_t g, at::Tensor& out)
+template <class Out>
+void dequantizeRows(const at::Tensor& codes, const at::Tensor& scales, const at::Tensor& zeros, int64_t g,
+                    at::Tensor& out)
 {
     const int64_t rows = codes.size(0), cols = codes.size(1), groups = scales.size(1);
     const uint8_t* c = codes.data_ptr<uint8_t>();
@@ -121,24 +120,6 @@ template <class Out> void dequantizeRows(const at::Tensor& codes, const at::Tens
                 o[r * cols + k] = Out(s[gi] * (float(c[r * cols + k]) - z[gi]));
             }
     });
-}
-
-at::Tensor dequantizeCodes(const at::Tensor& codes, const at::Tensor& scales, const at::Tensor& zeros, int64_t g,
-                           at::ScalarType type)
-{
-    at::Tensor out = at::empty(codes.sizes(), at::TensorOptions().dtype(type));
-    switch (type) {
-    case at::kBFloat16:
-        dequantizeRows<c10::BFloat16>(codes, scales, zeros, g, out);
-        break;
-    case at::kHalf:
-        dequantizeRows<c10::Half>(codes, scales, zeros, g, out);
-        break;
-    default:
-        dequantizeRows<float>(codes, scales, zeros, g, out);
-        break;
-    }
-    return out;
 }
 
 } // namespace
@@ -163,9 +144,34 @@ std::string hfLinearName(int layer, LinearKind kind, const std::string& suffix)
            (suffix.empty() ? "" : "." + suffix);
 }
 
-// Each row is a little-endian bit stream: bit i of code c is stream bit c * bits + i, byte j holds stream bits
-// 8j..8j+7, lowest first. Done with a shift register per row, rows in parallel: the tensor formulation made
-// int64 temporaries of rows x cols x bits and took minutes for a 7B model.
+at::Tensor dequantizeCodes(const at::Tensor& codes, const at::Tensor& scales, const at::Tensor& zeros,
+                           int64_t group, at::ScalarType type)
+{
+    const at::Tensor c = codes.to(at::kCPU, at::kByte).contiguous();
+    const at::Tensor s = scales.to(at::kCPU, at::kFloat).contiguous();
+    const at::Tensor z = zeros.to(at::kCPU, at::kFloat).contiguous();
+    TORCH_CHECK(c.dim() == 2 && s.dim() == 2 && z.sizes() == s.sizes() && s.size(0) == c.size(0) &&
+                    group > 0 && s.size(1) * group >= c.size(1),
+                "dequantizeCodes: codes [rows, cols], scales and zeros [rows, >= cols / group]");
+    at::Tensor out = at::empty(c.sizes(), at::TensorOptions().dtype(type));
+    switch (type) {
+    case at::kBFloat16:
+        dequantizeRows<c10::BFloat16>(c, s, z, group, out);
+        break;
+    case at::kHalf:
+        dequantizeRows<c10::Half>(c, s, z, group, out);
+        break;
+    default:
+        TORCH_CHECK(type == at::kFloat, "dequantizeCodes: float32, bfloat16 or float16 out");
+        dequantizeRows<float>(c, s, z, group, out);
+        break;
+    }
+    return out;
+}
+
+// Each row is a little-endian bit stream: bit i of code c is stream bit c * bits + i, byte j holds stream
+// bits 8j..8j+7, lowest first. Done with a shift register per row, rows in parallel: the tensor formulation
+// made int64 temporaries of rows x cols x bits and took minutes for a 7B model.
 at::Tensor packCodes(const at::Tensor& codes, int bits)
 {
     TORCH_CHECK(codes.dim() == 2 && bits >= 1 && bits <= 8, "packCodes: 2-d codes and 1..8 bits");
@@ -321,8 +327,8 @@ void dequantizeDeployable(const std::string& path, const std::string& outDir, co
             if (!shapes.contains(base)) throw InputError(path, n, "no shape in __metadata__.shapes");
             const int64_t cols = shapes[base][1].get<int64_t>();
             at::Tensor codes = unpackCodes(readTensor(file, info), bits, cols);
-            at::Tensor scales = readTensor(file, base + ".scales").to(at::kFloat).contiguous();
-            at::Tensor zeros = readTensor(file, base + ".zeros").to(at::kFloat).contiguous();
+            at::Tensor scales = readTensor(file, base + ".scales").to(at::kFloat);
+            at::Tensor zeros = readTensor(file, base + ".zeros").to(at::kFloat);
             // group 0 (per-channel) or a group wider than the row: one group per row.
             const int64_t g = (group <= 0 || group > cols) ? cols : group;
             const int64_t groups = (cols + g - 1) / g;

@@ -252,6 +252,14 @@ QAT_TEST(q4_1BlocksHoldTheTrainedGridAndLlamaMetadata)
             for (const auto& w : r.warnings)
                 named = named || w.find(name) != std::string::npos;
             QAT_CHECK_MSG(named, "no warning names " + name);
+            // The F16 fallback holds the grid's weights m s (q - z), rounded once to float16.
+            const at::Tensor c = q.codes().to(at::kFloat), z = at::round(q.zero).to(at::kFloat);
+            const int64_t cols = c.size(1), gs = q.spec.groupSize;
+            auto expand = [&](const at::Tensor& x) { return x.repeat_interleave(gs, 1).narrow(1, 0, cols); };
+            const at::Tensor want = (expand(q.exportScale().to(at::kFloat)) * (c - expand(z))).to(at::kHalf);
+            const at::Tensor got =
+                at::from_blob(const_cast<char*>(g.data(name)), {c.size(0), cols}, at::kHalf).clone();
+            QAT_CHECK_MSG(got.equal(want), name);
             continue;
         }
         QAT_CHECK_EQ(info.type, 3u);

@@ -45,6 +45,11 @@ void copyTokenizerFiles(const std::string& from, const std::string& to);
 // lowest bits first. Both return CPU tensors, whatever device they are given.
 at::Tensor packCodes(const at::Tensor& codes, int bits);
 at::Tensor unpackCodes(const at::Tensor& packed, int bits, int64_t cols);
+// The grid's weights W = s * (code - z), one scale and zero per group of `group` columns, computed in float32
+// and rounded once to `type` (float32, bfloat16 or float16), in one pass on the CPU: codes [rows, cols],
+// scales and zeros [rows, ceil(cols / group)].
+at::Tensor dequantizeCodes(const at::Tensor& codes, const at::Tensor& scales, const at::Tensor& zeros,
+                           int64_t group, at::ScalarType type);
 
 // The Hugging Face tensor name of a block linear: "model.layers.3.self_attn.q_proj.weight" (with suffix
 // "weight").
