@@ -46,12 +46,28 @@ void EngineClient::setProgram(const QString& program, const QStringList& leading
     m_leadingArguments = leadingArguments;
 }
 
+namespace {
+
+// `run` with what comes first (--config FILE or --resume ID), the store, the event stream and the processes.
+QStringList runArguments(const QStringList& what, const QString& databaseFile, int gpus)
+{
+    QStringList args{QStringLiteral("run")};
+    args << what << QStringLiteral("--db") << databaseFile << QStringLiteral("--events")
+         << QStringLiteral("jsonl");
+    if (gpus > 1) args << QStringLiteral("--gpus") << QString::number(gpus);
+    return args;
+}
+
+} // namespace
+
 void EngineClient::startRun(const QString& configFile, const QString& databaseFile, int gpus)
 {
-    QStringList args{QStringLiteral("run"), QStringLiteral("--config"), configFile};
-    args << QStringLiteral("--db") << databaseFile << QStringLiteral("--events") << QStringLiteral("jsonl");
-    if (gpus > 1) args << QStringLiteral("--gpus") << QString::number(gpus);
-    start(args);
+    start(runArguments({QStringLiteral("--config"), configFile}, databaseFile, gpus));
+}
+
+void EngineClient::resumeRun(qint64 runId, const QString& databaseFile, int gpus)
+{
+    start(runArguments({QStringLiteral("--resume"), QString::number(runId)}, databaseFile, gpus));
 }
 
 void EngineClient::start(const QStringList& arguments)

@@ -59,6 +59,8 @@ public:
     // gpus > 1: data-parallel on GPUs 0..gpus-1, one engine process each (`--gpus N`, docs/SCALE.md); the
     // events, stdin commands and exit status are rank 0's, as for one process.
     void startRun(const QString& configFile, const QString& databaseFile, int gpus = 1);
+    // `run --resume runId`: the run continues from its last checkpoint, on `gpus` processes when > 1.
+    void resumeRun(qint64 runId, const QString& databaseFile, int gpus = 1);
     void start(const QStringList& arguments); // any engine command; events are parsed when it prints them
 
     void pause();

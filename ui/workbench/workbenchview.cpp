@@ -223,11 +223,9 @@ void WorkbenchView::resumeRun(qint64 runId, const QString& config, int gpus)
     m_charts->setRunTitle(tr("Resuming run %1...").arg(runId));
     setPlanFrom(nlohmann::json::parse(config.toStdString(), nullptr, false));
     m_control->appendLog(QStringLiteral("info"), tr("Resuming run %1 from its last checkpoint.").arg(runId));
-    QStringList args{QStringLiteral("run"), QStringLiteral("--resume"), QString::number(runId)};
-    args << QStringLiteral("--db") << m_database << QStringLiteral("--events") << QStringLiteral("jsonl");
     const int listed = int(m_engineDevices.gpuChoices().size());
-    if (gpus > 1 && listed >= gpus) {
-        args << QStringLiteral("--gpus") << QString::number(gpus);
+    const int processes = gpus > 1 && listed >= gpus ? gpus : 1;
+    if (processes > 1) {
         m_control->appendLog(QStringLiteral("info"),
                              tr("It ran on %1 GPUs and continues on as many (data-parallel).").arg(gpus));
     } else if (gpus > 1) {
@@ -237,7 +235,7 @@ void WorkbenchView::resumeRun(qint64 runId, const QString& config, int gpus)
                                  .arg(gpus)
                                  .arg(listed));
     }
-    m_engine->start(args);
+    m_engine->resumeRun(runId, m_database, processes);
 }
 
 void WorkbenchView::openModelOf(const nlohmann::json& doc)
