@@ -140,7 +140,9 @@ sweep() { # BITS
 # SET=loop (issue 13 item 3): the engine's whole loop against the plain PyTorch loop of the same steps (the
 # reference), W3, run one at a time for the timings (PARALLEL=1; QATBENCH_TF32=1 so that float32 matmuls are the
 # reference's TF32): the engine with logging, histograms and checkpoints at their default intervals, and quiet (no
-# histograms or checkpoints, one log line), in float32 and bfloat16. The table's "train steps/s" column compares them.
+# histograms or checkpoints, one log line), in float32 and bfloat16 (the reference's --dtype bfloat16: W0 and the
+# activations in bfloat16, the grid and the trainable tensors float32, as the engine).
+# The table's "train steps/s" column compares them.
 loop_set() {
   local d='"log_every":10,"histogram_every":100,"checkpoint_every":200,"eval_every":0'
   local q='"log_every":100000,"histogram_every":0,"checkpoint_every":0,"eval_every":0'
@@ -148,6 +150,7 @@ loop_set() {
     "ref-w3|ref|3||"
     "loop-w3-defaults|qb|3||{\"training\":{$d}}"
     "loop-w3-quiet|qb|3||{\"training\":{$q}}"
+    "ref-w3-bf16|ref|3||--dtype bfloat16"
     "loop-w3-defaults-bf16|qb|3||{\"dtype\":\"bfloat16\",\"training\":{$d}}"
     "loop-w3-quiet-bf16|qb|3||{\"dtype\":\"bfloat16\",\"training\":{$q}}"
   )

@@ -335,9 +335,10 @@ class QuantLinear(nn.Module):
             raise SystemExit("group size %d does not divide a row of %d" % (self.group, inp))
         self.levels = float(2 ** bits - 1)
         self.scale_param, self.zero_mode = scale_param, zero_mode
-        self.register_buffer("w0", w0.float().contiguous())
+        # W0 in the model's dtype (a bfloat16 model keeps no float32 copy, as QATBench); the grid in float32
+        self.register_buffer("w0", w0.contiguous())
         with torch.no_grad():
-            wg = self.w0.view(out, -1, self.group)
+            wg = self.w0.float().view(out, -1, self.group)
             lo, hi = wg.amin(-1), wg.amax(-1)
             if init == "minmax0":  # the reference RTN protocol: 0 stays representable
                 lo, hi = lo.clamp(max=0), hi.clamp(min=0)
@@ -366,11 +367,12 @@ class QuantLinear(nn.Module):
             self.c = alpha / rank
 
     def latent(self):
+        w0 = self.w0.float()
         if self.A is None:
-            return self.w0
+            return w0
         if self.lora_bf16:
-            return self.w0 + _Bf16Lora.apply(self.B, self.A) * self.c
-        return self.w0 + (self.B @ self.A) * self.c
+            return w0 + _Bf16Lora.apply(self.B, self.A) * self.c
+        return w0 + (self.B @ self.A) * self.c
 
     def weight(self):
         out, inp = self.w0.shape
@@ -384,7 +386,7 @@ class QuantLinear(nn.Module):
         return wq.reshape(out, inp)
 
     def forward(self, x):
-        return F.linear(x, self.weight())
+        return F.linear(x, self.weight().to(x.dtype))  # W_hat in float32, cast to the activations' dtype
 
 
 class _Bf16Lora(torch.autograd.Function):
@@ -468,7 +470,7 @@ class OwnLlama(nn.Module):
         pos = torch.arange(t, device=ids.device).float()
         freqs = pos[:, None] * self.inv_freq[None, :]
         emb = torch.cat((freqs, freqs), dim=-1)
-        cos, sin = emb.cos()[None, None], emb.sin()[None, None]
+        cos, sin = emb.cos()[None, None].to(x.dtype), emb.sin()[None, None].to(x.dtype)  # as transformers
         rep = self.nh // self.nkv
         for L in self.layers:
             y = rms_norm(x, L.n1, self.eps)
@@ -657,6 +659,8 @@ def main():
     ap.add_argument("--eps", type=float, default=1e-8)
     ap.add_argument("--grad-clip", type=float, default=0.0)
     ap.add_argument("--tf32", type=int, default=1)
+    ap.add_argument("--dtype", default="float32", choices=["float32", "bfloat16"],
+                    help="the model's weights and activations; s, z, m and LoRA stay float32 (as QATBench)")
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--seq", type=int, default=511, help="text tokens per training window (after BOS)")
     ap.add_argument("--eval-seq", type=int, default=512, help="evaluation window, BOS included")
@@ -699,9 +703,12 @@ def main():
         cfg = json.load(f)
     impl = "own" if a.impl == "auto" else a.impl
     if impl == "hf":
+        if a.dtype != "float32":
+            raise SystemExit("--impl hf runs in float32 only; use --impl own for --dtype %s" % a.dtype)
         model = HfLlama(a.model, device)
     else:
         W = read_safetensors(os.path.join(a.model, "model.safetensors"))
+        W = {k: v.to(getattr(torch, a.dtype)) for k, v in W.items()}
         model = OwnLlama(cfg, W).to(device)
     bos = tok.bos
     if a.fp_only:
@@ -771,7 +778,7 @@ def main():
     # The result: W_hat written into plain linears (an ordinary model), then the reference evaluation.
     with torch.no_grad():
         for i, k, q in mods:
-            model.set_linear(i, k, Plain(q.weight().detach().clone()))
+            model.set_linear(i, k, Plain(q.weight().detach().to(q.w0.dtype).clone()))
     final = evaluate(model, data["valid"], bos, a.eval_seq, device, a.eval_max_windows)
     result.update({"ppl": final["ppl"], "nll": final["nll"], "tokens": final["tokens"], "books": final["books"]})
     log("final: ppl %.4f (%d tokens), %.1f s" % (final["ppl"], final["tokens"], result["seconds"]))
