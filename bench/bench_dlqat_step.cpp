@@ -5,10 +5,11 @@
 //
 //   bench_dlqat_step [--layers 4] [--hidden 4096] [--ffn 11008] [--heads 32] [--kv-heads 32] [--vocab 32000]
 //                    [--untied 0] [--seq 2048] [--batch 1] [--bits 3] [--group 128] [--rank 16] [--iters 5]
-//                    [--warmup 2] [--aten 0|1] [--compile 1|0] [--profile 1|TRACE.json]
+//                    [--warmup 2] [--aten 0|1] [--frozen-grid 1|0] [--compile 1|0] [--profile 1|TRACE.json]
 //                    [--peer bench/python/dlqat_step_peer.py | --peer none] [--python python3] [--cpu]
 // --aten 1 also times our step with the fused CUDA quantizer switched off (the ATen path); --profile runs one
-// more step of ours under the PyTorch (Kineto) profiler and prints GPU time per kernel. Prints time per
+// more step of ours under the PyTorch (Kineto) profiler and prints GPU time per kernel. --frozen-grid 0 keeps
+// log s and z on the GPU (DL-QAT's training stage freezes the grid: QuantLinear::freezeGrid). Prints time per
 // step, tokens/s, peak memory for each and ours/peer. Run it on the GPU machine, e.g.
 //   build-gpu/bench/bench_dlqat_step --layers 32
 #include "qatbench_sdk/fused_quant.h"
@@ -47,6 +48,7 @@ std::map<std::string, std::string> g_args = {
     {"vocab", "32000"},
     {"untied", "0"},
     {"aten", "0"},
+    {"frozen-grid", "1"},
     {"compile", "1"},
     {"profile", ""},
     {"seq", "2048"},
@@ -225,6 +227,7 @@ Measured runOurs(const at::Device& dev, bool fused)
         ms.push_back(q.m.requires_grad_(true));
         lora.push_back(q.A.requires_grad_(true));
         lora.push_back(q.B.requires_grad_(true));
+        if (arg("frozen-grid")) q.freezeGrid(); // as DL-QAT's training stage
     }
     qat::QuantHook hook(mods);
     qat::ForwardOptions fo;

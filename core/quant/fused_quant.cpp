@@ -85,7 +85,10 @@ cuda::FqArgs fqArgs(const at::Tensor& w0, const at::Tensor& A, const at::Tensor&
     a.A = floatPtr(A);
     a.B = floatPtr(B);
     a.s = floatPtr(s);
-    a.z = floatPtr(z);
+    if (z.scalar_type() == at::kByte)
+        a.zq = z.data_ptr<uint8_t>(); // the frozen grid's integer z
+    else
+        a.z = floatPtr(z);
     a.m = floatPtr(m);
     a.stream = c10::cuda::getCurrentCUDAStream(w0.device().index()).stream();
     a.device = w0.device().index();
@@ -210,9 +213,16 @@ bool fusedQuantApplies(const QuantLinear& q, at::ScalarType dtype)
     // them.
     const std::vector<int64_t> perGroup{rows, q.lay.groups};
     const at::Device dev = q.w0.device();
-    if (!q.logScale.defined() || !q.zero.defined() || q.zero.scalar_type() != at::kFloat) return false;
-    if (q.zero.device() != dev || q.logScale.device() != dev) return false;
-    if (q.logScale.sizes().vec() != perGroup || q.zero.sizes().vec() != perGroup) return false;
+    if (q.gridScale.defined()) { // frozen: float32 s and uint8 z on the device
+        if (!floatOn(q.gridScale, dev) || q.gridScale.sizes().vec() != perGroup) return false;
+        const at::Tensor& z = q.gridZero;
+        if (!z.defined() || z.scalar_type() != at::kByte || z.device() != dev || !z.is_contiguous()) return false;
+        if (z.sizes().vec() != perGroup) return false;
+    } else {
+        if (!q.logScale.defined() || !q.zero.defined() || q.zero.scalar_type() != at::kFloat) return false;
+        if (q.zero.device() != dev || q.logScale.device() != dev) return false;
+        if (q.logScale.sizes().vec() != perGroup || q.zero.sizes().vec() != perGroup) return false;
+    }
     if (q.m.defined() && !(floatOn(q.m, dev) && q.m.sizes().vec() == perGroup)) return false;
     if (q.A.defined() != q.B.defined()) return false;
     if (q.A.defined()) {
@@ -228,7 +238,8 @@ at::Tensor fusedQuantWeight(const QuantLinear& q, at::ScalarType dtype)
         throw Error("fused quantizer: " + q.context() + " does not fit the CUDA kernels");
 #ifdef QATBENCH_HAVE_FUSED_QUANT
     at::Tensor s = q.scale().contiguous();
-    at::Tensor z = q.zero.contiguous(); // rounded in the kernel, straight-through as roundSte(zero)
+    // rounded in the kernel, straight-through as roundSte(zero); the frozen grid's z is uint8
+    at::Tensor z = q.gridZero.defined() ? q.gridZero : q.zero.contiguous();
     const at::Tensor none = at::empty({0}, s.options());
     auto orNone = [&](const at::Tensor& t) { return t.defined() ? t : none; };
     return FusedQuantFn::apply(q.w0, orNone(q.A), orNone(q.B), s, z, orNone(q.m), q.loraScale,
@@ -246,7 +257,7 @@ at::Tensor fusedQuantCodes(const QuantLinear& q)
     at::NoGradGuard noGrad;
     const c10::cuda::CUDAGuard guard(q.w0.device());
     at::Tensor s = q.scale().contiguous();
-    at::Tensor z = q.zero.detach().contiguous();
+    at::Tensor z = q.gridZero.defined() ? q.gridZero : q.zero.detach().contiguous();
     at::Tensor codes = at::empty(q.w0.sizes(), q.w0.options().dtype(at::kByte));
     cuda::fqForward(fqArgs(q.w0, q.A, q.B, s, z, q.m, q.loraScale, q.spec.bits, q.lay.group), nullptr,
                     cuda::FqType::BFloat16, codes.data_ptr<uint8_t>());

@@ -24,7 +24,7 @@ const char* moduleName(LinearKind k)
 std::vector<int64_t> QuantLinear::versionState() const
 {
     std::vector<int64_t> state;
-    for (const at::Tensor* t : {&w0, &logScale, &zero, &m, &A, &B, &zeroShift}) {
+    for (const at::Tensor* t : {&w0, &logScale, &zero, &m, &A, &B, &zeroShift, &gridScale, &gridZero}) {
         state.push_back(t->defined() ? reinterpret_cast<int64_t>(t->unsafeGetTensorImpl()) : 0);
         state.push_back(t->defined() ? int64_t(t->_version()) : -1);
     }
@@ -46,10 +46,40 @@ at::Tensor QuantLinear::latent() const
     return w + at::matmul(B, A) * loraScale;
 }
 
+at::Tensor QuantLinear::zeroPoint() const
+{
+    at::NoGradGuard noGrad;
+    return gridZero.defined() ? gridZero.to(at::kFloat) : at::round(zero.detach());
+}
+
+void QuantLinear::freezeGrid()
+{
+    if (gridScale.defined() || spec.bits > 8) return;
+    at::NoGradGuard noGrad;
+    const at::Tensor z = at::round(zero.detach());
+    if (!(z.ge(0).all().item<bool>() && z.le(double(spec.levels())).all().item<bool>())) return;
+    const at::Device dev = w0.device();
+    gridScale = scale().to(dev).contiguous();
+    gridZero = z.to(at::kByte).to(dev).contiguous();
+    if (dev.is_cpu()) return;
+    logScale = logScale.detach().to(at::kCPU);
+    zero = zero.detach().to(at::kCPU);
+}
+
+void QuantLinear::thawGrid()
+{
+    if (!gridScale.defined()) return;
+    const at::Device dev = w0.device();
+    logScale = logScale.to(dev);
+    zero = zero.to(dev);
+    gridScale = at::Tensor();
+    gridZero = at::Tensor();
+}
+
 at::Tensor QuantLinear::weight() const
 {
     at::Tensor s = scale();
-    at::Tensor z = roundSte(zero);
+    at::Tensor z = gridZero.defined() ? zeroPoint() : roundSte(zero);
     at::Tensor q;
     if (A.defined() && loraInGrid) {
         // The update lives in integer units: round(W0/s + (alpha/r) B A).
@@ -71,6 +101,7 @@ at::Tensor QuantLinear::weight(at::ScalarType dtype) const
 
 void QuantLinear::clampZero()
 {
+    if (gridZero.defined()) return; // frozen inside the range
     at::NoGradGuard noGrad;
     zero.clamp_(0, double((int64_t(1) << spec.bits) - 1));
 }
@@ -79,7 +110,7 @@ at::Tensor QuantLinear::codes() const
 {
     at::NoGradGuard noGrad;
     if (fusedQuantApplies(*this, at::kBFloat16)) return fusedQuantCodes(*this);
-    QuantParams p{scale(), at::round(zero)};
+    QuantParams p{scale(), zeroPoint()};
     if (A.defined() && loraInGrid) {
         at::Tensor u = w0.to(at::kFloat) / expandGroups(p.scale, lay) + at::matmul(B, A) * loraScale;
         QuantParams unit{at::ones_like(p.scale), p.zero};

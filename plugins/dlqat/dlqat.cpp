@@ -222,10 +222,15 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
     loop.onEval = [&](int64_t step) { reportEval(ctx, step); };
     if (resumePhase == "training")
         if (auto s = resumeLoop(ctx, loop, sampler)) loadModuleTensors(*s, m_mods, checkpointFields);
-    if (loop.run(
-            sampler, [&](const at::Tensor& w) { return objectiveLoss(ctx, w, trainObjective); }, ctx, dev) ==
-        RunOutcome::Stopped)
-        return RunOutcome::Stopped;
+    // s and z are fixed from here: the forward reads them as float32 s and uint8 z, and log s and z leave the
+    // GPU while the loop runs (checkpoints still save them); they come back for the result's export.
+    for (auto& q : m_mods)
+        q.freezeGrid();
+    const RunOutcome outcome = loop.run(
+        sampler, [&](const at::Tensor& w) { return objectiveLoss(ctx, w, trainObjective); }, ctx, dev);
+    for (auto& q : m_mods)
+        q.thawGrid();
+    if (outcome == RunOutcome::Stopped) return RunOutcome::Stopped;
     if (base.histogramEvery > 0) reportHistograms(ctx, loop.step());
     finishMethod(ctx, m_mods);
     return RunOutcome::Completed;

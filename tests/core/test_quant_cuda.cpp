@@ -401,4 +401,73 @@ QAT_TEST(fusedTrainingStepsMatchAten)
     QAT_CHECK_NEAR(fused.second, aten.second, 2e-2 * std::fabs(aten.second));
 }
 
+// DL-QAT's training stage freezes the grid (float32 s and uint8 z, made once; log s and z off the GPU): W_hat,
+// the codes and the gradients of m, A and B are those of the unfrozen module, on the CPU (ATen path) and on CUDA
+// (the fused kernels read the uint8 z), and thawGrid gives log s and z back unchanged, on their device.
+QAT_TEST(frozenGridIsTheSameGrid)
+{
+    torch::manual_seed(13);
+    for (auto dev : qat::test::devices())
+        for (int bits : {2, 3, 4, 8})
+            for (int64_t group : {32, 64}) {
+                const std::string what = dev.str() + " W" + std::to_string(bits) + " g" + std::to_string(group);
+                qat::QuantLinear q;
+                q.spec.bits = bits;
+                q.spec.groupSize = group;
+                q.w0 = (torch::randn({48, 128}, torch::TensorOptions().device(dev)) * 0.02).to(torch::kBFloat16);
+                q.lay = qat::groupLayout(48, 128, q.spec);
+                const qat::QuantParams p = qat::initQuantParams(q.w0, q.spec);
+                q.setScale(p.scale * 0.85);
+                q.zero = p.zero;
+                q.enableMagnitude();
+                q.m = (1 + 0.1 * torch::randn_like(q.m)).requires_grad_(true);
+                q.enableLora(16, 16.0, "kaiming");
+                q.B = (torch::randn_like(q.B) * 0.02).requires_grad_(true);
+                q.A.requires_grad_(true);
+                const at::Tensor logScale = q.logScale.clone(), zero = q.zero.clone();
+                const at::Tensor r = torch::randn(q.w0.sizes(), q.w0.options()).to(torch::kFloat);
+                at::Tensor w, codes;
+                {
+                    at::NoGradGuard noGrad;
+                    w = q.weight(at::kBFloat16);
+                    codes = q.codes();
+                }
+                const auto g = grads(q, at::kBFloat16, r, {q.m, q.A, q.B});
+
+                q.freezeGrid();
+                QAT_CHECK_MSG(q.gridScale.defined() && q.gridZero.scalar_type() == torch::kUInt8, what);
+                QAT_CHECK_MSG(q.gridZero.device() == dev && q.gridScale.device() == dev, what);
+                if (dev.is_cuda()) {
+                    QAT_CHECK_MSG(q.logScale.is_cpu() && q.zero.is_cpu(), what + ": log s and z left on the GPU");
+                    if (qat::fusedQuantBuilt()) QAT_CHECK_MSG(qat::fusedQuantApplies(q, at::kBFloat16), what);
+                }
+                {
+                    at::NoGradGuard noGrad;
+                    QAT_CHECK_MSG(torch::equal(q.weight(at::kBFloat16), w), what + ": W_hat differs");
+                    QAT_CHECK_MSG(torch::equal(q.codes(), codes), what + ": codes differ");
+                }
+                const auto gf = grads(q, at::kBFloat16, r, {q.m, q.A, q.B});
+                QAT_CHECK_MSG(relErr(gf[0], g[0]) < 1e-6, what + ": dm " + std::to_string(relErr(gf[0], g[0])));
+                QAT_CHECK_MSG(relErr(gf[1], g[1]) < 1e-6, what + ": dA " + std::to_string(relErr(gf[1], g[1])));
+                QAT_CHECK_MSG(relErr(gf[2], g[2]) < 1e-6, what + ": dB " + std::to_string(relErr(gf[2], g[2])));
+
+                q.thawGrid();
+                QAT_CHECK_MSG(!q.gridScale.defined() && !q.gridZero.defined(), what);
+                QAT_CHECK_MSG(q.logScale.device() == dev && q.zero.device() == dev, what);
+                QAT_CHECK_MSG(torch::equal(q.logScale, logScale) && torch::equal(q.zero, zero), what);
+            }
+    // A zero-point outside the code range cannot be a uint8 code: the grid stays as it is.
+    qat::QuantLinear q;
+    q.spec.bits = 3;
+    q.spec.groupSize = 32;
+    q.w0 = torch::randn({4, 64}) * 0.02;
+    q.lay = qat::groupLayout(4, 64, q.spec);
+    const qat::QuantParams p = qat::initQuantParams(q.w0, q.spec);
+    q.setScale(p.scale);
+    q.zero = p.zero;
+    q.zero[0][0] = 9.0;
+    q.freezeGrid();
+    QAT_CHECK(!q.gridScale.defined());
+}
+
 QAT_TEST_MAIN()

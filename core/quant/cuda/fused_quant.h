@@ -43,6 +43,7 @@ struct FqArgs
     const float* B = nullptr;         // [rows, rank]
     const float* s = nullptr;         // [rows, groups], > 0
     const float* z = nullptr;         // [rows, groups]; rounded in the kernel (gradient straight through)
+    const uint8_t* zq = nullptr;      // [rows, groups] integer z instead of z (a frozen grid; no gradient)
     const float* m = nullptr;         // [rows, groups] or null (= 1)
     void* stream = nullptr;           // cudaStream_t
     int device = 0;
