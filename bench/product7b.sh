@@ -10,7 +10,8 @@
 #
 # DATA_DIR: laid out like ../shared (models/gutenberg-llama-22M for the LLaMA-2 tokenizer, data/wikitext-2-raw
 # for the texts). OUT_DIR needs ~40 GB free (13.5 GB checkpoint, the run's export, the GGUF).
-# SKIP_EXPORT=1 leaves the GGUF export out (its row then reads 0 s).
+# SKIP_EXPORT=1 leaves the GGUF export out (its row then reads 0 s). BENCH_FROM=FILE takes the bench's numbers from
+# bench_dlqat_step's output of the same settings already run in this session, instead of running it again.
 set -euo pipefail
 BUILD=$(realpath "$1") DATA=$(realpath "$2") OUT=$(realpath -m "$3")
 CALIB=${4:-10} STEPS=${5:-50}
@@ -66,7 +67,11 @@ if [ -z "${SKIP_EXPORT:-}" ]; then
 fi
 
 echo "== bench (same shape and settings)"
-"$BUILD/bench/bench_dlqat_step" --layers 32 --bits 3 --group 128 --peer none | tee "$OUT/bench.txt"
+if [ -n "${BENCH_FROM:-}" ]; then
+    cp "$BENCH_FROM" "$OUT/bench.txt" && grep -E "^qatbench" "$OUT/bench.txt"
+else
+    "$BUILD/bench/bench_dlqat_step" --layers 32 --bits 3 --group 128 --peer none | tee "$OUT/bench.txt"
+fi
 
 python3 - "$OUT/run.json" "$OUT/bench.txt" "$READ_S" "$INSPECT_S" "$RUN_S" "$EXPORT_S" <<'PY'
 import json, re, sys
