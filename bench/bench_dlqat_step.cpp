@@ -17,9 +17,9 @@
 #include "qatbench_sdk/quant_linear.h"
 #include "qatbench_sdk/trainer.h"
 
+#include "qatbench_sdk/torch.h"
 #include <torch/csrc/autograd/profiler_kineto.h>
 #include <torch/version.h>
-#include "qatbench_sdk/torch.h"
 
 #ifdef QATBENCH_HAVE_CUDA
 #include <c10/cuda/CUDACachingAllocator.h>

@@ -216,7 +216,8 @@ bool fusedQuantApplies(const QuantLinear& q, at::ScalarType dtype)
     if (q.gridScale.defined()) { // frozen: float32 s and uint8 z on the device
         if (!floatOn(q.gridScale, dev) || q.gridScale.sizes().vec() != perGroup) return false;
         const at::Tensor& z = q.gridZero;
-        if (!z.defined() || z.scalar_type() != at::kByte || z.device() != dev || !z.is_contiguous()) return false;
+        if (!z.defined() || z.scalar_type() != at::kByte || z.device() != dev || !z.is_contiguous())
+            return false;
         if (z.sizes().vec() != perGroup) return false;
     } else {
         if (!q.logScale.defined() || !q.zero.defined() || q.zero.scalar_type() != at::kFloat) return false;

@@ -77,6 +77,20 @@ void requireKernels()
         QAT_SKIP("built without the CUDA kernels (no CUDA compiler at configure time)");
 }
 
+// A module on w0 with the grid initialized from it (spec.init), no m and no LoRA.
+qat::QuantLinear gridModule(const at::Tensor& w0, int bits, int64_t group)
+{
+    qat::QuantLinear q;
+    q.spec.bits = bits;
+    q.spec.groupSize = group;
+    q.w0 = w0;
+    q.lay = qat::groupLayout(w0.size(0), w0.size(1), q.spec);
+    const qat::QuantParams p = qat::initQuantParams(q.w0, q.spec);
+    q.setScale(p.scale);
+    q.zero = p.zero;
+    return q;
+}
+
 // A module with random bf16 (or float32) W0, s shrunk so that some weights clip, m around 1 and a LoRA update
 // of about a third of a step.
 qat::QuantLinear makeModule(const Case& c, at::ScalarType wtype, bool loraZero)
@@ -329,14 +343,7 @@ QAT_TEST(fusedFloat32AndW0GradientMatchAten)
 QAT_TEST(fusedPathDeclinesWhatItDoesNotCover)
 {
     torch::manual_seed(11);
-    qat::QuantLinear q;
-    q.spec.bits = 3;
-    q.spec.groupSize = 6;
-    q.w0 = torch::randn({8, 36}) * 0.02;
-    q.lay = qat::groupLayout(8, 36, q.spec);
-    const qat::QuantParams p = qat::initQuantParams(q.w0, q.spec);
-    q.setScale(p.scale);
-    q.zero = p.zero;
+    qat::QuantLinear q = gridModule(torch::randn({8, 36}) * 0.02, 3, 6);
     QAT_CHECK(!qat::fusedQuantApplies(q, at::kBFloat16)); // on the CPU
     QAT_CHECK(torch::equal(q.weight(at::kBFloat16), q.weight().to(at::kBFloat16)));
     if (!torch::cuda::is_available()) return;
@@ -354,14 +361,8 @@ QAT_TEST(hookCacheFollowsInPlaceUpdates)
 {
     torch::manual_seed(12);
     for (auto dev : qat::test::devices()) {
-        qat::QuantLinear q;
-        q.spec.bits = 4;
-        q.spec.groupSize = 32;
-        q.w0 = torch::randn({16, 64}, torch::TensorOptions().device(dev)) * 0.02;
-        q.lay = qat::groupLayout(16, 64, q.spec);
-        const qat::QuantParams p = qat::initQuantParams(q.w0, q.spec);
-        q.setScale(p.scale);
-        q.zero = p.zero;
+        qat::QuantLinear q =
+            gridModule(torch::randn({16, 64}, torch::TensorOptions().device(dev)) * 0.02, 4, 32);
         q.enableMagnitude();
         std::vector<qat::QuantLinear> mods{q};
         qat::QuantHook hook(mods);
@@ -401,24 +402,22 @@ QAT_TEST(fusedTrainingStepsMatchAten)
     QAT_CHECK_NEAR(fused.second, aten.second, 2e-2 * std::fabs(aten.second));
 }
 
-// DL-QAT's training stage freezes the grid (float32 s and uint8 z, made once; log s and z off the GPU): W_hat,
-// the codes and the gradients of m, A and B are those of the unfrozen module, on the CPU (ATen path) and on CUDA
-// (the fused kernels read the uint8 z), and thawGrid gives log s and z back unchanged, on their device.
+// DL-QAT's training stage freezes the grid (float32 s and uint8 z, made once; log s and z off the GPU):
+// W_hat, the codes and the gradients of m, A and B are those of the unfrozen module, on the CPU (ATen path)
+// and on CUDA (the fused kernels read the uint8 z), and thawGrid gives log s and z back unchanged, on their
+// device.
 QAT_TEST(frozenGridIsTheSameGrid)
 {
     torch::manual_seed(13);
     for (auto dev : qat::test::devices())
         for (int bits : {2, 3, 4, 8})
             for (int64_t group : {32, 64}) {
-                const std::string what = dev.str() + " W" + std::to_string(bits) + " g" + std::to_string(group);
-                qat::QuantLinear q;
-                q.spec.bits = bits;
-                q.spec.groupSize = group;
-                q.w0 = (torch::randn({48, 128}, torch::TensorOptions().device(dev)) * 0.02).to(torch::kBFloat16);
-                q.lay = qat::groupLayout(48, 128, q.spec);
-                const qat::QuantParams p = qat::initQuantParams(q.w0, q.spec);
-                q.setScale(p.scale * 0.85);
-                q.zero = p.zero;
+                const std::string what =
+                    dev.str() + " W" + std::to_string(bits) + " g" + std::to_string(group);
+                const auto opts = torch::TensorOptions().device(dev);
+                qat::QuantLinear q =
+                    gridModule((torch::randn({48, 128}, opts) * 0.02).to(torch::kBFloat16), bits, group);
+                q.setScale(q.scale() * 0.85);
                 q.enableMagnitude();
                 q.m = (1 + 0.1 * torch::randn_like(q.m)).requires_grad_(true);
                 q.enableLora(16, 16.0, "kaiming");
@@ -438,7 +437,8 @@ QAT_TEST(frozenGridIsTheSameGrid)
                 QAT_CHECK_MSG(q.gridScale.defined() && q.gridZero.scalar_type() == torch::kUInt8, what);
                 QAT_CHECK_MSG(q.gridZero.device() == dev && q.gridScale.device() == dev, what);
                 if (dev.is_cuda()) {
-                    QAT_CHECK_MSG(q.logScale.is_cpu() && q.zero.is_cpu(), what + ": log s and z left on the GPU");
+                    QAT_CHECK_MSG(q.logScale.is_cpu() && q.zero.is_cpu(),
+                                  what + ": log s and z left on the GPU");
                     if (qat::fusedQuantBuilt()) QAT_CHECK_MSG(qat::fusedQuantApplies(q, at::kBFloat16), what);
                 }
                 {
@@ -447,9 +447,12 @@ QAT_TEST(frozenGridIsTheSameGrid)
                     QAT_CHECK_MSG(torch::equal(q.codes(), codes), what + ": codes differ");
                 }
                 const auto gf = grads(q, at::kBFloat16, r, {q.m, q.A, q.B});
-                QAT_CHECK_MSG(relErr(gf[0], g[0]) < 1e-6, what + ": dm " + std::to_string(relErr(gf[0], g[0])));
-                QAT_CHECK_MSG(relErr(gf[1], g[1]) < 1e-6, what + ": dA " + std::to_string(relErr(gf[1], g[1])));
-                QAT_CHECK_MSG(relErr(gf[2], g[2]) < 1e-6, what + ": dB " + std::to_string(relErr(gf[2], g[2])));
+                QAT_CHECK_MSG(relErr(gf[0], g[0]) < 1e-6,
+                              what + ": dm " + std::to_string(relErr(gf[0], g[0])));
+                QAT_CHECK_MSG(relErr(gf[1], g[1]) < 1e-6,
+                              what + ": dA " + std::to_string(relErr(gf[1], g[1])));
+                QAT_CHECK_MSG(relErr(gf[2], g[2]) < 1e-6,
+                              what + ": dB " + std::to_string(relErr(gf[2], g[2])));
 
                 q.thawGrid();
                 QAT_CHECK_MSG(!q.gridScale.defined() && !q.gridZero.defined(), what);
@@ -457,14 +460,7 @@ QAT_TEST(frozenGridIsTheSameGrid)
                 QAT_CHECK_MSG(torch::equal(q.logScale, logScale) && torch::equal(q.zero, zero), what);
             }
     // A zero-point outside the code range cannot be a uint8 code: the grid stays as it is.
-    qat::QuantLinear q;
-    q.spec.bits = 3;
-    q.spec.groupSize = 32;
-    q.w0 = torch::randn({4, 64}) * 0.02;
-    q.lay = qat::groupLayout(4, 64, q.spec);
-    const qat::QuantParams p = qat::initQuantParams(q.w0, q.spec);
-    q.setScale(p.scale);
-    q.zero = p.zero;
+    qat::QuantLinear q = gridModule(torch::randn({4, 64}) * 0.02, 3, 32);
     q.zero[0][0] = 9.0;
     q.freezeGrid();
     QAT_CHECK(!q.gridScale.defined());
