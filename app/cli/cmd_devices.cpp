@@ -2,6 +2,7 @@
 #include "commands.h"
 
 #include "qatbench/device.h"
+#include "qatbench/distributed.h"
 #include "qatbench/version.h"
 
 #include <nlohmann/json.hpp>
@@ -19,8 +20,12 @@ const char* const kDevicesUsage =
     "Usage: qatbench-cli devices [--json]\n"
     "Lists the devices this engine can run on: the CPU (always) and every CUDA GPU LibTorch sees, with\n"
     "name, memory and compute capability. A build without CUDA lists only the CPU and says so.\n"
-    "  --json  {engine, cuda_build, devices: [{id, kind, name, memory_bytes, capability}]} (the GUI's\n"
-    "          device picker reads this; memory_bytes of the CPU is the machine's physical memory)\n";
+    "Also says whether this build runs data-parallel: `run --ranks N` needs c10d's Gloo, `run --gpus N`\n"
+    "NCCL (docs/SCALE.md).\n"
+    "  --json  {engine, cuda_build, devices: [{id, kind, name, memory_bytes, capability}],\n"
+    "          data_parallel: {gloo, nccl}} (the GUI's device pickers read this; memory_bytes of the CPU\n"
+    "          is the machine's physical memory; gloo and nccl are true when this build has that process\n"
+    "          group)\n";
 
 namespace {
 
@@ -68,7 +73,8 @@ int cmdDevices(const Argv& argv)
     if (args.has("json")) {
         std::cout << nlohmann::json{{"engine", buildSummary()},
                                     {"cuda_build", kCudaBuild},
-                                    {"devices", devices}}
+                                    {"devices", devices},
+                                    {"data_parallel", dist::dataParallelSupport()}}
                          .dump(2)
                   << "\n";
         return 0;
@@ -82,6 +88,15 @@ int cmdDevices(const Argv& argv)
     if (!kCudaBuild)
         std::cout << "\nThis qatbench-cli is built without CUDA (" << buildSummary()
                   << "); README's GPU section builds one that has it.\n";
+    // What core says about the process groups (docs/SCALE.md), one line per launch option.
+    std::cout << "\n";
+    for (const auto& [option, backend] :
+         {std::pair{"--ranks N (CPU processes, Gloo)", dist::Backend::Gloo},
+          std::pair{"--gpus N (one process per GPU, NCCL)", dist::Backend::Nccl}}) {
+        const std::string why = dist::unavailableReason(backend);
+        std::cout << "Data-parallel run " << option << ": " << (why.empty() ? "available" : "no, " + why)
+                  << "\n";
+    }
     return 0;
 }
 

@@ -304,6 +304,20 @@ bool available(Backend b)
     return false;
 }
 
+std::string unavailableReason(Backend b)
+{
+    if (available(b)) return {};
+    return std::string("this qatbench-cli was built without c10d's ") + backendName(b) + " process group" +
+           (b == Backend::Gloo ? " (install libgloo-dev and rebuild)"
+                               : " (rebuild against a LibTorch with CUDA, with nccl.h at build time: "
+                                 "docs/SCALE.md)");
+}
+
+nlohmann::json dataParallelSupport()
+{
+    return {{"gloo", available(Backend::Gloo)}, {"nccl", available(Backend::Nccl)}};
+}
+
 std::string rankDevice(const std::string& resolved)
 {
     const RankInfo& r = rankInfo();
@@ -438,11 +452,7 @@ void averageGradients(const std::vector<at::Tensor>& params, at::Tensor& loss)
 
 int launchRanks(const std::vector<std::string>& args, int world, Backend backend)
 {
-    if (!available(backend))
-        throw Error(std::string("this qatbench-cli was built without c10d's ") + backendName(backend) +
-                    " process group" +
-                    (backend == Backend::Gloo ? " (install libgloo-dev and rebuild)"
-                                              : " (a CUDA LibTorch and nccl.h are needed at build time)"));
+    if (!available(backend)) throw Error(unavailableReason(backend));
     // The store lives here, in the launcher, so that it outlives any one rank.
     c10d::TCPStoreOptions o;
     o.port = 0; // any free port

@@ -409,4 +409,28 @@ QAT_TEST(aPausedRankZeroHoldsEveryRankPastTheTimeoutAndSigtermStopsAllOfThem)
     checkCompletedWithEveryStep(s.db, runId, steps);
 }
 
+QAT_TEST(devicesSaysWhichDataParallelRunsThisBuildCanStart)
+{
+    // The GUI's device pickers decide from `devices --json` whether "k GPUs (data-parallel)" can run; the
+    // answer is core's (dist::available), and a build without CUDA never claims NCCL.
+    const CliOutput r = runCli("devices --json");
+    QAT_CHECK_MSG(r.code == 0, r.text);
+    const json j = json::parse(r.text.substr(r.text.find('{')));
+    QAT_CHECK_MSG(j.contains("data_parallel") && j["data_parallel"].is_object(), r.text);
+    const json& dp = j["data_parallel"];
+    QAT_CHECK_MSG(dp.contains("gloo") && dp["gloo"].is_boolean(), r.text);
+    QAT_CHECK_MSG(dp.contains("nccl") && dp["nccl"].is_boolean(), r.text);
+    QAT_CHECK_EQ(dp["gloo"].get<bool>(), dist::available(dist::Backend::Gloo));
+    QAT_CHECK_EQ(dp["nccl"].get<bool>(), dist::available(dist::Backend::Nccl));
+    if (!j["cuda_build"].get<bool>()) QAT_CHECK(!dp["nccl"].get<bool>());
+    // The table says the same in words, with what to do when a backend is missing.
+    const CliOutput t = runCli("devices");
+    QAT_CHECK_MSG(t.code == 0, t.text);
+    QAT_CHECK_MSG(t.text.find("Data-parallel run --gpus N (one process per GPU, NCCL): " +
+                              std::string(dp["nccl"].get<bool>() ? "available" : "no, ")) !=
+                      std::string::npos,
+                  t.text);
+    if (!dp["nccl"].get<bool>()) QAT_CHECK_MSG(t.text.find("docs/SCALE.md") != std::string::npos, t.text);
+}
+
 QAT_TEST_MAIN()

@@ -58,6 +58,12 @@ inline bool isFollower()
 // Whether this LibTorch has the backend's process group (Gloo: gloo headers at build time; NCCL: a CUDA build
 // with nccl.h).
 bool available(Backend b);
+// Why this build lacks the backend's process group and what to do about it; "" when available(b).
+std::string unavailableReason(Backend b);
+// What this build can run data-parallel, as `qatbench-cli devices --json` prints it under "data_parallel"
+// (the GUI's device pickers read it): {"gloo": available(Gloo) (run --ranks N), "nccl": available(Nccl)
+// (run --gpus N)}.
+nlohmann::json dataParallelSupport();
 
 // A rank that died or stopped answering (a killed process, a collective past the timeout). Rank 0 throws it
 // after writing a checkpoint of the last completed step; the engine ends the run as interrupted.
