@@ -719,7 +719,7 @@
 <context>
     <name>qat::ui::DeviceProbe</name>
     <message>
-        <location filename="../ui/common/enginesettings.cpp" line="+161"/>
+        <location filename="../ui/common/enginesettings.cpp" line="+184"/>
         <source>%1 devices --json failed (exit code %2)%3</source>
         <translation>%1 devices --json ist fehlgeschlagen (Exit-Code %2)%3</translation>
     </message>
@@ -732,7 +732,7 @@
 <context>
     <name>qat::ui::EngineClient</name>
     <message>
-        <location filename="../ui/common/engineclient.cpp" line="+60"/>
+        <location filename="../ui/common/engineclient.cpp" line="+76"/>
         <source>A run is already active; stop it first.</source>
         <translation>Es läuft bereits ein Lauf; halten Sie ihn zuerst an.</translation>
     </message>
@@ -774,7 +774,7 @@
 <context>
     <name>qat::ui::EngineSettings</name>
     <message>
-        <location filename="../ui/common/enginesettings.cpp" line="-136"/>
+        <location filename="../ui/common/enginesettings.cpp" line="-159"/>
         <source>qatbench-cli</source>
         <translation>qatbench-cli</translation>
     </message>
@@ -797,7 +797,12 @@
         </translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
+        <source>This build of qatbench-cli has no NCCL, so it cannot train on several GPUs at once: rebuild it against a LibTorch with CUDA and NCCL (see docs/SCALE.md).</source>
+        <translation>Dieser Build von qatbench-cli hat kein NCCL und kann daher nicht auf mehreren GPUs zugleich trainieren: bauen Sie ihn gegen ein LibTorch mit CUDA und NCCL neu (siehe docs/SCALE.md).</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>The engine&apos;s device list (devices --json) is unreadable: %1</source>
         <translation>Die Geräteliste der Engine (devices --json) ist nicht lesbar: %1</translation>
     </message>
@@ -935,7 +940,7 @@
 <context>
     <name>qat::ui::ExperimentForm</name>
     <message>
-        <location filename="../ui/workbench/experimentform.cpp" line="+75"/>
+        <location filename="../ui/workbench/experimentform.cpp" line="+68"/>
         <source>Allowed: %1 to %2.</source>
         <translation>Erlaubt: %1 bis %2.</translation>
     </message>
@@ -1172,7 +1177,7 @@
         <translation>Textdateien (*.txt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location line="+249"/>
+        <location line="+252"/>
         <source>Ready to run.</source>
         <translation>Bereit zum Start.</translation>
     </message>
@@ -1195,7 +1200,7 @@
         <translation>&lt;b&gt;Modell:&lt;/b&gt; %1</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+123"/>
         <source>auto (first GPU, else CPU)</source>
         <translation>auto (erste GPU, sonst CPU)</translation>
     </message>
@@ -1205,19 +1210,24 @@
         <translation>CPU</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>All %1 GPUs (data-parallel)</source>
         <translation>Alle %1 GPUs (datenparallel)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>%1 GPUs (data-parallel)</source>
         <translation>%1 GPUs (datenparallel)</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>One engine process per GPU (GPUs 0 to %1, NCCL). Each takes 1/%2 of every step&apos;s batch (data.batch_size must split evenly) and the gradients are averaged: the same run as on one GPU, with the step&apos;s work split %2 ways. Rank 0 writes the run, its checkpoints and exports. See docs/SCALE.md.</source>
         <translation>Ein Engine-Prozess pro GPU (GPUs 0 bis %1, NCCL). Jeder übernimmt 1/%2 des Batches jedes Schritts (data.batch_size muss sich gleichmäßig aufteilen lassen), und die Gradienten werden gemittelt: derselbe Lauf wie auf einer GPU, die Arbeit jedes Schritts auf %2 aufgeteilt. Rang 0 schreibt den Lauf, seine Checkpoints und Exporte. Siehe docs/SCALE.md.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1: needs NCCL</source>
+        <translation>%1: braucht NCCL</translation>
     </message>
 </context>
 <context>
@@ -2190,7 +2200,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>&lt;b&gt;QATBench&lt;/b&gt; %1&lt;br&gt;Eine Werkbank für quantisierungsbewusstes Training von Sprachmodellen der LLaMA-Familie.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+17"/>
         <source>The new database is used from the next run on.</source>
         <translation>Die neue Datenbank wird ab dem nächsten Lauf verwendet.</translation>
     </message>
@@ -2225,7 +2235,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>QATBench schließt, wenn der Lauf beendet ist.</translation>
     </message>
     <message>
-        <location line="-81"/>
+        <location line="-85"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
@@ -3917,7 +3927,7 @@ Beispielaktivierungen aus %5</translation>
 <context>
     <name>qat::ui::SettingsDialog</name>
     <message>
-        <location filename="../ui/shell/settingsdialog.cpp" line="+23"/>
+        <location filename="../ui/shell/settingsdialog.cpp" line="+24"/>
         <source>Settings</source>
         <translation>Einstellungen</translation>
     </message>
@@ -4003,14 +4013,17 @@ Beispielaktivierungen aus %5</translation>
         <translation>Frage %1 nach seinen Geräten...</translation>
     </message>
     <message>
-        <location line="+18"/>
-        <source>auto (first GPU, else CPU)</source>
-        <translation>auto (erste GPU, sonst CPU)</translation>
+        <location line="+19"/>
+        <source>The device a new experiment starts with; with several GPUs also a data-parallel run on k of them (one engine process per GPU, docs/SCALE.md).</source>
+        <translation>Das Gerät, mit dem ein neues Experiment beginnt; bei mehreren GPUs auch ein datenparalleler Lauf auf k davon (ein Engine-Prozess pro GPU, docs/SCALE.md).</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <source>auto (first GPU, else CPU)</source>
+        <translation type="vanished">auto (erste GPU, sonst CPU)</translation>
+    </message>
+    <message>
         <source>CPU</source>
-        <translation>CPU</translation>
+        <translation type="vanished">CPU</translation>
     </message>
 </context>
 <context>
@@ -4302,7 +4315,7 @@ Beispielaktivierungen aus %5</translation>
         <translation>Lauf %1 wird vom letzten Checkpoint aus fortgesetzt.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>It ran on %1 GPUs and continues on as many (data-parallel).</source>
         <translation>Er lief auf %1 GPUs und wird auf ebenso vielen fortgesetzt (datenparallel).</translation>
     </message>

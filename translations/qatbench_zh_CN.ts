@@ -717,7 +717,7 @@
 <context>
     <name>qat::ui::DeviceProbe</name>
     <message>
-        <location filename="../ui/common/enginesettings.cpp" line="+161"/>
+        <location filename="../ui/common/enginesettings.cpp" line="+184"/>
         <source>%1 devices --json failed (exit code %2)%3</source>
         <translation>%1 devices --json 失败（退出码 %2）%3</translation>
     </message>
@@ -730,7 +730,7 @@
 <context>
     <name>qat::ui::EngineClient</name>
     <message>
-        <location filename="../ui/common/engineclient.cpp" line="+60"/>
+        <location filename="../ui/common/engineclient.cpp" line="+76"/>
         <source>A run is already active; stop it first.</source>
         <translation>已有一个运行正在进行；请先停止它。</translation>
     </message>
@@ -772,7 +772,7 @@
 <context>
     <name>qat::ui::EngineSettings</name>
     <message>
-        <location filename="../ui/common/enginesettings.cpp" line="-136"/>
+        <location filename="../ui/common/enginesettings.cpp" line="-159"/>
         <source>qatbench-cli</source>
         <translation>qatbench-cli</translation>
     </message>
@@ -794,7 +794,12 @@
         </translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+8"/>
+        <source>This build of qatbench-cli has no NCCL, so it cannot train on several GPUs at once: rebuild it against a LibTorch with CUDA and NCCL (see docs/SCALE.md).</source>
+        <translation>此 qatbench-cli 构建不含 NCCL，因此无法同时在多块 GPU 上训练：请基于带 CUDA 和 NCCL 的 LibTorch 重新构建（见 docs/SCALE.md）。</translation>
+    </message>
+    <message>
+        <location line="+13"/>
         <source>The engine&apos;s device list (devices --json) is unreadable: %1</source>
         <translation>引擎的设备列表（devices --json）无法读取：%1</translation>
     </message>
@@ -932,7 +937,7 @@
 <context>
     <name>qat::ui::ExperimentForm</name>
     <message>
-        <location filename="../ui/workbench/experimentform.cpp" line="+75"/>
+        <location filename="../ui/workbench/experimentform.cpp" line="+68"/>
         <source>Allowed: %1 to %2.</source>
         <translation>允许范围：%1 到 %2。</translation>
     </message>
@@ -1169,7 +1174,7 @@
         <translation>文本文件 (*.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location line="+249"/>
+        <location line="+252"/>
         <source>Ready to run.</source>
         <translation>可以开始运行。</translation>
     </message>
@@ -1191,7 +1196,7 @@
         <translation>&lt;b&gt;模型：&lt;/b&gt;%1</translation>
     </message>
     <message>
-        <location line="+111"/>
+        <location line="+123"/>
         <source>auto (first GPU, else CPU)</source>
         <translation>auto（第一块 GPU，否则 CPU）</translation>
     </message>
@@ -1201,19 +1206,24 @@
         <translation>CPU</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>All %1 GPUs (data-parallel)</source>
         <translation>全部 %1 块 GPU（数据并行）</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>%1 GPUs (data-parallel)</source>
         <translation>%1 块 GPU（数据并行）</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+2"/>
         <source>One engine process per GPU (GPUs 0 to %1, NCCL). Each takes 1/%2 of every step&apos;s batch (data.batch_size must split evenly) and the gradients are averaged: the same run as on one GPU, with the step&apos;s work split %2 ways. Rank 0 writes the run, its checkpoints and exports. See docs/SCALE.md.</source>
         <translation>每块 GPU 一个引擎进程（GPU 0 到 %1，NCCL）。每个进程处理每步批次的 1/%2（data.batch_size 必须能被整除），梯度取平均：与单块 GPU 上的运行相同，只是每步的计算分给 %2 块 GPU。rank 0 写入运行记录、检查点和导出文件。见 docs/SCALE.md。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>%1: needs NCCL</source>
+        <translation>%1：需要 NCCL</translation>
     </message>
 </context>
 <context>
@@ -2183,7 +2193,7 @@ sample activations from %5</source>
         <translation>&lt;b&gt;QATBench&lt;/b&gt; %1&lt;br&gt;用于 LLaMA 系列语言模型量化感知训练的工作台。</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+17"/>
         <source>The new database is used from the next run on.</source>
         <translation>新数据库将从下一次运行起使用。</translation>
     </message>
@@ -2218,7 +2228,7 @@ sample activations from %5</source>
         <translation>运行结束后 QATBench 将关闭。</translation>
     </message>
     <message>
-        <location line="-81"/>
+        <location line="-85"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
@@ -3908,7 +3918,7 @@ sample activations from %5</source>
 <context>
     <name>qat::ui::SettingsDialog</name>
     <message>
-        <location filename="../ui/shell/settingsdialog.cpp" line="+23"/>
+        <location filename="../ui/shell/settingsdialog.cpp" line="+24"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -3994,14 +4004,17 @@ sample activations from %5</source>
         <translation>正在询问 %1 的设备...</translation>
     </message>
     <message>
-        <location line="+18"/>
-        <source>auto (first GPU, else CPU)</source>
-        <translation>auto（第一块 GPU，否则 CPU）</translation>
+        <location line="+19"/>
+        <source>The device a new experiment starts with; with several GPUs also a data-parallel run on k of them (one engine process per GPU, docs/SCALE.md).</source>
+        <translation>新实验默认使用的设备；有多块 GPU 时也可选择在其中 k 块上数据并行运行（每块 GPU 一个引擎进程，见 docs/SCALE.md）。</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <source>auto (first GPU, else CPU)</source>
+        <translation type="vanished">auto（第一块 GPU，否则 CPU）</translation>
+    </message>
+    <message>
         <source>CPU</source>
-        <translation>CPU</translation>
+        <translation type="vanished">CPU</translation>
     </message>
 </context>
 <context>
@@ -4292,7 +4305,7 @@ sample activations from %5</source>
         <translation>从最后一个检查点继续运行 %1。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>It ran on %1 GPUs and continues on as many (data-parallel).</source>
         <translation>该运行上次在 %1 块 GPU 上进行，将在同样数量的 GPU 上继续（数据并行）。</translation>
     </message>

@@ -27,6 +27,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QToolTip>
 #include <QtTest>
 
 #include <algorithm>
@@ -49,26 +50,71 @@ nlohmann::json stories260kExperiment()
             {"training", {{"steps", 4}, {"eval_every", 0}, {"warmup_steps", 1}}}};
 }
 
-// The window with the combo box's list open over it (the list is a window of its own).
-void shootOpenPicker(QWidget& window, QComboBox* combo, const QString& name)
+// The window with the combo box's list open over it (the list is a window of its own); with tipRow >= 0 also
+// that entry's tooltip as a hover shows it.
+void shootOpenPicker(QWidget& window, QComboBox* combo, const QString& name, int tipRow = -1)
 {
     if (auto* scroll = window.findChild<QScrollArea*>()) scroll->ensureWidgetVisible(combo);
     combo->setFocus();
     combo->showPopup();
     QTest::qWait(150);
     QWidget* popup = combo->view()->window();
+    QWidget* tip = nullptr;
+    int tipY = 0;
+    if (tipRow >= 0) {
+        QAbstractItemView* view = combo->view();
+        const QRect row = view->visualRect(view->model()->index(tipRow, 0));
+        QToolTip::showText(view->viewport()->mapToGlobal(row.center()),
+                           combo->itemData(tipRow, Qt::ToolTipRole).toString(), view->viewport());
+        tipY = view->viewport()->mapTo(popup, row.center()).y();
+        QTest::qWait(150);
+        for (QWidget* w : QApplication::topLevelWidgets())
+            if (w->inherits("QTipLabel") && w->isVisible()) tip = w;
+    }
     QPixmap shot = window.grab();
     const QPoint at = popup->mapToGlobal(QPoint()) - window.mapToGlobal(QPoint());
+    int right = at.x() + popup->width();
     {
         QPainter painter(&shot);
         painter.drawPixmap(at, popup->grab());
+        if (tip) { // drawn beside the list, level with the entry (the offscreen screen is too small for it)
+            const QPoint tipAt = at + QPoint(popup->width() + 4, tipY - tip->height() / 2);
+            painter.drawPixmap(tipAt, tip->grab());
+            right = std::max(right, tipAt.x() + tip->width());
+        }
     }
-    shot = shot.copy(0, 0, std::min(shot.width(), at.x() + popup->width() + 24), shot.height()); // the form
+    shot = shot.copy(0, 0, std::min(shot.width(), right + 24), shot.height()); // the form
+    QToolTip::hideText();
     combo->hidePopup();
     const QString out = qEnvironmentVariable("QATBENCH_SCREENSHOT_DIR");
     if (out.isEmpty()) return;
     QDir().mkpath(out);
     QVERIFY(shot.save(out + QLatin1Char('/') + name));
+}
+
+// An engine that lists a CPU and `gpus` H200s (the device list a CUDA build prints), saying whether it has
+// NCCL (nccl: "true", "false"), and is otherwise the real qatbench-cli: it notes its arguments in argsFile
+// and hands them on, so the GUI meets the real engine's answer.
+QString writeGpuEngine(const QTemporaryDir& dir, int gpus, const char* nccl, const QString& argsFile = {})
+{
+    const QString engine = dir.filePath(QStringLiteral("qatbench-cli"));
+    QFile f(engine);
+    if (!f.open(QIODevice::WriteOnly)) return {};
+    QByteArray list =
+        "{\"id\":\"cpu\",\"kind\":\"cpu\",\"name\":\"CPU\",\"memory_bytes\":1,\"capability\":\"\"}";
+    for (int i = 0; i < gpus; ++i)
+        list += ",{\"id\":\"cuda:" + QByteArray::number(i) +
+                "\",\"kind\":\"cuda\",\"name\":\"NVIDIA H200\",\"memory_bytes\":150120071168,"
+                "\"capability\":\"9.0\"}";
+    f.write(
+        "#!/bin/sh\nif [ \"$1 $2\" = \"devices --json\" ]; then\n"
+        "echo '{\"engine\":\"QATBench (LibTorch 2.11.0, CUDA)\",\"cuda_build\":true,\"devices\":[" +
+        list + "],\"data_parallel\":{\"gloo\":true,\"nccl\":" + nccl + "}}'\nexit 0\nfi\n" +
+        (argsFile.isEmpty() ? QByteArray() : "printf '%s\\n' \"$@\" > '" + argsFile.toLocal8Bit() + "'\n") +
+        "exec '" + QByteArray(QATBENCH_CLI_PATH) + "' \"$@\"\n");
+    f.close();
+    f.setPermissions(f.permissions() | QFileDevice::ExeOwner);
+    return engine;
 }
 
 } // namespace
@@ -275,7 +321,11 @@ private Q_SLOTS:
         QVERIFY(!devices.devices.isEmpty());
         QCOMPARE(devices.devices.first().id, QStringLiteral("cpu"));
         QVERIFY(devices.devices.first().memoryBytes > 0);
+        // The engine says what it can run data-parallel (core's answer); without CUDA never NCCL.
+        QVERIFY(devices.dataParallelKnown);
         if (!devices.cudaBuild) {
+            QVERIFY(!devices.nccl);
+            QVERIFY(!devices.dataParallelProblem().isEmpty());
             QVERIFY(dialog.engineStatus().contains(QLatin1String("without CUDA")));
             QCOMPARE(dialog.deviceCombo()->count(), 2); // auto, CPU
         }
@@ -339,23 +389,12 @@ private Q_SLOTS:
     void severalGpusOfferDataParallelRunsLaunchedWithGpusN()
     {
         if (qEnvironmentVariableIsEmpty("QATBENCH_TEST_DATA")) QSKIP("QATBENCH_TEST_DATA is not set");
-        // An engine that lists two H200s (the device list a CUDA build prints) and is otherwise the real
-        // qatbench-cli: it notes its arguments and hands them on, so the GUI meets the real engine's answer.
+        // An engine that lists two H200s and says it has NCCL, and is otherwise the real qatbench-cli (which
+        // here has no NCCL: its own error must reach the user).
         QTemporaryDir dir;
-        const QString engine = dir.filePath(QStringLiteral("qatbench-cli"));
         const QString argsFile = dir.filePath(QStringLiteral("args.txt"));
-        QFile f(engine);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        const QByteArray gpu = "{\"id\":\"cuda:%1\",\"kind\":\"cuda\",\"name\":\"NVIDIA H200\","
-                               "\"memory_bytes\":150120071168,\"capability\":\"9.0\"}";
-        f.write("#!/bin/sh\nif [ \"$1 $2\" = \"devices --json\" ]; then\n"
-                "echo '{\"engine\":\"QATBench (LibTorch 2.11.0, CUDA)\",\"cuda_build\":true,\"devices\":["
-                "{\"id\":\"cpu\",\"kind\":\"cpu\",\"name\":\"CPU\",\"memory_bytes\":1,\"capability\":\"\"}," +
-                QByteArray(gpu).replace("%1", "0") + "," + QByteArray(gpu).replace("%1", "1") +
-                "]}'\nexit 0\nfi\nprintf '%s\\n' \"$@\" > '" + argsFile.toLocal8Bit() + "'\nexec '" +
-                QByteArray(QATBENCH_CLI_PATH) + "' \"$@\"\n");
-        f.close();
-        QVERIFY(f.setPermissions(f.permissions() | QFileDevice::ExeOwner));
+        const QString engine = writeGpuEngine(dir, 2, "true", argsFile);
+        QVERIFY(!engine.isEmpty());
         qputenv("QATBENCH_CLI", engine.toLocal8Bit());
         const auto unset = qScopeGuard([] { qunsetenv("QATBENCH_CLI"); });
         QSettings().clear();
@@ -381,6 +420,7 @@ private Q_SLOTS:
                                      QStringLiteral("cuda:1"), ExperimentForm::dataParallelValue(2)}));
         QCOMPARE(combo->itemText(4), QStringLiteral("All 2 GPUs (data-parallel)"));
         QVERIFY(combo->itemData(4, Qt::ToolTipRole).toString().contains(QLatin1String("One engine process")));
+        QVERIFY(ExperimentForm::canChoose(combo, ExperimentForm::dataParallelValue(2))); // NCCL: enabled
         QCOMPARE(form->gpuCount(), 1);
 
         // Chosen as a user does: the document says cuda (the experiment does not depend on N), the form 2.
@@ -467,6 +507,114 @@ private Q_SLOTS:
         QVERIFY(!bench.runControl()->failureText().isEmpty()); // no checkpoint (or no NCCL): said, not hung
     }
 
+    void withoutNcclTheDataParallelEntriesAreShownDisabledSayingWhatToDo()
+    {
+        // A CUDA engine that sees two GPUs but was built without NCCL (devices --json says nccl false): the
+        // entries stay in the pickers, disabled, saying why and what to do, instead of a run that fails.
+        QTemporaryDir dir;
+        const QString engine = writeGpuEngine(dir, 2, "false");
+        QVERIFY(!engine.isEmpty());
+        qputenv("QATBENCH_CLI", engine.toLocal8Bit());
+        const auto unset = qScopeGuard([] { qunsetenv("QATBENCH_CLI"); });
+        QSettings().clear();
+        QSettings().setValue(QStringLiteral("defaultDevice"), ExperimentForm::dataParallelValue(2));
+
+        WorkbenchView bench;
+        QTRY_COMPARE_WITH_TIMEOUT(bench.engineDevices().gpuChoices().size(), 2, 20000);
+        QVERIFY(bench.engineDevices().dataParallelKnown);
+        QVERIFY(!bench.engineDevices().nccl);
+        const QString problem = bench.engineDevices().dataParallelProblem();
+        QVERIFY2(problem.contains(QLatin1String("no NCCL")) &&
+                     problem.contains(QLatin1String("docs/SCALE.md")),
+                 qPrintable(problem));
+        ExperimentForm* form = bench.form();
+        auto* combo = qobject_cast<QComboBox*>(form->editorFor(QStringLiteral("device")));
+        QVERIFY(combo);
+        const int dp = combo->findData(ExperimentForm::dataParallelValue(2));
+        QCOMPARE(dp, 4); // after auto, CPU and the two GPUs, as with NCCL
+        QCOMPARE(combo->itemText(dp), QStringLiteral("All 2 GPUs (data-parallel): needs NCCL"));
+        QVERIFY(!ExperimentForm::canChoose(combo, ExperimentForm::dataParallelValue(2)));
+        QVERIFY(combo->itemData(dp, Qt::ToolTipRole).toString().startsWith(problem));
+        QVERIFY2(combo->toolTip().contains(problem), qPrintable(combo->toolTip())); // the closed picker too
+        // The saved data-parallel default is not applied: one process on what the picker shows.
+        QCOMPARE(form->gpuCount(), 1);
+        QVERIFY(combo->currentData().toString() != ExperimentForm::dataParallelValue(2));
+        // A user's click on a disabled entry does nothing (Qt's popup ignores it); the engine asked again
+        // after a data-parallel choice was made with an NCCL engine falls back to one process.
+        form->setDevices(bench.engineDevices().gpuChoices(), QString());
+        combo->setCurrentIndex(dp);
+        QCOMPARE(form->gpuCount(), 2);
+        form->setDevices(bench.engineDevices().gpuChoices(), problem);
+        QCOMPARE(form->gpuCount(), 1);
+        QCOMPARE(form->experiment()["device"].get<std::string>(), std::string("auto"));
+
+        bench.resize(1300, 860);
+        bench.show();
+        shootOpenPicker(bench, combo, QStringLiteral("device-picker-no-nccl.png"), dp);
+
+        // Settings' default device: the same entries, disabled the same way; the saved default stays saved.
+        SettingsDialog dialog;
+        QSignalSpy answered(dialog.probe(), &DeviceProbe::finished);
+        QTRY_COMPARE_WITH_TIMEOUT(answered.count(), 1, 20000);
+        QCOMPARE(dialog.deviceCombo()->count(), 5);
+        QCOMPARE(dialog.deviceCombo()->itemText(4), QStringLiteral("All 2 GPUs (data-parallel): needs NCCL"));
+        QVERIFY(!ExperimentForm::canChoose(dialog.deviceCombo(), ExperimentForm::dataParallelValue(2)));
+        QVERIFY(dialog.deviceCombo()->toolTip().contains(problem));
+        QVERIFY2(dialog.engineStatus().contains(problem), qPrintable(dialog.engineStatus()));
+        QCOMPARE(dialog.deviceCombo()->currentData().toString(), QStringLiteral("auto"));
+        dialog.accept();
+        QCOMPARE(QSettings().value(QStringLiteral("defaultDevice")).toString(),
+                 ExperimentForm::dataParallelValue(2));
+    }
+
+    void theDefaultDeviceCanBeADataParallelRun()
+    {
+        // Settings offers the run form's choices, from the same code; the one chosen is what a new
+        // experiment starts with (here: an engine with three GPUs and NCCL).
+        QTemporaryDir dir;
+        const QString engine = writeGpuEngine(dir, 3, "true");
+        QVERIFY(!engine.isEmpty());
+        qputenv("QATBENCH_CLI", engine.toLocal8Bit());
+        const auto unset = qScopeGuard([] { qunsetenv("QATBENCH_CLI"); });
+        QSettings().clear();
+
+        SettingsDialog dialog;
+        QSignalSpy answered(dialog.probe(), &DeviceProbe::finished);
+        QTRY_COMPARE_WITH_TIMEOUT(answered.count(), 1, 20000);
+        QComboBox* picker = dialog.deviceCombo();
+        QStringList settingsItems;
+        for (int i = 0; i < picker->count(); ++i)
+            settingsItems << picker->itemData(i).toString() + QLatin1Char('=') + picker->itemText(i);
+        const int all = picker->findData(ExperimentForm::dataParallelValue(3));
+        QCOMPARE(all, 6);
+        QCOMPARE(picker->itemText(all), QStringLiteral("All 3 GPUs (data-parallel)"));
+        QVERIFY(ExperimentForm::canChoose(picker, ExperimentForm::dataParallelValue(2)));
+        QVERIFY(
+            picker->itemData(all, Qt::ToolTipRole).toString().contains(QLatin1String("One engine process")));
+        picker->setCurrentIndex(all);
+        Q_EMIT picker->activated(all); // as a click does
+        dialog.accept();
+        QCOMPARE(QSettings().value(QStringLiteral("defaultDevice")).toString(),
+                 ExperimentForm::dataParallelValue(3));
+
+        // A new workbench (a new start): its form offers the very same entries and starts on all 3 GPUs.
+        WorkbenchView bench;
+        QTRY_COMPARE_WITH_TIMEOUT(bench.form()->gpuCount(), 3, 20000);
+        auto* combo = qobject_cast<QComboBox*>(bench.form()->editorFor(QStringLiteral("device")));
+        QStringList formItems;
+        for (int i = 0; i < combo->count(); ++i)
+            formItems << combo->itemData(i).toString() + QLatin1Char('=') + combo->itemText(i);
+        QCOMPARE(formItems, settingsItems);
+        QCOMPARE(combo->currentData().toString(), ExperimentForm::dataParallelValue(3));
+        QCOMPARE(bench.form()->experiment()["device"].get<std::string>(), std::string("cuda"));
+
+        // Reopened, the dialog shows the saved choice.
+        SettingsDialog again;
+        QSignalSpy answeredAgain(again.probe(), &DeviceProbe::finished);
+        QTRY_COMPARE_WITH_TIMEOUT(answeredAgain.count(), 1, 20000);
+        QCOMPARE(again.deviceCombo()->currentData().toString(), ExperimentForm::dataParallelValue(3));
+    }
+
     void threeGpusOfferEveryCountAndAVanishedChoiceFallsBack()
     {
         ExperimentForm form;
@@ -509,6 +657,13 @@ private Q_SLOTS:
         QVERIFY2(d.error.contains(QLatin1String("devices[0].kind")), qPrintable(d.error));
         d = parseDevicesJson("not json");
         QVERIFY(d.error.contains(QLatin1String("devices --json")));
+        // data_parallel: optional (an older engine is not second-guessed), but true or false when given.
+        d = parseDevicesJson("{\"devices\":[],\"data_parallel\":{\"gloo\":true,\"nccl\":\"no\"}}");
+        QVERIFY2(d.error.contains(QLatin1String("data_parallel.nccl")), qPrintable(d.error));
+        d = parseDevicesJson("{\"devices\":[]}");
+        QVERIFY(d.error.isEmpty() && !d.dataParallelKnown && d.dataParallelProblem().isEmpty());
+        d = parseDevicesJson("{\"devices\":[],\"data_parallel\":{\"gloo\":true,\"nccl\":true}}");
+        QVERIFY(d.error.isEmpty() && d.nccl && d.gloo && d.dataParallelProblem().isEmpty());
     }
 };
 

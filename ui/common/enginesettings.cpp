@@ -45,7 +45,17 @@ QString EngineDevices::summary() const
                                             ": built with CUDA, but it sees no GPU (driver?).");
     else
         text += QCoreApplication::translate("qat::ui::EngineSettings", ": %n GPU(s)", nullptr, gpus);
+    if (gpus >= 2 && !dataParallelProblem().isEmpty()) text += QLatin1Char(' ') + dataParallelProblem();
     return text;
+}
+
+QString EngineDevices::dataParallelProblem() const
+{
+    if (!dataParallelKnown || nccl) return {};
+    return QCoreApplication::translate(
+        "qat::ui::EngineSettings", "This build of qatbench-cli has no NCCL, so it cannot train on several "
+                                   "GPUs at once: rebuild it against a LibTorch with CUDA and NCCL (see "
+                                   "docs/SCALE.md).");
 }
 
 EngineDevices parseDevicesJson(const QByteArray& json)
@@ -66,6 +76,19 @@ EngineDevices parseDevicesJson(const QByteArray& json)
     const QJsonObject o = doc.object();
     out.engine = o.value(QStringLiteral("engine")).toString();
     out.cudaBuild = o.value(QStringLiteral("cuda_build")).toBool();
+    // Optional (engines before issue 19 do not print it), but when present it must say true or false.
+    const QJsonValue dp = o.value(QStringLiteral("data_parallel"));
+    if (!dp.isUndefined()) {
+        if (!dp.isObject()) return fail(QStringLiteral("\"data_parallel\" is not an object"));
+        for (const char* key : {"nccl", "gloo"}) {
+            const QJsonValue v = dp.toObject().value(QLatin1String(key));
+            if (!v.isBool())
+                return fail(QStringLiteral("data_parallel.%1 is not true or false").arg(QLatin1String(key)));
+        }
+        out.dataParallelKnown = true;
+        out.nccl = dp.toObject().value(QStringLiteral("nccl")).toBool();
+        out.gloo = dp.toObject().value(QStringLiteral("gloo")).toBool();
+    }
     const QJsonValue list = o.value(QStringLiteral("devices"));
     if (!list.isArray()) return fail(QStringLiteral("\"devices\" is not an array"));
     for (qsizetype i = 0; i < list.toArray().size(); ++i) {

@@ -34,10 +34,19 @@ struct EngineDevices
     bool cudaBuild = false; // built against a LibTorch with CUDA
     QList<EngineDevice> devices;
     QString error; // why there is no list (the engine did not start, printed no JSON, ...); "" when fine
+    // What the engine can run data-parallel ("data_parallel" of devices --json, core's dist::available):
+    // NCCL for `run --gpus N`, Gloo for `run --ranks N`. An engine that does not say (older than the field)
+    // is not second-guessed: dataParallelKnown false, and the GPUs' data-parallel entries stay enabled.
+    bool dataParallelKnown = false;
+    bool nccl = false;
+    bool gloo = false;
 
     // The GPUs as (id, label) for the device pickers ("cuda:0 - NVIDIA H200, 140.4 GiB, sm 9.0").
     QList<QPair<QString, QString>> gpuChoices() const;
     QString summary() const; // one line for the settings dialog
+    // Why "k GPUs (data-parallel)" cannot run on this engine and what to do (it reports no NCCL); "" when
+    // it can or does not say. The device pickers disable those entries with this text.
+    QString dataParallelProblem() const;
 };
 
 // `devices --json` as the engine prints it; error names the field that is missing or wrong.

@@ -269,7 +269,11 @@ void MainWindow::createMenus()
 void MainWindow::openSettings()
 {
     SettingsDialog dialog(this);
+    const QString device = QSettings().value(QStringLiteral("defaultDevice")).toString();
     if (dialog.exec() != QDialog::Accepted) return;
+    // A new default device applies to the experiment in the form at once (as when the engine answers).
+    const QString chosen = QSettings().value(QStringLiteral("defaultDevice")).toString();
+    if (chosen != device && !m_workbench->isRunActive()) m_workbench->form()->setDefaultDevice(chosen);
     const QString db = databasePath();
     if (db != m_repository->database()) {
         if (m_workbench->isRunActive())

@@ -2,6 +2,7 @@
 
 #include "common/enginesettings.h"
 #include "common/runrepository.h"
+#include "workbench/experimentform.h"
 
 #include "qatbench/store.h"
 
@@ -105,7 +106,7 @@ SettingsDialog::SettingsDialog(QWidget* parent) : QDialog(parent)
     connect(m_probe, &DeviceProbe::finished, this, [this](const EngineDevices& d) {
         m_engineStatus->setText(d.summary());
         m_engineStatus->setStyleSheet(d.error.isEmpty() ? QString() : QStringLiteral("color: #b00020;"));
-        setDevices(d.gpuChoices());
+        setDevices(d.gpuChoices(), d.dataParallelProblem());
     });
     checkEngine();
 }
@@ -124,7 +125,8 @@ QString SettingsDialog::engineStatus() const
     return m_engineStatus->text();
 }
 
-void SettingsDialog::setDevices(const QList<QPair<QString, QString>>& devices)
+void SettingsDialog::setDevices(const QList<QPair<QString, QString>>& devices,
+                                const QString& dataParallelProblem)
 {
     // The saved choice survives a list that does not have it yet (the engine is asked after the dialog
     // opens).
@@ -132,12 +134,15 @@ void SettingsDialog::setDevices(const QList<QPair<QString, QString>>& devices)
         m_wantedDevice =
             QSettings().value(QStringLiteral("defaultDevice"), QStringLiteral("auto")).toString();
     const QSignalBlocker block(m_device);
-    m_device->clear();
-    m_device->addItem(tr("auto (first GPU, else CPU)"), QStringLiteral("auto"));
-    m_device->addItem(tr("CPU"), QStringLiteral("cpu"));
-    for (const auto& [id, label] : devices)
-        m_device->addItem(label, id);
-    m_device->setCurrentIndex(std::max(0, m_device->findData(m_wantedDevice)));
+    ExperimentForm::fillDevicePicker(m_device, devices, dataParallelProblem);
+    QString tip = tr("The device a new experiment starts with; with several GPUs also a data-parallel run "
+                     "on k of them (one engine process per GPU, docs/SCALE.md).");
+    if (!dataParallelProblem.isEmpty() && m_device->findData(ExperimentForm::dataParallelValue(2)) >= 0)
+        tip += QStringLiteral("\n\n") + dataParallelProblem;
+    m_device->setToolTip(tip);
+    // A wanted choice this engine cannot run (fewer GPUs, no NCCL) is not shown as chosen, but stays saved.
+    m_device->setCurrentIndex(
+        ExperimentForm::canChoose(m_device, m_wantedDevice) ? m_device->findData(m_wantedDevice) : 0);
 }
 
 void SettingsDialog::accept()
@@ -147,7 +152,7 @@ void SettingsDialog::accept()
     // Storing the default as empty keeps following $QATBENCH_DB when it changes.
     settings.setValue(QStringLiteral("database"), db == defaultDatabasePath() ? QString() : db);
     // A GPU the engine does not list (yet) stays chosen: the engine checks the device when a run starts.
-    settings.setValue(QStringLiteral("defaultDevice"), m_device->findData(m_wantedDevice) >= 0
+    settings.setValue(QStringLiteral("defaultDevice"), ExperimentForm::canChoose(m_device, m_wantedDevice)
                                                            ? m_device->currentData().toString()
                                                            : m_wantedDevice);
     EngineSettings::instance().setConfiguredEngine(m_engine->text().trimmed());

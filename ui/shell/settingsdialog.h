@@ -19,8 +19,9 @@ class SettingsDialog final : public QDialog
 public:
     explicit SettingsDialog(QWidget* parent = nullptr);
 
-    // Devices besides "auto" and "cpu", as (id, label).
-    void setDevices(const QList<QPair<QString, QString>>& devices);
+    // Devices besides "auto" and "cpu", as (id, label): the experiment form's picker, data-parallel entries
+    // included (ExperimentForm::fillDevicePicker), so the default can be "All N GPUs (data-parallel)".
+    void setDevices(const QList<QPair<QString, QString>>& devices, const QString& dataParallelProblem = {});
     void accept() override; // writes the settings
 
     QLineEdit* engineEdit() const { return m_engine; } // "" = automatic

@@ -21,6 +21,7 @@
 #include <QSaveFile>
 #include <QScrollArea>
 #include <QScrollBar>
+#include <QStandardItemModel>
 #include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -60,14 +61,6 @@ std::string textAt(const nlohmann::json& doc, const char* section, const char* k
 }
 
 const QString kDeviceField = QStringLiteral("device");
-
-// The number of GPUs of a data-parallel picker value ("gpus:4" -> 4); 0 for any other value.
-int dataParallelGpus(const QString& value)
-{
-    if (!value.startsWith(QLatin1String("gpus:"))) return 0;
-    const int n = value.mid(5).toInt();
-    return n >= 2 ? n : 0;
-}
 
 QString rangeHint(const OptionSpec& o)
 {
@@ -360,7 +353,7 @@ void ExperimentForm::populateEditors()
         } else if (auto* combo = qobject_cast<QComboBox*>(f.editor)) {
             QString text = jsonText(value);
             if (f.path == kDeviceField && m_gpus > 1 && text == QLatin1String("cuda")) {
-                if (combo->findData(dataParallelValue(m_gpus)) >= 0)
+                if (canChoose(combo, dataParallelValue(m_gpus)))
                     text = dataParallelValue(m_gpus);
                 else
                     m_gpus = 1; // the engine no longer lists that many GPUs: one process on "cuda"
@@ -383,7 +376,10 @@ void ExperimentForm::updateDeviceTip()
 {
     auto* combo = qobject_cast<QComboBox*>(editorFor(kDeviceField));
     if (!combo) return;
-    const QString more = m_gpus > 1 ? combo->currentData(Qt::ToolTipRole).toString() : QString();
+    QString more = m_gpus > 1 ? combo->currentData(Qt::ToolTipRole).toString() : QString();
+    // Disabled data-parallel entries: the picker itself says why, not only each entry.
+    if (more.isEmpty() && !m_dataParallelProblem.isEmpty() && combo->findData(dataParallelValue(2)) >= 0)
+        more = m_dataParallelProblem;
     combo->setToolTip(more.isEmpty() ? m_deviceTip : m_deviceTip + QStringLiteral("\n\n") + more);
 }
 
@@ -636,36 +632,64 @@ QString ExperimentForm::dataParallelValue(int gpus)
     return QStringLiteral("gpus:%1").arg(gpus);
 }
 
-void ExperimentForm::setDevices(const QList<QPair<QString, QString>>& devices)
+int ExperimentForm::dataParallelGpus(const QString& value)
 {
-    auto* combo = qobject_cast<QComboBox*>(editorFor(kDeviceField));
-    if (!combo) return;
-    m_populating = true;
-    const QString current = combo->currentData().toString();
+    if (!value.startsWith(QLatin1String("gpus:"))) return 0;
+    const int n = value.mid(5).toInt();
+    return n >= 2 ? n : 0;
+}
+
+bool ExperimentForm::canChoose(const QComboBox* combo, const QString& value)
+{
+    const int i = combo->findData(value);
+    if (i < 0) return false;
+    const auto* model = qobject_cast<const QStandardItemModel*>(combo->model());
+    return !model || model->item(i)->isEnabled();
+}
+
+void ExperimentForm::fillDevicePicker(QComboBox* combo, const QList<QPair<QString, QString>>& gpus,
+                                      const QString& dataParallelProblem)
+{
     combo->clear();
     combo->addItem(tr("auto (first GPU, else CPU)"), QStringLiteral("auto"));
     combo->addItem(tr("CPU"), QStringLiteral("cpu"));
-    int gpus = 0;
-    for (const auto& [value, label] : devices) {
+    int n = 0;
+    for (const auto& [value, label] : gpus) {
         combo->addItem(label, value);
-        if (value.startsWith(QLatin1String("cuda"))) ++gpus;
+        if (value.startsWith(QLatin1String("cuda"))) ++n;
     }
     // Data-parallel on the first k GPUs (`--gpus k`, docs/SCALE.md): every k, All N last.
-    for (int k = 2; k <= gpus; ++k) {
-        combo->addItem(k == gpus ? tr("All %1 GPUs (data-parallel)").arg(k)
-                                 : tr("%1 GPUs (data-parallel)").arg(k),
-                       dataParallelValue(k));
-        combo->setItemData(
-            combo->count() - 1,
+    auto* model = qobject_cast<QStandardItemModel*>(combo->model());
+    for (int k = 2; k <= n; ++k) {
+        QString text =
+            k == n ? tr("All %1 GPUs (data-parallel)").arg(k) : tr("%1 GPUs (data-parallel)").arg(k);
+        QString tip =
             tr("One engine process per GPU (GPUs 0 to %1, NCCL). Each takes 1/%2 of every step's batch "
                "(data.batch_size must split evenly) and the gradients are averaged: the same run as on one "
                "GPU, with the step's work split %2 ways. Rank 0 writes the run, its checkpoints and exports. "
                "See docs/SCALE.md.")
                 .arg(k - 1)
-                .arg(k),
-            Qt::ToolTipRole);
+                .arg(k);
+        if (!dataParallelProblem.isEmpty()) { // shown, so that the user learns what it would take
+            text = tr("%1: needs NCCL").arg(text);
+            tip = dataParallelProblem + QStringLiteral("\n\n") + tip;
+        }
+        combo->addItem(text, dataParallelValue(k));
+        combo->setItemData(combo->count() - 1, tip, Qt::ToolTipRole);
+        if (!dataParallelProblem.isEmpty() && model) model->item(combo->count() - 1)->setEnabled(false);
     }
-    int i = combo->findData(current);
+}
+
+void ExperimentForm::setDevices(const QList<QPair<QString, QString>>& devices,
+                                const QString& dataParallelProblem)
+{
+    auto* combo = qobject_cast<QComboBox*>(editorFor(kDeviceField));
+    if (!combo) return;
+    m_populating = true;
+    const QString current = combo->currentData().toString();
+    m_dataParallelProblem = dataParallelProblem;
+    fillDevicePicker(combo, devices, dataParallelProblem);
+    int i = canChoose(combo, current) ? combo->findData(current) : -1;
     if (i < 0 && !current.isEmpty() && dataParallelGpus(current) == 0) {
         combo->addItem(current, current); // the document's device, not listed now: shown, not replaced
         i = combo->count() - 1;
@@ -673,13 +697,17 @@ void ExperimentForm::setDevices(const QList<QPair<QString, QString>>& devices)
     combo->setCurrentIndex(i < 0 ? 0 : i);
     m_populating = false;
     if (i < 0 && dataParallelGpus(current) > 0)
-        readEditor(m_fields.value(kDeviceField)); // that many GPUs are gone: "auto", one process, as shown
+        readEditor(m_fields.value(kDeviceField)); // those GPUs are gone or unusable: "auto", one process
     updateDeviceTip();
 }
 
 void ExperimentForm::setDefaultDevice(const QString& device)
 {
-    if (!device.isEmpty()) setFieldText(QStringLiteral("device"), device);
+    if (device.isEmpty()) return;
+    // A data-parallel default that this engine cannot run (fewer GPUs, no NCCL) leaves the choice as it is.
+    auto* combo = qobject_cast<QComboBox*>(editorFor(kDeviceField));
+    if (dataParallelGpus(device) > 0 && (!combo || !canChoose(combo, device))) return;
+    setFieldText(QStringLiteral("device"), device);
 }
 
 } // namespace qat::ui

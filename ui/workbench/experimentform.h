@@ -50,14 +50,23 @@ public:
     // Devices offered besides "auto" and "cpu": (value, label), e.g. ("cuda:0", "cuda:0 - H100, 80 GiB").
     // With two or more GPUs the picker also offers data-parallel runs on k of them (docs/SCALE.md): "k GPUs
     // (data-parallel)" for 2 <= k < N and "All N GPUs (data-parallel)"; choosing one sets the document's
-    // device to "cuda" and gpuCount() to k.
-    void setDevices(const QList<QPair<QString, QString>>& devices);
+    // device to "cuda" and gpuCount() to k. dataParallelProblem (EngineDevices::dataParallelProblem(): the
+    // engine has no NCCL) keeps those entries disabled, saying why; a data-parallel choice falls back then.
+    void setDevices(const QList<QPair<QString, QString>>& devices, const QString& dataParallelProblem = {});
+    // Settings' default device (a data-parallel one too); ignored while the picker cannot choose it.
     void setDefaultDevice(const QString& device);
     // How many GPUs the run trains on, one engine process each (`qatbench-cli run --gpus N`); 1 = one
     // process. Not part of the experiment (its hash and checkpoints do not depend on it): a saved or loaded
     // document says device "cuda", and setExperiment() goes back to 1.
     int gpuCount() const { return m_gpus; }
-    static QString dataParallelValue(int gpus); // the picker's value of "k GPUs (data-parallel)"
+    static QString dataParallelValue(int gpus);        // the picker's value of "k GPUs (data-parallel)"
+    static int dataParallelGpus(const QString& value); // k of dataParallelValue(k); 0 for any other value
+    // The device picker's entries, here and in Settings' default device (one list, one place): "auto",
+    // "CPU", the GPUs, and with two or more GPUs the data-parallel entries, disabled with the problem in
+    // their text and tooltip when dataParallelProblem is set. Clears the combo first.
+    static void fillDevicePicker(QComboBox* combo, const QList<QPair<QString, QString>>& gpus,
+                                 const QString& dataParallelProblem);
+    static bool canChoose(const QComboBox* combo, const QString& value); // listed and enabled
 
     // Validation, immediately (the form also validates by itself shortly after every edit).
     void validateNow();
@@ -118,8 +127,9 @@ private:
     bool m_populating = false;
     int64_t m_fittedGroupSize = -1; // the group size fitGroupSizeToModel() chose (still not the user's)
     bool m_lastValid = false;
-    int m_gpus = 1;      // gpuCount()
-    QString m_deviceTip; // the device setting's declared help
+    int m_gpus = 1;                // gpuCount()
+    QString m_deviceTip;           // the device setting's declared help
+    QString m_dataParallelProblem; // why the data-parallel entries are disabled; "" when they are not
 };
 
 } // namespace qat::ui

@@ -81,7 +81,7 @@ WorkbenchView::WorkbenchView(QWidget* parent) : QWidget(parent)
     m_devices = new DeviceProbe(this);
     connect(m_devices, &DeviceProbe::finished, this, [this](const EngineDevices& d) {
         m_engineDevices = d;
-        m_form->setDevices(d.gpuChoices());
+        m_form->setDevices(d.gpuChoices(), d.dataParallelProblem());
         m_form->setDefaultDevice(QSettings().value(QStringLiteral("defaultDevice")).toString());
         if (!d.error.isEmpty()) m_control->appendLog(QStringLiteral("warning"), d.error);
         Q_EMIT devicesChanged();
