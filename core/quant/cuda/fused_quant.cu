@@ -5,6 +5,11 @@
 // the LoRA product costs R FMAs per element and no extra memory traffic; B's row is a warp-wide broadcast
 // load. Per-group reductions (backward) are segmented warp shuffles keyed by the group index, then one atomic
 // per group segment per warp.
+//
+// The rows stream through shared memory: each thread keeps the next several rows of its columns (W0, and the
+// incoming gradient in backward) in flight with asynchronous copies (cp.async), which hold no registers. The
+// first versions loaded a few rows into registers and then computed; with A's registers that left 8 warps per
+// multiprocessor and too few bytes in flight to cover HBM's latency (a quarter of the copy bandwidth).
 #include "fused_quant.h"
 
 #include <cublas_v2.h>
@@ -71,6 +76,65 @@ __device__ __forceinline__ void store4(__nv_bfloat16* p, const float v[4])
     *reinterpret_cast<uint2*>(p) = t;
 }
 
+__device__ __forceinline__ void loadShared4(const float* p, float v[4])
+{
+    const float4 t = *reinterpret_cast<const float4*>(p);
+    v[0] = t.x;
+    v[1] = t.y;
+    v[2] = t.z;
+    v[3] = t.w;
+}
+
+__device__ __forceinline__ void loadShared4(const __nv_bfloat16* p, float v[4])
+{
+    const uint2 t = *reinterpret_cast<const uint2*>(p);
+    __nv_bfloat162 lo, hi;
+    memcpy(&lo, &t.x, 4);
+    memcpy(&hi, &t.y, 4);
+    const float2 a = __bfloat1622float2(lo), b = __bfloat1622float2(hi);
+    v[0] = a.x;
+    v[1] = a.y;
+    v[2] = b.x;
+    v[3] = b.y;
+}
+
+// A thread's 4 elements of a row (8 or 16 bytes) copied into its shared-memory slot asynchronously; one group
+// committed per row, waited for with cpWait<rows still allowed in flight>. Before sm_80: a plain copy.
+template <typename T> __device__ __forceinline__ void cpAsync4(T* dst, const T* src)
+{
+#if __CUDA_ARCH__ >= 800
+    const unsigned d = unsigned(__cvta_generic_to_shared(dst));
+    if constexpr (sizeof(T) == 4)
+        asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(d), "l"(src));
+    else
+        asm volatile("cp.async.ca.shared.global [%0], [%1], 8;\n" ::"r"(d), "l"(src));
+#else
+    if constexpr (sizeof(T) == 4)
+        *reinterpret_cast<float4*>(dst) = *reinterpret_cast<const float4*>(src);
+    else
+        *reinterpret_cast<uint2*>(dst) = *reinterpret_cast<const uint2*>(src);
+#endif
+}
+
+__device__ __forceinline__ void cpCommit()
+{
+#if __CUDA_ARCH__ >= 800
+    asm volatile("cp.async.commit_group;\n" ::);
+#endif
+}
+
+template <int N> __device__ __forceinline__ void cpWait()
+{
+#if __CUDA_ARCH__ >= 800
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(N));
+#endif
+}
+
+__device__ __forceinline__ void prefetchL2(const void* p)
+{
+    asm volatile("prefetch.global.L2 [%0];\n" ::"l"(p));
+}
+
 // a / b correctly rounded, as IEEE division (and ATen's) gives it, from y = RN(1/b) computed once per group:
 // q0 = RN(a y) is within an ulp of a / b, the fma residual is exact, and one correction step rounds correctly
 // (Markstein's theorem). Three full-rate instructions instead of the division's sequence with its slow path.
@@ -86,6 +150,34 @@ __device__ __forceinline__ float roundEven(float u)
 {
     constexpr float kMagic = 12582912.f; // 1.5 * 2^23
     return __fsub_rn(__fadd_rn(u, kMagic), kMagic);
+}
+
+// z of group gi: learned as a float and rounded (straight-through), or a frozen grid's integer.
+__device__ __forceinline__ float zeroAt(const FqArgs& p, int64_t gi)
+{
+    return p.zq ? float(__ldg(p.zq + gi)) : rintf(__ldg(p.z + gi));
+}
+
+// s, z, m of one group (m = 1 without magnitudes).
+struct GroupParams
+{
+    float s, z, m;
+};
+
+__device__ __forceinline__ GroupParams groupAt(const FqArgs& p, int64_t gi)
+{
+    return {__ldg(p.s + gi), zeroAt(p, gi), p.m ? __ldg(p.m + gi) : 1.f};
+}
+
+// The group's s, z, m of a row S rows ahead, into L2 (they are read one row ahead into registers).
+__device__ __forceinline__ void prefetchGroup(const FqArgs& p, int64_t gi)
+{
+    prefetchL2(p.s + gi);
+    if (p.zq)
+        prefetchL2(p.zq + gi);
+    else
+        prefetchL2(p.z + gi);
+    if (p.m) prefetchL2(p.m + gi);
 }
 
 // latent[v] += c * sum_k B[o, k] A[k, c0 + v]. R > 0: rank known at compile time, A's columns in registers;
@@ -146,55 +238,67 @@ template <> struct Lora<-1>
     }
 };
 
-// Rows a thread loads before it computes: the loads of several rows are in flight together (one row's 8 or 16
-// bytes per thread leave HBM mostly idle: the first version, one row at a time, ran at a quarter of the copy
-// bandwidth). Two blocks per multiprocessor: the LoRA registers (4 R floats) bound the rest.
-constexpr int kFwdRows = 4;
-constexpr int kBwdRows = 2;
+// Rows in flight per thread. Forward: W0 alone (16 KB of shared memory per block in bf16, 32 KB in float32).
+// Backward: W0 and the gradient, as many stages as fit in 40 KB. Two blocks per multiprocessor: the LoRA
+// registers (4 R floats) bound the rest.
+constexpr int kFwdStages = 8;
+template <typename W0T, typename GradT> struct BwdStages
+{
+    static constexpr int fit = 40960 / (kThreads * 4 * int(sizeof(W0T) + sizeof(GradT)));
+    static constexpr int value = fit < 8 ? fit : 8;
+};
 
 template <typename W0T, typename OutT, int R>
 __global__ void __launch_bounds__(kThreads, 2)
     forwardKernel(const FqArgs p, OutT* __restrict__ out, uint8_t* __restrict__ codes, int rowsPerBlock)
 {
+    constexpr int S = kFwdStages;
+    __shared__ __align__(16) W0T stage[S][kThreads * 4];
     const int64_t c0 = (int64_t(blockIdx.x) * blockDim.x + threadIdx.x) * 4;
-    if (c0 >= p.cols) return;
+    if (c0 >= p.cols) return; // no block-wide barrier below: each thread reads only its own slots
     const int64_t g = c0 / p.group;
     Lora<R> lora;
     lora.init(p, c0);
-    const W0T* w0 = static_cast<const W0T*>(p.w0);
+    const W0T* w0 = static_cast<const W0T*>(p.w0) + c0;
+    const int slot = int(threadIdx.x) * 4;
     const int64_t r0 = int64_t(blockIdx.y) * rowsPerBlock;
     const int64_t r1 = min(r0 + rowsPerBlock, p.rows);
-    for (int64_t o0 = r0; o0 < r1; o0 += kFwdRows) {
-        float w[kFwdRows][4], s[kFwdRows], z[kFwdRows], m[kFwdRows];
 #pragma unroll
-        for (int j = 0; j < kFwdRows; ++j) {
-            const int64_t o = min(o0 + j, r1 - 1); // a short tail repeats the last row (not stored twice)
-            const int64_t gi = o * p.groups + g;
-            load4(w0 + o * p.cols + c0, w[j]);
-            s[j] = __ldg(p.s + gi);
-            z[j] = rintf(__ldg(p.z + gi)); // z is learned as a float, rounded straight-through
-            m[j] = p.m ? __ldg(p.m + gi) : 1.f;
+    for (int k = 0; k < S; ++k) {
+        if (r0 + k < r1) {
+            cpAsync4(&stage[k][slot], w0 + (r0 + k) * p.cols);
+            prefetchGroup(p, (r0 + k) * p.groups + g);
         }
+        cpCommit();
+    }
+    GroupParams next = groupAt(p, r0 * p.groups + g);
+    for (int64_t o = r0, k = 0; o < r1; ++o, k = k + 1 == S ? 0 : k + 1) { // k: row o's stage
+        const GroupParams gp = next;
+        if (o + 1 < r1) next = groupAt(p, (o + 1) * p.groups + g);
+        cpWait<S - 1>(); // row o has landed
+        float w[4];
+        loadShared4(&stage[k][slot], w);
+        lora.add(p, o, w);
+        const float rs = __frcp_rn(gp.s);
+        float y[4], q[4];
 #pragma unroll
-        for (int j = 0; j < kFwdRows; ++j) {
-            const int64_t o = o0 + j;
-            if (o >= r1) break;
-            lora.add(p, o, w[j]);
-            const float rs = __frcp_rn(s[j]);
-            float y[4], q[4];
-#pragma unroll
-            for (int v = 0; v < 4; ++v) {
-                const float u = divRn(w[j][v], s[j], rs);
-                q[v] = fminf(fmaxf(__fadd_rn(roundEven(u), z[j]), 0.f), p.levels);
-                y[v] = __fmul_rn(s[j], __fsub_rn(q[v], z[j]));
-                if (p.m) y[v] = __fmul_rn(y[v], m[j]);
-            }
-            const int64_t at = o * p.cols + c0;
-            if (out) store4(out + at, y);
-            if (codes)
-                *reinterpret_cast<uchar4*>(codes + at) =
-                    make_uchar4(uint8_t(q[0]), uint8_t(q[1]), uint8_t(q[2]), uint8_t(q[3]));
+        for (int v = 0; v < 4; ++v) {
+            const float u = divRn(w[v], gp.s, rs);
+            q[v] = fminf(fmaxf(__fadd_rn(roundEven(u), gp.z), 0.f), p.levels);
+            y[v] = __fmul_rn(gp.s, __fsub_rn(q[v], gp.z));
+            if (p.m) y[v] = __fmul_rn(y[v], gp.m);
         }
+        const int64_t at = o * p.cols + c0;
+        if (out) store4(out + at, y);
+        if (codes)
+            *reinterpret_cast<uchar4*>(codes + at) =
+                make_uchar4(uint8_t(q[0]), uint8_t(q[1]), uint8_t(q[2]), uint8_t(q[3]));
+        // The slot is free once its values were used above: refill it with row o + S.
+        if (o + S < r1) {
+            cpAsync4(&stage[k][slot], w0 + (o + S) * p.cols);
+            prefetchGroup(p, (o + S) * p.groups + g);
+        }
+        cpCommit();
     }
 }
 
@@ -202,6 +306,9 @@ template <typename W0T, typename GradT, typename DlatT, int R>
 __global__ void __launch_bounds__(kThreads, 2)
     backwardKernel(const FqArgs p, const FqGrads gr, int rowsPerBlock)
 {
+    constexpr int S = BwdStages<W0T, GradT>::value;
+    __shared__ __align__(16) W0T wStage[S][kThreads * 4];
+    __shared__ __align__(16) GradT gStage[S][kThreads * 4];
     const int lane = int(threadIdx.x) & 31;
     const int64_t c0 = (int64_t(blockIdx.x) * blockDim.x + threadIdx.x) * 4;
     const bool active = c0 < p.cols;
@@ -221,67 +328,69 @@ __global__ void __launch_bounds__(kThreads, 2)
     const bool head = active && (lane == 0 || prev != key);
     const bool reduce = gr.dm || gr.ds || gr.dz;
 
-    const W0T* w0 = static_cast<const W0T*>(p.w0);
-    const GradT* grad = static_cast<const GradT*>(gr.grad);
+    const W0T* w0 = static_cast<const W0T*>(p.w0) + c0;
+    const GradT* grad = static_cast<const GradT*>(gr.grad) + c0;
     DlatT* dlat = static_cast<DlatT*>(gr.dlat);
+    const int slot = int(threadIdx.x) * 4;
     const int64_t r0 = int64_t(blockIdx.y) * rowsPerBlock;
     const int64_t r1 = min(r0 + rowsPerBlock, p.rows);
-    // The same rows for the whole block: the shuffles stay convergent.
-    for (int64_t o0 = r0; o0 < r1; o0 += kBwdRows) {
-        float w[kBwdRows][4], dy[kBwdRows][4], s[kBwdRows], z[kBwdRows], m[kBwdRows];
-        if (active) {
-#pragma unroll
-            for (int j = 0; j < kBwdRows; ++j) {
-                const int64_t o = min(o0 + j, r1 - 1);
-                const int64_t gi = o * p.groups + g;
-                load4(w0 + o * p.cols + c0, w[j]);
-                load4(grad + o * p.cols + c0, dy[j]);
-                s[j] = __ldg(p.s + gi);
-                z[j] = rintf(__ldg(p.z + gi)); // z is learned as a float, rounded straight-through
-                m[j] = p.m ? __ldg(p.m + gi) : 1.f;
-            }
+    auto issue = [&](int64_t k, int64_t o) {
+        if (active && o < r1) {
+            cpAsync4(&wStage[k][slot], w0 + o * p.cols);
+            cpAsync4(&gStage[k][slot], grad + o * p.cols);
+            prefetchGroup(p, o * p.groups + g);
         }
+        cpCommit();
+    };
 #pragma unroll
-        for (int j = 0; j < kBwdRows; ++j) {
-            const int64_t o = o0 + j;
-            if (o >= r1) break;
-            float pm = 0.f, ps = 0.f, pz = 0.f;
-            if (active) {
-                lora.add(p, o, w[j]);
-                const float rs = __frcp_rn(s[j]);
-                float dl[4];
+    for (int k = 0; k < S; ++k)
+        issue(k, r0 + k);
+    GroupParams next = active ? groupAt(p, r0 * p.groups + g) : GroupParams{1.f, 0.f, 1.f};
+    // The same rows for the whole block: the shuffles stay convergent.
+    for (int64_t o = r0, k = 0; o < r1; ++o, k = k + 1 == S ? 0 : k + 1) { // k: row o's stage
+        const GroupParams gp = next;
+        if (active && o + 1 < r1) next = groupAt(p, (o + 1) * p.groups + g);
+        cpWait<S - 1>();
+        float pm = 0.f, ps = 0.f, pz = 0.f;
+        if (active) {
+            float w[4], dy[4];
+            loadShared4(&wStage[k][slot], w);
+            loadShared4(&gStage[k][slot], dy);
+            lora.add(p, o, w);
+            const float rs = __frcp_rn(gp.s);
+            float dl[4];
 #pragma unroll
-                for (int v = 0; v < 4; ++v) {
-                    const float u = divRn(w[j][v], s[j], rs);
-                    const float pre = __fadd_rn(roundEven(u), z[j]);
-                    const bool inside = pre >= 0.f && pre <= p.levels; // torch.clamp passes the bounds
-                    const float qz = __fsub_rn(fminf(fmaxf(pre, 0.f), p.levels), z[j]);
-                    pm = fmaf(dy[j][v], __fmul_rn(s[j], qz), pm);
-                    const float dq = p.m ? __fmul_rn(dy[j][v], m[j]) : dy[j][v];
-                    ps = fmaf(dq, inside ? __fsub_rn(qz, u) : qz, ps);
-                    if (!inside) pz = fmaf(-dq, s[j], pz);
-                    dl[v] = inside ? divRn(__fmul_rn(dq, s[j]), s[j], rs) : 0.f;
-                }
-                if (dlat) store4(dlat + o * p.cols + c0, dl);
+            for (int v = 0; v < 4; ++v) {
+                const float u = divRn(w[v], gp.s, rs);
+                const float pre = __fadd_rn(roundEven(u), gp.z);
+                const bool inside = pre >= 0.f && pre <= p.levels; // torch.clamp passes the bounds
+                const float qz = __fsub_rn(fminf(fmaxf(pre, 0.f), p.levels), gp.z);
+                pm = fmaf(dy[v], __fmul_rn(gp.s, qz), pm);
+                const float dq = p.m ? __fmul_rn(dy[v], gp.m) : dy[v];
+                ps = fmaf(dq, inside ? __fsub_rn(qz, u) : qz, ps);
+                if (!inside) pz = fmaf(-dq, gp.s, pz);
+                dl[v] = inside ? divRn(__fmul_rn(dq, gp.s), gp.s, rs) : 0.f;
             }
-            if (reduce) {
+            if (dlat) store4(dlat + o * p.cols + c0, dl);
+        }
+        issue(k, o + S); // row o's slot, read above
+        if (reduce) {
 #pragma unroll
-                for (int i = 0; i < 5; ++i) {
-                    const float om = __shfl_down_sync(kFull, pm, 1 << i);
-                    const float os = __shfl_down_sync(kFull, ps, 1 << i);
-                    const float oz = __shfl_down_sync(kFull, pz, 1 << i);
-                    if (merge[i]) {
-                        pm += om;
-                        ps += os;
-                        pz += oz;
-                    }
+            for (int i = 0; i < 5; ++i) {
+                const float om = __shfl_down_sync(kFull, pm, 1 << i);
+                const float os = __shfl_down_sync(kFull, ps, 1 << i);
+                const float oz = __shfl_down_sync(kFull, pz, 1 << i);
+                if (merge[i]) {
+                    pm += om;
+                    ps += os;
+                    pz += oz;
                 }
-                if (head) {
-                    const int64_t gi = o * p.groups + g;
-                    if (gr.dm) atomicAdd(gr.dm + gi, pm);
-                    if (gr.ds) atomicAdd(gr.ds + gi, ps);
-                    if (gr.dz) atomicAdd(gr.dz + gi, pz);
-                }
+            }
+            if (head) {
+                const int64_t gi = o * p.groups + g;
+                if (gr.dm) atomicAdd(gr.dm + gi, pm);
+                if (gr.ds) atomicAdd(gr.ds + gi, ps);
+                if (gr.dz) atomicAdd(gr.dz + gi, pz);
             }
         }
     }
