@@ -91,6 +91,12 @@ int configureThreads(int threads)
     return threads;
 }
 
+std::vector<std::pair<std::string, std::string>> engineEnvironment()
+{
+    if (std::getenv("GOMP_SPINCOUNT") || std::getenv("OMP_WAIT_POLICY")) return {};
+    return {{"GOMP_SPINCOUNT", "1000"}};
+}
+
 void configureThreadsOnce()
 {
     static std::mutex mutex;

@@ -4,6 +4,7 @@
 // process groups derive from ProcessGroup) and LibTorch 2.x (they derive from Backend): only the concrete
 // classes' constructors, Options::create, allreduce and Work::wait are used, which both have.
 #include "qatbench/distributed.h"
+#include "qatbench/device.h"
 #include "qatbench_sdk/distributed.h"
 #include "qatbench_sdk/trainer.h"
 
@@ -489,6 +490,8 @@ int launchRanks(const std::vector<std::string>& args, int world, Backend backend
             std::to_string(std::max(1u, std::thread::hardware_concurrency() / unsigned(world))));
     if (backend == Backend::Nccl && !std::getenv("NCCL_NVLS_ENABLE"))
         baseEnv.push_back("NCCL_NVLS_ENABLE=0"); // NVLink multicast off (docs/GPU.md)
+    for (const auto& [name, value] : engineEnvironment())
+        baseEnv.push_back(name + "=" + value);
     std::vector<std::vector<std::string>> envStrings(size_t(world), baseEnv);
     std::vector<std::vector<char*>> envs(static_cast<size_t>(world));
     for (int r = 0; r < world; ++r) {

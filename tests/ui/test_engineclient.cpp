@@ -306,6 +306,48 @@ private Q_SLOTS:
         QVERIFY2(::kill(pid_t(pid), 0) != 0, "the engine outlived its client");
     }
 
+    // libgomp reads its wait setting once, when it is loaded: the engine gets GOMP_SPINCOUNT=1000 in its
+    // environment from the start (core's engineEnvironment), unless the user chose a wait policy. The engine
+    // here notes the two variables and hands over to the real qatbench-cli, whose failure on a missing config
+    // ends the run.
+    void theEngineStartsWithOpenMpsShortSpin()
+    {
+        QTemporaryDir dir;
+        const QString seen = dir.filePath(QStringLiteral("env.txt"));
+        const QString engine = dir.filePath(QStringLiteral("qatbench-cli"));
+        QFile f(engine);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("#!/bin/sh\necho \"spin=$GOMP_SPINCOUNT policy=$OMP_WAIT_POLICY\" >> '" + seen.toLocal8Bit() +
+                "'\nexec '" + QByteArray(QATBENCH_CLI_PATH) + "' \"$@\"\n");
+        f.close();
+        f.setPermissions(f.permissions() | QFileDevice::ExeOwner);
+        const QByteArray spin = qgetenv("GOMP_SPINCOUNT"), policy = qgetenv("OMP_WAIT_POLICY");
+        const auto restore = qScopeGuard([&] {
+            for (const auto& [name, value] : {std::pair{"GOMP_SPINCOUNT", spin}, {"OMP_WAIT_POLICY", policy}})
+                if (value.isNull())
+                    qunsetenv(name);
+                else
+                    qputenv(name, value);
+        });
+        qunsetenv("GOMP_SPINCOUNT");
+        for (const char* userPolicy : {"", "passive"}) {
+            if (*userPolicy)
+                qputenv("OMP_WAIT_POLICY", userPolicy);
+            else
+                qunsetenv("OMP_WAIT_POLICY");
+            EngineClient c;
+            c.setProgram(engine);
+            QSignalSpy failed(&c, &EngineClient::failed);
+            c.startRun(dir.filePath(QStringLiteral("missing.json")), dir.filePath(QStringLiteral("runs.db")));
+            QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 20000);
+            QVERIFY(failed.at(0).at(1).toString().contains(QLatin1String("missing.json")));
+        }
+        QFile in(seen);
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(in.readAll()),
+                 QStringLiteral("spin=1000 policy=\nspin= policy=passive\n")); // the user's choice wins
+    }
+
     void settingsShowWhatTheRealEngineReports()
     {
         QSettings().clear();

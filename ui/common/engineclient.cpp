@@ -1,12 +1,14 @@
 #include "common/engineclient.h"
 
 #include "common/enginesettings.h"
+#include "qatbench/device.h"
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QPointer>
+#include <QProcessEnvironment>
 #include <QRegularExpression>
 #include <QScopeGuard>
 #include <QTimer>
@@ -89,6 +91,10 @@ void EngineClient::start(const QStringList& arguments)
     connect(m_process, &QProcess::readyReadStandardError, this, &EngineClient::onReadyStderr);
     connect(m_process, &QProcess::finished, this, &EngineClient::onProcessFinished);
     connect(m_process, &QProcess::errorOccurred, this, &EngineClient::onProcessError);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const auto& [name, value] : qat::engineEnvironment())
+        env.insert(QString::fromStdString(name), QString::fromStdString(value));
+    m_process->setProcessEnvironment(env);
     setState(State::Running);
     m_process->start(m_program, m_leadingArguments + arguments);
 }
