@@ -95,6 +95,13 @@ cuda::FqArgs fqArgs(const at::Tensor& w0, const at::Tensor& A, const at::Tensor&
     return a;
 }
 
+// The z the kernels read: the frozen grid's uint8 z, else the learned float z (rounded in the kernel,
+// straight-through as roundSte(zero)).
+at::Tensor kernelZero(const QuantLinear& q)
+{
+    return q.gridZero.defined() ? q.gridZero : q.zero.contiguous();
+}
+
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
@@ -239,8 +246,7 @@ at::Tensor fusedQuantWeight(const QuantLinear& q, at::ScalarType dtype)
         throw Error("fused quantizer: " + q.context() + " does not fit the CUDA kernels");
 #ifdef QATBENCH_HAVE_FUSED_QUANT
     at::Tensor s = q.scale().contiguous();
-    // rounded in the kernel, straight-through as roundSte(zero); the frozen grid's z is uint8
-    at::Tensor z = q.gridZero.defined() ? q.gridZero : q.zero.contiguous();
+    at::Tensor z = kernelZero(q);
     const at::Tensor none = at::empty({0}, s.options());
     auto orNone = [&](const at::Tensor& t) { return t.defined() ? t : none; };
     return FusedQuantFn::apply(q.w0, orNone(q.A), orNone(q.B), s, z, orNone(q.m), q.loraScale,
@@ -258,7 +264,7 @@ at::Tensor fusedQuantCodes(const QuantLinear& q)
     at::NoGradGuard noGrad;
     const c10::cuda::CUDAGuard guard(q.w0.device());
     at::Tensor s = q.scale().contiguous();
-    at::Tensor z = q.gridZero.defined() ? q.gridZero : q.zero.detach().contiguous();
+    at::Tensor z = kernelZero(q);
     at::Tensor codes = at::empty(q.w0.sizes(), q.w0.options().dtype(at::kByte));
     cuda::fqForward(fqArgs(q.w0, q.A, q.B, s, z, q.m, q.loraScale, q.spec.bits, q.lay.group), nullptr,
                     cuda::FqType::BFloat16, codes.data_ptr<uint8_t>());

@@ -57,7 +57,7 @@ void QuantLinear::freezeGrid()
     if (gridScale.defined() || spec.bits > 8) return;
     at::NoGradGuard noGrad;
     const at::Tensor z = at::round(zero.detach());
-    if (!(z.ge(0).all().item<bool>() && z.le(double(spec.levels())).all().item<bool>())) return;
+    if (!(z.ge(0) & z.le(double(spec.levels()))).all().item<bool>()) return; // one read-back
     const at::Device dev = w0.device();
     gridScale = scale().to(dev).contiguous();
     gridZero = z.to(at::kByte).to(dev).contiguous();
