@@ -117,6 +117,20 @@ QString writeGpuEngine(const QTemporaryDir& dir, int gpus, const char* nccl, con
     return engine;
 }
 
+// writeGpuEngine's engine as the workbench's for one test: $QATBENCH_CLI points at it (unset again at the
+// end) and the settings start empty.
+struct GpuEngineInUse
+{
+    QString path;
+    GpuEngineInUse(const QTemporaryDir& dir, int gpus, const char* nccl, const QString& argsFile = {})
+        : path(writeGpuEngine(dir, gpus, nccl, argsFile))
+    {
+        qputenv("QATBENCH_CLI", path.toLocal8Bit());
+        QSettings().clear();
+    }
+    ~GpuEngineInUse() { qunsetenv("QATBENCH_CLI"); }
+};
+
 } // namespace
 
 class TestEngineClient : public QObject
@@ -435,11 +449,9 @@ private Q_SLOTS:
         // here has no NCCL: its own error must reach the user).
         QTemporaryDir dir;
         const QString argsFile = dir.filePath(QStringLiteral("args.txt"));
-        const QString engine = writeGpuEngine(dir, 2, "true", argsFile);
+        const GpuEngineInUse gpuEngine(dir, 2, "true", argsFile);
+        const QString& engine = gpuEngine.path;
         QVERIFY(!engine.isEmpty());
-        qputenv("QATBENCH_CLI", engine.toLocal8Bit());
-        const auto unset = qScopeGuard([] { qunsetenv("QATBENCH_CLI"); });
-        QSettings().clear();
 
         WorkbenchView bench;
         bench.setDatabase(dir.filePath(QStringLiteral("runs.db")));
@@ -554,11 +566,9 @@ private Q_SLOTS:
         // A CUDA engine that sees two GPUs but was built without NCCL (devices --json says nccl false): the
         // entries stay in the pickers, disabled, saying why and what to do, instead of a run that fails.
         QTemporaryDir dir;
-        const QString engine = writeGpuEngine(dir, 2, "false");
+        const GpuEngineInUse gpuEngine(dir, 2, "false");
+        const QString& engine = gpuEngine.path;
         QVERIFY(!engine.isEmpty());
-        qputenv("QATBENCH_CLI", engine.toLocal8Bit());
-        const auto unset = qScopeGuard([] { qunsetenv("QATBENCH_CLI"); });
-        QSettings().clear();
         QSettings().setValue(QStringLiteral("defaultDevice"), ExperimentForm::dataParallelValue(2));
 
         WorkbenchView bench;
@@ -614,11 +624,9 @@ private Q_SLOTS:
         // Settings offers the run form's choices, from the same code; the one chosen is what a new
         // experiment starts with (here: an engine with three GPUs and NCCL).
         QTemporaryDir dir;
-        const QString engine = writeGpuEngine(dir, 3, "true");
+        const GpuEngineInUse gpuEngine(dir, 3, "true");
+        const QString& engine = gpuEngine.path;
         QVERIFY(!engine.isEmpty());
-        qputenv("QATBENCH_CLI", engine.toLocal8Bit());
-        const auto unset = qScopeGuard([] { qunsetenv("QATBENCH_CLI"); });
-        QSettings().clear();
 
         SettingsDialog dialog;
         QSignalSpy answered(dialog.probe(), &DeviceProbe::finished);
