@@ -5,9 +5,11 @@
 //
 //   bench_dlqat_step [--layers 4] [--hidden 4096] [--ffn 11008] [--heads 32] [--kv-heads 32] [--vocab 32000]
 //                    [--untied 0] [--seq 2048] [--batch 1] [--bits 3] [--group 128] [--rank 16] [--iters 5]
-//                    [--warmup 2] [--aten 0|1] [--frozen-grid 1|0] [--compile 1|0] [--profile 1|TRACE.json]
-//                    [--peer bench/python/dlqat_step_peer.py | --peer none] [--python python3] [--cpu]
-// --aten 1 also times our step with the fused CUDA quantizer switched off (the ATen path); --profile runs one
+//                    [--warmup 2] [--aten 0|1] [--rows 0|1] [--frozen-grid 1|0] [--compile 1|0]
+//                    [--profile 1|TRACE.json] [--peer bench/python/dlqat_step_peer.py | --peer none]
+//                    [--python python3] [--cpu]
+// --aten 1 also times our step with the fused CUDA quantizer switched off (the ATen path), --rows 1 with its row
+// kernels instead of the tile kernels (LoRA product on tensor cores; QATBENCH_FUSED_TILES); --profile runs one
 // more step of ours under the PyTorch (Kineto) profiler and prints GPU time per kernel. --frozen-grid 0 keeps
 // log s and z on the GPU (DL-QAT's training stage freezes the grid: QuantLinear::freezeGrid). Prints time per
 // step, tokens/s, peak memory for each and ours/peer. Run it on the GPU machine, e.g.
@@ -48,6 +50,7 @@ std::map<std::string, std::string> g_args = {
     {"vocab", "32000"},
     {"untied", "0"},
     {"aten", "0"},
+    {"rows", "0"},
     {"frozen-grid", "1"},
     {"compile", "1"},
     {"profile", ""},
@@ -327,6 +330,11 @@ int main(int argc, char** argv)
     try {
         std::vector<std::pair<std::string, Measured>> rows;
         rows.emplace_back("qatbench", runOurs(dev, true));
+        if (arg("rows")) {
+            qat::setFusedQuantTiles(false);
+            rows.emplace_back("qatbench-rows", runOurs(dev, true));
+            qat::setFusedQuantTiles(true);
+        }
         if (arg("aten")) rows.emplace_back("qatbench-aten", runOurs(dev, false));
         qat::setFusedQuantEnabled(true);
         Measured peer;

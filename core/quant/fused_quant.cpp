@@ -29,6 +29,15 @@ std::atomic<bool>& enabledFlag()
     return flag;
 }
 
+std::atomic<bool>& tilesFlag()
+{
+    static std::atomic<bool> flag([] {
+        const char* v = std::getenv("QATBENCH_FUSED_TILES");
+        return !(v && std::strcmp(v, "0") == 0);
+    }());
+    return flag;
+}
+
 bool aligned(const at::Tensor& t, uintptr_t bytes)
 {
     return reinterpret_cast<uintptr_t>(t.data_ptr()) % bytes == 0;
@@ -92,6 +101,7 @@ cuda::FqArgs fqArgs(const at::Tensor& w0, const at::Tensor& A, const at::Tensor&
     a.m = floatPtr(m);
     a.stream = c10::cuda::getCurrentCUDAStream(w0.device().index()).stream();
     a.device = w0.device().index();
+    a.kernels = tilesFlag() ? cuda::FqKernels::Any : cuda::FqKernels::Rows;
     return a;
 }
 
@@ -205,6 +215,16 @@ bool fusedQuantEnabled()
     return enabledFlag();
 }
 
+void setFusedQuantTiles(bool on)
+{
+    tilesFlag() = on;
+}
+
+bool fusedQuantTiles()
+{
+    return tilesFlag();
+}
+
 bool fusedQuantApplies(const QuantLinear& q, at::ScalarType dtype)
 {
     if (!fusedQuantBuilt() || !fusedQuantEnabled()) return false;
@@ -271,6 +291,18 @@ at::Tensor fusedQuantCodes(const QuantLinear& q)
     return codes;
 #else
     return at::Tensor();
+#endif
+}
+
+bool fusedQuantUsesTiles(const QuantLinear& q)
+{
+    if (!fusedQuantApplies(q, at::kBFloat16)) return false;
+#ifdef QATBENCH_HAVE_FUSED_QUANT
+    const at::Tensor s = q.scale().contiguous();
+    return cuda::fqUsesTiles(
+        fqArgs(q.w0, q.A, q.B, s, kernelZero(q), q.m, q.loraScale, q.spec.bits, q.lay.group));
+#else
+    return false;
 #endif
 }
 

@@ -1,11 +1,13 @@
 // The fused CUDA quantizer (core/quant/cuda/) against the ATen path, its reference, on random inputs for
 // every supported bit width (2..8) and group layout (groups of 16..128 columns, a group spanning warps,
 // per-channel, a shorter last group), LoRA ranks with and without a compile-time kernel, bf16 and float32
-// weights.
+// weights; each through both kernel designs (the tile kernels, whose LoRA product runs on tensor cores, where
+// they apply, and the row kernels forced).
 //
 // Stated tolerances (relative L2 norm, ||fused - aten|| / ||aten||):
 //   codes: identical; with a LoRA update, except where (W0 + c B A)/s lies within 5e-4 of a rounding boundary
-//          in float64 (the kernel sums B A in its own order, cuBLAS in another: an ulp apart there)
+//          in float64 (the kernels sum B A in their own order and precision, float32 FMAs or split-bf16
+//          tensor-core products good to ~2^-16, cuBLAS in another: a few ulp apart there)
 //   W_hat: equal to bf16 rounding (|diff| <= 2^-8 |W_hat|) wherever the codes are equal
 //   dm, ds, dz, dW0: 1e-4 (float32 sums in another order)
 //   dA, dB: 1e-2 (the LoRA products take bf16 operands, as PEFT's bf16 training does)
@@ -113,6 +115,26 @@ qat::QuantLinear makeModule(const Case& c, at::ScalarType wtype, bool loraZero)
         if (!loraZero) q.B = torch::randn_like(q.B) * 0.02;
     }
     return q;
+}
+
+// Runs f once per kernel design (tiles where they apply, then the row kernels forced) with its name; checks
+// that the tile kernels take the shapes they are meant to (rank 1..16, columns and group multiples of 8:
+// every layout here but g100).
+template <typename F> void forEachDesign(F&& f)
+{
+    for (bool tiles : {true, false}) {
+        qat::setFusedQuantTiles(tiles);
+        f(std::string(tiles ? " [tiles]" : " [rows]"));
+    }
+    qat::setFusedQuantTiles(true);
+}
+
+void checkDesign(const qat::QuantLinear& q, const Case& c, const std::string& what)
+{
+    const int64_t group = c.group > 0 ? c.group : c.cols;
+    const bool tiles =
+        qat::fusedQuantTiles() && c.rank >= 1 && c.rank <= 16 && c.cols % 8 == 0 && group % 8 == 0;
+    QAT_CHECK_MSG(qat::fusedQuantUsesTiles(q) == tiles, what + ": not the kernel design expected");
 }
 
 double relErr(const at::Tensor& a, const at::Tensor& b)
@@ -240,72 +262,80 @@ QAT_TEST(fusedCodesAndWeightsMatchAtenOnEveryLayout)
 {
     requireKernels();
     torch::manual_seed(7);
-    for (const Case& c : allCases())
-        for (bool loraZero : {true, false}) {
-            const std::string what = describe(c) + (loraZero ? " B=0" : " B random");
-            qat::QuantLinear q = makeModule(c, at::kBFloat16, loraZero);
-            QAT_CHECK_MSG(qat::fusedQuantApplies(q, at::kBFloat16), what);
-            at::NoGradGuard noGrad;
-            const Both codes = both([&] { return q.codes(); });
-            const Both w = both([&] { return q.weight(at::kBFloat16); });
-            QAT_CHECK_MSG(w.fused.scalar_type() == at::kBFloat16, what);
-            at::Tensor differ = (codes.fused != codes.aten).cpu();
-            if (loraZero) {
-                QAT_CHECK_MSG(differ.sum().item<int64_t>() == 0, what + ": codes differ");
-            } else {
-                const at::Tensor near = nearBoundary(q);
-                QAT_CHECK_MSG((differ & ~near).sum().item<int64_t>() == 0,
-                              what + ": codes differ off a boundary");
-                QAT_CHECK_MSG(near.to(torch::kDouble).mean().item<double>() < 0.01, what);
+    forEachDesign([](const std::string& design) {
+        for (const Case& c : allCases())
+            for (bool loraZero : {true, false}) {
+                const std::string what = describe(c) + (loraZero ? " B=0" : " B random") + design;
+                qat::QuantLinear q = makeModule(c, at::kBFloat16, loraZero);
+                QAT_CHECK_MSG(qat::fusedQuantApplies(q, at::kBFloat16), what);
+                checkDesign(q, c, what);
+                at::NoGradGuard noGrad;
+                const Both codes = both([&] { return q.codes(); });
+                const Both w = both([&] { return q.weight(at::kBFloat16); });
+                QAT_CHECK_MSG(w.fused.scalar_type() == at::kBFloat16, what);
+                at::Tensor differ = (codes.fused != codes.aten).cpu();
+                if (loraZero) {
+                    QAT_CHECK_MSG(differ.sum().item<int64_t>() == 0, what + ": codes differ");
+                } else {
+                    const at::Tensor near = nearBoundary(q);
+                    QAT_CHECK_MSG((differ & ~near).sum().item<int64_t>() == 0,
+                                  what + ": codes differ off a boundary");
+                    QAT_CHECK_MSG(near.to(torch::kDouble).mean().item<double>() < 0.01, what);
+                }
+                const at::Tensor wf = w.fused.to(torch::kCPU, torch::kDouble),
+                                 wa = w.aten.to(torch::kCPU, torch::kDouble);
+                const at::Tensor bad = ((wf - wa).abs() > wa.abs() * (1.0 / 256)) & ~differ;
+                QAT_CHECK_MSG(bad.sum().item<int64_t>() == 0, what + ": W_hat differs beyond bf16 rounding");
             }
-            const at::Tensor wf = w.fused.to(torch::kCPU, torch::kDouble),
-                             wa = w.aten.to(torch::kCPU, torch::kDouble);
-            const at::Tensor bad = ((wf - wa).abs() > wa.abs() * (1.0 / 256)) & ~differ;
-            QAT_CHECK_MSG(bad.sum().item<int64_t>() == 0, what + ": W_hat differs beyond bf16 rounding");
-        }
+    });
 }
 
 QAT_TEST(fusedTrainingGradientsMatchAten)
 {
     requireKernels();
     torch::manual_seed(8);
-    for (const Case& c : allCases()) {
-        const std::string what = describe(c);
-        qat::QuantLinear q = makeModule(c, at::kBFloat16, false);
-        q.m.requires_grad_(true);
-        q.A.requires_grad_(true);
-        q.B.requires_grad_(true);
-        const at::Tensor r = torch::randn(q.w0.sizes(), q.w0.options()).to(torch::kFloat);
-        std::vector<at::Tensor> gf, ga;
-        qat::setFusedQuantEnabled(true);
-        gf = grads(q, at::kBFloat16, r, {q.m, q.A, q.B});
-        qat::setFusedQuantEnabled(false);
-        ga = grads(q, at::kBFloat16, r, {q.m, q.A, q.B});
-        qat::setFusedQuantEnabled(true);
-        QAT_CHECK_MSG(relErr(gf[0], ga[0]) < 1e-3, what + ": dm " + std::to_string(relErr(gf[0], ga[0])));
-        QAT_CHECK_MSG(relErr(gf[1], ga[1]) < 1e-2, what + ": dA " + std::to_string(relErr(gf[1], ga[1])));
-        QAT_CHECK_MSG(relErr(gf[2], ga[2]) < 1e-2, what + ": dB " + std::to_string(relErr(gf[2], ga[2])));
-    }
+    forEachDesign([](const std::string& design) {
+        for (const Case& c : allCases()) {
+            const std::string what = describe(c) + design;
+            qat::QuantLinear q = makeModule(c, at::kBFloat16, false);
+            checkDesign(q, c, what);
+            q.m.requires_grad_(true);
+            q.A.requires_grad_(true);
+            q.B.requires_grad_(true);
+            const at::Tensor r = torch::randn(q.w0.sizes(), q.w0.options()).to(torch::kFloat);
+            std::vector<at::Tensor> gf, ga;
+            qat::setFusedQuantEnabled(true);
+            gf = grads(q, at::kBFloat16, r, {q.m, q.A, q.B});
+            qat::setFusedQuantEnabled(false);
+            ga = grads(q, at::kBFloat16, r, {q.m, q.A, q.B});
+            qat::setFusedQuantEnabled(true);
+            QAT_CHECK_MSG(relErr(gf[0], ga[0]) < 1e-3, what + ": dm " + std::to_string(relErr(gf[0], ga[0])));
+            QAT_CHECK_MSG(relErr(gf[1], ga[1]) < 1e-2, what + ": dA " + std::to_string(relErr(gf[1], ga[1])));
+            QAT_CHECK_MSG(relErr(gf[2], ga[2]) < 1e-2, what + ": dB " + std::to_string(relErr(gf[2], ga[2])));
+        }
+    });
 }
 
 QAT_TEST(fusedCalibrationGradientsMatchAten)
 {
     requireKernels();
     torch::manual_seed(9);
-    for (const Case& c : allCases()) {
-        const std::string what = describe(c);
-        qat::QuantLinear q = makeModule(c, at::kBFloat16, true); // calibration: B = 0
-        q.logScale.requires_grad_(true);
-        q.zero.requires_grad_(true);
-        const at::Tensor r = torch::randn(q.w0.sizes(), q.w0.options()).to(torch::kFloat);
-        qat::setFusedQuantEnabled(true);
-        auto gf = grads(q, at::kBFloat16, r, {q.logScale, q.zero});
-        qat::setFusedQuantEnabled(false);
-        auto ga = grads(q, at::kBFloat16, r, {q.logScale, q.zero});
-        qat::setFusedQuantEnabled(true);
-        QAT_CHECK_MSG(relErr(gf[0], ga[0]) < 1e-4, what + ": ds " + std::to_string(relErr(gf[0], ga[0])));
-        QAT_CHECK_MSG(relErr(gf[1], ga[1]) < 1e-4, what + ": dz " + std::to_string(relErr(gf[1], ga[1])));
-    }
+    forEachDesign([](const std::string& design) {
+        for (const Case& c : allCases()) {
+            const std::string what = describe(c) + design;
+            qat::QuantLinear q = makeModule(c, at::kBFloat16, true); // calibration: B = 0
+            q.logScale.requires_grad_(true);
+            q.zero.requires_grad_(true);
+            const at::Tensor r = torch::randn(q.w0.sizes(), q.w0.options()).to(torch::kFloat);
+            qat::setFusedQuantEnabled(true);
+            auto gf = grads(q, at::kBFloat16, r, {q.logScale, q.zero});
+            qat::setFusedQuantEnabled(false);
+            auto ga = grads(q, at::kBFloat16, r, {q.logScale, q.zero});
+            qat::setFusedQuantEnabled(true);
+            QAT_CHECK_MSG(relErr(gf[0], ga[0]) < 1e-4, what + ": ds " + std::to_string(relErr(gf[0], ga[0])));
+            QAT_CHECK_MSG(relErr(gf[1], ga[1]) < 1e-4, what + ": dz " + std::to_string(relErr(gf[1], ga[1])));
+        }
+    });
 }
 
 // float32 weights and W_hat (fp32 models), W0 itself trained (LLM-QAT): d W0 is d latent.
@@ -313,30 +343,33 @@ QAT_TEST(fusedFloat32AndW0GradientMatchAten)
 {
     requireKernels();
     torch::manual_seed(10);
-    for (const Case& c : allCases()) {
-        const std::string what = describe(c);
-        qat::QuantLinear q = makeModule(c, at::kFloat, true);
-        q.w0 = q.w0.clone().requires_grad_(true);
-        q.m.requires_grad_(true);
-        q.A.requires_grad_(true);
-        q.B.requires_grad_(true);
-        QAT_CHECK_MSG(qat::fusedQuantApplies(q, at::kFloat), what);
-        {
-            at::NoGradGuard noGrad;
-            const Both w = both([&] { return q.weight(at::kFloat); });
-            QAT_CHECK_MSG(torch::equal(w.fused, w.aten), what + ": float32 W_hat differs");
+    forEachDesign([](const std::string& design) {
+        for (const Case& c : allCases()) {
+            const std::string what = describe(c) + design;
+            qat::QuantLinear q = makeModule(c, at::kFloat, true);
+            q.w0 = q.w0.clone().requires_grad_(true);
+            q.m.requires_grad_(true);
+            q.A.requires_grad_(true);
+            q.B.requires_grad_(true);
+            QAT_CHECK_MSG(qat::fusedQuantApplies(q, at::kFloat), what);
+            {
+                at::NoGradGuard noGrad;
+                const Both w = both([&] { return q.weight(at::kFloat); });
+                QAT_CHECK_MSG(torch::equal(w.fused, w.aten), what + ": float32 W_hat differs");
+            }
+            const at::Tensor r = torch::randn(q.w0.sizes(), q.w0.options());
+            qat::setFusedQuantEnabled(true);
+            auto gf = grads(q, at::kFloat, r, {q.w0, q.m, q.A, q.B});
+            qat::setFusedQuantEnabled(false);
+            auto ga = grads(q, at::kFloat, r, {q.w0, q.m, q.A, q.B});
+            qat::setFusedQuantEnabled(true);
+            QAT_CHECK_MSG(relErr(gf[0], ga[0]) < 1e-4,
+                          what + ": dW0 " + std::to_string(relErr(gf[0], ga[0])));
+            QAT_CHECK_MSG(relErr(gf[1], ga[1]) < 1e-4, what + ": dm " + std::to_string(relErr(gf[1], ga[1])));
+            QAT_CHECK_MSG(relErr(gf[2], ga[2]) < 1e-4, what + ": dA " + std::to_string(relErr(gf[2], ga[2])));
+            QAT_CHECK_MSG(relErr(gf[3], ga[3]) < 1e-4, what + ": dB " + std::to_string(relErr(gf[3], ga[3])));
         }
-        const at::Tensor r = torch::randn(q.w0.sizes(), q.w0.options());
-        qat::setFusedQuantEnabled(true);
-        auto gf = grads(q, at::kFloat, r, {q.w0, q.m, q.A, q.B});
-        qat::setFusedQuantEnabled(false);
-        auto ga = grads(q, at::kFloat, r, {q.w0, q.m, q.A, q.B});
-        qat::setFusedQuantEnabled(true);
-        QAT_CHECK_MSG(relErr(gf[0], ga[0]) < 1e-4, what + ": dW0 " + std::to_string(relErr(gf[0], ga[0])));
-        QAT_CHECK_MSG(relErr(gf[1], ga[1]) < 1e-4, what + ": dm " + std::to_string(relErr(gf[1], ga[1])));
-        QAT_CHECK_MSG(relErr(gf[2], ga[2]) < 1e-4, what + ": dA " + std::to_string(relErr(gf[2], ga[2])));
-        QAT_CHECK_MSG(relErr(gf[3], ga[3]) < 1e-4, what + ": dB " + std::to_string(relErr(gf[3], ga[3])));
-    }
+    });
 }
 
 // Forms the kernels do not cover fall back to the ATen path, so weight(dtype) is the reference there too.

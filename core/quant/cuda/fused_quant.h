@@ -6,10 +6,11 @@
 //     q      = clamp(round(latent / s) + z, 0, 2^N - 1)       (round half to even, like torch.round)
 //     W_hat  = (s (q - z)) m                                  (m undefined = 1)
 //
-// Each thread owns 4 consecutive columns and walks a range of rows, so cols and the group size must be
-// multiples of 4 (the caller falls back to the ATen path otherwise). The float operations are done in the
-// ATen path's order with explicit rounding (no FMA contraction), so without LoRA W_hat and the codes are bit
-// for bit the ATen ones.
+// Two designs (fused_quant.cu): tile kernels with the LoRA product on tensor cores (rank <= 16, cols and
+// group size multiples of 8, sm_80+), and row kernels for everything else, where each thread owns 4
+// consecutive columns and walks a range of rows, so cols and the group size must be multiples of 4 (the
+// caller falls back to the ATen path otherwise). The float operations are done in the ATen path's order with
+// explicit rounding (no FMA contraction), so without LoRA W_hat and the codes are bit for bit the ATen ones.
 //
 // Intended usage (device pointers, all contiguous, float32 unless stated):
 //   1. FqArgs a{...};                                  // shapes, W0, A, B, s, z, m, stream
@@ -26,6 +27,15 @@ enum class FqType : int
 {
     Float32 = 0,
     BFloat16 = 1,
+};
+
+// Which kernels may run: Any takes the tile kernels (LoRA product on tensor cores) wherever they apply and
+// the row kernels elsewhere; Rows forces the row kernels (the previous design, kept for comparison and as the
+// general path).
+enum class FqKernels : int
+{
+    Any = 0,
+    Rows = 1,
 };
 
 struct FqArgs
@@ -47,6 +57,7 @@ struct FqArgs
     const float* m = nullptr;         // [rows, groups] or null (= 1)
     void* stream = nullptr;           // cudaStream_t
     int device = 0;
+    FqKernels kernels = FqKernels::Any;
 };
 
 struct FqGrads
@@ -60,6 +71,8 @@ struct FqGrads
     float* dz = nullptr;
 };
 
+// Whether fqForward / fqBackward take the tile kernels for a (else the row kernels).
+bool fqUsesTiles(const FqArgs& a);
 // Writes W_hat (out, in outType; may be null) and the integer codes (codes, uint8; may be null).
 void fqForward(const FqArgs& a, void* out, FqType outType, uint8_t* codes);
 // One pass: the straight-through mask, dm / ds / dz reduced per group, d latent (the gradient that reaches

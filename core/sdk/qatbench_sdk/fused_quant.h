@@ -12,7 +12,10 @@
 //
 // Intended usage:
 //   1. if (fusedQuantApplies(q, dtype)) w = fusedQuantWeight(q, dtype);    // differentiable in A, B, s, z, m
-//   2. QATBENCH_FUSED_QUANT=0 in the environment (or setFusedQuantEnabled(false)) forces the ATen path.
+//   2. QATBENCH_FUSED_QUANT=0 in the environment (or setFusedQuantEnabled(false)) forces the ATen path;
+//      QATBENCH_FUSED_TILES=0 (or setFusedQuantTiles(false)) the row kernels instead of the tile kernels,
+//      whose LoRA product runs on tensor cores (core/quant/cuda/fused_quant.cu says which shapes each
+//      covers).
 
 #include "qatbench_sdk/quant_linear.h"
 
@@ -25,6 +28,9 @@ bool fusedQuantBuilt();
 // Process-wide switch, initially on unless QATBENCH_FUSED_QUANT=0. For tests and benches.
 void setFusedQuantEnabled(bool on);
 bool fusedQuantEnabled();
+// Process-wide choice of kernel design, initially the tile kernels unless QATBENCH_FUSED_TILES=0.
+void setFusedQuantTiles(bool on);
+bool fusedQuantTiles();
 
 // True when q's W_hat in dtype can come from the kernels: built and enabled, W0 on CUDA in bf16 or float32,
 // plain DL-QAT form (no loraInGrid, no zeroShift), columns and group size multiples of 4, dtype bf16 or
@@ -35,5 +41,7 @@ bool fusedQuantApplies(const QuantLinear& q, at::ScalarType dtype);
 at::Tensor fusedQuantWeight(const QuantLinear& q, at::ScalarType dtype);
 // The integer codes [out, in] uint8 through the forward kernel (no gradient).
 at::Tensor fusedQuantCodes(const QuantLinear& q);
+// Whether q's W_hat comes from the tile kernels (false where !fusedQuantApplies or the row kernels run).
+bool fusedQuantUsesTiles(const QuantLinear& q);
 
 } // namespace qat
