@@ -1,6 +1,7 @@
-// The fused quantizer's kernels (see fused_quant.h for the formula and the layout).
+// The fused quantizer's kernels (see fused_quant.h for the formula and the layout), in two designs: the tile
+// kernels further down (the LoRA product on tensor cores; taken wherever they apply) and the row kernels here.
 //
-// Work split: a thread owns 4 consecutive columns (one 8- or 16-byte load of W0) and loops over a block's
+// Row kernels' work split: a thread owns 4 consecutive columns (one 8- or 16-byte load of W0) and loops over a block's
 // range of rows. With a compile-time LoRA rank R its 4 columns of A stay in registers for the whole range, so
 // the LoRA product costs R FMAs per element and no extra memory traffic; B's row is a warp-wide broadcast
 // load. Per-group reductions (backward) are segmented warp shuffles keyed by the group index, then one atomic
@@ -414,6 +415,8 @@ __global__ void __launch_bounds__(kThreads, 2)
 // then (groups of 32 columns or more) the quad's. Needs sm_80 or newer, rank 1..16, cols and group multiples
 // of 8; the row kernels take everything else.
 constexpr int kTileRows = 16, kStrip = 64, kTileWarps = 4, kTileThreads = 32 * kTileWarps;
+// Blocks per multiprocessor (at most 128 registers per thread).
+constexpr int kFwdTileBlocks = 4, kBwdTileBlocks = 4;
 
 // 8 consecutive values of T held as raw registers (loaded ahead of their use), 16-byte aligned.
 template <typename T> struct Chunk8;
@@ -462,7 +465,9 @@ __device__ __forceinline__ void store8(__nv_bfloat16* p, const float v[8])
         const __nv_bfloat162 h = __floats2bfloat162_rn(v[2 * i], v[2 * i + 1]);
         memcpy(&w[i], &h, 4);
     }
-    *reinterpret_cast<uint4*>(p) = make_uint4(w[0], w[1], w[2], w[3]);
+    // One 16-byte store (nvcc split the uint4 assignment into four 4-byte stores).
+    asm volatile("st.global.v4.b32 [%0], {%1, %2, %3, %4};\n" ::"l"(p), "r"(w[0]), "r"(w[1]), "r"(w[2]), "r"(w[3])
+                 : "memory");
 }
 
 __device__ __forceinline__ void storeCodes8(uint8_t* p, const float q[8])
@@ -527,17 +532,25 @@ struct TileLora
         }
     }
 
-    __device__ void loadRows(const FqArgs& p, int64_t row0, int g, int t)
+    // B at this lane's fragment positions of the tile at row0: b[2 i + e] is register i's element e (row
+    // g + 8 (i & 1), k = 2 t + 8 (i >> 1) + e); zero past the rows and the rank.
+    static __device__ void fetchRows(const FqArgs& p, int64_t row0, int g, int t, float b[8])
     {
 #pragma unroll
-        for (int i = 0; i < 4; ++i) { // fragment register i: row g + 8 (i & 1), k = 2 t + 8 (i >> 1) + {0, 1}
+        for (int i = 0; i < 4; ++i) {
             const int64_t o = row0 + g + 8 * (i & 1);
             const int k = 2 * t + 8 * (i >> 1);
             const bool ok = o < p.rows;
-            const float b0 = ok && k < p.rank ? __ldg(p.B + o * p.rank + k) : 0.f;
-            const float b1 = ok && k + 1 < p.rank ? __ldg(p.B + o * p.rank + k + 1) : 0.f;
-            splitPair(b0, b1, ah[i], al[i]);
+            b[2 * i] = ok && k < p.rank ? __ldg(p.B + o * p.rank + k) : 0.f;
+            b[2 * i + 1] = ok && k + 1 < p.rank ? __ldg(p.B + o * p.rank + k + 1) : 0.f;
         }
+    }
+
+    __device__ void setRows(const float b[8])
+    {
+#pragma unroll
+        for (int i = 0; i < 4; ++i)
+            splitPair(b[2 * i], b[2 * i + 1], ah[i], al[i]);
     }
 
     // lat[r][i]: B A at row g + 8 r, column 32 h + 8 t + i of the strip.
@@ -576,21 +589,49 @@ struct TileColumns
     }
 };
 
-template <typename T> __device__ __forceinline__ void fetchTile(Chunk8<T> (&dst)[2][2], const T* base,
-                                                                const FqArgs& p, const TileColumns& tc,
-                                                                int64_t row0, int g)
+// What a tile reads from memory besides A, in two parts: its data (W0, and the incoming gradient when Grad) and
+// its parameters (s z m of each chunk-row, B's rows). Fetched a tile ahead where the registers allow, so that a
+// warp's loads for tile i + 1 are in flight while it computes tile i.
+template <typename W0T, typename GradT, bool Grad> struct TileData
 {
+    Chunk8<W0T> w[2][2];
+    Chunk8<GradT> dy[2][2];
+
+    __device__ void fetch(const FqArgs& p, const GradT* grad, const TileColumns& tc, int64_t row0, int g)
+    {
 #pragma unroll
-    for (int r = 0; r < 2; ++r) {
-        const int64_t o = row0 + g + 8 * r;
+        for (int r = 0; r < 2; ++r) {
+            const int64_t o = row0 + g + 8 * r;
 #pragma unroll
-        for (int h = 0; h < 2; ++h)
-            if (o < p.rows && tc.ok[h]) dst[r][h].load(base + o * p.cols + tc.col[h]);
+            for (int h = 0; h < 2; ++h) {
+                if (o >= p.rows || !tc.ok[h]) continue;
+                w[r][h].load(static_cast<const W0T*>(p.w0) + o * p.cols + tc.col[h]);
+                if (Grad) dy[r][h].load(grad + o * p.cols + tc.col[h]);
+            }
+        }
     }
-}
+};
+
+struct TileParams
+{
+    GroupParams gp[2][2];
+    float b[8];
+
+    __device__ void fetch(const FqArgs& p, const TileColumns& tc, int64_t row0, int g, int t)
+    {
+        TileLora::fetchRows(p, row0, g, t, b);
+#pragma unroll
+        for (int r = 0; r < 2; ++r) {
+            const int64_t o = row0 + g + 8 * r;
+#pragma unroll
+            for (int h = 0; h < 2; ++h)
+                if (o < p.rows && tc.ok[h]) gp[r][h] = groupAt(p, o * p.groups + tc.group[h]);
+        }
+    }
+};
 
 template <typename W0T, typename OutT>
-__global__ void __launch_bounds__(kTileThreads, 4)
+__global__ void __launch_bounds__(kTileThreads, kFwdTileBlocks)
     forwardTileKernel(const FqArgs p, OutT* __restrict__ out, uint8_t* __restrict__ codes, int tilesPerBlock)
 {
     __shared__ uint4 slots[kTileWarps][8 * 32];
@@ -600,15 +641,27 @@ __global__ void __launch_bounds__(kTileThreads, 4)
     TileLora lora;
     lora.init(p, slots[warp], strip, lane);
     const TileColumns tc(p, strip, t);
-    const W0T* w0 = static_cast<const W0T*>(p.w0);
     const int64_t tile0 = int64_t(blockIdx.y) * tilesPerBlock;
     const int64_t tile1 = min(tile0 + tilesPerBlock, (p.rows + kTileRows - 1) / kTileRows);
-    Chunk8<W0T> cur[2][2], next[2][2];
-    fetchTile(cur, w0, p, tc, tile0 * kTileRows, g);
+    // The next tile is fetched ahead for bf16 W0; float32 W0 would not fit in the registers (spills) and is
+    // fetched at the top of its own tile.
+    constexpr bool ahead = sizeof(W0T) == 2;
+    TileData<W0T, W0T, false> cur, next;
+    TileParams par, parNext;
+    if (ahead) {
+        cur.fetch(p, nullptr, tc, tile0 * kTileRows, g);
+        par.fetch(p, tc, tile0 * kTileRows, g, t);
+    }
     for (int64_t tile = tile0; tile < tile1; ++tile) {
         const int64_t row0 = tile * kTileRows;
-        if (tile + 1 < tile1) fetchTile(next, w0, p, tc, row0 + kTileRows, g);
-        lora.loadRows(p, row0, g, t);
+        if (!ahead) {
+            cur.fetch(p, nullptr, tc, row0, g);
+            par.fetch(p, tc, row0, g, t);
+        } else if (tile + 1 < tile1) {
+            next.fetch(p, nullptr, tc, row0 + kTileRows, g);
+            parNext.fetch(p, tc, row0 + kTileRows, g, t);
+        }
+        lora.setRows(par.b);
 #pragma unroll
         for (int h = 0; h < 2; ++h) {
             float lat[2][8];
@@ -617,13 +670,13 @@ __global__ void __launch_bounds__(kTileThreads, 4)
             for (int r = 0; r < 2; ++r) {
                 const int64_t o = row0 + g + 8 * r;
                 if (o >= p.rows || !tc.ok[h]) continue;
-                const GroupParams gp = groupAt(p, o * p.groups + tc.group[h]);
+                const GroupParams gp = par.gp[r][h];
                 const float rs = __frcp_rn(gp.s);
                 float w[8], y[8], q[8];
-                cur[r][h].get(w);
+                cur.w[r][h].get(w);
 #pragma unroll
                 for (int v = 0; v < 8; ++v) {
-                    const float l = __fadd_rn(w[v], __fmul_rn(lat[r][v], p.loraScale));
+                    const float l = __fmaf_rn(lat[r][v], p.loraScale, w[v]);
                     const float u = divRn(l, gp.s, rs);
                     q[v] = fminf(fmaxf(__fadd_rn(roundEven(u), gp.z), 0.f), p.levels);
                     y[v] = __fmul_rn(gp.s, __fsub_rn(q[v], gp.z));
@@ -634,11 +687,10 @@ __global__ void __launch_bounds__(kTileThreads, 4)
                 if (codes) storeCodes8(codes + at, q);
             }
         }
-#pragma unroll
-        for (int r = 0; r < 2; ++r)
-#pragma unroll
-            for (int h = 0; h < 2; ++h)
-                cur[r][h] = next[r][h];
+        if (ahead) {
+            cur = next;
+            par = parNext;
+        }
     }
 }
 
@@ -651,7 +703,7 @@ __device__ __forceinline__ void addGroup(const FqGrads& gr, int64_t gi, float pm
 }
 
 template <typename W0T, typename GradT, typename DlatT>
-__global__ void __launch_bounds__(kTileThreads, 4)
+__global__ void __launch_bounds__(kTileThreads, kBwdTileBlocks)
     backwardTileKernel(const FqArgs p, const FqGrads gr, int tilesPerBlock)
 {
     __shared__ uint4 slots[kTileWarps][8 * 32];
@@ -661,7 +713,6 @@ __global__ void __launch_bounds__(kTileThreads, 4)
     TileLora lora;
     lora.init(p, slots[warp], strip, lane);
     const TileColumns tc(p, strip, t);
-    const W0T* w0 = static_cast<const W0T*>(p.w0);
     const GradT* grad = static_cast<const GradT*>(gr.grad);
     DlatT* dlat = static_cast<DlatT*>(gr.dlat);
     const bool reduce = gr.dm || gr.ds || gr.dz;
@@ -670,25 +721,21 @@ __global__ void __launch_bounds__(kTileThreads, 4)
     const bool quad = p.group % 32 == 0, both = p.group % 64 == 0;
     const int64_t tile0 = int64_t(blockIdx.y) * tilesPerBlock;
     const int64_t tile1 = min(tile0 + tilesPerBlock, (p.rows + kTileRows - 1) / kTileRows);
-    // The next tile's W0 and gradient are loaded ahead when both are bf16; float32 ones would not fit in the
-    // registers (spills) and are loaded at the top of their own tile.
+    // The next tile's W0 and gradient are fetched ahead when both are bf16 (float32 ones would not fit in the
+    // registers); the parameters where they are used (fetched ahead as well, they cost a quarter of the
+    // occupancy and measured slower).
     constexpr bool ahead = sizeof(W0T) + sizeof(GradT) <= 4;
-    Chunk8<W0T> cw[2][2], nw[2][2];
-    Chunk8<GradT> cg[2][2], ng[2][2];
-    if (ahead) {
-        fetchTile(cw, w0, p, tc, tile0 * kTileRows, g);
-        fetchTile(cg, grad, p, tc, tile0 * kTileRows, g);
-    }
+    TileData<W0T, GradT, true> cur, next;
+    if (ahead) cur.fetch(p, grad, tc, tile0 * kTileRows, g);
     for (int64_t tile = tile0; tile < tile1; ++tile) {
         const int64_t row0 = tile * kTileRows;
-        if (!ahead) {
-            fetchTile(cw, w0, p, tc, row0, g);
-            fetchTile(cg, grad, p, tc, row0, g);
-        } else if (tile + 1 < tile1) {
-            fetchTile(nw, w0, p, tc, row0 + kTileRows, g);
-            fetchTile(ng, grad, p, tc, row0 + kTileRows, g);
-        }
-        lora.loadRows(p, row0, g, t);
+        if (!ahead)
+            cur.fetch(p, grad, tc, row0, g);
+        else if (tile + 1 < tile1)
+            next.fetch(p, grad, tc, row0 + kTileRows, g);
+        float b[8];
+        TileLora::fetchRows(p, row0, g, t, b);
+        lora.setRows(b);
         float pm[2][2] = {}, ps[2][2] = {}, pz[2][2] = {};
 #pragma unroll
         for (int h = 0; h < 2; ++h) {
@@ -701,11 +748,11 @@ __global__ void __launch_bounds__(kTileThreads, 4)
                 const GroupParams gp = groupAt(p, o * p.groups + tc.group[h]);
                 const float rs = __frcp_rn(gp.s);
                 float w[8], dy[8], dl[8];
-                cw[r][h].get(w);
-                cg[r][h].get(dy);
+                cur.w[r][h].get(w);
+                cur.dy[r][h].get(dy);
 #pragma unroll
                 for (int v = 0; v < 8; ++v) {
-                    const float l = __fadd_rn(w[v], __fmul_rn(lat[r][v], p.loraScale));
+                    const float l = __fmaf_rn(lat[r][v], p.loraScale, w[v]);
                     const float u = divRn(l, gp.s, rs);
                     const float pre = __fadd_rn(roundEven(u), gp.z);
                     const bool inside = pre >= 0.f && pre <= p.levels; // torch.clamp passes the bounds
@@ -746,15 +793,7 @@ __global__ void __launch_bounds__(kTileThreads, 4)
                     if (tc.ok[h]) addGroup(gr, o * p.groups + tc.group[h], pm[r][h], ps[r][h], pz[r][h]);
             }
         }
-        if (ahead) {
-#pragma unroll
-            for (int r = 0; r < 2; ++r)
-#pragma unroll
-                for (int h = 0; h < 2; ++h) {
-                    cw[r][h] = nw[r][h];
-                    cg[r][h] = ng[r][h];
-                }
-        }
+        if (ahead) cur = next;
     }
 }
 
@@ -811,14 +850,15 @@ bool tilesApply(const FqArgs& a)
            a.group % 8 == 0 && computeMajor(a.device) >= 8;
 }
 
-// Blocks of 4 strips (256 columns) by a range of 16-row tiles: about one wave of 4 blocks per multiprocessor,
-// at least 8 tiles per block (A's fragments are loaded once per warp and strip).
-Launch tileShape(const FqArgs& a)
+// Blocks of 4 strips (256 columns) by a range of 16-row tiles: about one wave of the kernel's blocks per
+// multiprocessor (its __launch_bounds__), at least 8 tiles per block (A's fragments are loaded once per warp
+// and strip).
+Launch tileShape(const FqArgs& a, int blocksPerSm)
 {
     Launch l;
     const int64_t bx = (a.cols + kStrip * kTileWarps - 1) / (kStrip * kTileWarps);
     const int64_t tiles = (a.rows + kTileRows - 1) / kTileRows;
-    const int64_t target = int64_t(smCount(a.device)) * 4;
+    const int64_t target = int64_t(smCount(a.device)) * blocksPerSm;
     int64_t tpb = (tiles * bx + target - 1) / target;
     tpb = std::max<int64_t>(std::min<int64_t>(tpb, 64), std::min<int64_t>(tiles, 8));
     tpb = std::max<int64_t>(tpb, (tiles + 65534) / 65535);
@@ -832,7 +872,7 @@ template <typename W0T, typename OutT> void forwardTyped(const FqArgs& a, OutT* 
 {
     auto st = static_cast<cudaStream_t>(a.stream);
     if (tilesApply(a)) {
-        const Launch l = tileShape(a);
+        const Launch l = tileShape(a, kFwdTileBlocks);
         forwardTileKernel<W0T, OutT><<<l.grid, l.block, 0, st>>>(a, out, codes, l.rowsPerBlock);
         check(cudaGetLastError(), "forward launch");
         return;
@@ -853,7 +893,7 @@ template <typename W0T, typename GradT, typename DlatT> void backwardTyped(const
 {
     auto st = static_cast<cudaStream_t>(a.stream);
     if (tilesApply(a)) {
-        const Launch l = tileShape(a);
+        const Launch l = tileShape(a, kBwdTileBlocks);
         backwardTileKernel<W0T, GradT, DlatT><<<l.grid, l.block, 0, st>>>(a, g, l.rowsPerBlock);
         check(cudaGetLastError(), "backward launch");
         return;
