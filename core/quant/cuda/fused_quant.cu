@@ -1,10 +1,10 @@
 // The fused quantizer's kernels (see fused_quant.h for the formula and the layout), in two designs: the tile
 // kernels further down (the LoRA product on tensor cores; taken wherever they apply) and the row kernels here.
 //
-// Row kernels' work split: a thread owns 4 consecutive columns (one 8- or 16-byte load of W0) and loops over a block's
-// range of rows. With a compile-time LoRA rank R its 4 columns of A stay in registers for the whole range, so
-// the LoRA product costs R FMAs per element and no extra memory traffic; B's row is a warp-wide broadcast
-// load. Per-group reductions (backward) are segmented warp shuffles keyed by the group index, then one atomic
+// Row kernels' work split: a thread owns 4 consecutive columns (one 8- or 16-byte load of W0) and loops over a
+// block's range of rows. With a compile-time LoRA rank R its 4 columns of A stay in registers for the whole
+// range, so the LoRA product costs R FMAs per element and no extra memory traffic; B's row is a warp-wide
+// broadcast load. Per-group reductions (backward) are segmented warp shuffles keyed by the group index, then one atomic
 // per group segment per warp.
 //
 // The rows stream through shared memory: each thread keeps the next several rows of its columns (W0, and the
