@@ -20,6 +20,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace qat::cuda {
 
@@ -797,26 +798,27 @@ __global__ void __launch_bounds__(kTileThreads, kBwdTileBlocks)
     }
 }
 
+// A device attribute, read once per device and attribute.
+int deviceAttribute(int device, cudaDeviceAttr attr)
+{
+    static std::map<std::pair<int, int>, int> values;
+    const std::pair<int, int> key{device, int(attr)};
+    auto it = values.find(key);
+    if (it != values.end()) return it->second;
+    int n = 0;
+    check(cudaDeviceGetAttribute(&n, attr, device), "device attribute");
+    values[key] = n;
+    return n;
+}
+
 int smCount(int device)
 {
-    static std::map<int, int> counts;
-    auto it = counts.find(device);
-    if (it != counts.end()) return it->second;
-    int n = 0;
-    check(cudaDeviceGetAttribute(&n, cudaDevAttrMultiProcessorCount, device), "device attribute");
-    counts[device] = n;
-    return n;
+    return deviceAttribute(device, cudaDevAttrMultiProcessorCount);
 }
 
 int computeMajor(int device)
 {
-    static std::map<int, int> majors;
-    auto it = majors.find(device);
-    if (it != majors.end()) return it->second;
-    int n = 0;
-    check(cudaDeviceGetAttribute(&n, cudaDevAttrComputeCapabilityMajor, device), "device attribute");
-    majors[device] = n;
-    return n;
+    return deviceAttribute(device, cudaDevAttrComputeCapabilityMajor);
 }
 
 struct Launch
