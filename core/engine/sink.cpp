@@ -64,6 +64,12 @@ void EngineSink::histogram(const std::string& name, int64_t step, const at::Tens
 
 void EngineSink::phase(const std::string& phase)
 {
+    // The steps a training phase ran after its last perf record: their peak is that phase's (the counter
+    // restarts here), so the next phase's first record covers its own steps only. The 7B product run's first
+    // training record used to carry calibration's last steps (16.11 GiB against 15.22 for the steps after).
+    if ((m_phase == "training" || m_phase == "calibration") && m_lastStep > 0 && m_lastStep != m_lastPerfStep)
+        m_writer.scalar("perf/peak_mem_bytes", m_lastStep, double(takePeakMemoryBytes()), "phase=" + m_phase);
+    m_lastPerfStep = -1; // steps count anew: the next phase's step 5 is not the last one's
     m_phase = phase;
     m_rateStep = -1;
     m_lastStep = m_maxStep = 0; // each phase counts its own steps

@@ -6,6 +6,8 @@
 #include "qatbench/store.h"
 #include "qatbench_plugins/builtin.h"
 
+#include "engine/sink.h"
+
 #include <chrono>
 #include <thread>
 
@@ -162,6 +164,46 @@ QAT_TEST(anUnknownMethodOrMissingModelFailsTheRunNamingTheField)
     const EngineResult r = runExperiment({.experiment = env.exp, .dbPath = env.db}, control);
     QAT_CHECK(r.status == RunStatus::Failed && r.runId > 0);
     QAT_CHECK_MSG(r.message.find("model.path") != std::string::npos, r.message);
+}
+
+// Each training phase's perf/peak_mem_bytes points cover its own steps: the steps after a phase's last record
+// get a point of their own when the next phase starts (the peak counter restarts there), and the next phase's
+// first record is kept although it falls on a step number the previous phase already recorded (it was
+// skipped).
+QAT_TEST(eachPhaseRecordsThePeakMemoryOfItsOwnSteps)
+{
+    RunStore store(test::tempDir() + "/peaks.db");
+    NewRun nr;
+    nr.experiment = "peaks";
+    nr.method = "dlqat";
+    nr.config = R"({"name":"peaks"})";
+    nr.totalSteps = 19;
+    const int64_t run = store.createRun(nr);
+    {
+        RunWriter writer(store, run);
+        EngineControl control;
+        EngineOptions options;
+        engine::EngineSink sink(store, writer, control, options, 64, "cpu");
+        sink.setLogEvery(5);
+        for (const auto& [phase, n] : {std::pair<std::string, int>{"calibration", 7}, {"training", 12}}) {
+            sink.phase(phase);
+            for (int i = 1; i <= n; ++i)
+                QAT_CHECK(sink.progress({.phase = phase, .done = i, .total = n, .unit = "steps"}));
+        }
+        sink.phase("eval");
+    }
+    auto steps = [&](const std::string& context) {
+        std::vector<int64_t> out;
+        const auto series = store.findSeries(run, "perf/peak_mem_bytes", context);
+        QAT_CHECK_MSG(series.has_value(), context);
+        for (const ScalarPoint& p : store.scalars(series->id)) {
+            QAT_CHECK_MSG(p.value > 0, context);
+            out.push_back(p.step);
+        }
+        return out;
+    };
+    QAT_CHECK((steps("phase=calibration") == std::vector<int64_t>{5, 7}));
+    QAT_CHECK((steps("phase=training") == std::vector<int64_t>{5, 10, 12}));
 }
 
 QAT_TEST_MAIN()
