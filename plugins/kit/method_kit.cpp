@@ -95,6 +95,11 @@ void finishMethod(RunContext& ctx, std::vector<QuantLinear>& modules)
         if (w.scalar_type() != dtype) w = w.to(dtype);
     }
     ctx.finalHook = nullptr;
+    // Their tensors (log s, z, m, LoRA, grids, W0 where it is not the model's memory) are freed here, before the
+    // engine's final evaluation, not with the method: ~0.9 GiB at LLaMA-2-7B W3 g128, which put the evaluation
+    // above a training step's peak.
+    modules.clear();
+    modules.shrink_to_fit();
 }
 
 void saveModuleTensors(CheckpointState& state, std::vector<QuantLinear>& modules, const ModuleFields& fields)

@@ -51,7 +51,7 @@ void materialize(QuantLinear& q);
 
 // The end of every method's run: export (when the run has a work dir), then W_hat written into the model (in
 // the model's dtype) so that the engine's final evaluation measures exactly what was exported.
-// ctx.finalHook = nullptr. The modules are not used afterwards.
+// ctx.finalHook = nullptr. The modules are released (modules is left empty).
 void finishMethod(RunContext& ctx, std::vector<QuantLinear>& modules);
 
 // Checkpoint helpers: fields(q) lists the named tensors of a module ("A", "B", ...), saved as "<i>.<name>"
