@@ -6,11 +6,12 @@
 //     q      = clamp(round(latent / s) + z, 0, 2^N - 1)       (round half to even, like torch.round)
 //     W_hat  = (s (q - z)) m                                  (m undefined = 1)
 //
-// Two designs (fused_quant.cu): tile kernels with the LoRA product on tensor cores (rank <= 16, cols and
-// group size multiples of 8, sm_80+), and row kernels for everything else, where each thread owns 4
-// consecutive columns and walks a range of rows, so cols and the group size must be multiples of 4 (the
-// caller falls back to the ATen path otherwise). The float operations are done in the ATen path's order with
-// explicit rounding (no FMA contraction), so without LoRA W_hat and the codes are bit for bit the ATen ones.
+// Two designs: tile kernels (fused_quant_tiles.cu) with the LoRA product on tensor cores (rank <= 16, cols
+// and group size multiples of 8, sm_80+), and row kernels (fused_quant_rows.cu) for everything else, where
+// each thread owns 4 consecutive columns and walks a range of rows, so cols and the group size must be
+// multiples of 4 (the caller falls back to the ATen path otherwise). The float operations are done in the
+// ATen path's order with explicit rounding (no FMA contraction), so without LoRA W_hat and the codes are bit
+// for bit the ATen ones.
 //
 // Intended usage (device pointers, all contiguous, float32 unless stated):
 //   1. FqArgs a{...};                                  // shapes, W0, A, B, s, z, m, stream

@@ -14,7 +14,7 @@
 //   1. if (fusedQuantApplies(q, dtype)) w = fusedQuantWeight(q, dtype);    // differentiable in A, B, s, z, m
 //   2. QATBENCH_FUSED_QUANT=0 in the environment (or setFusedQuantEnabled(false)) forces the ATen path;
 //      QATBENCH_FUSED_TILES=0 (or setFusedQuantTiles(false)) the row kernels instead of the tile kernels,
-//      whose LoRA product runs on tensor cores (core/quant/cuda/fused_quant.cu says which shapes each
+//      whose LoRA product runs on tensor cores (core/quant/cuda/fused_quant.h says which shapes each
 //      covers).
 
 #include "qatbench_sdk/quant_linear.h"
