@@ -20,21 +20,22 @@ namespace qat {
 
 namespace {
 
+// A process-wide switch, on unless the environment variable says 0.
+bool onUnlessZero(const char* variable)
+{
+    const char* v = std::getenv(variable);
+    return !(v && std::strcmp(v, "0") == 0);
+}
+
 std::atomic<bool>& enabledFlag()
 {
-    static std::atomic<bool> flag([] {
-        const char* v = std::getenv("QATBENCH_FUSED_QUANT");
-        return !(v && std::strcmp(v, "0") == 0);
-    }());
+    static std::atomic<bool> flag(onUnlessZero("QATBENCH_FUSED_QUANT"));
     return flag;
 }
 
 std::atomic<bool>& tilesFlag()
 {
-    static std::atomic<bool> flag([] {
-        const char* v = std::getenv("QATBENCH_FUSED_TILES");
-        return !(v && std::strcmp(v, "0") == 0);
-    }());
+    static std::atomic<bool> flag(onUnlessZero("QATBENCH_FUSED_TILES"));
     return flag;
 }
 
