@@ -410,8 +410,9 @@ __global__ void __launch_bounds__(kTileThreads, kBwdTileBlocks)
 }
 
 // Blocks of 4 strips (256 columns) by a range of 16-row tiles: about one wave of the kernel's blocks per
-// multiprocessor (its __launch_bounds__), at least 8 tiles per block (A's fragments are loaded once per warp
-// and strip).
+// multiprocessor (its __launch_bounds__). A block's warps load A's fragments once per strip, so big matrices
+// take up to 64 tiles a block; a small one gets a block per tile rather than leave most multiprocessors idle
+// (a 384 x 384 weight: 2 x 24 blocks, where a minimum of 8 tiles a block gave 2 x 3).
 Launch tileShape(const FqArgs& a, int blocksPerSm)
 {
     Launch l;
@@ -419,7 +420,7 @@ Launch tileShape(const FqArgs& a, int blocksPerSm)
     const int64_t tiles = (a.rows + kTileRows - 1) / kTileRows;
     const int64_t target = int64_t(smCount(a.device)) * blocksPerSm;
     int64_t tpb = (tiles * bx + target - 1) / target;
-    tpb = std::max<int64_t>(std::min<int64_t>(tpb, 64), std::min<int64_t>(tiles, 8));
+    tpb = std::min<int64_t>(tpb, 64);
     tpb = std::max<int64_t>(tpb, (tiles + 65534) / 65535);
     l.perBlock = int(tpb);
     l.block = dim3(kTileThreads);
