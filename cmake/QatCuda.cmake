@@ -1,5 +1,6 @@
-# The fused quantizer's CUDA kernels (core/quant/cuda/, docs/GPU.md): built when LibTorch has CUDA
-# (QATBENCH_CUDA) and a CUDA compiler is found; otherwise the quantizer runs on the ATen path alone.
+# The CUDA kernels (docs/GPU.md): the fused quantizer (core/quant/cuda/) and the model's RMSNorm and RoPE
+# (core/model/cuda/). Built when LibTorch has CUDA (QATBENCH_CUDA) and a CUDA compiler is found; otherwise
+# the quantizer and the model run on the ATen path alone.
 # The kernels are built for QATBENCH_CUDA_ARCHITECTURES: by default the build machine's GPUs ("native"), or
 # 80;86;89;90 when none is visible (90 also as PTX for newer chips). Not CMAKE_CUDA_ARCHITECTURES: LibTorch 2.x's
 # CMake config enables CUDA itself, caches nvcc's default (75) and sets the variable to OFF, which would build
@@ -26,23 +27,25 @@ if(QATBENCH_CUDA AND QATBENCH_FUSED_QUANT)
         enable_language(CUDA)
         find_package(CUDAToolkit REQUIRED)
         set(QATBENCH_HAVE_FUSED_QUANT ON)
-        message(STATUS "CUDA kernels: fused quantizer for ${QATBENCH_CUDA_ARCH}")
+        message(STATUS "CUDA kernels: fused quantizer, RMSNorm and RoPE for ${QATBENCH_CUDA_ARCH}")
     else()
         message(STATUS "CUDA kernels: none (no CUDA compiler found; the quantizer runs on the ATen path)")
     endif()
 endif()
 
-# Adds the kernels to `target` (qatcore) and defines QATBENCH_HAVE_FUSED_QUANT for it and its users.
-function(qat_add_fused_quant target)
+# Adds the kernels to `target` (qatcore) and defines QATBENCH_HAVE_FUSED_QUANT (the quantizer's) and
+# QATBENCH_HAVE_CUDA_KERNELS (all of them) for it and its users.
+function(qat_add_cuda_kernels target)
     if(NOT QATBENCH_HAVE_FUSED_QUANT)
         return()
     endif()
-    file(GLOB _qat_cu CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/core/quant/cuda/*.cu)
+    file(GLOB _qat_cu CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/core/quant/cuda/*.cu
+                                        ${CMAKE_SOURCE_DIR}/core/model/cuda/*.cu)
     add_library(qatcuda STATIC ${_qat_cu})
     set_target_properties(qatcuda PROPERTIES CUDA_STANDARD 17 CUDA_STANDARD_REQUIRED ON
                                              POSITION_INDEPENDENT_CODE ON
                                              CUDA_ARCHITECTURES "${QATBENCH_CUDA_ARCH}")
     target_link_libraries(qatcuda PRIVATE CUDA::cudart CUDA::cublas)
     target_link_libraries(${target} PRIVATE qatcuda)
-    target_compile_definitions(${target} PUBLIC QATBENCH_HAVE_FUSED_QUANT=1)
+    target_compile_definitions(${target} PUBLIC QATBENCH_HAVE_FUSED_QUANT=1 QATBENCH_HAVE_CUDA_KERNELS=1)
 endfunction()

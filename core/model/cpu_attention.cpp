@@ -8,6 +8,7 @@
 
 #include "qatbench/error.h"
 
+#include "util/switches.h"
 #include "util/threads.h"
 
 #include <ATen/Parallel.h>
@@ -365,10 +366,7 @@ public:
 namespace {
 std::atomic<bool>& enabledFlag()
 {
-    static std::atomic<bool> on{[] {
-        const char* env = std::getenv("QATBENCH_CPU_ATTENTION");
-        return !(env && std::string(env) == "0");
-    }()};
+    static std::atomic<bool> on{detail::onUnlessZero("QATBENCH_CPU_ATTENTION")};
     return on;
 }
 } // namespace

@@ -1,6 +1,6 @@
 // The LLaMA forward, written to match transformers' LlamaForCausalLM op for op where it matters for parity:
 // RMSNorm in float32 then cast back before the weight, RoPE in the rotate_half layout with inv_freq computed
-// in float32, attention softmax in float32.
+// in float32 (both in norm_rope.cpp, with their CUDA kernels), attention softmax in float32.
 
 #include "qatbench_sdk/llama.h"
 
@@ -8,6 +8,7 @@
 #include "qatbench/device.h"
 #include "qatbench/error.h"
 #include "qatbench_sdk/cpu_attention.h"
+#include "qatbench_sdk/norm_rope.h"
 #include "qatbench_sdk/tensor_io.h"
 
 #include "qatbench_sdk/torch.h"
@@ -18,19 +19,6 @@
 namespace qat {
 
 namespace {
-
-at::Tensor rmsNorm(const at::Tensor& x, const at::Tensor& weight, double eps)
-{
-    at::Tensor xf = x.to(at::kFloat);
-    xf = xf * at::rsqrt(xf.pow(2).mean(-1, true) + eps);
-    return weight * xf.to(x.scalar_type());
-}
-
-at::Tensor rotateHalf(const at::Tensor& x)
-{
-    const int64_t half = x.size(-1) / 2;
-    return at::cat({-x.slice(-1, half), x.slice(-1, 0, half)}, -1);
-}
 
 // transformers' _compute_default_rope_parameters / _compute_llama3_parameters, in float32 as they are there.
 at::Tensor ropeInvFreq(const ModelConfig& c)
@@ -227,8 +215,8 @@ at::Tensor LlamaModel::attention(const at::Tensor& x, int layer, const RopeTable
     at::Tensor q = lin(x, LinearKind::Q).view({b, t, m_config.numHeads, d}).transpose(1, 2);
     at::Tensor k = lin(x, LinearKind::K).view({b, t, m_config.numKvHeads, d}).transpose(1, 2);
     at::Tensor v = lin(x, LinearKind::V).view({b, t, m_config.numKvHeads, d}).transpose(1, 2);
-    q = q * rope.cos + rotateHalf(q) * rope.sin;
-    k = k * rope.cos + rotateHalf(k) * rope.sin;
+    q = applyRope(q, rope.cos, rope.sin);
+    k = applyRope(k, rope.cos, rope.sin);
     int64_t offset = 0;
     if (cache) {
         offset = cache->length;

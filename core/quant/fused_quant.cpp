@@ -1,6 +1,7 @@
 #include "qatbench_sdk/fused_quant.h"
 
 #include "qatbench/error.h"
+#include "util/switches.h"
 
 #include "qatbench_sdk/torch.h"
 
@@ -20,22 +21,15 @@ namespace qat {
 
 namespace {
 
-// A process-wide switch, on unless the environment variable says 0.
-bool onUnlessZero(const char* variable)
-{
-    const char* v = std::getenv(variable);
-    return !(v && std::strcmp(v, "0") == 0);
-}
-
 std::atomic<bool>& enabledFlag()
 {
-    static std::atomic<bool> flag(onUnlessZero("QATBENCH_FUSED_QUANT"));
+    static std::atomic<bool> flag(detail::onUnlessZero("QATBENCH_FUSED_QUANT"));
     return flag;
 }
 
 std::atomic<bool>& tilesFlag()
 {
-    static std::atomic<bool> flag(onUnlessZero("QATBENCH_FUSED_TILES"));
+    static std::atomic<bool> flag(detail::onUnlessZero("QATBENCH_FUSED_TILES"));
     return flag;
 }
 
