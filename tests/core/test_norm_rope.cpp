@@ -110,7 +110,9 @@ QAT_TEST(ropeKernelsAreTheAtenOpsBitForBit)
         int64_t b, t, h, d;
     };
     for (at::ScalarType dtype : {at::kFloat, at::kBFloat16, at::kHalf})
-        for (const Shape& sh : std::vector<Shape>{{1, 33, 2, 64}, {2, 7, 3, 8}, {1, 128, 4, 128}}) {
+        // 16-byte accesses (D a multiple of 16, or of 8 in float32) and one element at a time (D 6, or 8 in
+        // bf16 and fp16).
+        for (const Shape& sh : std::vector<Shape>{{1, 33, 2, 64}, {2, 7, 3, 8}, {1, 128, 4, 128}, {2, 5, 3, 6}}) {
             torch::manual_seed(2);
             // x as the model has it: the [B, T, H, D] projection viewed as [B, H, T, D]; the gradient in
             // another layout, as attention's backward may hand it over.
@@ -141,7 +143,7 @@ QAT_TEST(rmsNormKernelsMatchAten)
     KernelsOn restore;
     const at::Device dev(at::kCUDA, 0);
     for (at::ScalarType dtype : {at::kFloat, at::kBFloat16, at::kHalf})
-        for (int64_t cols : {8, 64, 100, 384, 4096})
+        for (int64_t cols : {8, 30, 64, 100, 384, 4096}) // 30 (and 100 in bf16, fp16): one element at a time
             for (bool trainWeight : {false, true}) {
                 torch::manual_seed(3);
                 const at::Tensor x0 = (at::randn({2, 37, cols}) * 3).to(dev, dtype);

@@ -4,15 +4,16 @@
 // on the H200 (docs/GPU.md, session 10).
 //
 // RMSNorm: a block per row; the row's sum of squares in float32 (each square rounded, as pow(2) rounds it),
-// then r = rsqrt(sum * factor + eps) with ATen's mean factor, then the row again from L2. RoPE: a thread per
-// pair (i, i + D/2) of one (b, h, t), so one thread reads both halves it needs; consecutive threads take
-// consecutive i (coalesced along D).
+// then r = rsqrt(sum * factor + eps) with ATen's mean factor, then the row again from L1/L2. RoPE: a thread
+// per run of pairs (i, i + D/2) of one (b, h, t), so one thread reads both halves it needs. Both move 16
+// bytes per access where the rows (and strides) allow, else one element.
 #include "norm_rope.h"
 
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
+#include <cstring>
 #include <stdexcept>
 #include <string>
 
@@ -26,38 +27,64 @@ void check(cudaError_t e, const char* what)
         throw std::runtime_error(std::string("RMSNorm/RoPE kernel: ") + what + ": " + cudaGetErrorString(e));
 }
 
-// Loads, stores and the rounding an ATen op of dtype T applies to its float32 result.
+// Conversions and the rounding an ATen op of dtype T applies to its float32 result.
 template <typename T> struct Elem;
 template <> struct Elem<float>
 {
-    static __device__ __forceinline__ float load(const float* p, int64_t i) { return p[i]; }
-    static __device__ __forceinline__ void store(float* p, int64_t i, float v) { p[i] = v; }
-    static __device__ __forceinline__ float round(float v) { return v; }
+    static __device__ __forceinline__ float f(float v) { return v; }
+    static __device__ __forceinline__ float t(float v) { return v; }
 };
 template <> struct Elem<__nv_bfloat16>
 {
-    static __device__ __forceinline__ float load(const __nv_bfloat16* p, int64_t i) { return __bfloat162float(p[i]); }
-    static __device__ __forceinline__ void store(__nv_bfloat16* p, int64_t i, float v)
-    {
-        p[i] = __float2bfloat16_rn(v);
-    }
-    static __device__ __forceinline__ float round(float v) { return __bfloat162float(__float2bfloat16_rn(v)); }
+    static __device__ __forceinline__ float f(__nv_bfloat16 v) { return __bfloat162float(v); }
+    static __device__ __forceinline__ __nv_bfloat16 t(float v) { return __float2bfloat16_rn(v); }
 };
 template <> struct Elem<__half>
 {
-    static __device__ __forceinline__ float load(const __half* p, int64_t i) { return __half2float(p[i]); }
-    static __device__ __forceinline__ void store(__half* p, int64_t i, float v) { p[i] = __float2half_rn(v); }
-    static __device__ __forceinline__ float round(float v) { return __half2float(__float2half_rn(v)); }
+    static __device__ __forceinline__ float f(__half v) { return __half2float(v); }
+    static __device__ __forceinline__ __half t(float v) { return __float2half_rn(v); }
 };
 
-// An ATen product or sum in dtype T: float32 math, one rounding, never contracted into an FMA.
+template <typename T> __device__ __forceinline__ float roundT(float v)
+{
+    return Elem<T>::f(Elem<T>::t(v));
+}
+
+// An ATen product in dtype T: float32 math, one rounding, never contracted into an FMA.
 template <typename T> __device__ __forceinline__ float mulT(float a, float b)
 {
-    return Elem<T>::round(__fmul_rn(a, b));
+    return roundT<T>(__fmul_rn(a, b));
 }
-template <typename T> __device__ __forceinline__ float addT(float a, float b)
+
+// V consecutive elements as float32: V = 1, or 16 bytes at a time (V = 16 / sizeof(T), p 16-byte aligned).
+template <typename T, int V> __device__ __forceinline__ void load(const T* p, float (&v)[V])
 {
-    return Elem<T>::round(__fadd_rn(a, b));
+    if constexpr (V == 1) {
+        v[0] = Elem<T>::f(p[0]);
+    } else {
+        static_assert(V * sizeof(T) == 16, "a vector is 16 bytes");
+        const uint4 raw = __ldg(reinterpret_cast<const uint4*>(p));
+        T e[V];
+        memcpy(e, &raw, 16);
+#pragma unroll
+        for (int k = 0; k < V; ++k)
+            v[k] = Elem<T>::f(e[k]);
+    }
+}
+
+template <typename T, int V> __device__ __forceinline__ void store(T* p, const float (&v)[V])
+{
+    if constexpr (V == 1) {
+        p[0] = Elem<T>::t(v[0]);
+    } else {
+        T e[V];
+#pragma unroll
+        for (int k = 0; k < V; ++k)
+            e[k] = Elem<T>::t(v[k]);
+        uint4 raw;
+        memcpy(&raw, e, 16);
+        *reinterpret_cast<uint4*>(p) = raw;
+    }
 }
 
 // The sum of v over the block (every thread gets it). blockDim.x is a multiple of 32, at most 1024.
@@ -74,109 +101,172 @@ __device__ float blockSum(float v)
     return v;
 }
 
-template <typename T>
+// A block per row, V columns a thread at a time.
+template <typename T, int V>
 __global__ void rmsNormForwardKernel(const T* x, const T* w, T* y, float* r, int64_t cols, float factor,
                                      float eps)
 {
-    using E = Elem<T>;
     const int64_t row = blockIdx.x;
     const T* xr = x + row * cols;
     T* yr = y + row * cols;
     float acc = 0.f;
-    for (int64_t j = threadIdx.x; j < cols; j += blockDim.x) {
-        const float v = E::load(xr, j);
-        acc = __fadd_rn(acc, __fmul_rn(v, v));
+    for (int64_t j = int64_t(threadIdx.x) * V; j < cols; j += int64_t(blockDim.x) * V) {
+        float v[V];
+        load<T, V>(xr + j, v);
+#pragma unroll
+        for (int k = 0; k < V; ++k)
+            acc = __fadd_rn(acc, __fmul_rn(v[k], v[k]));
     }
     const float rr = rsqrtf(__fadd_rn(__fmul_rn(blockSum(acc), factor), eps));
     if (r && threadIdx.x == 0) r[row] = rr;
-    for (int64_t j = threadIdx.x; j < cols; j += blockDim.x)
-        E::store(yr, j, __fmul_rn(E::load(w, j), E::round(__fmul_rn(E::load(xr, j), rr))));
+    for (int64_t j = int64_t(threadIdx.x) * V; j < cols; j += int64_t(blockDim.x) * V) {
+        float v[V], wv[V];
+        load<T, V>(xr + j, v);
+        load<T, V>(w + j, wv);
+#pragma unroll
+        for (int k = 0; k < V; ++k)
+            v[k] = __fmul_rn(wv[k], roundT<T>(__fmul_rn(v[k], rr)));
+        store<T, V>(yr + j, v);
+    }
 }
 
 // y = w dtype(x r): the gradient reaching x r is a = dtype(g w) (the product's backward rounds it), and
 // dx = a r + x (2 / cols) d(mean), d(mean) = -r^3 / 2 sum(a x).
-template <typename T>
+template <typename T, int V>
 __global__ void rmsNormBackwardKernel(const T* g, const T* x, const T* w, const float* r, T* dx, int64_t cols)
 {
-    using E = Elem<T>;
     const int64_t row = blockIdx.x;
     const T *gr = g + row * cols, *xr = x + row * cols;
     T* dr = dx + row * cols;
     float dot = 0.f;
-    for (int64_t j = threadIdx.x; j < cols; j += blockDim.x)
-        dot += mulT<T>(E::load(gr, j), E::load(w, j)) * E::load(xr, j);
+    for (int64_t j = int64_t(threadIdx.x) * V; j < cols; j += int64_t(blockDim.x) * V) {
+        float gv[V], wv[V], xv[V];
+        load<T, V>(gr + j, gv);
+        load<T, V>(w + j, wv);
+        load<T, V>(xr + j, xv);
+#pragma unroll
+        for (int k = 0; k < V; ++k)
+            dot += mulT<T>(gv[k], wv[k]) * xv[k];
+    }
     const float rr = r[row];
     const float coef = -0.5f * blockSum(dot) * rr * rr * rr * 2.f / float(cols);
-    for (int64_t j = threadIdx.x; j < cols; j += blockDim.x) {
-        const float a = mulT<T>(E::load(gr, j), E::load(w, j));
-        E::store(dr, j, a * rr + coef * E::load(xr, j));
+    for (int64_t j = int64_t(threadIdx.x) * V; j < cols; j += int64_t(blockDim.x) * V) {
+        float gv[V], wv[V], xv[V];
+        load<T, V>(gr + j, gv);
+        load<T, V>(w + j, wv);
+        load<T, V>(xr + j, xv);
+#pragma unroll
+        for (int k = 0; k < V; ++k)
+            gv[k] = mulT<T>(gv[k], wv[k]) * rr + coef * xv[k];
+        store<T, V>(dr + j, gv);
     }
 }
 
-__device__ __forceinline__ int64_t ropeOffset(const RopeView& v, int64_t b, int64_t h, int64_t t)
+// The V pairs (i .. i+V-1, i+D/2 .. i+D/2+V-1) of one row (b, h, t) a thread owns; false past the end.
+template <int V> struct RopeSpot
 {
-    return b * v.strideB + h * v.strideH + t * v.strideT;
-}
+    int64_t in = 0, out = 0, table = 0, i = 0;
 
-// A pair (i, i + D/2) of one row (b, h, t) per thread; returns false past the end.
-__device__ __forceinline__ bool ropePair(const RopeView& v, int64_t& b, int64_t& h, int64_t& t, int64_t& i)
-{
-    const int64_t half = v.dim / 2;
-    int64_t n = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (n >= v.batch * v.heads * v.length * half) return false;
-    i = n % half;
-    n /= half;
-    t = n % v.length;
-    n /= v.length;
-    h = n % v.heads;
-    b = n / v.heads;
-    return true;
-}
+    __device__ __forceinline__ bool find(const RopeView& a, const RopeView& o)
+    {
+        const int64_t chunks = a.dim / 2 / V;
+        int64_t n = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+        if (n >= a.batch * a.heads * a.length * chunks) return false;
+        i = n % chunks * V;
+        n /= chunks;
+        const int64_t t = n % a.length;
+        n /= a.length;
+        const int64_t h = n % a.heads, b = n / a.heads;
+        in = b * a.strideB + h * a.strideH + t * a.strideT;
+        out = b * o.strideB + h * o.strideH + t * o.strideT;
+        table = t * a.dim;
+        return true;
+    }
+};
 
 // y[i] = x[i] c[i] - x[i+h] s[i], y[i+h] = x[i+h] c[i+h] + x[i] s[i+h], each product and the sum rounded.
-template <typename T>
+template <typename T, int V>
 __global__ void ropeForwardKernel(const T* x, RopeView in, const T* cs, const T* sn, T* y, RopeView out)
 {
-    using E = Elem<T>;
-    int64_t b, h, t, i;
-    if (!ropePair(in, b, h, t, i)) return;
-    const int64_t half = in.dim / 2, tab = t * in.dim;
-    const T* xr = x + ropeOffset(in, b, h, t);
-    T* yr = y + ropeOffset(out, b, h, t);
-    const float lo = E::load(xr, i), hi = E::load(xr, i + half);
-    E::store(yr, i, __fadd_rn(mulT<T>(lo, E::load(cs, tab + i)), mulT<T>(-hi, E::load(sn, tab + i))));
-    E::store(yr, i + half,
-             __fadd_rn(mulT<T>(hi, E::load(cs, tab + i + half)), mulT<T>(lo, E::load(sn, tab + i + half))));
+    RopeSpot<V> p;
+    if (!p.find(in, out)) return;
+    const int64_t half = in.dim / 2;
+    float lo[V], hi[V], cl[V], ch[V], sl[V], sh[V];
+    load<T, V>(x + p.in + p.i, lo);
+    load<T, V>(x + p.in + p.i + half, hi);
+    load<T, V>(cs + p.table + p.i, cl);
+    load<T, V>(cs + p.table + p.i + half, ch);
+    load<T, V>(sn + p.table + p.i, sl);
+    load<T, V>(sn + p.table + p.i + half, sh);
+    float a[V], b[V];
+#pragma unroll
+    for (int k = 0; k < V; ++k) {
+        a[k] = __fadd_rn(mulT<T>(lo[k], cl[k]), mulT<T>(-hi[k], sl[k]));
+        b[k] = __fadd_rn(mulT<T>(hi[k], ch[k]), mulT<T>(lo[k], sh[k]));
+    }
+    store<T, V>(y + p.out + p.i, a);
+    store<T, V>(y + p.out + p.i + half, b);
 }
 
 // dx[i] = g[i] c[i] + g[i+h] s[i+h], dx[i+h] = g[i+h] c[i+h] - g[i] s[i]: autograd's sum of the product's
 // gradient and rotate_half's (cat, neg and slices move g s without rounding), each term rounded.
-template <typename T>
+template <typename T, int V>
 __global__ void ropeBackwardKernel(const T* g, RopeView in, const T* cs, const T* sn, T* dx, RopeView out)
 {
-    using E = Elem<T>;
-    int64_t b, h, t, i;
-    if (!ropePair(in, b, h, t, i)) return;
-    const int64_t half = in.dim / 2, tab = t * in.dim;
-    const T* gr = g + ropeOffset(in, b, h, t);
-    T* dr = dx + ropeOffset(out, b, h, t);
-    const float lo = E::load(gr, i), hi = E::load(gr, i + half);
-    E::store(dr, i, __fadd_rn(mulT<T>(lo, E::load(cs, tab + i)), mulT<T>(hi, E::load(sn, tab + i + half))));
-    E::store(dr, i + half,
-             __fadd_rn(mulT<T>(hi, E::load(cs, tab + i + half)), -mulT<T>(lo, E::load(sn, tab + i))));
+    RopeSpot<V> p;
+    if (!p.find(in, out)) return;
+    const int64_t half = in.dim / 2;
+    float lo[V], hi[V], cl[V], ch[V], sl[V], sh[V];
+    load<T, V>(g + p.in + p.i, lo);
+    load<T, V>(g + p.in + p.i + half, hi);
+    load<T, V>(cs + p.table + p.i, cl);
+    load<T, V>(cs + p.table + p.i + half, ch);
+    load<T, V>(sn + p.table + p.i, sl);
+    load<T, V>(sn + p.table + p.i + half, sh);
+    float a[V], b[V];
+#pragma unroll
+    for (int k = 0; k < V; ++k) {
+        a[k] = __fadd_rn(mulT<T>(lo[k], cl[k]), mulT<T>(hi[k], sh[k]));
+        b[k] = __fadd_rn(mulT<T>(hi[k], ch[k]), -mulT<T>(lo[k], sl[k]));
+    }
+    store<T, V>(dx + p.out + p.i, a);
+    store<T, V>(dx + p.out + p.i + half, b);
 }
 
-int normThreads(int64_t cols)
+bool aligned16(const void* p)
 {
-    const int64_t warps = (cols / 8 + 31) / 32; // about 8 columns a thread, up to 256 threads
+    return reinterpret_cast<uintptr_t>(p) % 16 == 0;
+}
+
+// Columns a thread takes at a time: 16 bytes where every row start is 16-byte aligned, else 1.
+template <typename T> int normVector(const void* a, const void* b, const void* c, const void* d, int64_t cols)
+{
+    constexpr int v = 16 / sizeof(T);
+    return cols % v == 0 && aligned16(a) && aligned16(b) && aligned16(c) && (!d || aligned16(d)) ? v : 1;
+}
+
+// About two vectors a thread, 1 to 8 warps.
+int normThreads(int64_t cols, int vec)
+{
+    const int64_t warps = (cols / vec + 63) / 64;
     return int(32 * (warps < 1 ? 1 : warps > 8 ? 8 : warps));
+}
+
+template <typename T> int ropeVector(const void* x, const RopeView& in, const void* y, const RopeView& out,
+                                     const void* cs, const void* sn)
+{
+    constexpr int v = 16 / sizeof(T);
+    const bool ok = in.dim % (2 * v) == 0 && aligned16(x) && aligned16(y) && aligned16(cs) && aligned16(sn) &&
+                    in.strideB % v == 0 && in.strideH % v == 0 && in.strideT % v == 0 && out.strideB % v == 0 &&
+                    out.strideH % v == 0 && out.strideT % v == 0;
+    return ok ? v : 1;
 }
 
 constexpr int kRopeThreads = 256;
 
-unsigned ropeBlocks(const RopeView& v)
+unsigned ropeBlocks(const RopeView& v, int vec)
 {
-    return unsigned((v.batch * v.heads * v.length * (v.dim / 2) + kRopeThreads - 1) / kRopeThreads);
+    return unsigned((v.batch * v.heads * v.length * (v.dim / 2 / vec) + kRopeThreads - 1) / kRopeThreads);
 }
 
 template <typename F> void dispatch(NrType type, F&& f)
@@ -193,13 +283,20 @@ template <typename F> void dispatch(NrType type, F&& f)
 void nrRmsNormForward(const void* x, const void* w, void* y, float* r, int64_t rows, int64_t cols, float eps,
                       NrType type, void* stream)
 {
-    if (rows == 0) return;
+    if (rows == 0 || cols == 0) return;
     // ATen's mean multiplies the sum by outputs / inputs, both as float32.
     const float factor = float(rows) / float(rows * cols);
+    const auto st = static_cast<cudaStream_t>(stream);
     dispatch(type, [&](auto tag) {
         using T = decltype(tag);
-        rmsNormForwardKernel<T><<<unsigned(rows), normThreads(cols), 0, static_cast<cudaStream_t>(stream)>>>(
-            static_cast<const T*>(x), static_cast<const T*>(w), static_cast<T*>(y), r, cols, factor, eps);
+        const T *xt = static_cast<const T*>(x), *wt = static_cast<const T*>(w);
+        T* yt = static_cast<T*>(y);
+        constexpr int v = 16 / sizeof(T);
+        const int vec = normVector<T>(x, w, y, nullptr, cols);
+        if (vec == v)
+            rmsNormForwardKernel<T, v><<<unsigned(rows), normThreads(cols, v), 0, st>>>(xt, wt, yt, r, cols, factor, eps);
+        else
+            rmsNormForwardKernel<T, 1><<<unsigned(rows), normThreads(cols, 1), 0, st>>>(xt, wt, yt, r, cols, factor, eps);
     });
     check(cudaGetLastError(), "RMSNorm forward launch");
 }
@@ -207,40 +304,63 @@ void nrRmsNormForward(const void* x, const void* w, void* y, float* r, int64_t r
 void nrRmsNormBackward(const void* g, const void* x, const void* w, const float* r, void* dx, int64_t rows,
                        int64_t cols, NrType type, void* stream)
 {
-    if (rows == 0) return;
+    if (rows == 0 || cols == 0) return;
+    const auto st = static_cast<cudaStream_t>(stream);
     dispatch(type, [&](auto tag) {
         using T = decltype(tag);
-        rmsNormBackwardKernel<T><<<unsigned(rows), normThreads(cols), 0, static_cast<cudaStream_t>(stream)>>>(
-            static_cast<const T*>(g), static_cast<const T*>(x), static_cast<const T*>(w), r,
-            static_cast<T*>(dx), cols);
+        const T *gt = static_cast<const T*>(g), *xt = static_cast<const T*>(x), *wt = static_cast<const T*>(w);
+        T* dt = static_cast<T*>(dx);
+        constexpr int v = 16 / sizeof(T);
+        if (normVector<T>(g, x, w, dx, cols) == v)
+            rmsNormBackwardKernel<T, v><<<unsigned(rows), normThreads(cols, v), 0, st>>>(gt, xt, wt, r, dt, cols);
+        else
+            rmsNormBackwardKernel<T, 1><<<unsigned(rows), normThreads(cols, 1), 0, st>>>(gt, xt, wt, r, dt, cols);
     });
     check(cudaGetLastError(), "RMSNorm backward launch");
 }
 
+namespace {
+
+template <bool Forward>
+void rope(const void* x, const RopeView& in, const void* cos, const void* sin, void* y, const RopeView& out,
+          NrType type, void* stream)
+{
+    if (in.batch * in.heads * in.length * in.dim == 0) return;
+    const auto st = static_cast<cudaStream_t>(stream);
+    dispatch(type, [&](auto tag) {
+        using T = decltype(tag);
+        const T *xt = static_cast<const T*>(x), *ct = static_cast<const T*>(cos), *stab = static_cast<const T*>(sin);
+        T* yt = static_cast<T*>(y);
+        constexpr int v = 16 / sizeof(T);
+        const int vec = ropeVector<T>(x, in, y, out, cos, sin);
+        const unsigned blocks = ropeBlocks(in, vec);
+        if (vec == v) {
+            if constexpr (Forward)
+                ropeForwardKernel<T, v><<<blocks, kRopeThreads, 0, st>>>(xt, in, ct, stab, yt, out);
+            else
+                ropeBackwardKernel<T, v><<<blocks, kRopeThreads, 0, st>>>(xt, in, ct, stab, yt, out);
+        } else {
+            if constexpr (Forward)
+                ropeForwardKernel<T, 1><<<blocks, kRopeThreads, 0, st>>>(xt, in, ct, stab, yt, out);
+            else
+                ropeBackwardKernel<T, 1><<<blocks, kRopeThreads, 0, st>>>(xt, in, ct, stab, yt, out);
+        }
+    });
+    check(cudaGetLastError(), Forward ? "RoPE forward launch" : "RoPE backward launch");
+}
+
+} // namespace
+
 void nrRopeForward(const void* x, const RopeView& in, const void* cos, const void* sin, void* y,
                    const RopeView& out, NrType type, void* stream)
 {
-    if (ropeBlocks(in) == 0) return;
-    dispatch(type, [&](auto tag) {
-        using T = decltype(tag);
-        ropeForwardKernel<T><<<ropeBlocks(in), kRopeThreads, 0, static_cast<cudaStream_t>(stream)>>>(
-            static_cast<const T*>(x), in, static_cast<const T*>(cos), static_cast<const T*>(sin),
-            static_cast<T*>(y), out);
-    });
-    check(cudaGetLastError(), "RoPE forward launch");
+    rope<true>(x, in, cos, sin, y, out, type, stream);
 }
 
 void nrRopeBackward(const void* g, const RopeView& in, const void* cos, const void* sin, void* dx,
                     const RopeView& out, NrType type, void* stream)
 {
-    if (ropeBlocks(in) == 0) return;
-    dispatch(type, [&](auto tag) {
-        using T = decltype(tag);
-        ropeBackwardKernel<T><<<ropeBlocks(in), kRopeThreads, 0, static_cast<cudaStream_t>(stream)>>>(
-            static_cast<const T*>(g), in, static_cast<const T*>(cos), static_cast<const T*>(sin),
-            static_cast<T*>(dx), out);
-    });
-    check(cudaGetLastError(), "RoPE backward launch");
+    rope<false>(g, in, cos, sin, dx, out, type, stream);
 }
 
 } // namespace qat::cuda
