@@ -71,7 +71,7 @@ void EngineSink::phase(const std::string& phase)
         m_writer.scalar("perf/peak_mem_bytes", m_lastStep, double(takePeakMemoryBytes()), "phase=" + m_phase);
     m_lastPerfStep = -1; // steps count anew: the next phase's step 5 is not the last one's
     m_phase = phase;
-    m_rateStep = -1;
+    restartRates();
     m_lastStep = m_maxStep = 0; // each phase counts its own steps
     emit(event::kPhase, {{"phase", phase}});
 }
@@ -142,7 +142,7 @@ void EngineSink::waitWhilePaused()
     while (m_control.pauseRequested() && !m_control.stopRequested())
         std::this_thread::sleep_for(std::chrono::milliseconds(50));
     m_store.setStatus(m_writer.runId(), RunStatus::Running);
-    m_rateStep = -1; // the pause is not throughput
+    restartRates(); // the pause is not throughput
     emit(event::kResumed, {{"step", lastStep()}});
 }
 
@@ -151,8 +151,12 @@ void EngineSink::logPerf(const Progress& p)
     const double now = nowSeconds();
     const bool training = p.phase == "training" || p.phase == "calibration";
     if (!training) {
-        m_rateStep = -1; // an evaluation (tasks during training: evaluation.tasks_every) is not throughput
+        restartRates(); // an evaluation (tasks during training: evaluation.tasks_every) is not throughput
         return;
+    }
+    if (m_perfFromStep < 0 || p.done < m_perfFromStep) {
+        m_perfFromStep = p.done;
+        m_perfFromTime = now;
     }
     if (m_rateStep < 0 || p.done < m_rateStep) {
         m_rateStep = p.done;
@@ -166,8 +170,12 @@ void EngineSink::logPerf(const Progress& p)
     }
     if (p.done > 0 && p.done % m_logEvery == 0 && p.done != m_lastPerfStep) {
         m_lastPerfStep = p.done;
-        if (m_tokensPerSecond > 0)
-            m_writer.scalar("perf/tokens_per_s", p.done, m_tokensPerSecond, "phase=" + p.phase);
+        if (p.done > m_perfFromStep && now > m_perfFromTime)
+            m_writer.scalar("perf/tokens_per_s", p.done,
+                            double(p.done - m_perfFromStep) * double(m_tokensPerStep) / (now - m_perfFromTime),
+                            "phase=" + p.phase);
+        m_perfFromStep = p.done;
+        m_perfFromTime = now;
         m_writer.scalar("perf/mem_bytes", p.done, double(memoryBytes()), "phase=" + p.phase);
         m_writer.scalar("perf/peak_mem_bytes", p.done, double(takePeakMemoryBytes()), "phase=" + p.phase);
     }

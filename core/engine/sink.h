@@ -49,6 +49,7 @@ public:
 private:
     void waitWhilePaused();
     void logPerf(const Progress& p);
+    void restartRates() { m_rateStep = m_perfFromStep = -1; }
 
     RunStore& m_store;
     RunWriter& m_writer;
@@ -61,10 +62,16 @@ private:
     int64_t m_maxStep = 0;
     int64_t m_logEvery = 10;
     double m_lastEvent = 0;
-    // Throughput over the steps since the last rate sample.
+    // Throughput for the progress events: over the steps since the last rate sample (at least 0.5 s apart).
     double m_rateTime = 0;
     int64_t m_rateStep = -1;
     double m_tokensPerSecond = 0;
+    // Throughput for the perf/tokens_per_s records: over the steps since the phase's previous record (or its
+    // first step). Records fall on logging steps, where the trainer has just read the loss back: on a GPU the
+    // device has finished those steps at both ends, so the host's lead between logs (up to a launch queue of
+    // kernels) does not enter the interval.
+    double m_perfFromTime = 0;
+    int64_t m_perfFromStep = -1;
     int64_t m_lastPerfStep = -1;
 };
 
