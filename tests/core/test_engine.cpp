@@ -62,6 +62,17 @@ struct Recorder
     }
 };
 
+// A run in store for an EngineSink driven by hand.
+int64_t newRun(RunStore& store, const std::string& name, int64_t steps)
+{
+    NewRun nr;
+    nr.experiment = name;
+    nr.method = "dlqat";
+    nr.config = nlohmann::json{{"name", name}}.dump();
+    nr.totalSteps = steps;
+    return store.createRun(nr);
+}
+
 } // namespace
 
 QAT_TEST(engineRunsToCompletionAndRecordsTheRun)
@@ -174,12 +185,7 @@ QAT_TEST(anUnknownMethodOrMissingModelFailsTheRunNamingTheField)
 QAT_TEST(eachPhaseRecordsThePeakMemoryOfItsOwnSteps)
 {
     RunStore store(test::tempDir() + "/peaks.db");
-    NewRun nr;
-    nr.experiment = "peaks";
-    nr.method = "dlqat";
-    nr.config = R"({"name":"peaks"})";
-    nr.totalSteps = 19;
-    const int64_t run = store.createRun(nr);
+    const int64_t run = newRun(store, "peaks", 19);
     {
         RunWriter writer(store, run);
         EngineControl control;
@@ -215,12 +221,7 @@ QAT_TEST(eachPhaseRecordsThePeakMemoryOfItsOwnSteps)
 QAT_TEST(tokensPerSecondCoversTheStepsBetweenRecords)
 {
     RunStore store(test::tempDir() + "/rates.db");
-    NewRun nr;
-    nr.experiment = "rates";
-    nr.method = "dlqat";
-    nr.config = R"({"name":"rates"})";
-    nr.totalSteps = 5;
-    const int64_t run = store.createRun(nr);
+    const int64_t run = newRun(store, "rates", 5);
     {
         RunWriter writer(store, run);
         EngineControl control;

@@ -184,9 +184,12 @@ template <int V> struct RopeSpot
     }
 };
 
-// y[i] = x[i] c[i] - x[i+h] s[i], y[i+h] = x[i+h] c[i+h] + x[i] s[i+h], each product and the sum rounded.
-template <typename T, int V>
-__global__ void ropeForwardKernel(const T* x, RopeView in, const T* cs, const T* sn, T* y, RopeView out)
+// Forward: y[i] = x[i] c[i] - x[i+h] s[i], y[i+h] = x[i+h] c[i+h] + x[i] s[i+h]. Backward (x is then the
+// gradient g of y, y the gradient of x): dx[i] = g[i] c[i] + g[i+h] s[i+h], dx[i+h] = g[i+h] c[i+h] - g[i] s[i],
+// autograd's sum of the product's gradient and rotate_half's (cat, neg and slices move g s without rounding).
+// Each product and each sum rounded.
+template <typename T, int V, bool Backward>
+__global__ void ropeKernel(const T* x, RopeView in, const T* cs, const T* sn, T* y, RopeView out)
 {
     RopeSpot<V> p;
     if (!p.find(in, out)) return;
@@ -201,36 +204,16 @@ __global__ void ropeForwardKernel(const T* x, RopeView in, const T* cs, const T*
     float a[V], b[V];
 #pragma unroll
     for (int k = 0; k < V; ++k) {
-        a[k] = __fadd_rn(mulT<T>(lo[k], cl[k]), mulT<T>(-hi[k], sl[k]));
-        b[k] = __fadd_rn(mulT<T>(hi[k], ch[k]), mulT<T>(lo[k], sh[k]));
+        if constexpr (Backward) {
+            a[k] = __fadd_rn(mulT<T>(lo[k], cl[k]), mulT<T>(hi[k], sh[k]));
+            b[k] = __fadd_rn(mulT<T>(hi[k], ch[k]), -mulT<T>(lo[k], sl[k]));
+        } else {
+            a[k] = __fadd_rn(mulT<T>(lo[k], cl[k]), mulT<T>(-hi[k], sl[k]));
+            b[k] = __fadd_rn(mulT<T>(hi[k], ch[k]), mulT<T>(lo[k], sh[k]));
+        }
     }
     store<T, V>(y + p.out + p.i, a);
     store<T, V>(y + p.out + p.i + half, b);
-}
-
-// dx[i] = g[i] c[i] + g[i+h] s[i+h], dx[i+h] = g[i+h] c[i+h] - g[i] s[i]: autograd's sum of the product's
-// gradient and rotate_half's (cat, neg and slices move g s without rounding), each term rounded.
-template <typename T, int V>
-__global__ void ropeBackwardKernel(const T* g, RopeView in, const T* cs, const T* sn, T* dx, RopeView out)
-{
-    RopeSpot<V> p;
-    if (!p.find(in, out)) return;
-    const int64_t half = in.dim / 2;
-    float lo[V], hi[V], cl[V], ch[V], sl[V], sh[V];
-    load<T, V>(g + p.in + p.i, lo);
-    load<T, V>(g + p.in + p.i + half, hi);
-    load<T, V>(cs + p.table + p.i, cl);
-    load<T, V>(cs + p.table + p.i + half, ch);
-    load<T, V>(sn + p.table + p.i, sl);
-    load<T, V>(sn + p.table + p.i + half, sh);
-    float a[V], b[V];
-#pragma unroll
-    for (int k = 0; k < V; ++k) {
-        a[k] = __fadd_rn(mulT<T>(lo[k], cl[k]), mulT<T>(hi[k], sh[k]));
-        b[k] = __fadd_rn(mulT<T>(hi[k], ch[k]), -mulT<T>(lo[k], sl[k]));
-    }
-    store<T, V>(dx + p.out + p.i, a);
-    store<T, V>(dx + p.out + p.i + half, b);
 }
 
 bool aligned16(const void* p)
@@ -321,7 +304,7 @@ void nrRmsNormBackward(const void* g, const void* x, const void* w, const float*
 
 namespace {
 
-template <bool Forward>
+template <bool Backward>
 void rope(const void* x, const RopeView& in, const void* cos, const void* sin, void* y, const RopeView& out,
           NrType type, void* stream)
 {
@@ -334,19 +317,12 @@ void rope(const void* x, const RopeView& in, const void* cos, const void* sin, v
         constexpr int v = 16 / sizeof(T);
         const int vec = ropeVector<T>(x, in, y, out, cos, sin);
         const unsigned blocks = ropeBlocks(in, vec);
-        if (vec == v) {
-            if constexpr (Forward)
-                ropeForwardKernel<T, v><<<blocks, kRopeThreads, 0, st>>>(xt, in, ct, stab, yt, out);
-            else
-                ropeBackwardKernel<T, v><<<blocks, kRopeThreads, 0, st>>>(xt, in, ct, stab, yt, out);
-        } else {
-            if constexpr (Forward)
-                ropeForwardKernel<T, 1><<<blocks, kRopeThreads, 0, st>>>(xt, in, ct, stab, yt, out);
-            else
-                ropeBackwardKernel<T, 1><<<blocks, kRopeThreads, 0, st>>>(xt, in, ct, stab, yt, out);
-        }
+        if (vec == v)
+            ropeKernel<T, v, Backward><<<blocks, kRopeThreads, 0, st>>>(xt, in, ct, stab, yt, out);
+        else
+            ropeKernel<T, 1, Backward><<<blocks, kRopeThreads, 0, st>>>(xt, in, ct, stab, yt, out);
     });
-    check(cudaGetLastError(), Forward ? "RoPE forward launch" : "RoPE backward launch");
+    check(cudaGetLastError(), Backward ? "RoPE backward launch" : "RoPE forward launch");
 }
 
 } // namespace
@@ -354,13 +330,13 @@ void rope(const void* x, const RopeView& in, const void* cos, const void* sin, v
 void nrRopeForward(const void* x, const RopeView& in, const void* cos, const void* sin, void* y,
                    const RopeView& out, NrType type, void* stream)
 {
-    rope<true>(x, in, cos, sin, y, out, type, stream);
+    rope<false>(x, in, cos, sin, y, out, type, stream);
 }
 
 void nrRopeBackward(const void* g, const RopeView& in, const void* cos, const void* sin, void* dx,
                     const RopeView& out, NrType type, void* stream)
 {
-    rope<false>(g, in, cos, sin, dx, out, type, stream);
+    rope<true>(g, in, cos, sin, dx, out, type, stream);
 }
 
 } // namespace qat::cuda
