@@ -1,7 +1,7 @@
 // RMSNorm and the rotary embedding on CUDA (norm_rope.h). Replaces, per use, the 8-10 ATen kernels of
 // transformers' op order (casts, pow, mean, add, rsqrt, broadcast products; cat, neg, two products and a sum
 // over a transposed view), most of them strided and unvectorized: about 50 ms of a 7B DL-QAT step's 0.29 s
-// on the H200 (docs/GPU.md, session 10).
+// on the H200 (docs/GPU-LOG.md, session 10).
 //
 // RMSNorm: a block per row; the row's sum of squares in float32 (each square rounded, as pow(2) rounds it),
 // then r = rsqrt(sum * factor + eps) with ATen's mean factor, then the row again from L1/L2. RoPE: a thread
