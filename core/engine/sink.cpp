@@ -172,7 +172,8 @@ void EngineSink::logPerf(const Progress& p)
         m_lastPerfStep = p.done;
         if (p.done > m_perfFromStep && now > m_perfFromTime)
             m_writer.scalar("perf/tokens_per_s", p.done,
-                            double(p.done - m_perfFromStep) * double(m_tokensPerStep) / (now - m_perfFromTime),
+                            double(p.done - m_perfFromStep) * double(m_tokensPerStep) /
+                                (now - m_perfFromTime),
                             "phase=" + p.phase);
         m_perfFromStep = p.done;
         m_perfFromTime = now;

@@ -59,7 +59,9 @@ using torch::autograd::variable_list;
 
 cuda::NrType nrType(at::ScalarType t)
 {
-    return t == at::kFloat ? cuda::NrType::Float32 : t == at::kHalf ? cuda::NrType::Float16 : cuda::NrType::BFloat16;
+    return t == at::kFloat  ? cuda::NrType::Float32
+           : t == at::kHalf ? cuda::NrType::Float16
+                            : cuda::NrType::BFloat16;
 }
 
 void* streamOf(const at::Tensor& t)
@@ -79,8 +81,8 @@ public:
         const int64_t cols = xc.size(-1), rows = cols > 0 ? xc.numel() / cols : 0;
         at::Tensor y = at::empty_like(xc);
         at::Tensor r = at::empty({rows}, xc.options().dtype(at::kFloat));
-        cuda::nrRmsNormForward(xc.data_ptr(), weight.data_ptr(), y.data_ptr(), r.data_ptr<float>(), rows, cols,
-                               float(eps), nrType(xc.scalar_type()), streamOf(xc));
+        cuda::nrRmsNormForward(xc.data_ptr(), weight.data_ptr(), y.data_ptr(), r.data_ptr<float>(), rows,
+                               cols, float(eps), nrType(xc.scalar_type()), streamOf(xc));
         ctx->save_for_backward({xc, weight, r});
         return y;
     }
@@ -130,8 +132,8 @@ public:
     {
         const c10::cuda::CUDAGuard guard(x.device());
         at::Tensor y = at::empty_like(x);
-        cuda::nrRopeForward(x.data_ptr(), ropeView(x), cos.data_ptr(), sin.data_ptr(), y.data_ptr(), ropeView(y),
-                            nrType(x.scalar_type()), streamOf(x));
+        cuda::nrRopeForward(x.data_ptr(), ropeView(x), cos.data_ptr(), sin.data_ptr(), y.data_ptr(),
+                            ropeView(y), nrType(x.scalar_type()), streamOf(x));
         ctx->save_for_backward({cos, sin});
         ctx->saved_data["sizes"] = x.sizes().vec();
         ctx->saved_data["strides"] = (x.is_non_overlapping_and_dense() ? x : y).strides().vec();
@@ -147,8 +149,8 @@ public:
         const c10::cuda::CUDAGuard guard(cos.device());
         at::Tensor g = grads[0].to(cos.scalar_type());
         if (g.stride(3) != 1) g = g.contiguous();
-        out[0] = at::empty_strided(ctx->saved_data["sizes"].toIntVector(), ctx->saved_data["strides"].toIntVector(),
-                                   g.options());
+        out[0] = at::empty_strided(ctx->saved_data["sizes"].toIntVector(),
+                                   ctx->saved_data["strides"].toIntVector(), g.options());
         cuda::nrRopeBackward(g.data_ptr(), ropeView(g), cos.data_ptr(), sin.data_ptr(), out[0].data_ptr(),
                              ropeView(out[0]), nrType(g.scalar_type()), streamOf(g));
         return out;
@@ -189,7 +191,8 @@ bool fusedRopeApplies(const at::Tensor& x, const at::Tensor& cos, const at::Tens
 {
     if (!kernelsBuilt() || !fusedNormRopeEnabled() || !x.defined() || !cos.defined() || !sin.defined())
         return false;
-    if (!x.is_cuda() || x.dim() != 4 || x.size(3) % 2 != 0 || x.stride(3) != 1 || !kernelDtype(x.scalar_type()))
+    if (!x.is_cuda() || x.dim() != 4 || x.size(3) % 2 != 0 || x.stride(3) != 1 ||
+        !kernelDtype(x.scalar_type()))
         return false;
     const std::vector<int64_t> table{1, 1, x.size(2), x.size(3)};
     for (const at::Tensor* t : {&cos, &sin})

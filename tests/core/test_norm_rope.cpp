@@ -55,7 +55,9 @@ std::pair<at::Tensor, at::Tensor> ropeTables(int64_t t, int64_t d, at::ScalarTyp
 // One unit in the last place of dtype, relative; float32's for the forward chain (r moved by an ulp or two).
 double ulpOf(at::ScalarType t)
 {
-    return t == at::kBFloat16 ? std::ldexp(1.0, -7) : t == at::kHalf ? std::ldexp(1.0, -10) : std::ldexp(1.0, -21);
+    return t == at::kBFloat16 ? std::ldexp(1.0, -7)
+           : t == at::kHalf   ? std::ldexp(1.0, -10)
+                              : std::ldexp(1.0, -21);
 }
 
 std::string name(at::ScalarType t)
@@ -92,7 +94,8 @@ QAT_TEST(atenOpsMatchFloat64Formulas)
             const int64_t t = 6, d = 8;
             at::Tensor q = at::randn({2, t, 3, d}).to(dev).transpose(1, 2);
             auto [cos, sin] = ropeTables(t, d, at::kFloat, dev);
-            at::Tensor q64 = q.to(at::kCPU, at::kDouble), c = cos.to(at::kCPU, at::kDouble).slice(-1, 0, d / 2),
+            at::Tensor q64 = q.to(at::kCPU, at::kDouble),
+                       c = cos.to(at::kCPU, at::kDouble).slice(-1, 0, d / 2),
                        s = sin.to(at::kCPU, at::kDouble).slice(-1, 0, d / 2);
             at::Tensor lo = q64.slice(-1, 0, d / 2), hi = q64.slice(-1, d / 2);
             at::Tensor rot = at::cat({lo * c - hi * s, hi * c + lo * s}, -1);
@@ -112,7 +115,8 @@ QAT_TEST(ropeKernelsAreTheAtenOpsBitForBit)
     for (at::ScalarType dtype : {at::kFloat, at::kBFloat16, at::kHalf})
         // 16-byte accesses (D a multiple of 16, or of 8 in float32) and one element at a time (D 6, or 8 in
         // bf16 and fp16).
-        for (const Shape& sh : std::vector<Shape>{{1, 33, 2, 64}, {2, 7, 3, 8}, {1, 128, 4, 128}, {2, 5, 3, 6}}) {
+        for (const Shape& sh :
+             std::vector<Shape>{{1, 33, 2, 64}, {2, 7, 3, 8}, {1, 128, 4, 128}, {2, 5, 3, 6}}) {
             torch::manual_seed(2);
             // x as the model has it: the [B, T, H, D] projection viewed as [B, H, T, D]; the gradient in
             // another layout, as attention's backward may hand it over.
@@ -153,7 +157,8 @@ QAT_TEST(rmsNormKernelsMatchAten)
                 for (bool kernels : {true, false}) {
                     setFusedNormRopeEnabled(kernels);
                     QAT_CHECK(fusedRmsNormApplies(x0, w0) == kernels);
-                    at::Tensor x = x0.detach().requires_grad_(true), w = w0.detach().requires_grad_(trainWeight);
+                    at::Tensor x = x0.detach().requires_grad_(true),
+                               w = w0.detach().requires_grad_(trainWeight);
                     at::Tensor y = rmsNorm(x, w, 1e-6);
                     y.backward(g);
                     ys.push_back(y.detach());
@@ -167,14 +172,17 @@ QAT_TEST(rmsNormKernelsMatchAten)
                     const double diff = test::maxAbsDiff(a, b), top = b.abs().max().item<double>();
                     const double tol = dtype == at::kFloat && k == 1 ? 1e-5 : ulpOf(dtype);
                     QAT_CHECK_MSG(diff <= tol * top, what.str() + (k ? ": dx " : ": y ") +
-                                                         std::to_string(diff) + " over " + std::to_string(top));
+                                                         std::to_string(diff) + " over " +
+                                                         std::to_string(top));
                     if (dtype != at::kFloat)
                         QAT_CHECK_MSG(differingFraction(a, b) <= 0.02,
-                                      what.str() + ": " + std::to_string(differingFraction(a, b)) + " differ");
+                                      what.str() + ": " + std::to_string(differingFraction(a, b)) +
+                                          " differ");
                 }
                 if (trainWeight) {
                     const double tol = dtype == at::kFloat ? 1e-5 : std::ldexp(1.0, -6);
-                    QAT_CHECK_MSG(relL2(dws[0], dws[1]) <= tol, what.str() + ": dw " + std::to_string(relL2(dws[0], dws[1])));
+                    QAT_CHECK_MSG(relL2(dws[0], dws[1]) <= tol,
+                                  what.str() + ": dw " + std::to_string(relL2(dws[0], dws[1])));
                 }
             }
 }
@@ -194,7 +202,8 @@ QAT_TEST(modelWithKernelsMatchesAtenOps)
             for (auto& layer : model.weights().layers)
                 for (int k : {0, 1, 2}) // q, k, v: their gradients pass through RoPE and the input norm
                     layer.linear[k].requires_grad_(true);
-            at::Tensor ids = at::randint(0, c.vocabSize, {2, 40}, at::TensorOptions().dtype(at::kLong)).to(dev);
+            at::Tensor ids =
+                at::randint(0, c.vocabSize, {2, 40}, at::TensorOptions().dtype(at::kLong)).to(dev);
             std::vector<at::Tensor> logits, grads;
             for (bool kernels : {true, false}) {
                 setFusedNormRopeEnabled(kernels);
@@ -212,9 +221,10 @@ QAT_TEST(modelWithKernelsMatchesAtenOps)
                 grads.push_back(at::cat(g));
             }
             const double tol = dtype == at::kFloat ? 1e-5 : std::ldexp(1.0, -5);
-            const double dl = test::maxAbsDiff(logits[0], logits[1]), dg = test::maxAbsDiff(grads[0], grads[1]);
-            std::cout << "  " << name(dtype) << (checkpoint ? " checkpointed" : "") << ": logits |kernels - aten| "
-                      << dl << ", q/k/v grads " << dg << "\n";
+            const double dl = test::maxAbsDiff(logits[0], logits[1]),
+                         dg = test::maxAbsDiff(grads[0], grads[1]);
+            std::cout << "  " << name(dtype) << (checkpoint ? " checkpointed" : "")
+                      << ": logits |kernels - aten| " << dl << ", q/k/v grads " << dg << "\n";
             QAT_CHECK(grads[1].abs().max().item<double>() > 0);
             QAT_CHECK(dl <= tol * logits[1].abs().max().item<double>());
             QAT_CHECK(dg <= tol * grads[1].abs().max().item<double>());
@@ -228,13 +238,15 @@ QAT_TEST(whatTheKernelsDoNotCoverTakesTheAtenOps)
     at::Tensor x = at::randn({1, 2, 4, 8});
     QAT_CHECK(!fusedRopeApplies(x, cos, sin)); // the CPU
     QAT_CHECK(!fusedRmsNormApplies(x, at::ones({8})));
-    QAT_CHECK(at::allclose(applyRope(x, cos, sin), x * cos + at::cat({-x.slice(-1, 4), x.slice(-1, 0, 4)}, -1) * sin));
+    QAT_CHECK(at::allclose(applyRope(x, cos, sin),
+                           x * cos + at::cat({-x.slice(-1, 4), x.slice(-1, 0, 4)}, -1) * sin));
     if (!torch::cuda::is_available()) return;
     const at::Device dev(at::kCUDA, 0);
     at::Tensor xc = x.to(dev), cc = cos.to(dev), sc = sin.to(dev);
     const bool built = fusedRopeApplies(xc, cc, sc);
     QAT_CHECK(!fusedRopeApplies(xc, cc.to(at::kHalf), sc.to(at::kHalf))); // tables in another dtype
-    QAT_CHECK(!fusedRopeApplies(xc.slice(-1, 0, 6), cc.slice(-1, 0, 6), sc.slice(-1, 0, 6))); // strided tables
+    QAT_CHECK(
+        !fusedRopeApplies(xc.slice(-1, 0, 6), cc.slice(-1, 0, 6), sc.slice(-1, 0, 6))); // strided tables
     QAT_CHECK(!fusedRopeApplies(at::randn({1, 2, 8, 4}, dev).transpose(2, 3), cc, sc)); // a strided last dim
     QAT_CHECK(!fusedRmsNormApplies(xc, at::ones({8}, dev).to(at::kHalf))); // weight in another dtype
     QAT_CHECK(fusedRmsNormApplies(xc, at::ones({8}, dev)) == built);

@@ -91,12 +91,14 @@ template <typename T, int V> __device__ __forceinline__ void store(T* p, const f
 __device__ float blockSum(float v)
 {
     __shared__ float part[32];
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    for (int o = 16; o > 0; o >>= 1)
+        v += __shfl_xor_sync(0xffffffffu, v, o);
     const int lane = int(threadIdx.x) & 31, warp = int(threadIdx.x) >> 5;
     if (lane == 0) part[warp] = v;
     __syncthreads();
     v = lane < int(blockDim.x >> 5) ? part[lane] : 0.f;
-    for (int o = 16; o > 0; o >>= 1) v += __shfl_xor_sync(0xffffffffu, v, o);
+    for (int o = 16; o > 0; o >>= 1)
+        v += __shfl_xor_sync(0xffffffffu, v, o);
     __syncthreads(); // part may be reused by the next call
     return v;
 }
@@ -185,9 +187,9 @@ template <int V> struct RopeSpot
 };
 
 // Forward: y[i] = x[i] c[i] - x[i+h] s[i], y[i+h] = x[i+h] c[i+h] + x[i] s[i+h]. Backward (x is then the
-// gradient g of y, y the gradient of x): dx[i] = g[i] c[i] + g[i+h] s[i+h], dx[i+h] = g[i+h] c[i+h] - g[i] s[i],
-// autograd's sum of the product's gradient and rotate_half's (cat, neg and slices move g s without rounding).
-// Each product and each sum rounded.
+// gradient g of y, y the gradient of x): dx[i] = g[i] c[i] + g[i+h] s[i+h], dx[i+h] = g[i+h] c[i+h] - g[i]
+// s[i], autograd's sum of the product's gradient and rotate_half's (cat, neg and slices move g s without
+// rounding). Each product and each sum rounded.
 template <typename T, int V, bool Backward>
 __global__ void ropeKernel(const T* x, RopeView in, const T* cs, const T* sn, T* y, RopeView out)
 {
@@ -235,13 +237,14 @@ int normThreads(int64_t cols, int vec)
     return int(32 * (warps < 1 ? 1 : warps > 8 ? 8 : warps));
 }
 
-template <typename T> int ropeVector(const void* x, const RopeView& in, const void* y, const RopeView& out,
-                                     const void* cs, const void* sn)
+template <typename T>
+int ropeVector(const void* x, const RopeView& in, const void* y, const RopeView& out, const void* cs,
+               const void* sn)
 {
     constexpr int v = 16 / sizeof(T);
     const bool ok = in.dim % (2 * v) == 0 && aligned16(x) && aligned16(y) && aligned16(cs) && aligned16(sn) &&
-                    in.strideB % v == 0 && in.strideH % v == 0 && in.strideT % v == 0 && out.strideB % v == 0 &&
-                    out.strideH % v == 0 && out.strideT % v == 0;
+                    in.strideB % v == 0 && in.strideH % v == 0 && in.strideT % v == 0 &&
+                    out.strideB % v == 0 && out.strideH % v == 0 && out.strideT % v == 0;
     return ok ? v : 1;
 }
 
@@ -255,9 +258,15 @@ unsigned ropeBlocks(const RopeView& v, int vec)
 template <typename F> void dispatch(NrType type, F&& f)
 {
     switch (type) {
-    case NrType::Float32: f(float{}); break;
-    case NrType::BFloat16: f(__nv_bfloat16{}); break;
-    case NrType::Float16: f(__half{}); break;
+    case NrType::Float32:
+        f(float{});
+        break;
+    case NrType::BFloat16:
+        f(__nv_bfloat16{});
+        break;
+    case NrType::Float16:
+        f(__half{});
+        break;
     }
 }
 
@@ -277,9 +286,11 @@ void nrRmsNormForward(const void* x, const void* w, void* y, float* r, int64_t r
         constexpr int v = 16 / sizeof(T);
         const int vec = normVector<T>(x, w, y, nullptr, cols);
         if (vec == v)
-            rmsNormForwardKernel<T, v><<<unsigned(rows), normThreads(cols, v), 0, st>>>(xt, wt, yt, r, cols, factor, eps);
+            rmsNormForwardKernel<T, v>
+                <<<unsigned(rows), normThreads(cols, v), 0, st>>>(xt, wt, yt, r, cols, factor, eps);
         else
-            rmsNormForwardKernel<T, 1><<<unsigned(rows), normThreads(cols, 1), 0, st>>>(xt, wt, yt, r, cols, factor, eps);
+            rmsNormForwardKernel<T, 1>
+                <<<unsigned(rows), normThreads(cols, 1), 0, st>>>(xt, wt, yt, r, cols, factor, eps);
     });
     check(cudaGetLastError(), "RMSNorm forward launch");
 }
@@ -291,13 +302,16 @@ void nrRmsNormBackward(const void* g, const void* x, const void* w, const float*
     const auto st = static_cast<cudaStream_t>(stream);
     dispatch(type, [&](auto tag) {
         using T = decltype(tag);
-        const T *gt = static_cast<const T*>(g), *xt = static_cast<const T*>(x), *wt = static_cast<const T*>(w);
+        const T *gt = static_cast<const T*>(g), *xt = static_cast<const T*>(x),
+                *wt = static_cast<const T*>(w);
         T* dt = static_cast<T*>(dx);
         constexpr int v = 16 / sizeof(T);
         if (normVector<T>(g, x, w, dx, cols) == v)
-            rmsNormBackwardKernel<T, v><<<unsigned(rows), normThreads(cols, v), 0, st>>>(gt, xt, wt, r, dt, cols);
+            rmsNormBackwardKernel<T, v>
+                <<<unsigned(rows), normThreads(cols, v), 0, st>>>(gt, xt, wt, r, dt, cols);
         else
-            rmsNormBackwardKernel<T, 1><<<unsigned(rows), normThreads(cols, 1), 0, st>>>(gt, xt, wt, r, dt, cols);
+            rmsNormBackwardKernel<T, 1>
+                <<<unsigned(rows), normThreads(cols, 1), 0, st>>>(gt, xt, wt, r, dt, cols);
     });
     check(cudaGetLastError(), "RMSNorm backward launch");
 }
@@ -312,7 +326,8 @@ void rope(const void* x, const RopeView& in, const void* cos, const void* sin, v
     const auto st = static_cast<cudaStream_t>(stream);
     dispatch(type, [&](auto tag) {
         using T = decltype(tag);
-        const T *xt = static_cast<const T*>(x), *ct = static_cast<const T*>(cos), *stab = static_cast<const T*>(sin);
+        const T *xt = static_cast<const T*>(x), *ct = static_cast<const T*>(cos),
+                *stab = static_cast<const T*>(sin);
         T* yt = static_cast<T*>(y);
         constexpr int v = 16 / sizeof(T);
         const int vec = ropeVector<T>(x, in, y, out, cos, sin);

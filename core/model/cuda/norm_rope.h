@@ -1,6 +1,6 @@
 #pragma once
-// RMSNorm and the rotary embedding of the LLaMA forward on CUDA, one kernel each way: plain pointers and sizes,
-// no torch types (nvcc compiles the kernels without LibTorch's headers). The autograd wiring is
+// RMSNorm and the rotary embedding of the LLaMA forward on CUDA, one kernel each way: plain pointers and
+// sizes, no torch types (nvcc compiles the kernels without LibTorch's headers). The autograd wiring is
 // core/model/norm_rope.cpp; the ATen ops there are the reference and the CPU path.
 //
 //     RMSNorm   r = rsqrt(mean(x^2) + eps)  (float32, one per row)     y = w * dtype(x r)
