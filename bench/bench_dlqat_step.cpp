@@ -7,17 +7,24 @@
 //                    [--untied 0] [--seq 2048] [--batch 1] [--bits 3] [--group 128] [--rank 16] [--iters 5]
 //                    [--warmup 2] [--aten 0|1] [--rows 0|1] [--frozen-grid 1|0] [--compile 1|0]
 //                    [--profile 1|TRACE.json] [--peer bench/python/dlqat_step_peer.py | --peer none]
-//                    [--python python3] [--cpu]
-// --aten 1 also times our step with the fused CUDA quantizer switched off (the ATen path), --rows 1 with its row
-// kernels instead of the tile kernels (LoRA product on tensor cores; QATBENCH_FUSED_TILES); --profile runs one
-// more step of ours under the PyTorch (Kineto) profiler and prints GPU time per kernel. --frozen-grid 0 keeps
-// log s and z on the GPU (DL-QAT's training stage freezes the grid: QuantLinear::freezeGrid). Prints time per
-// step, tokens/s, peak memory for each and ours/peer. Run it on the GPU machine, e.g.
+//                    [--python python3] [--cpu] [--store 0|1] [--log-every 5]
+// --aten 1 also times our step with the fused CUDA quantizer switched off (the ATen path), --rows 1 with its
+// row kernels instead of the tile kernels (LoRA product on tensor cores; QATBENCH_FUSED_TILES); --profile
+// runs one more step of ours under the PyTorch (Kineto) profiler and prints GPU time per kernel.
+// --frozen-grid 0 keeps log s and z on the GPU (DL-QAT's training stage freezes the grid:
+// QuantLinear::freezeGrid). --store 1 runs ours once more with the engine's sink writing into a temporary run
+// store (loss read back every --log-every steps, as a run does) and prints the store's perf/tokens_per_s
+// records against the wall clock's rate (use --iters 20 or more: a record every --log-every steps). Prints
+// time per step, tokens/s, peak memory for each and ours/peer. Run it on the GPU machine, e.g.
 //   build-gpu/bench/bench_dlqat_step --layers 32
 #include "qatbench_sdk/fused_quant.h"
 #include "qatbench_sdk/llama.h"
 #include "qatbench_sdk/quant_linear.h"
 #include "qatbench_sdk/trainer.h"
+
+#include "engine/sink.h"
+#include "qatbench/engine.h"
+#include "qatbench/store.h"
 
 #include "qatbench_sdk/torch.h"
 #include <torch/csrc/autograd/profiler_kineto.h>
@@ -39,6 +46,8 @@
 #include <utility>
 #include <vector>
 
+#include <unistd.h>
+
 namespace {
 
 std::map<std::string, std::string> g_args = {
@@ -54,6 +63,8 @@ std::map<std::string, std::string> g_args = {
     {"frozen-grid", "1"},
     {"compile", "1"},
     {"profile", ""},
+    {"store", "0"},
+    {"log-every", "5"},
     {"seq", "2048"},
     {"batch", "1"},
     {"bits", "3"},
@@ -181,17 +192,32 @@ template <typename Step> void profileStep(Step& step, const at::Device& dev)
     if (g_args["profile"] != "1") result->save(g_args["profile"]);
 }
 
-// A sink that drops everything; at progress step markAt it waits for the device, resets the peak memory and
-// notes the time (the timed steps start there).
-class NullSink final : public qat::RunSink
+// A sink that passes everything to `inner` (or drops it); at progress step markAt it waits for the device,
+// resets the peak memory and notes the time (the timed steps start there).
+class MarkSink final : public qat::RunSink
 {
 public:
-    explicit NullSink(const at::Device& dev) : m_dev(dev) {}
-    void scalar(const std::string&, int64_t, double, const std::string&) override {}
-    void histogram(const std::string&, int64_t, const at::Tensor&, const std::string&) override {}
-    void phase(const std::string&) override {}
-    void message(const std::string&, const std::string&) override {}
-    void artifact(const std::string&, const std::string&) override {}
+    MarkSink(const at::Device& dev, qat::RunSink* inner) : m_dev(dev), m_inner(inner) {}
+    void scalar(const std::string& n, int64_t s, double v, const std::string& c) override
+    {
+        if (m_inner) m_inner->scalar(n, s, v, c);
+    }
+    void histogram(const std::string& n, int64_t s, const at::Tensor& v, const std::string& c) override
+    {
+        if (m_inner) m_inner->histogram(n, s, v, c);
+    }
+    void phase(const std::string& p) override
+    {
+        if (m_inner) m_inner->phase(p);
+    }
+    void message(const std::string& l, const std::string& t) override
+    {
+        if (m_inner) m_inner->message(l, t);
+    }
+    void artifact(const std::string& k, const std::string& p) override
+    {
+        if (m_inner) m_inner->artifact(k, p);
+    }
     bool progress(const qat::Progress& p) override
     {
         if (p.done == markAt && p.total > markAt) {
@@ -199,13 +225,61 @@ public:
             peakBytes(m_dev, true);
             mark = std::chrono::steady_clock::now();
         }
-        return true;
+        return m_inner ? m_inner->progress(p) : true;
     }
     int64_t markAt = 0;
     std::chrono::steady_clock::time_point mark = std::chrono::steady_clock::now();
 
 private:
     at::Device m_dev;
+    qat::RunSink* m_inner;
+};
+
+// The engine's sink over a temporary run store (--store 1): what a run records, for the same steps.
+struct StoreSink
+{
+    explicit StoreSink(const at::Device& dev)
+        : path((std::filesystem::temp_directory_path() /
+                ("bench_dlqat_step-" + std::to_string(getpid()) + ".db"))
+                   .string()),
+          store(path), runId(newRun(store)), writer(store, runId),
+          sink(store, writer, control, options, arg("batch") * arg("seq"), dev.str())
+    {
+        sink.setLogEvery(arg("log-every"));
+        sink.phase("training");
+    }
+    ~StoreSink()
+    {
+        std::error_code ec;
+        for (const char* tail : {"", "-wal", "-shm"})
+            std::filesystem::remove(path + tail, ec);
+    }
+    static int64_t newRun(qat::RunStore& s)
+    {
+        qat::NewRun nr;
+        nr.experiment = "bench_dlqat_step";
+        nr.method = "dlqat";
+        nr.config = "{}";
+        return s.createRun(nr);
+    }
+    // The perf/tokens_per_s records, step and value.
+    std::vector<std::pair<int64_t, double>> rates()
+    {
+        writer.flush();
+        std::vector<std::pair<int64_t, double>> out;
+        if (const auto series = store.findSeries(runId, "perf/tokens_per_s", "phase=training"))
+            for (const qat::ScalarPoint& p : store.scalars(series->id))
+                out.emplace_back(p.step, p.value);
+        return out;
+    }
+
+    std::string path;
+    qat::RunStore store;
+    int64_t runId;
+    qat::RunWriter writer;
+    qat::EngineControl control;
+    qat::EngineOptions options;
+    qat::engine::EngineSink sink;
 };
 
 struct Measured
@@ -215,7 +289,8 @@ struct Measured
     int64_t peak = -1;
 };
 
-Measured runOurs(const at::Device& dev, bool fused)
+// store: the engine's sink into a temporary run store instead of no sink (--store 1).
+Measured runOurs(const at::Device& dev, bool fused, bool store = false)
 {
     qat::setFusedQuantEnabled(fused);
     torch::manual_seed(0);
@@ -251,7 +326,8 @@ Measured runOurs(const at::Device& dev, bool fused)
     }
     qat::TokenData data;
     data.train = tokens;
-    NullSink sink(dev);
+    std::unique_ptr<StoreSink> stored = store ? std::make_unique<StoreSink>(dev) : nullptr;
+    MarkSink sink(dev, stored ? &stored->sink : nullptr);
     qat::RunContext ctx{nlohmann::json::object(), model, data, sink, "", false};
     auto makeLoop = [&](int64_t steps) {
         qat::LoopSettings ls;
@@ -260,7 +336,8 @@ Measured runOurs(const at::Device& dev, bool fused)
         ls.schedule = qat::Schedule::Constant;
         ls.gradClip = 1.0;
         ls.batch = batch;
-        ls.logEvery = 1 << 30; // the loss is read back at the first and the last step only, as between logs
+        // Without a store the loss is read back at the first and the last step only, as between logs.
+        ls.logEvery = store ? arg("log-every") : 1 << 30;
         return std::make_unique<qat::TrainLoop>(
             ls, std::vector<qat::ParamGroup>{{"m", ms, 2e-3, 0.0}, {"lora", lora, 1e-3, 0.0}});
     };
@@ -276,6 +353,15 @@ Measured runOurs(const at::Device& dev, bool fused)
         std::chrono::duration<double>(std::chrono::steady_clock::now() - sink.mark).count() / double(iters);
     m.tokensPerS = double(batch * seq) / m.sPerStep;
     m.peak = peakBytes(dev, false);
+    if (stored) {
+        std::printf(
+            "store: perf/tokens_per_s every %lld steps against the wall clock's %.0f tokens/s (%.4f s/step):",
+            (long long)arg("log-every"), m.tokensPerS, m.sPerStep);
+        for (const auto& [at, rate] : stored->rates())
+            std::printf(" step %lld %.0f (%.3f)", (long long)at, rate, rate / m.tokensPerS);
+        std::printf("\n");
+        return m;
+    }
     auto step = [&] { makeLoop(1)->run(sampler, loss, ctx, dev); };
     if (fused && !g_args["profile"].empty()) profileStep(step, dev);
     return m;
@@ -341,6 +427,7 @@ int main(int argc, char** argv)
             qat::setFusedQuantTiles(true);
         }
         if (arg("aten")) rows.emplace_back("qatbench-aten", runOurs(dev, false));
+        if (arg("store")) rows.emplace_back("qatbench-store", runOurs(dev, true, true));
         qat::setFusedQuantEnabled(true);
         Measured peer;
         if (cuda && runPeer(peer, false)) rows.emplace_back("eager-py", peer);
