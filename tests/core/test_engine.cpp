@@ -73,6 +73,23 @@ int64_t newRun(RunStore& store, const std::string& name, int64_t steps)
     return store.createRun(nr);
 }
 
+// The engine's sink over a new run in store, driven by hand, a perf point every 5 steps; the points reach the
+// store when it goes out of scope.
+struct HandSink
+{
+    HandSink(RunStore& store, const std::string& name, int64_t steps, int64_t tokensPerStep)
+        : run(newRun(store, name, steps)), writer(store, run),
+          sink(store, writer, control, options, tokensPerStep, "cpu")
+    {
+        sink.setLogEvery(5);
+    }
+    int64_t run;
+    RunWriter writer;
+    EngineControl control;
+    EngineOptions options;
+    engine::EngineSink sink;
+};
+
 } // namespace
 
 QAT_TEST(engineRunsToCompletionAndRecordsTheRun)
@@ -185,13 +202,11 @@ QAT_TEST(anUnknownMethodOrMissingModelFailsTheRunNamingTheField)
 QAT_TEST(eachPhaseRecordsThePeakMemoryOfItsOwnSteps)
 {
     RunStore store(test::tempDir() + "/peaks.db");
-    const int64_t run = newRun(store, "peaks", 19);
+    int64_t run = 0;
     {
-        RunWriter writer(store, run);
-        EngineControl control;
-        EngineOptions options;
-        engine::EngineSink sink(store, writer, control, options, 64, "cpu");
-        sink.setLogEvery(5);
+        HandSink h(store, "peaks", 19, 64);
+        run = h.run;
+        engine::EngineSink& sink = h.sink;
         for (const auto& [phase, n] : {std::pair<std::string, int>{"calibration", 7}, {"training", 12}}) {
             sink.phase(phase);
             for (int i = 1; i <= n; ++i)
@@ -221,13 +236,11 @@ QAT_TEST(eachPhaseRecordsThePeakMemoryOfItsOwnSteps)
 QAT_TEST(tokensPerSecondCoversTheStepsBetweenRecords)
 {
     RunStore store(test::tempDir() + "/rates.db");
-    const int64_t run = newRun(store, "rates", 5);
+    int64_t run = 0;
     {
-        RunWriter writer(store, run);
-        EngineControl control;
-        EngineOptions options;
-        engine::EngineSink sink(store, writer, control, options, 1000, "cpu");
-        sink.setLogEvery(5);
+        HandSink h(store, "rates", 5, 1000);
+        run = h.run;
+        engine::EngineSink& sink = h.sink;
         sink.phase("training");
         auto step = [&](int64_t done) {
             QAT_CHECK(sink.progress({.phase = "training", .done = done, .total = 5, .unit = "steps"}));

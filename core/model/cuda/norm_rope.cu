@@ -132,8 +132,23 @@ __global__ void rmsNormForwardKernel(const T* x, const T* w, T* y, float* r, int
     }
 }
 
-// y = w dtype(x r): the gradient reaching x r is a = dtype(g w) (the product's backward rounds it), and
-// dx = a r + x (2 / cols) d(mean), d(mean) = -r^3 / 2 sum(a x).
+// A thread's V columns of one row for the backward: a = dtype(g w), the gradient reaching x r (the product's
+// backward rounds it), and x.
+template <typename T, int V>
+__device__ __forceinline__ void loadBackward(const T* g, const T* w, const T* x, float (&a)[V],
+                                             float (&xv)[V])
+{
+    float wv[V];
+    load<T, V>(g, a);
+    load<T, V>(w, wv);
+    load<T, V>(x, xv);
+#pragma unroll
+    for (int k = 0; k < V; ++k)
+        a[k] = mulT<T>(a[k], wv[k]);
+}
+
+// y = w dtype(x r), r = (mean(x^2) + eps)^-1/2: dx = a r + x (2 / cols) d(mean) with d(mean) = -r^3 / 2 sum(a
+// x), i.e. dx = a r - x r^3 sum(a x) / cols.
 template <typename T, int V>
 __global__ void rmsNormBackwardKernel(const T* g, const T* x, const T* w, const float* r, T* dx, int64_t cols)
 {
@@ -142,25 +157,21 @@ __global__ void rmsNormBackwardKernel(const T* g, const T* x, const T* w, const 
     T* dr = dx + row * cols;
     float dot = 0.f;
     for (int64_t j = int64_t(threadIdx.x) * V; j < cols; j += int64_t(blockDim.x) * V) {
-        float gv[V], wv[V], xv[V];
-        load<T, V>(gr + j, gv);
-        load<T, V>(w + j, wv);
-        load<T, V>(xr + j, xv);
+        float a[V], xv[V];
+        loadBackward<T, V>(gr + j, w + j, xr + j, a, xv);
 #pragma unroll
         for (int k = 0; k < V; ++k)
-            dot += mulT<T>(gv[k], wv[k]) * xv[k];
+            dot += a[k] * xv[k];
     }
     const float rr = r[row];
-    const float coef = -0.5f * blockSum(dot) * rr * rr * rr * 2.f / float(cols);
+    const float coef = -blockSum(dot) * rr * rr * rr / float(cols);
     for (int64_t j = int64_t(threadIdx.x) * V; j < cols; j += int64_t(blockDim.x) * V) {
-        float gv[V], wv[V], xv[V];
-        load<T, V>(gr + j, gv);
-        load<T, V>(w + j, wv);
-        load<T, V>(xr + j, xv);
+        float a[V], xv[V];
+        loadBackward<T, V>(gr + j, w + j, xr + j, a, xv);
 #pragma unroll
         for (int k = 0; k < V; ++k)
-            gv[k] = mulT<T>(gv[k], wv[k]) * rr + coef * xv[k];
-        store<T, V>(dr + j, gv);
+            a[k] = a[k] * rr + coef * xv[k];
+        store<T, V>(dr + j, a);
     }
 }
 

@@ -6,6 +6,7 @@
 #include <cublas_v2.h>
 
 #include <map>
+#include <mutex>
 #include <utility>
 
 namespace qat::cuda {
@@ -25,10 +26,12 @@ void checkBlas(cublasStatus_t e, const char* what)
 
 namespace detail {
 
-// A device attribute, read once per device and attribute.
+// A device attribute, read once per device and attribute (any thread may launch).
 int deviceAttribute(int device, cudaDeviceAttr attr)
 {
+    static std::mutex mutex;
     static std::map<std::pair<int, int>, int> values;
+    const std::lock_guard<std::mutex> lock(mutex);
     const std::pair<int, int> key{device, int(attr)};
     auto it = values.find(key);
     if (it != values.end()) return it->second;
