@@ -248,7 +248,10 @@ at::Tensor LlamaModel::block(const at::Tensor& x, int layer, const RopeTables& r
     const double eps = m_config.rmsNormEps;
     at::Tensor h = x + attention(rmsNorm(x, w.inputNorm, eps), layer, rope, hook, cache);
     at::Tensor n = rmsNorm(h, w.postNorm, eps);
-    at::Tensor mlp = at::silu(lin(n, LinearKind::Gate)) * lin(n, LinearKind::Up);
+    // Up before gate, explicitly: the order GCC gave the unsequenced operands of the earlier silu(gate) * up
+    // (a hook's block-output MSE adds its terms in it).
+    const at::Tensor up = lin(n, LinearKind::Up);
+    at::Tensor mlp = swiGlu(lin(n, LinearKind::Gate), up);
     return h + lin(mlp, LinearKind::Down);
 }
 

@@ -1,4 +1,4 @@
-// RMSNorm and RoPE: the ATen ops in transformers' order (the reference and the CPU path), and the CUDA
+// RMSNorm, RoPE and SwiGLU: the ATen ops in transformers' order (the reference and the CPU path), and the CUDA
 // kernels (core/model/cuda/norm_rope.cu) as autograd functions.
 #include "qatbench_sdk/norm_rope.h"
 
@@ -22,6 +22,12 @@ namespace {
 std::atomic<bool>& enabledFlag()
 {
     static std::atomic<bool> flag(detail::onUnlessZero("QATBENCH_FUSED_NORM_ROPE"));
+    return flag;
+}
+
+std::atomic<bool>& swiGluFlag()
+{
+    static std::atomic<bool> flag(detail::onUnlessZero("QATBENCH_FUSED_SWIGLU"));
     return flag;
 }
 
@@ -157,6 +163,38 @@ public:
     }
 };
 
+// Saves g and u; silu(g) is recomputed in backward (one kernel each way).
+class SwiGluFn : public torch::autograd::Function<SwiGluFn>
+{
+public:
+    static at::Tensor forward(AutogradContext* ctx, const at::Tensor& gate, const at::Tensor& up)
+    {
+        const c10::cuda::CUDAGuard guard(gate.device());
+        at::Tensor g = gate.contiguous(), u = up.contiguous();
+        at::Tensor y = at::empty_like(g);
+        cuda::nrSwiGluForward(g.data_ptr(), u.data_ptr(), y.data_ptr(), g.numel(), nrType(g.scalar_type()),
+                              streamOf(g));
+        ctx->save_for_backward({g, u});
+        return y;
+    }
+
+    static variable_list backward(AutogradContext* ctx, variable_list grads)
+    {
+        const auto saved = ctx->get_saved_variables();
+        const at::Tensor &g = saved[0], &u = saved[1];
+        variable_list out(2);
+        if (!grads[0].defined()) return out;
+        const c10::cuda::CUDAGuard guard(g.device());
+        const at::Tensor dy = grads[0].to(g.scalar_type()).contiguous();
+        if (ctx->needs_input_grad(0)) out[0] = at::empty_like(g);
+        if (ctx->needs_input_grad(1)) out[1] = at::empty_like(u);
+        auto ptr = [](at::Tensor& t) { return t.defined() ? t.data_ptr() : nullptr; };
+        cuda::nrSwiGluBackward(dy.data_ptr(), g.data_ptr(), u.data_ptr(), ptr(out[0]), ptr(out[1]), g.numel(),
+                               nrType(g.scalar_type()), streamOf(g));
+        return out;
+    }
+};
+
 #endif
 
 } // namespace
@@ -208,6 +246,31 @@ at::Tensor applyRope(const at::Tensor& x, const at::Tensor& cos, const at::Tenso
     if (fusedRopeApplies(x, cos, sin)) return RopeFn::apply(x, cos, sin);
 #endif
     return x * cos + rotateHalf(x) * sin;
+}
+
+void setFusedSwiGluEnabled(bool on)
+{
+    swiGluFlag() = on;
+}
+
+bool fusedSwiGluEnabled()
+{
+    return swiGluFlag();
+}
+
+bool fusedSwiGluApplies(const at::Tensor& gate, const at::Tensor& up)
+{
+    return kernelsBuilt() && fusedSwiGluEnabled() && gate.defined() && up.defined() && gate.is_cuda() &&
+           kernelDtype(gate.scalar_type()) && up.scalar_type() == gate.scalar_type() &&
+           up.device() == gate.device() && up.sizes() == gate.sizes();
+}
+
+at::Tensor swiGlu(const at::Tensor& gate, const at::Tensor& up)
+{
+#ifdef QATBENCH_HAVE_CUDA_KERNELS
+    if (fusedSwiGluApplies(gate, up)) return SwiGluFn::apply(gate, up);
+#endif
+    return at::silu(gate) * up;
 }
 
 } // namespace qat

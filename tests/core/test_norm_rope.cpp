@@ -1,7 +1,8 @@
-// RMSNorm and RoPE (core/model/norm_rope.cpp): the ATen ops against float64 formulas written another way on
-// every device; on CUDA the kernels (core/model/cuda/norm_rope.cu) against the ATen ops
-// (setFusedNormRopeEnabled(false)), forward and backward, in float32, bfloat16 and float16, and a tiny
-// model's logits and gradients with the kernels on and off, with and without checkpointing.
+// RMSNorm, RoPE and SwiGLU (core/model/norm_rope.cpp): the ATen ops against float64 formulas written another
+// way on every device; on CUDA the kernels (core/model/cuda/norm_rope.cu) against the ATen ops
+// (setFusedNormRopeEnabled(false), setFusedSwiGluEnabled(false)), forward and backward, in float32, bfloat16
+// and float16, and a tiny model's logits and gradients with the kernels on and off, with and without
+// checkpointing.
 //
 // Stated tolerances (kernels against the ATen ops):
 //   RoPE: bit for bit, values and gradients, in every dtype; the result and the gradient in x's layout.
@@ -10,6 +11,9 @@
 //   float32 2^-21 forward, 1e-5 for dx, whose row sum is another order of another product), and at most
 //   2 % of the low-precision elements differ at all;
 //   the weight's gradient (a sum over rows) within 2^-6 relative L2 in bf16 and fp16, 1e-5 in float32.
+//   SwiGLU: the forward and du bit for bit; dg (one expression that nvcc may contract into FMAs differently
+//   from ATen's build) within one unit in the dtype's last place of each element (float32: 2^-21), at most
+//   1 % of the elements differing at all.
 //   Model (2 layers): float32 logits and q/k/v weight gradients within 1e-5 of their largest value; bf16
 //   within 2^-5.
 // On a machine without CUDA (or without the kernels) the CUDA tests report SKIP.
@@ -40,8 +44,18 @@ void requireKernels()
 // Restores the switch whatever a test does.
 struct KernelsOn
 {
-    ~KernelsOn() { setFusedNormRopeEnabled(true); }
+    ~KernelsOn()
+    {
+        setFusedNormRopeEnabled(true);
+        setFusedSwiGluEnabled(true);
+    }
 };
+
+void setKernels(bool on)
+{
+    setFusedNormRopeEnabled(on);
+    setFusedSwiGluEnabled(on);
+}
 
 // cos / sin tables as LlamaModel::rope builds them: [1, 1, T, D], the half-size table twice.
 std::pair<at::Tensor, at::Tensor> ropeTables(int64_t t, int64_t d, at::ScalarType dtype, at::Device dev)
@@ -83,7 +97,7 @@ QAT_TEST(atenOpsMatchFloat64Formulas)
     KernelsOn restore;
     for (const auto& dev : test::devices())
         for (bool kernels : {false, true}) {
-            setFusedNormRopeEnabled(kernels);
+            setKernels(kernels);
             torch::manual_seed(1);
             // RMSNorm: w x / sqrt(mean(x^2) + eps), written in float64.
             at::Tensor x = at::randn({3, 5, 24}).to(dev), w = at::rand({24}).to(dev) + 0.5;
@@ -100,6 +114,16 @@ QAT_TEST(atenOpsMatchFloat64Formulas)
             at::Tensor lo = q64.slice(-1, 0, d / 2), hi = q64.slice(-1, d / 2);
             at::Tensor rot = at::cat({lo * c - hi * s, hi * c + lo * s}, -1);
             QAT_CHECK(relL2(applyRope(q, cos, sin), rot) < 1e-6);
+            // SwiGLU: g sigmoid(g) u, and its gradients g' = dy u (s + g s (1 - s)), u' = dy g s.
+            at::Tensor g = (at::randn({4, 9}) * 4).to(dev).requires_grad_(true),
+                       u = at::randn({4, 9}).to(dev).requires_grad_(true), dy = at::randn({4, 9}).to(dev);
+            at::Tensor g64 = g.detach().to(at::kCPU, at::kDouble), u64 = u.detach().to(at::kCPU, at::kDouble),
+                       dy64 = dy.to(at::kCPU, at::kDouble), sg = 1 / (1 + at::exp(-g64));
+            at::Tensor y = swiGlu(g, u);
+            y.backward(dy);
+            QAT_CHECK(relL2(y, g64 * sg * u64) < 1e-6);
+            QAT_CHECK(relL2(g.grad(), dy64 * u64 * (sg + g64 * sg * (1 - sg))) < 1e-6);
+            QAT_CHECK(relL2(u.grad(), dy64 * g64 * sg) < 1e-6);
         }
 }
 
@@ -187,6 +211,49 @@ QAT_TEST(rmsNormKernelsMatchAten)
             }
 }
 
+QAT_TEST(swiGluKernelsMatchAten)
+{
+    requireKernels();
+    KernelsOn restore;
+    const at::Device dev(at::kCUDA, 0);
+    for (at::ScalarType dtype : {at::kFloat, at::kBFloat16, at::kHalf})
+        // 16 bytes a thread (a multiple of 8 elements) and one element at a time (an odd count); gate values
+        // out to +-12, where sigmoid saturates.
+        for (int64_t cols : {8, 344, 11008, 37})
+            for (int needs : {3, 1, 2}) { // both gradients, gate's only, up's only
+                torch::manual_seed(4);
+                const at::Tensor g0 = (at::randn({3, 17, cols}) * 4).clamp(-12, 12).to(dev, dtype);
+                const at::Tensor u0 = at::randn({3, 17, cols}).to(dev, dtype);
+                const at::Tensor dy = at::randn({3, 17, cols}).to(dev, dtype);
+                std::vector<at::Tensor> ys, dgs, dus;
+                for (bool kernels : {true, false}) {
+                    setFusedSwiGluEnabled(kernels);
+                    QAT_CHECK(fusedSwiGluApplies(g0, u0) == kernels);
+                    at::Tensor g = g0.detach().requires_grad_((needs & 1) != 0),
+                               u = u0.detach().requires_grad_((needs & 2) != 0);
+                    at::Tensor y = swiGlu(g, u);
+                    y.backward(dy);
+                    ys.push_back(y.detach());
+                    dgs.push_back(g.grad());
+                    dus.push_back(u.grad());
+                }
+                std::ostringstream what;
+                what << name(dtype) << " cols " << cols << " needs " << needs;
+                QAT_CHECK_MSG(at::equal(ys[0], ys[1]), what.str() + ": forward");
+                QAT_CHECK_MSG(dgs[0].defined() == bool(needs & 1) && dus[0].defined() == bool(needs & 2),
+                              what.str() + ": gradients of the wrong inputs");
+                if (needs & 2) QAT_CHECK_MSG(at::equal(dus[0], dus[1]), what.str() + ": du");
+                if (needs & 1) {
+                    const at::Tensor a = dgs[0].to(at::kDouble), b = dgs[1].to(at::kDouble);
+                    const double worst = ((a - b).abs() / (b.abs() + 1e-30)).max().item<double>();
+                    const double differ = differingFraction(dgs[0], dgs[1]);
+                    QAT_CHECK_MSG(worst <= ulpOf(dtype) && differ <= 0.01,
+                                  what.str() + ": dg " + std::to_string(worst) + " relative, " +
+                                      std::to_string(differ) + " differ");
+                }
+            }
+}
+
 QAT_TEST(modelWithKernelsMatchesAtenOps)
 {
     requireKernels();
@@ -206,7 +273,7 @@ QAT_TEST(modelWithKernelsMatchesAtenOps)
                 at::randint(0, c.vocabSize, {2, 40}, at::TensorOptions().dtype(at::kLong)).to(dev);
             std::vector<at::Tensor> logits, grads;
             for (bool kernels : {true, false}) {
-                setFusedNormRopeEnabled(kernels);
+                setKernels(kernels);
                 ForwardOptions fo;
                 fo.checkpointBlocks = checkpoint;
                 at::Tensor out = model.forward(ids, fo);
@@ -238,6 +305,8 @@ QAT_TEST(whatTheKernelsDoNotCoverTakesTheAtenOps)
     at::Tensor x = at::randn({1, 2, 4, 8});
     QAT_CHECK(!fusedRopeApplies(x, cos, sin)); // the CPU
     QAT_CHECK(!fusedRmsNormApplies(x, at::ones({8})));
+    QAT_CHECK(!fusedSwiGluApplies(x, x));
+    QAT_CHECK(at::equal(swiGlu(x, x.flip(-1)), at::silu(x) * x.flip(-1)));
     QAT_CHECK(at::allclose(applyRope(x, cos, sin),
                            x * cos + at::cat({-x.slice(-1, 4), x.slice(-1, 0, 4)}, -1) * sin));
     if (!torch::cuda::is_available()) return;
@@ -250,9 +319,15 @@ QAT_TEST(whatTheKernelsDoNotCoverTakesTheAtenOps)
     QAT_CHECK(!fusedRopeApplies(at::randn({1, 2, 8, 4}, dev).transpose(2, 3), cc, sc)); // a strided last dim
     QAT_CHECK(!fusedRmsNormApplies(xc, at::ones({8}, dev).to(at::kHalf))); // weight in another dtype
     QAT_CHECK(fusedRmsNormApplies(xc, at::ones({8}, dev)) == built);
+    QAT_CHECK(fusedSwiGluApplies(xc, xc) == built);
+    QAT_CHECK(!fusedSwiGluApplies(xc, xc.to(at::kHalf)));     // up in another dtype
+    QAT_CHECK(!fusedSwiGluApplies(xc, xc.slice(-1, 0, 6)));   // another shape
     setFusedNormRopeEnabled(false);
     QAT_CHECK(!fusedRopeApplies(xc, cc, sc));
     QAT_CHECK(!fusedRmsNormApplies(xc, at::ones({8}, dev)));
+    QAT_CHECK(fusedSwiGluApplies(xc, xc) == built); // a switch of its own
+    setFusedSwiGluEnabled(false);
+    QAT_CHECK(!fusedSwiGluApplies(xc, xc));
 }
 
 QAT_TEST_MAIN()

@@ -1,4 +1,4 @@
-// RMSNorm and the rotary embedding on CUDA (norm_rope.h). Replaces, per use, the 8-10 ATen kernels of
+// RMSNorm, the rotary embedding and SwiGLU on CUDA (norm_rope.h). Replaces, per use, the 8-10 ATen kernels of
 // transformers' op order (casts, pow, mean, add, rsqrt, broadcast products; cat, neg, two products and a sum
 // over a transposed view), most of them strided and unvectorized: about 50 ms of a 7B DL-QAT step's 0.29 s
 // on the H200 (docs/GPU-LOG.md, session 10).
@@ -6,7 +6,9 @@
 // RMSNorm: a block per row; the row's sum of squares in float32 (each square rounded, as pow(2) rounds it),
 // then r = rsqrt(sum * factor + eps) with ATen's mean factor, then the row again from L1/L2. RoPE: a thread
 // per run of pairs (i, i + D/2) of one (b, h, t), so one thread reads both halves it needs. Both move 16
-// bytes per access where the rows (and strides) allow, else one element.
+// bytes per access where the rows (and strides) allow, else one element. SwiGLU: a thread per 16 bytes (or
+// element) of the MLP's gate and up projections, silu(g) u forward, both gradients backward, from g and u alone
+// (the ATen ops keep silu(g) as well, a third tensor of the MLP's width per block).
 #include "norm_rope.h"
 
 #include <cuda_bf16.h>
@@ -14,6 +16,7 @@
 #include <cuda_runtime.h>
 
 #include <cstring>
+#include <initializer_list>
 #include <stdexcept>
 #include <string>
 
@@ -229,6 +232,49 @@ __global__ void ropeKernel(const T* x, RopeView in, const T* cs, const T* sn, T*
     store<T, V>(y + p.out + p.i + half, b);
 }
 
+// ATen's silu in float32: x / (1 + exp(-x)), then rounded to T as its output is.
+template <typename T> __device__ __forceinline__ float siluT(float x)
+{
+    return roundT<T>(x / (1.f + expf(-x)));
+}
+
+// y = silu(g) u: ATen's silu, then its product.
+template <typename T, int V> __global__ void swiGluForwardKernel(const T* g, const T* u, T* y, int64_t n)
+{
+    const int64_t i = (int64_t(blockIdx.x) * blockDim.x + threadIdx.x) * V;
+    if (i >= n) return;
+    float gv[V], uv[V];
+    load<T, V>(g + i, gv);
+    load<T, V>(u + i, uv);
+#pragma unroll
+    for (int k = 0; k < V; ++k)
+        gv[k] = mulT<T>(siluT<T>(gv[k]), uv[k]);
+    store<T, V>(y + i, gv);
+}
+
+// The gradients autograd takes through silu(g) * u: du = dtype(dy silu(g)); dg = silu_backward(dtype(dy u), g),
+// ATen's dy s (1 + x (1 - s)) with s = sigmoid(x), in its expression order. dg or du may be null (not needed).
+template <typename T, int V>
+__global__ void swiGluBackwardKernel(const T* dy, const T* g, const T* u, T* dg, T* du, int64_t n)
+{
+    const int64_t i = (int64_t(blockIdx.x) * blockDim.x + threadIdx.x) * V;
+    if (i >= n) return;
+    float d[V], gv[V], uv[V], a[V], b[V];
+    load<T, V>(dy + i, d);
+    load<T, V>(g + i, gv);
+    load<T, V>(u + i, uv);
+#pragma unroll
+    for (int k = 0; k < V; ++k) {
+        const float x = gv[k];
+        const float sig = 1.f / (1.f + expf(-x));
+        const float ds = mulT<T>(d[k], uv[k]);
+        a[k] = ds * sig * (1.f + x * (1.f - sig));
+        b[k] = mulT<T>(d[k], siluT<T>(x));
+    }
+    if (dg) store<T, V>(dg + i, a);
+    if (du) store<T, V>(du + i, b);
+}
+
 bool aligned16(const void* p)
 {
     return reinterpret_cast<uintptr_t>(p) % 16 == 0;
@@ -363,6 +409,67 @@ void nrRopeBackward(const void* g, const RopeView& in, const void* cos, const vo
                     const RopeView& out, NrType type, void* stream)
 {
     rope<true>(g, in, cos, sin, dx, out, type, stream);
+}
+
+namespace {
+
+constexpr int kSwiGluThreads = 256;
+
+// 16 bytes a thread where every pointer is 16-byte aligned and n a multiple of the vector, else one element.
+template <typename T, typename K1, typename KV>
+void swiGlu(int64_t n, std::initializer_list<const void*> ptrs, cudaStream_t st, K1&& scalar, KV&& vector)
+{
+    constexpr int v = 16 / sizeof(T);
+    bool vec = n % v == 0;
+    for (const void* p : ptrs)
+        vec = vec && (!p || aligned16(p));
+    const int64_t threads = vec ? n / v : n;
+    const unsigned blocks = unsigned((threads + kSwiGluThreads - 1) / kSwiGluThreads);
+    if (vec)
+        vector(blocks, kSwiGluThreads, st);
+    else
+        scalar(blocks, kSwiGluThreads, st);
+}
+
+} // namespace
+
+void nrSwiGluForward(const void* g, const void* u, void* y, int64_t n, NrType type, void* stream)
+{
+    if (n == 0) return;
+    const auto st = static_cast<cudaStream_t>(stream);
+    dispatch(type, [&](auto tag) {
+        using T = decltype(tag);
+        constexpr int v = 16 / sizeof(T);
+        const T *gt = static_cast<const T*>(g), *ut = static_cast<const T*>(u);
+        T* yt = static_cast<T*>(y);
+        swiGlu<T>(
+            n, {g, u, y}, st,
+            [&](unsigned b, int t, cudaStream_t s) { swiGluForwardKernel<T, 1><<<b, t, 0, s>>>(gt, ut, yt, n); },
+            [&](unsigned b, int t, cudaStream_t s) { swiGluForwardKernel<T, v><<<b, t, 0, s>>>(gt, ut, yt, n); });
+    });
+    check(cudaGetLastError(), "SwiGLU forward launch");
+}
+
+void nrSwiGluBackward(const void* dy, const void* g, const void* u, void* dg, void* du, int64_t n, NrType type,
+                      void* stream)
+{
+    if (n == 0 || (!dg && !du)) return;
+    const auto st = static_cast<cudaStream_t>(stream);
+    dispatch(type, [&](auto tag) {
+        using T = decltype(tag);
+        constexpr int v = 16 / sizeof(T);
+        const T *dt = static_cast<const T*>(dy), *gt = static_cast<const T*>(g), *ut = static_cast<const T*>(u);
+        T *dgt = static_cast<T*>(dg), *dut = static_cast<T*>(du);
+        swiGlu<T>(
+            n, {dy, g, u, dg, du}, st,
+            [&](unsigned b, int t, cudaStream_t s) {
+                swiGluBackwardKernel<T, 1><<<b, t, 0, s>>>(dt, gt, ut, dgt, dut, n);
+            },
+            [&](unsigned b, int t, cudaStream_t s) {
+                swiGluBackwardKernel<T, v><<<b, t, 0, s>>>(dt, gt, ut, dgt, dut, n);
+            });
+    });
+    check(cudaGetLastError(), "SwiGLU backward launch");
 }
 
 } // namespace qat::cuda

@@ -1,5 +1,5 @@
 #pragma once
-// RMSNorm and the rotary embedding of the LLaMA forward on CUDA, one kernel each way: plain pointers and
+// RMSNorm, the rotary embedding and SwiGLU of the LLaMA forward on CUDA, one kernel each way: plain pointers and
 // sizes, no torch types (nvcc compiles the kernels without LibTorch's headers). The autograd wiring is
 // core/model/norm_rope.cpp; the ATen ops there are the reference and the CPU path.
 //
@@ -44,5 +44,12 @@ void nrRopeForward(const void* x, const RopeView& in, const void* cos, const voi
 // dx = g cos + rotate_half^T(g sin): the gradient of nrRopeForward's y with respect to x.
 void nrRopeBackward(const void* g, const RopeView& in, const void* cos, const void* sin, void* dx,
                     const RopeView& out, NrType type, void* stream);
+
+// SwiGLU, the LLaMA MLP's y = silu(g) u over n contiguous elements of g, u and y, rounded where the ATen ops
+// silu(g) * u round. Backward: dg and du (either may be null) from dy, g and u, as autograd computes them
+// through those two ops.
+void nrSwiGluForward(const void* g, const void* u, void* y, int64_t n, NrType type, void* stream);
+void nrSwiGluBackward(const void* dy, const void* g, const void* u, void* dg, void* du, int64_t n, NrType type,
+                      void* stream);
 
 } // namespace qat::cuda
