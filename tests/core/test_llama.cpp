@@ -1,5 +1,6 @@
 // LlamaModel against transformers: logits on every parity fixture (float32 <= 1e-4, bfloat16 measured), the
-// KV cache against the full forward, and gradient checkpointing against plain backward.
+// KV cache against the full forward, gradient checkpointing against plain backward, and damaged weights
+// refused on every device.
 
 #include "qat_test.h"
 #include "torch_test.h"
@@ -7,6 +8,8 @@
 #include "qatbench_sdk/llama.h"
 #include "qatbench_sdk/tensor_io.h"
 
+#include <cmath>
+#include <filesystem>
 #include <iostream>
 
 using namespace qat;
@@ -164,6 +167,21 @@ QAT_TEST(checkpointGradientsEqualPlain)
         }
         QAT_CHECK_EQ(calls[1], 2 * calls[0]); // recompute calls the hook again
     }
+}
+
+QAT_TEST(nonFiniteWeightsAreRefusedOnEveryDevice)
+{
+    // On the CPU the loader scans the stored bits before copying; on a GPU it checks there after the copy, in
+    // the stored dtype (an inf in a float32 file also for a bfloat16 model): both name the file and the tensor.
+    const std::string dir = test::tempDir() + "/model";
+    std::filesystem::copy(test::dataPath("models/stories260K"), dir, std::filesystem::copy_options::recursive);
+    auto t = readSafetensors(dir + "/model.safetensors");
+    t["model.layers.3.self_attn.o_proj.weight"][0][5] = -INFINITY;
+    writeSafetensors(dir + "/model.safetensors", {t.begin(), t.end()}, {});
+    for (const auto& device : test::devices())
+        for (const auto dtype : {at::kFloat, at::kBFloat16})
+            QAT_CHECK_THROWS_WITH(LlamaModel::load(dir, {device, dtype}), "model.safetensors",
+                                  "model.layers.3.self_attn.o_proj.weight", "NaN or infinite");
 }
 
 QAT_TEST(constructorChecksShapes)

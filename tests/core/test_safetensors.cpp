@@ -91,6 +91,16 @@ QAT_TEST(nonFiniteStoredValuesAreFoundInEveryFloatType)
     SafetensorsFile f(dir + "/w.safetensors");
     for (const auto& dev : test::devices())
         QAT_CHECK(readTensor(f, *f.find("w"), dev).cpu().equal(w));
+    // A GPU takes a tensor in 64 MiB staging chunks: one of three chunks and a ragged end, next to a small one
+    // (the staging buffers of both in flight at once).
+    for (const auto& dev : test::devices()) {
+        if (dev.is_cpu()) continue;
+        at::Tensor big = at::randint(0, 255, {(int64_t(129) << 20) + 5}, at::kByte), small = at::arange(7);
+        writeSafetensors(dir + "/big.safetensors", {{"big", big}, {"small", small}});
+        SafetensorsFile fb(dir + "/big.safetensors");
+        at::Tensor onDevice = readTensor(fb, *fb.find("big"), dev), smallOn = readTensor(fb, *fb.find("small"), dev);
+        QAT_CHECK(onDevice.device() == dev && onDevice.cpu().equal(big) && smallOn.cpu().equal(small));
+    }
 }
 
 QAT_TEST(truncatedFiles)

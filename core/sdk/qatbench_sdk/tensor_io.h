@@ -23,8 +23,10 @@ at::ScalarType toScalarType(StDType t);
 // A CPU copy of one tensor in its stored dtype; InputError(file, name) when it is missing.
 at::Tensor readTensor(const SafetensorsFile& file, const std::string& name);
 at::Tensor readTensor(const SafetensorsFile& file, const StTensorInfo& info);
-// The same tensor on `device`, stored dtype: for a GPU copied from the mapping itself (no host copy in
-// between) when the data is aligned for its element type.
+// The same tensor on `device`, stored dtype. For a GPU through pinned staging chunks: the host threads copy
+// one chunk out of the mapping while the GPU takes the previous one, asynchronously on the current stream
+// (the mapping is not read after this returns; the GPU's copy may still be running, ordered before any later
+// work on that stream).
 at::Tensor readTensor(const SafetensorsFile& file, const StTensorInfo& info, const at::Device& device);
 // False when a floating-point tensor holds a NaN or an infinity: a scan of the stored bits in the mapping,
 // in parallel, allocating nothing (integer tensors are always finite).
