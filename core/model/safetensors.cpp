@@ -82,9 +82,13 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : m_path(path)
                              " bytes, too short for a safetensors header (truncated?)");
     }
     void* p = ::mmap(nullptr, size_t(m_size), PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (p == MAP_FAILED) throw InputError(path, "", std::string("cannot map: ") + std::strerror(errno));
+    if (p == MAP_FAILED) {
+        const int e = errno;
+        ::close(fd);
+        throw InputError(path, "", std::string("cannot map: ") + std::strerror(e));
+    }
     m_map = static_cast<const std::byte*>(p);
+    m_fd = fd;
     try {
         uint64_t headerLen = 0;
         for (int i = 7; i >= 0; --i)
@@ -97,7 +101,9 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : m_path(path)
         parseHeader(std::string(reinterpret_cast<const char*>(m_map) + 8, headerLen), m_size - m_dataStart);
     } catch (...) {
         ::munmap(const_cast<std::byte*>(m_map), size_t(m_size));
+        ::close(m_fd);
         m_map = nullptr;
+        m_fd = -1;
         throw;
     }
 }
@@ -105,27 +111,33 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : m_path(path)
 SafetensorsFile::~SafetensorsFile()
 {
     if (m_map) ::munmap(const_cast<std::byte*>(m_map), size_t(m_size));
+    if (m_fd >= 0) ::close(m_fd);
 }
 
 SafetensorsFile::SafetensorsFile(SafetensorsFile&& o) noexcept
     : m_path(std::move(o.m_path)), m_tensors(std::move(o.m_tensors)), m_index(std::move(o.m_index)),
-      m_metadata(std::move(o.m_metadata)), m_map(o.m_map), m_size(o.m_size), m_dataStart(o.m_dataStart)
+      m_metadata(std::move(o.m_metadata)), m_map(o.m_map), m_fd(o.m_fd), m_size(o.m_size),
+      m_dataStart(o.m_dataStart)
 {
     o.m_map = nullptr;
+    o.m_fd = -1;
 }
 
 SafetensorsFile& SafetensorsFile::operator=(SafetensorsFile&& o) noexcept
 {
     if (this != &o) {
         if (m_map) ::munmap(const_cast<std::byte*>(m_map), size_t(m_size));
+        if (m_fd >= 0) ::close(m_fd);
         m_path = std::move(o.m_path);
         m_tensors = std::move(o.m_tensors);
         m_index = std::move(o.m_index);
         m_metadata = std::move(o.m_metadata);
         m_map = o.m_map;
+        m_fd = o.m_fd;
         m_size = o.m_size;
         m_dataStart = o.m_dataStart;
         o.m_map = nullptr;
+        o.m_fd = -1;
     }
     return *this;
 }
@@ -208,6 +220,23 @@ const StTensorInfo* SafetensorsFile::find(const std::string& name) const
 const std::byte* SafetensorsFile::data(const StTensorInfo& t) const
 {
     return m_map + m_dataStart + t.begin;
+}
+
+void SafetensorsFile::read(const StTensorInfo& t, int64_t offset, int64_t n, void* dst) const
+{
+    auto* out = static_cast<std::byte*>(dst);
+    int64_t at = m_dataStart + t.begin + offset;
+    while (n > 0) {
+        const ssize_t got = ::pread(m_fd, out, size_t(n), off_t(at));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0)
+            throw InputError(m_path, t.name,
+                             got < 0 ? std::string("read failed: ") + std::strerror(errno)
+                                     : std::string("the file ends early: it changed since it was opened"));
+        out += got;
+        at += got;
+        n -= got;
+    }
 }
 
 } // namespace qat

@@ -3,6 +3,7 @@
 #include "qatbench_sdk/tensor_io.h"
 
 #include "qatbench/error.h"
+#include "util/threads.h"
 
 #include <nlohmann/json.hpp>
 
@@ -71,15 +72,15 @@ static const char* stName(at::ScalarType t)
 
 namespace {
 
-// n bytes in 1 MiB pieces on every thread: one thread faulting in a multi-GiB model's fresh pages of the
-// mapping took most of its load time. memcpy rather than from_blob: the data area need not be aligned for the
-// element type.
-void copyPieces(std::byte* dst, const std::byte* src, int64_t bytes)
+// Bytes [offset, offset + n) of the tensor into dst, read in 1 MiB pieces on every thread (pread: one thread
+// copying a multi-GiB model out of its files, or faulting in the mapping's pages, took most of its load time).
+// Read rather than from_blob: the data area need not be aligned for the element type.
+void readPieces(const SafetensorsFile& file, const StTensorInfo& info, int64_t offset, int64_t n, std::byte* dst)
 {
     constexpr int64_t kPiece = int64_t(1) << 20;
-    at::parallel_for(0, (bytes + kPiece - 1) / kPiece, 1, [&](int64_t begin, int64_t end) {
-        const int64_t from = begin * kPiece, to = std::min(bytes, end * kPiece);
-        std::memcpy(dst + from, src + from, size_t(to - from));
+    detail::parallelRanges((n + kPiece - 1) / kPiece, false, [&](int64_t begin, int64_t end) {
+        const int64_t from = begin * kPiece, to = std::min(n, end * kPiece);
+        file.read(info, offset + from, to - from, dst + from);
     });
 }
 
@@ -88,7 +89,7 @@ void copyPieces(std::byte* dst, const std::byte* src, int64_t bytes)
 at::Tensor readTensor(const SafetensorsFile& file, const StTensorInfo& info)
 {
     at::Tensor out = at::empty(info.shape, at::TensorOptions().dtype(toScalarType(info.dtype)));
-    copyPieces(static_cast<std::byte*>(out.data_ptr()), file.data(info), info.end - info.begin);
+    readPieces(file, info, 0, info.end - info.begin, static_cast<std::byte*>(out.data_ptr()));
     return out;
 }
 
@@ -101,12 +102,11 @@ at::Tensor readTensor(const SafetensorsFile& file, const StTensorInfo& info, con
     constexpr int64_t kChunk = int64_t(64) << 20;
     at::Tensor out = at::empty(info.shape, at::TensorOptions().dtype(toScalarType(info.dtype)).device(device));
     at::Tensor raw = out.view({-1}).view(at::kByte);
-    const std::byte* src = file.data(info);
     const int64_t bytes = info.end - info.begin;
     for (int64_t off = 0; off < bytes; off += kChunk) {
         const int64_t n = std::min(kChunk, bytes - off);
         at::Tensor stage = at::empty({n}, at::TensorOptions().dtype(at::kByte).pinned_memory(true));
-        copyPieces(static_cast<std::byte*>(stage.data_ptr()), src + off, n);
+        readPieces(file, info, off, n, static_cast<std::byte*>(stage.data_ptr()));
         raw.narrow(0, off, n).copy_(stage, /*non_blocking=*/true);
     }
     return out;
@@ -118,7 +118,7 @@ namespace {
 template <class Bits> bool exponentsFinite(const std::byte* data, int64_t n, Bits exponentMask)
 {
     std::atomic<bool> finite{true};
-    at::parallel_for(0, n, int64_t(1) << 16, [&](int64_t begin, int64_t end) {
+    detail::parallelRanges(n, false, [&](int64_t begin, int64_t end) {
         Bits bad = 0;
         for (int64_t i = begin; i < end; ++i) {
             Bits v;

@@ -6,6 +6,7 @@
 #include "qatbench/safetensors.h"
 #include "qatbench_sdk/tensor_io.h"
 #include "qatbench_sdk/trainer.h"
+#include "util/threads.h"
 
 #include "qatbench_sdk/torch.h"
 
@@ -113,7 +114,7 @@ void dequantizeRows(const at::Tensor& codes, const at::Tensor& scales, const at:
     const float* s = scales.data_ptr<float>();
     const float* z = zeros.data_ptr<float>();
     Out* o = out.data_ptr<Out>();
-    at::parallel_for(0, rows, 16, [&](int64_t begin, int64_t end) {
+    detail::parallelRanges(rows, false, [&](int64_t begin, int64_t end) {
         for (int64_t r = begin; r < end; ++r)
             for (int64_t k = 0; k < cols; ++k) {
                 const int64_t gi = r * groups + k / g;
@@ -181,7 +182,7 @@ at::Tensor packCodes(const at::Tensor& codes, int bits)
     const uint8_t* src = c.data_ptr<uint8_t>();
     uint8_t* dst = out.data_ptr<uint8_t>();
     const uint32_t mask = (1u << bits) - 1;
-    at::parallel_for(0, rows, 16, [&](int64_t begin, int64_t end) {
+    detail::parallelRanges(rows, false, [&](int64_t begin, int64_t end) {
         for (int64_t r = begin; r < end; ++r) {
             const uint8_t* in = src + r * cols;
             uint8_t* o = dst + r * nbytes;
@@ -213,7 +214,7 @@ at::Tensor unpackCodes(const at::Tensor& packed, int bits, int64_t cols)
     const uint8_t* src = p.data_ptr<uint8_t>();
     uint8_t* dst = out.data_ptr<uint8_t>();
     const uint32_t mask = (1u << bits) - 1;
-    at::parallel_for(0, rows, 16, [&](int64_t begin, int64_t end) {
+    detail::parallelRanges(rows, false, [&](int64_t begin, int64_t end) {
         for (int64_t r = begin; r < end; ++r) {
             const uint8_t* in = src + r * nbytes;
             uint8_t* o = dst + r * cols;

@@ -103,6 +103,24 @@ QAT_TEST(nonFiniteStoredValuesAreFoundInEveryFloatType)
     }
 }
 
+QAT_TEST(aFileCutAfterOpeningIsAnErrorNotACrash)
+{
+    // Tensors are read with pread, not through the mapping (whose pages past a new end of file would be a
+    // SIGBUS): a file that shrinks between opening and reading names itself and the tensor.
+    const std::string path = test::tempDir() + "/cut.safetensors";
+    const at::Tensor a = at::arange(4096, at::kFloat), b = at::arange(4096, at::kFloat) * 2;
+    writeSafetensors(path, {{"a", a}, {"b", b}});
+    SafetensorsFile f(path);
+    QAT_CHECK(readTensor(f, "b").equal(b));
+    const bool bLast = f.find("b")->end > f.find("a")->end;
+    const std::string first = bLast ? "a" : "b", last = bLast ? "b" : "a";
+    std::filesystem::resize_file(path, std::filesystem::file_size(path) - 4096 * 4 / 2); // half the last one
+    QAT_CHECK(readTensor(f, first).equal(bLast ? a : b));
+    QAT_CHECK_THROWS_WITH(readTensor(f, last), "cut.safetensors", last.c_str(), "ends early");
+    for (const auto& dev : test::devices()) // the GPU's staged read too
+        QAT_CHECK_THROWS_WITH(readTensor(f, *f.find(last), dev), "cut.safetensors", "ends early");
+}
+
 QAT_TEST(truncatedFiles)
 {
     QAT_CHECK_THROWS_WITH(SafetensorsFile(write("tiny.safetensors", "abc")), "tiny.safetensors",

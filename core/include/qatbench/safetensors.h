@@ -60,6 +60,10 @@ public:
     const std::map<std::string, std::string>& metadata() const { return m_metadata; }
     const StTensorInfo* find(const std::string& name) const; // nullptr when absent
     const std::byte* data(const StTensorInfo& t) const;      // the tensor's bytes (little-endian), mapped
+    // Bytes [offset, offset + n) of the tensor's data into dst with pread(2), past the mapping (a one-time
+    // read need not fault the mapping's pages in); safe from several threads at once. InputError when the file
+    // has shrunk since it was opened.
+    void read(const StTensorInfo& t, int64_t offset, int64_t n, void* dst) const;
     int64_t fileSize() const { return m_size; }
 
 private:
@@ -70,6 +74,7 @@ private:
     std::map<std::string, size_t> m_index;
     std::map<std::string, std::string> m_metadata;
     const std::byte* m_map = nullptr;
+    int m_fd = -1; // kept open for read()
     int64_t m_size = 0;
     int64_t m_dataStart = 0;
 };
