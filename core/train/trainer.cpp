@@ -4,11 +4,14 @@
 #include "qatbench_sdk/distributed.h"
 
 #include "optimizer_impl.h"
+#include "util/switches.h"
+#include "util/threads.h"
 
 #include "qatbench_sdk/torch.h"
 #include <torch/optim.h>
 #include <torch/version.h>
 
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <map>
@@ -257,6 +260,65 @@ void TrainLoop::optimizerStep()
     }
 }
 
+namespace {
+
+std::atomic<bool>& splitFlag()
+{
+    static std::atomic<bool> flag(detail::onUnlessZero("QATBENCH_CPU_SPLIT"));
+    return flag;
+}
+
+} // namespace
+
+void setCpuBatchSplitEnabled(bool on)
+{
+    splitFlag() = on;
+}
+
+bool cpuBatchSplitEnabled()
+{
+    return splitFlag();
+}
+
+at::Tensor TrainLoop::splitBackward(const at::Tensor& windows, double scale)
+{
+    if (beforeBatch) beforeBatch();
+    std::vector<at::Tensor> params;
+    for (const auto& g : m_groups)
+        for (const auto& p : g.params)
+            if (p.requires_grad()) params.push_back(p);
+    const int64_t n = windows.size(0);
+    const int64_t parts = std::min<int64_t>(at::get_num_threads(), n);
+    std::vector<at::Tensor> losses(static_cast<size_t>(parts));
+    std::vector<std::vector<at::Tensor>> grads(static_cast<size_t>(parts));
+    detail::parallelRanges(parts, true, [&](int64_t first, int64_t last) {
+        at::AutoGradMode gradMode(true); // the region's threads do not inherit it
+        for (int64_t p = first; p < last; ++p) {
+            const int64_t b = n * p / parts, e = n * (p + 1) / parts;
+            // A part's mean loss weighted by its share of the windows (all of one length): the parts sum to
+            // the batch's mean.
+            const at::Tensor loss = partLoss(windows.slice(0, b, e)) * (double(e - b) / double(n));
+            losses[size_t(p)] = loss.detach();
+            if (loss.requires_grad() && !params.empty())
+                grads[size_t(p)] = torch::autograd::grad({loss * scale}, params, {}, false, false, true);
+        }
+    });
+    at::Tensor total;
+    for (size_t p = 0; p < losses.size(); ++p) {
+        total = p == 0 ? losses[p] : total + losses[p];
+        for (size_t i = 0; i < grads[p].size(); ++i) {
+            const at::Tensor& g = grads[p][i];
+            if (!g.defined()) continue;
+            at::Tensor& grad = params[i].mutable_grad();
+            if (grad.defined())
+                grad.add_(g);
+            else
+                grad = g.clone();
+        }
+    }
+    return total;
+}
+
 RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunContext& ctx,
                           const at::Device& device)
 {
@@ -280,6 +342,8 @@ RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunConte
         throw;
     };
     if (parallel) dist::checkBatch(s.batch);
+    const bool split = partLoss && cpuBatchSplitEnabled() && device.is_cpu() && !parallel &&
+                       at::get_num_threads() > 1 && s.batch > 1;
     while (m_step < s.steps) {
         bool go = ctx.sink.progress(
             Progress{s.phase, m_step, s.steps, now() - t0,
@@ -305,6 +369,11 @@ RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunConte
         at::Tensor lossSum;
         const int64_t position = sampler.position();
         for (int64_t a = 0; a < s.gradAccum; ++a) {
+            if (split) {
+                const at::Tensor loss = splitBackward(sampler.next(s.batch, device), 1.0 / double(s.gradAccum));
+                lossSum = a == 0 ? loss : lossSum + loss;
+                continue;
+            }
             at::Tensor loss =
                 lossFn(parallel ? dist::nextShard(sampler, s.batch, device) : sampler.next(s.batch, device));
             lossSum = a == 0 ? loss.detach() : lossSum + loss.detach();

@@ -160,6 +160,16 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
         };
         TrainLoop loop(cs, {{"scale", scales, m_opts.value("lr_scale", 1e-2)},
                             {"zero", zeros, m_opts.value("lr_zero", 1e-2)}});
+        // On the CPU the batch is split over the threads (TrainLoop::partLoss): z projected once per batch, then
+        // the parts. Not for the linear s (each batch makes log s from it, a graph the parts would share),
+        // block-output MSE (its sum lives in the hook) or checkpointed blocks.
+        if (!linearScale && calibObjective != "block_mse" && !m_fwd.checkpointBlocks) {
+            loop.beforeBatch = [&] {
+                for (auto& q : m_mods)
+                    q.clampZero();
+            };
+            loop.partLoss = [&](const at::Tensor& w) { return objectiveLoss(ctx, w, calibObjective); };
+        }
         const auto& text = ctx.data.calib.empty() ? ctx.data.train : ctx.data.calib;
         WindowSampler sampler = trainingSampler(ctx, text, seed * 2 + 1);
         loop.saveState = [&](CheckpointState& s) {
@@ -231,6 +241,8 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
     };
     loop.onHistogram = [&](int64_t step) { reportHistograms(ctx, step); };
     loop.onEval = [&](int64_t step) { reportEval(ctx, step); };
+    if (trainObjective != "block_mse" && !m_fwd.checkpointBlocks) // the batch split over the CPU's threads
+        loop.partLoss = [&](const at::Tensor& w) { return objectiveLoss(ctx, w, trainObjective); };
     if (resumePhase == "training")
         if (auto s = resumeLoop(ctx, loop, sampler)) loadModuleTensors(*s, m_mods, checkpointFields);
     // s and z are fixed from here: the forward reads them as float32 s and uint8 z, and log s and z leave the

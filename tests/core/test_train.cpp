@@ -1,4 +1,5 @@
-// Training machinery: schedule, seeded windows, evaluation, and stop/resume continuing the same loss curve.
+// Training machinery: schedule, seeded windows, evaluation, stop/resume continuing the same loss curve, and the
+// batch split over the CPU's threads.
 #include "qat_test.h"
 #include "test_train_fixtures.h"
 
@@ -12,7 +13,10 @@
 #include "qatbench_sdk/torch.h"
 #include <torch/optim.h>
 
+#include <atomic>
+#include <cmath>
 #include <filesystem>
+#include <iostream>
 
 namespace {
 
@@ -234,6 +238,82 @@ QAT_TEST(fusedAdamWOnCudaMatchesTorchAdamW)
                       "tensor " + std::to_string(i) + " did not move");
     }
     QAT_CHECK_EQ(losses(sink, "train/loss").size(), size_t(6));
+}
+
+QAT_TEST(theCpuBatchSplitGivesTheWholeBatchsGradients)
+{
+    // TrainLoop::partLoss on the CPU: each thread runs its part of the batch, the parts' gradients summed in
+    // order. One step of DL-QAT's m and LoRA on all seven linears (learning rate 0, so .grad after the step is
+    // the step's gradient) with and without the split: the same gradients and loss up to the order of float
+    // sums. (Without block checkpointing, which DL-QAT does not split.)
+    const int threads = at::get_num_threads();
+    at::set_num_threads(2);
+    auto model = qat::test::tinyModel(qat::test::tinyConfig());
+    qat::QuantSpec spec;
+    spec.bits = 3;
+    spec.groupSize = 16;
+    std::vector<qat::LinearKind> kinds;
+    for (int k = 0; k < qat::kLinearKinds; ++k)
+        kinds.push_back(qat::LinearKind(k));
+    const auto data = tinyData();
+    {
+        std::vector<std::vector<at::Tensor>> grads;
+        std::vector<double> loss;
+        std::vector<int> parts;
+        for (bool split : {true, false}) {
+            torch::manual_seed(5);
+            auto mods = qat::makeQuantLinears(model, kinds, spec);
+            std::vector<at::Tensor> params;
+            for (auto& q : mods) {
+                q.enableMagnitude();
+                q.enableLora(4, 8.0, "kaiming");
+                q.B = at::randn_like(q.B) * 0.05; // a LoRA that reaches W_hat, so A gets a gradient too
+                q.m = q.m + at::rand_like(q.m) * 0.1;
+                for (at::Tensor* t : {&q.m, &q.A, &q.B})
+                    params.push_back(t->requires_grad_(true));
+            }
+            qat::QuantHook hook(mods);
+            qat::ForwardOptions fwd;
+            fwd.hook = &hook;
+            qat::LoopSettings s;
+            s.steps = 1;
+            s.batch = 4;
+            s.gradClip = 0;
+            s.logEvery = 1;
+            qat::TrainLoop loop(s, {{"all", params, 0.0}});
+            std::atomic<int> calls{0};
+            if (split)
+                loop.partLoss = [&](const at::Tensor& w) {
+                    ++calls;
+                    return qat::nextTokenLoss(model, w, fwd);
+                };
+            qat::test::RecordingSink sink;
+            qat::RunContext ctx{json::object(), model, data, sink, "", false};
+            qat::WindowSampler sampler(data.train, 33, 4);
+            QAT_CHECK(loop.run(
+                          sampler, [&](const at::Tensor& w) { return qat::nextTokenLoss(model, w, fwd); }, ctx,
+                          at::kCPU) == qat::RunOutcome::Completed);
+            std::vector<at::Tensor> g;
+            for (const auto& p : params) {
+                QAT_CHECK_MSG(p.grad().defined(), std::string(split ? "split" : "whole") + " param " + std::to_string(g.size()));
+                g.push_back(p.grad().clone());
+            }
+            grads.push_back(g);
+            loss.push_back(losses(sink, "train/loss").at(0));
+            parts.push_back(calls.load());
+        }
+        QAT_CHECK_MSG(parts[0] == 2 && parts[1] == 0, "the split did not run");
+        QAT_CHECK_MSG(std::fabs(loss[0] - loss[1]) <= 1e-6 * std::fabs(loss[1]), "loss");
+        double worst = 0;
+        for (size_t i = 0; i < grads[0].size(); ++i) {
+            const double top = grads[1][i].abs().max().item<double>();
+            QAT_CHECK(top > 0);
+            worst = std::max(worst, (grads[0][i] - grads[1][i]).abs().max().item<double>() / top);
+        }
+        std::cout << "  split into 2 parts: gradients within " << worst << " of the whole batch's (relative)\n";
+        QAT_CHECK_MSG(worst <= 1e-5, "gradients differ by " + std::to_string(worst) + " relative");
+    }
+    at::set_num_threads(threads);
 }
 
 QAT_TEST(aRunWritesTheDequantizedFolderOnlyWhenAsked)

@@ -108,6 +108,11 @@ struct LoopSettings
     std::string seriesPrefix = "train";
 };
 
+// TrainLoop::partLoss's split of the batch over the CPU's threads: on unless QATBENCH_CPU_SPLIT=0 (read once);
+// tests and benches flip it here.
+void setCpuBatchSplitEnabled(bool on);
+bool cpuBatchSplitEnabled();
+
 // The experiment's training settings and batch shape (data.batch_size, data.grad_accum) as loop settings.
 LoopSettings loopSettingsFrom(const Experiment& experiment);
 
@@ -140,6 +145,19 @@ public:
     // Fills the tensors to save (the trainable state) and extra JSON; called when a checkpoint is written.
     std::function<void(CheckpointState&)> saveState;
 
+    // The batch split over the CPU's threads. When partLoss is set, the device is the CPU, LibTorch has more
+    // than one thread and the run is not data-parallel, each micro-batch's windows are cut into one part per
+    // thread; beforeBatch (if set) runs once, then every part's partLoss, forward and backward, runs on its own
+    // thread, its ops single-threaded (a step's hundreds of small ops are no longer each a parallel region
+    // waiting at its barrier), and the parts' gradients (torch::autograd::grad, never into .grad from two
+    // threads) are added into .grad in part order: the same result for the same thread count, and the same
+    // as the whole batch up to the order of float sums. partLoss must be safe to call from several threads at
+    // once: the trainable tensors read-only, no other state shared between calls; and its forward must not
+    // checkpoint blocks (ForwardOptions::checkpointBlocks: the recomputing backward adds into .grad itself,
+    // from each thread). Otherwise `loss` runs.
+    LossFn partLoss;
+    std::function<void()> beforeBatch;
+
     // Runs steps [startStep, settings.steps). Returns Stopped after writing a checkpoint when the sink asks
     // to stop.
     RunOutcome run(WindowSampler& sampler, const LossFn& loss, RunContext& ctx, const at::Device& device);
@@ -157,6 +175,9 @@ public:
 private:
     at::Tensor clipGradients(); // the total gradient norm before clipping, on the device; undefined: none
     void optimizerStep();
+    // partLoss over the threads for one micro-batch; gradients of loss * scale added into .grad. Returns the
+    // micro-batch's loss (detached).
+    at::Tensor splitBackward(const at::Tensor& windows, double scale);
 
     LoopSettings m_settings;
     std::vector<ParamGroup> m_groups;
