@@ -20,6 +20,7 @@
 #include "qatbench/tokenizer.h"
 #include "qatbench_sdk/eval.h"
 #include "qatbench_sdk/tensor_io.h"
+#include "qatbench_sdk/trainer.h"
 
 #include "qatbench_sdk/torch.h"
 #include <torch/optim.h>
@@ -188,7 +189,14 @@ struct TrainTiming
 
 // --train-steps: full-precision training of every weight (AdamW, lr 1e-4) on consecutive batches of the
 // windows, two warm-up steps, then the timed ones; the peer does the same in torch (eval_peer.py
-// --train-steps).
+// --train-steps). On the CPU with more than one thread ours splits each batch over the threads as the engine's
+// training loop does (qat::backwardOverThreads; QATBENCH_CPU_SPLIT=0: the whole batch through every op's
+// threads).
+bool splitsBatch(const at::Device& device, int64_t batch)
+{
+    return device.is_cpu() && cpuBatchSplitEnabled() && at::get_num_threads() > 1 && batch > 1;
+}
+
 TrainTiming trainSteps(LlamaModel& model, const at::Tensor& windows, const Options& o)
 {
     std::vector<at::Tensor> params;
@@ -210,14 +218,22 @@ TrainTiming trainSteps(LlamaModel& model, const at::Tensor& windows, const Optio
     torch::optim::AdamW opt(params, torch::optim::AdamWOptions(1e-4));
     const int64_t n = windows.size(0), batch = std::min(o.batch, n);
     TrainTiming t;
+    auto lossOf = [&](const at::Tensor& ids) {
+        const at::Tensor logits = model.forward(ids).slice(1, 0, -1);
+        return at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}), ids.slice(1, 1).reshape({-1}));
+    };
+    const bool split = splitsBatch(model.weights().embed.device(), batch);
     auto step = [&](int64_t i) {
         const int64_t b = (i * batch) % (n - batch + 1);
         const at::Tensor ids = windows.slice(0, b, b + batch).to(model.weights().embed.device());
-        const at::Tensor logits = model.forward(ids).slice(1, 0, -1);
-        const at::Tensor loss =
-            at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}), ids.slice(1, 1).reshape({-1}));
         opt.zero_grad();
-        loss.backward();
+        at::Tensor loss;
+        if (split) {
+            loss = backwardOverThreads(ids, lossOf, params, 1.0);
+        } else {
+            loss = lossOf(ids);
+            loss.backward();
+        }
         opt.step();
         t.loss = loss.item<double>();
     };
@@ -238,9 +254,10 @@ int trainBench(const Options& o, const at::Tensor& windows, const at::Device& de
     const std::string file =
         (std::filesystem::temp_directory_path() / "qatbench-bench-windows.safetensors").string();
     if (o.peer) writeSafetensors(file, {{"windows", windows}});
-    std::printf("training: %lld steps of %lld x %lld per round, all weights, AdamW, %d threads\n",
-                (long long)o.trainSteps, (long long)std::min(o.batch, windows.size(0)),
-                (long long)windows.size(1), at::get_num_threads());
+    const int64_t batch = std::min(o.batch, windows.size(0));
+    std::printf("training: %lld steps of %lld x %lld per round, all weights, AdamW, %d threads%s\n",
+                (long long)o.trainSteps, (long long)batch, (long long)windows.size(1), at::get_num_threads(),
+                splitsBatch(device, batch) ? ", ours with the batch split over them" : "");
     std::vector<double> ratios, cpuRatios;
     std::string peerError;
     for (int64_t r = 0; r < o.rounds; ++r) {

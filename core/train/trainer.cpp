@@ -280,15 +280,11 @@ bool cpuBatchSplitEnabled()
     return splitFlag();
 }
 
-at::Tensor TrainLoop::splitBackward(const at::Tensor& windows, double scale)
+at::Tensor backwardOverThreads(const at::Tensor& windows, const std::function<at::Tensor(const at::Tensor&)>& partLoss,
+                               const std::vector<at::Tensor>& params, double scale)
 {
-    if (beforeBatch) beforeBatch();
-    std::vector<at::Tensor> params;
-    for (const auto& g : m_groups)
-        for (const auto& p : g.params)
-            if (p.requires_grad()) params.push_back(p);
     const int64_t n = windows.size(0);
-    const int64_t parts = std::min<int64_t>(at::get_num_threads(), n);
+    const int64_t parts = std::max<int64_t>(1, std::min<int64_t>(at::get_num_threads(), n));
     std::vector<at::Tensor> losses(static_cast<size_t>(parts));
     std::vector<std::vector<at::Tensor>> grads(static_cast<size_t>(parts));
     detail::parallelRanges(parts, true, [&](int64_t first, int64_t last) {
@@ -317,6 +313,15 @@ at::Tensor TrainLoop::splitBackward(const at::Tensor& windows, double scale)
         }
     }
     return total;
+}
+
+std::vector<at::Tensor> TrainLoop::trainableParams() const
+{
+    std::vector<at::Tensor> params;
+    for (const auto& g : m_groups)
+        for (const auto& p : g.params)
+            if (p.requires_grad()) params.push_back(p);
+    return params;
 }
 
 RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunContext& ctx,
@@ -370,7 +375,9 @@ RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunConte
         const int64_t position = sampler.position();
         for (int64_t a = 0; a < s.gradAccum; ++a) {
             if (split) {
-                const at::Tensor loss = splitBackward(sampler.next(s.batch, device), 1.0 / double(s.gradAccum));
+                if (beforeBatch) beforeBatch();
+                const at::Tensor loss = backwardOverThreads(sampler.next(s.batch, device), partLoss,
+                                                            trainableParams(), 1.0 / double(s.gradAccum));
                 lossSum = a == 0 ? loss : lossSum + loss;
                 continue;
             }

@@ -113,6 +113,13 @@ struct LoopSettings
 void setCpuBatchSplitEnabled(bool on);
 bool cpuBatchSplitEnabled();
 
+// The split itself (TrainLoop::partLoss says how and when): windows cut into one part per LibTorch thread,
+// partLoss's forward and backward of each part on its own thread, the gradients of (the parts' share-weighted
+// losses) * scale with respect to params added into their .grad in part order. Returns the windows' loss,
+// detached. On one thread, or inside a parallel region, the parts run one after the other.
+at::Tensor backwardOverThreads(const at::Tensor& windows, const std::function<at::Tensor(const at::Tensor&)>& partLoss,
+                               const std::vector<at::Tensor>& params, double scale);
+
 // The experiment's training settings and batch shape (data.batch_size, data.grad_accum) as loop settings.
 LoopSettings loopSettingsFrom(const Experiment& experiment);
 
@@ -175,9 +182,7 @@ public:
 private:
     at::Tensor clipGradients(); // the total gradient norm before clipping, on the device; undefined: none
     void optimizerStep();
-    // partLoss over the threads for one micro-batch; gradients of loss * scale added into .grad. Returns the
-    // micro-batch's loss (detached).
-    at::Tensor splitBackward(const at::Tensor& windows, double scale);
+    std::vector<at::Tensor> trainableParams() const;
 
     LoopSettings m_settings;
     std::vector<ParamGroup> m_groups;
