@@ -189,9 +189,9 @@ struct TrainTiming
 
 // --train-steps: full-precision training of every weight (AdamW, lr 1e-4) on consecutive batches of the
 // windows, two warm-up steps, then the timed ones; the peer does the same in torch (eval_peer.py
-// --train-steps). On the CPU with more than one thread ours splits each batch over the threads as the engine's
-// training loop does (qat::backwardOverThreads; QATBENCH_CPU_SPLIT=0: the whole batch through every op's
-// threads).
+// --train-steps). On the CPU with more than one thread ours splits each batch over the threads as the
+// engine's training loop does (qat::backwardOverThreads; QATBENCH_CPU_SPLIT=0: the whole batch through every
+// op's threads).
 bool splitsBatch(const at::Device& device, int64_t batch)
 {
     return device.is_cpu() && cpuBatchSplitEnabled() && at::get_num_threads() > 1 && batch > 1;

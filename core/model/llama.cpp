@@ -160,10 +160,10 @@ LlamaModel LlamaModel::load(const std::string& modelDir, const LoadOptions& opti
     detail::WeightFiles files(findWeightFiles(modelDir));
     std::vector<std::string> ignored;
     detail::checkWeightsMatchConfig(config, files, modelDir, ignored); // before anything is allocated
-    // A NaN in the weights would only show as "perplexity nan" at the end of an evaluation. On the CPU checked
-    // on the stored bits before anything is copied (a mask tensor per weight made loading 3x slower); on a GPU
-    // there, after the copy, in the stored dtype: one flag per weight, read back once at the end (a scan of
-    // the mapping on the host would read every byte twice).
+    // A NaN in the weights would only show as "perplexity nan" at the end of an evaluation. On the CPU
+    // checked on the stored bits before anything is copied (a mask tensor per weight made loading 3x slower);
+    // on a GPU there, after the copy, in the stored dtype: one flag per weight, read back once at the end (a
+    // scan of the mapping on the host would read every byte twice).
     struct Pending
     {
         at::Tensor finite;

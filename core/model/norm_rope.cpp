@@ -1,5 +1,5 @@
-// RMSNorm, RoPE and SwiGLU: the ATen ops in transformers' order (the reference and the CPU path), and the CUDA
-// kernels (core/model/cuda/norm_rope.cu) as autograd functions.
+// RMSNorm, RoPE and SwiGLU: the ATen ops in transformers' order (the reference and the CPU path), and the
+// CUDA kernels (core/model/cuda/norm_rope.cu) as autograd functions.
 #include "qatbench_sdk/norm_rope.h"
 
 #include "util/switches.h"

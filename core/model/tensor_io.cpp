@@ -73,9 +73,10 @@ static const char* stName(at::ScalarType t)
 namespace {
 
 // Bytes [offset, offset + n) of the tensor into dst, read in 1 MiB pieces on every thread (pread: one thread
-// copying a multi-GiB model out of its files, or faulting in the mapping's pages, took most of its load time).
-// Read rather than from_blob: the data area need not be aligned for the element type.
-void readPieces(const SafetensorsFile& file, const StTensorInfo& info, int64_t offset, int64_t n, std::byte* dst)
+// copying a multi-GiB model out of its files, or faulting in the mapping's pages, took most of its load
+// time). Read rather than from_blob: the data area need not be aligned for the element type.
+void readPieces(const SafetensorsFile& file, const StTensorInfo& info, int64_t offset, int64_t n,
+                std::byte* dst)
 {
     constexpr int64_t kPiece = int64_t(1) << 20;
     detail::parallelRanges((n + kPiece - 1) / kPiece, false, [&](int64_t begin, int64_t end) {
@@ -97,10 +98,11 @@ at::Tensor readTensor(const SafetensorsFile& file, const StTensorInfo& info, con
 {
     if (device.is_cpu() || info.end <= info.begin) return readTensor(file, info).to(device);
     // A pageable copy straight out of the mapping ran at half the speed of reading the files (the driver's
-    // one thread through its own bounce buffer; docs/GPU-LOG.md, session 11). Each 64 MiB chunk here comes from
-    // the CUDA host allocator, which hands it out again only once the copy recorded on it has completed.
+    // one thread through its own bounce buffer; docs/GPU-LOG.md, session 11). Each 64 MiB chunk here comes
+    // from the CUDA host allocator, which hands it out again only once the copy recorded on it has completed.
     constexpr int64_t kChunk = int64_t(64) << 20;
-    at::Tensor out = at::empty(info.shape, at::TensorOptions().dtype(toScalarType(info.dtype)).device(device));
+    at::Tensor out =
+        at::empty(info.shape, at::TensorOptions().dtype(toScalarType(info.dtype)).device(device));
     at::Tensor raw = out.view({-1}).view(at::kByte);
     const int64_t bytes = info.end - info.begin;
     for (int64_t off = 0; off < bytes; off += kChunk) {

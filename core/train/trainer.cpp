@@ -172,7 +172,8 @@ at::Tensor TrainLoop::clipGradients()
 #if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 1)
             at::_foreach_mul_(list, coef.to(dtype));
 #else // LibTorch 1.13 (Debian 12) has no list-times-tensor overload
-            for (auto& g : list) g.mul_(coef.to(dtype));
+            for (auto& g : list)
+                g.mul_(coef.to(dtype));
 #endif
         }
     }
@@ -280,7 +281,8 @@ bool cpuBatchSplitEnabled()
     return splitFlag();
 }
 
-at::Tensor backwardOverThreads(const at::Tensor& windows, const std::function<at::Tensor(const at::Tensor&)>& partLoss,
+at::Tensor backwardOverThreads(const at::Tensor& windows,
+                               const std::function<at::Tensor(const at::Tensor&)>& partLoss,
                                const std::vector<at::Tensor>& params, double scale)
 {
     const int64_t n = windows.size(0);

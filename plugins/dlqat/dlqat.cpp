@@ -115,7 +115,8 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
     // m and LoRA come into being after calibration (enableStage2 below); what they will train is counted now.
     int64_t trainable = 0;
     for (const auto& q : m_mods)
-        trainable += (trainM ? q.lay.rows * q.lay.groups : 0) + (trainLora ? rank * (q.lay.rows + q.lay.cols) : 0);
+        trainable +=
+            (trainM ? q.lay.rows * q.lay.groups : 0) + (trainLora ? rank * (q.lay.rows + q.lay.cols) : 0);
     reportTrainable(ctx, "DL-QAT", trainable, m_mods.size());
 
     // Stage 1: calibration of s and z, W0 fixed (LoRA B = 0 and m = 1 leave W_hat = Q(W0)).
@@ -160,9 +161,9 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
         };
         TrainLoop loop(cs, {{"scale", scales, m_opts.value("lr_scale", 1e-2)},
                             {"zero", zeros, m_opts.value("lr_zero", 1e-2)}});
-        // On the CPU the batch is split over the threads (TrainLoop::partLoss): z projected once per batch, then
-        // the parts. Not for the linear s (each batch makes log s from it, a graph the parts would share),
-        // block-output MSE (its sum lives in the hook) or checkpointed blocks.
+        // On the CPU the batch is split over the threads (TrainLoop::partLoss): z projected once per batch,
+        // then the parts. Not for the linear s (each batch makes log s from it, a graph the parts would
+        // share), block-output MSE (its sum lives in the hook) or checkpointed blocks.
         if (!linearScale && calibObjective != "block_mse" && !m_fwd.checkpointBlocks) {
             loop.beforeBatch = [&] {
                 for (auto& q : m_mods)
@@ -204,13 +205,15 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
         q.zero = at::round(q.zero.detach());
         q.clampZero();
     }
-    // m = 1 and LoRA (B = 0) only now: during calibration they would leave W_hat = Q(W0) exactly, yet cost their
-    // memory (with a 7B model's calibration state on top: 0.34 GiB) and a LoRA product in every forward. The
-    // global generator draws A here as it did before calibration: calibration draws nothing from it.
+    // m = 1 and LoRA (B = 0) only now: during calibration they would leave W_hat = Q(W0) exactly, yet cost
+    // their memory (with a 7B model's calibration state on top: 0.34 GiB) and a LoRA product in every
+    // forward. The global generator draws A here as it did before calibration: calibration draws nothing from
+    // it.
     for (auto& q : m_mods) {
         if (trainM) q.enableMagnitude();
         if (trainLora)
-            q.enableLora(rank, m_opts.value("alpha", 16.0), m_opts.value("lora_init", std::string("kaiming")));
+            q.enableLora(rank, m_opts.value("alpha", 16.0),
+                         m_opts.value("lora_init", std::string("kaiming")));
         q.loraInGrid = m_opts.value("lora_in_grid", false);
     }
 

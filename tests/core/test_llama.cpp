@@ -172,9 +172,11 @@ QAT_TEST(checkpointGradientsEqualPlain)
 QAT_TEST(nonFiniteWeightsAreRefusedOnEveryDevice)
 {
     // On the CPU the loader scans the stored bits before copying; on a GPU it checks there after the copy, in
-    // the stored dtype (an inf in a float32 file also for a bfloat16 model): both name the file and the tensor.
+    // the stored dtype (an inf in a float32 file also for a bfloat16 model): both name the file and the
+    // tensor.
     const std::string dir = test::tempDir() + "/model";
-    std::filesystem::copy(test::dataPath("models/stories260K"), dir, std::filesystem::copy_options::recursive);
+    std::filesystem::copy(test::dataPath("models/stories260K"), dir,
+                          std::filesystem::copy_options::recursive);
     auto t = readSafetensors(dir + "/model.safetensors");
     t["model.layers.3.self_attn.o_proj.weight"][0][5] = -INFINITY;
     writeSafetensors(dir + "/model.safetensors", {t.begin(), t.end()}, {});

@@ -320,8 +320,8 @@ QAT_TEST(whatTheKernelsDoNotCoverTakesTheAtenOps)
     QAT_CHECK(!fusedRmsNormApplies(xc, at::ones({8}, dev).to(at::kHalf))); // weight in another dtype
     QAT_CHECK(fusedRmsNormApplies(xc, at::ones({8}, dev)) == built);
     QAT_CHECK(fusedSwiGluApplies(xc, xc) == built);
-    QAT_CHECK(!fusedSwiGluApplies(xc, xc.to(at::kHalf)));     // up in another dtype
-    QAT_CHECK(!fusedSwiGluApplies(xc, xc.slice(-1, 0, 6)));   // another shape
+    QAT_CHECK(!fusedSwiGluApplies(xc, xc.to(at::kHalf)));   // up in another dtype
+    QAT_CHECK(!fusedSwiGluApplies(xc, xc.slice(-1, 0, 6))); // another shape
     setFusedNormRopeEnabled(false);
     QAT_CHECK(!fusedRopeApplies(xc, cc, sc));
     QAT_CHECK(!fusedRmsNormApplies(xc, at::ones({8}, dev)));

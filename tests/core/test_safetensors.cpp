@@ -76,9 +76,9 @@ QAT_TEST(nonFiniteStoredValuesAreFoundInEveryFloatType)
                 at::Tensor big = at::full({4}, dtype == at::kHalf ? 65504.0 : 3.0e38, at::kFloat).to(dtype);
                 writeSafetensors(dir + "/x.safetensors", {{"t", t}, {"big", big}, {"ids", at::arange(5)}});
                 SafetensorsFile f(dir + "/x.safetensors");
-                QAT_CHECK_MSG(!storedValuesFinite(f, *f.find("t")),
-                              std::string(c10::toString(dtype)) + " " + std::to_string(bad) + " at " +
-                                  std::to_string(pos));
+                QAT_CHECK_MSG(!storedValuesFinite(f, *f.find("t")), std::string(c10::toString(dtype)) + " " +
+                                                                        std::to_string(bad) + " at " +
+                                                                        std::to_string(pos));
                 QAT_CHECK(storedValuesFinite(f, *f.find("big")));
                 QAT_CHECK(storedValuesFinite(f, *f.find("ids")));
                 QAT_CHECK(readTensor(f, *f.find("big"), at::Device(at::kCPU)).equal(big));
@@ -91,14 +91,15 @@ QAT_TEST(nonFiniteStoredValuesAreFoundInEveryFloatType)
     SafetensorsFile f(dir + "/w.safetensors");
     for (const auto& dev : test::devices())
         QAT_CHECK(readTensor(f, *f.find("w"), dev).cpu().equal(w));
-    // A GPU takes a tensor in 64 MiB staging chunks: one of three chunks and a ragged end, next to a small one
-    // (the staging buffers of both in flight at once).
+    // A GPU takes a tensor in 64 MiB staging chunks: one of three chunks and a ragged end, next to a small
+    // one (the staging buffers of both in flight at once).
     for (const auto& dev : test::devices()) {
         if (dev.is_cpu()) continue;
         at::Tensor big = at::randint(0, 255, {(int64_t(129) << 20) + 5}, at::kByte), small = at::arange(7);
         writeSafetensors(dir + "/big.safetensors", {{"big", big}, {"small", small}});
         SafetensorsFile fb(dir + "/big.safetensors");
-        at::Tensor onDevice = readTensor(fb, *fb.find("big"), dev), smallOn = readTensor(fb, *fb.find("small"), dev);
+        at::Tensor onDevice = readTensor(fb, *fb.find("big"), dev),
+                   smallOn = readTensor(fb, *fb.find("small"), dev);
         QAT_CHECK(onDevice.device() == dev && onDevice.cpu().equal(big) && smallOn.cpu().equal(small));
     }
 }

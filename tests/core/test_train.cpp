@@ -1,14 +1,14 @@
-// Training machinery: schedule, seeded windows, evaluation, stop/resume continuing the same loss curve, and the
-// batch split over the CPU's threads.
+// Training machinery: schedule, seeded windows, evaluation, stop/resume continuing the same loss curve, and
+// the batch split over the CPU's threads.
 #include "qat_test.h"
 #include "test_train_fixtures.h"
 
 #include "qatbench/error.h"
+#include "qatbench_plugins/builtin.h"
 #include "qatbench_sdk/export.h"
 #include "qatbench_sdk/quant_linear.h"
 #include "qatbench_sdk/quant_method.h"
 #include "qatbench_sdk/trainer.h"
-#include "qatbench_plugins/builtin.h"
 
 #include "qatbench_sdk/torch.h"
 #include <torch/optim.h>
@@ -243,18 +243,16 @@ QAT_TEST(fusedAdamWOnCudaMatchesTorchAdamW)
 QAT_TEST(theCpuBatchSplitGivesTheWholeBatchsGradients)
 {
     // TrainLoop::partLoss on the CPU: each thread runs its part of the batch, the parts' gradients summed in
-    // order. One step of DL-QAT's m and LoRA on all seven linears (learning rate 0, so .grad after the step is
-    // the step's gradient) with and without the split: the same gradients and loss up to the order of float
-    // sums. (Without block checkpointing, which DL-QAT does not split.)
+    // order. One step of DL-QAT's m and LoRA on all seven linears (learning rate 0, so .grad after the step
+    // is the step's gradient) with and without the split: the same gradients and loss up to the order of
+    // float sums. (Without block checkpointing, which DL-QAT does not split.)
     const int threads = at::get_num_threads();
     at::set_num_threads(2);
     auto model = qat::test::tinyModel(qat::test::tinyConfig());
     qat::QuantSpec spec;
     spec.bits = 3;
     spec.groupSize = 16;
-    std::vector<qat::LinearKind> kinds;
-    for (int k = 0; k < qat::kLinearKinds; ++k)
-        kinds.push_back(qat::LinearKind(k));
+    const auto kinds = qat::test::allLinearKinds();
     const auto data = tinyData();
     {
         std::vector<std::vector<at::Tensor>> grads;
@@ -291,11 +289,12 @@ QAT_TEST(theCpuBatchSplitGivesTheWholeBatchsGradients)
             qat::RunContext ctx{json::object(), model, data, sink, "", false};
             qat::WindowSampler sampler(data.train, 33, 4);
             QAT_CHECK(loop.run(
-                          sampler, [&](const at::Tensor& w) { return qat::nextTokenLoss(model, w, fwd); }, ctx,
-                          at::kCPU) == qat::RunOutcome::Completed);
+                          sampler, [&](const at::Tensor& w) { return qat::nextTokenLoss(model, w, fwd); },
+                          ctx, at::kCPU) == qat::RunOutcome::Completed);
             std::vector<at::Tensor> g;
             for (const auto& p : params) {
-                QAT_CHECK_MSG(p.grad().defined(), std::string(split ? "split" : "whole") + " param " + std::to_string(g.size()));
+                QAT_CHECK_MSG(p.grad().defined(),
+                              std::string(split ? "split" : "whole") + " param " + std::to_string(g.size()));
                 g.push_back(p.grad().clone());
             }
             grads.push_back(g);
@@ -310,7 +309,8 @@ QAT_TEST(theCpuBatchSplitGivesTheWholeBatchsGradients)
             QAT_CHECK(top > 0);
             worst = std::max(worst, (grads[0][i] - grads[1][i]).abs().max().item<double>() / top);
         }
-        std::cout << "  split into 2 parts: gradients within " << worst << " of the whole batch's (relative)\n";
+        std::cout << "  split into 2 parts: gradients within " << worst
+                  << " of the whole batch's (relative)\n";
         QAT_CHECK_MSG(worst <= 1e-5, "gradients differ by " + std::to_string(worst) + " relative");
     }
     at::set_num_threads(threads);
@@ -324,9 +324,7 @@ QAT_TEST(aRunWritesTheDequantizedFolderOnlyWhenAsked)
     qat::QuantSpec spec;
     spec.bits = 4;
     spec.groupSize = 16;
-    std::vector<qat::LinearKind> kinds;
-    for (int k = 0; k < qat::kLinearKinds; ++k)
-        kinds.push_back(qat::LinearKind(k));
+    const auto kinds = qat::test::allLinearKinds();
     const auto mods = qat::makeQuantLinears(model, kinds, spec);
     const auto data = tinyData();
     struct Case

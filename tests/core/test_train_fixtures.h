@@ -58,6 +58,15 @@ inline LlamaModel tinyModel(const ModelConfig& c, uint64_t seed = 7, at::Device 
 }
 
 // A stream with learnable structure: repeated short phrases with noise.
+// Every block linear (q, k, v, o, gate, up, down), for makeQuantLinears.
+inline std::vector<LinearKind> allLinearKinds()
+{
+    std::vector<LinearKind> kinds;
+    for (int k = 0; k < kLinearKinds; ++k)
+        kinds.push_back(LinearKind(k));
+    return kinds;
+}
+
 inline std::vector<int64_t> patternTokens(int64_t n, int64_t vocab, uint64_t seed)
 {
     std::vector<int64_t> out;

@@ -61,8 +61,8 @@ public:
     const StTensorInfo* find(const std::string& name) const; // nullptr when absent
     const std::byte* data(const StTensorInfo& t) const;      // the tensor's bytes (little-endian), mapped
     // Bytes [offset, offset + n) of the tensor's data into dst with pread(2), past the mapping (a one-time
-    // read need not fault the mapping's pages in); safe from several threads at once. InputError when the file
-    // has shrunk since it was opened.
+    // read need not fault the mapping's pages in); safe from several threads at once. InputError when the
+    // file has shrunk since it was opened.
     void read(const StTensorInfo& t, int64_t offset, int64_t n, void* dst) const;
     int64_t fileSize() const { return m_size; }
 

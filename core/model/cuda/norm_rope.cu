@@ -7,8 +7,8 @@
 // then r = rsqrt(sum * factor + eps) with ATen's mean factor, then the row again from L1/L2. RoPE: a thread
 // per run of pairs (i, i + D/2) of one (b, h, t), so one thread reads both halves it needs. Both move 16
 // bytes per access where the rows (and strides) allow, else one element. SwiGLU: a thread per 16 bytes (or
-// element) of the MLP's gate and up projections, silu(g) u forward, both gradients backward, from g and u alone
-// (the ATen ops keep silu(g) as well, a third tensor of the MLP's width per block).
+// element) of the MLP's gate and up projections, silu(g) u forward, both gradients backward, from g and u
+// alone (the ATen ops keep silu(g) as well, a third tensor of the MLP's width per block).
 #include "norm_rope.h"
 
 #include <cuda_bf16.h>
@@ -252,8 +252,9 @@ template <typename T, int V> __global__ void swiGluForwardKernel(const T* g, con
     store<T, V>(y + i, gv);
 }
 
-// The gradients autograd takes through silu(g) * u: du = dtype(dy silu(g)); dg = silu_backward(dtype(dy u), g),
-// ATen's dy s (1 + x (1 - s)) with s = sigmoid(x), in its expression order. dg or du may be null (not needed).
+// The gradients autograd takes through silu(g) * u: du = dtype(dy silu(g)); dg = silu_backward(dtype(dy u),
+// g), ATen's dy s (1 + x (1 - s)) with s = sigmoid(x), in its expression order. dg or du may be null (not
+// needed).
 template <typename T, int V>
 __global__ void swiGluBackwardKernel(const T* dy, const T* g, const T* u, T* dg, T* du, int64_t n)
 {
@@ -444,21 +445,26 @@ void nrSwiGluForward(const void* g, const void* u, void* y, int64_t n, NrType ty
         T* yt = static_cast<T*>(y);
         swiGlu<T>(
             n, {g, u, y}, st,
-            [&](unsigned b, int t, cudaStream_t s) { swiGluForwardKernel<T, 1><<<b, t, 0, s>>>(gt, ut, yt, n); },
-            [&](unsigned b, int t, cudaStream_t s) { swiGluForwardKernel<T, v><<<b, t, 0, s>>>(gt, ut, yt, n); });
+            [&](unsigned b, int t, cudaStream_t s) {
+                swiGluForwardKernel<T, 1><<<b, t, 0, s>>>(gt, ut, yt, n);
+            },
+            [&](unsigned b, int t, cudaStream_t s) {
+                swiGluForwardKernel<T, v><<<b, t, 0, s>>>(gt, ut, yt, n);
+            });
     });
     check(cudaGetLastError(), "SwiGLU forward launch");
 }
 
-void nrSwiGluBackward(const void* dy, const void* g, const void* u, void* dg, void* du, int64_t n, NrType type,
-                      void* stream)
+void nrSwiGluBackward(const void* dy, const void* g, const void* u, void* dg, void* du, int64_t n,
+                      NrType type, void* stream)
 {
     if (n == 0 || (!dg && !du)) return;
     const auto st = static_cast<cudaStream_t>(stream);
     dispatch(type, [&](auto tag) {
         using T = decltype(tag);
         constexpr int v = 16 / sizeof(T);
-        const T *dt = static_cast<const T*>(dy), *gt = static_cast<const T*>(g), *ut = static_cast<const T*>(u);
+        const T *dt = static_cast<const T*>(dy), *gt = static_cast<const T*>(g),
+                *ut = static_cast<const T*>(u);
         T *dgt = static_cast<T*>(dg), *dut = static_cast<T*>(du);
         swiGlu<T>(
             n, {dy, g, u, dg, du}, st,

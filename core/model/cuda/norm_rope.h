@@ -1,6 +1,6 @@
 #pragma once
-// RMSNorm, the rotary embedding and SwiGLU of the LLaMA forward on CUDA, one kernel each way: plain pointers and
-// sizes, no torch types (nvcc compiles the kernels without LibTorch's headers). The autograd wiring is
+// RMSNorm, the rotary embedding and SwiGLU of the LLaMA forward on CUDA, one kernel each way: plain pointers
+// and sizes, no torch types (nvcc compiles the kernels without LibTorch's headers). The autograd wiring is
 // core/model/norm_rope.cpp; the ATen ops there are the reference and the CPU path.
 //
 //     RMSNorm   r = rsqrt(mean(x^2) + eps)  (float32, one per row)     y = w * dtype(x r)
@@ -49,7 +49,7 @@ void nrRopeBackward(const void* g, const RopeView& in, const void* cos, const vo
 // silu(g) * u round. Backward: dg and du (either may be null) from dy, g and u, as autograd computes them
 // through those two ops.
 void nrSwiGluForward(const void* g, const void* u, void* y, int64_t n, NrType type, void* stream);
-void nrSwiGluBackward(const void* dy, const void* g, const void* u, void* dg, void* du, int64_t n, NrType type,
-                      void* stream);
+void nrSwiGluBackward(const void* dy, const void* g, const void* u, void* dg, void* du, int64_t n,
+                      NrType type, void* stream);
 
 } // namespace qat::cuda

@@ -1,7 +1,7 @@
 #pragma once
-// RMSNorm, the rotary position embedding and SwiGLU of the LLaMA forward, in transformers' op order (RMSNorm in
-// float32, cast back before the weight; RoPE in the rotate_half layout). On CUDA tensors of a build with the
-// CUDA kernels each is one kernel forward and one backward (core/model/cuda/norm_rope.h says what they
+// RMSNorm, the rotary position embedding and SwiGLU of the LLaMA forward, in transformers' op order (RMSNorm
+// in float32, cast back before the weight; RoPE in the rotate_half layout). On CUDA tensors of a build with
+// the CUDA kernels each is one kernel forward and one backward (core/model/cuda/norm_rope.h says what they
 // round where); elsewhere the ATen ops, which stay the reference.
 //
 // Intended usage:

@@ -108,8 +108,8 @@ struct LoopSettings
     std::string seriesPrefix = "train";
 };
 
-// TrainLoop::partLoss's split of the batch over the CPU's threads: on unless QATBENCH_CPU_SPLIT=0 (read once);
-// tests and benches flip it here.
+// TrainLoop::partLoss's split of the batch over the CPU's threads: on unless QATBENCH_CPU_SPLIT=0 (read
+// once); tests and benches flip it here.
 void setCpuBatchSplitEnabled(bool on);
 bool cpuBatchSplitEnabled();
 
@@ -117,7 +117,8 @@ bool cpuBatchSplitEnabled();
 // partLoss's forward and backward of each part on its own thread, the gradients of (the parts' share-weighted
 // losses) * scale with respect to params added into their .grad in part order. Returns the windows' loss,
 // detached. On one thread, or inside a parallel region, the parts run one after the other.
-at::Tensor backwardOverThreads(const at::Tensor& windows, const std::function<at::Tensor(const at::Tensor&)>& partLoss,
+at::Tensor backwardOverThreads(const at::Tensor& windows,
+                               const std::function<at::Tensor(const at::Tensor&)>& partLoss,
                                const std::vector<at::Tensor>& params, double scale);
 
 // The experiment's training settings and batch shape (data.batch_size, data.grad_accum) as loop settings.
@@ -154,14 +155,14 @@ public:
 
     // The batch split over the CPU's threads. When partLoss is set, the device is the CPU, LibTorch has more
     // than one thread and the run is not data-parallel, each micro-batch's windows are cut into one part per
-    // thread; beforeBatch (if set) runs once, then every part's partLoss, forward and backward, runs on its own
-    // thread, its ops single-threaded (a step's hundreds of small ops are no longer each a parallel region
-    // waiting at its barrier), and the parts' gradients (torch::autograd::grad, never into .grad from two
-    // threads) are added into .grad in part order: the same result for the same thread count, and the same
-    // as the whole batch up to the order of float sums. partLoss must be safe to call from several threads at
-    // once: the trainable tensors read-only, no other state shared between calls; and its forward must not
-    // checkpoint blocks (ForwardOptions::checkpointBlocks: the recomputing backward adds into .grad itself,
-    // from each thread). Otherwise `loss` runs.
+    // thread; beforeBatch (if set) runs once, then every part's partLoss, forward and backward, runs on its
+    // own thread, its ops single-threaded (a step's hundreds of small ops are no longer each a parallel
+    // region waiting at its barrier), and the parts' gradients (torch::autograd::grad, never into .grad from
+    // two threads) are added into .grad in part order: the same result for the same thread count, and the
+    // same as the whole batch up to the order of float sums. partLoss must be safe to call from several
+    // threads at once: the trainable tensors read-only, no other state shared between calls; and its forward
+    // must not checkpoint blocks (ForwardOptions::checkpointBlocks: the recomputing backward adds into .grad
+    // itself, from each thread). Otherwise `loss` runs.
     LossFn partLoss;
     std::function<void()> beforeBatch;
 
