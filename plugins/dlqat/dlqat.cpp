@@ -112,14 +112,14 @@ RunOutcome DlqatMethod::run(RunContext& ctx)
     const std::string resumePhase = resuming ? peekCheckpoint(ctx.workDir).phase : "";
     const LoopSettings base = loopSettingsFrom(ctx.experiment);
 
-    // m and LoRA come into being after calibration (enableStage2 below); what they will train is counted now.
+    // m and LoRA come into being when calibration ends (below); what they will train is counted now.
     int64_t trainable = 0;
     for (const auto& q : m_mods)
         trainable +=
             (trainM ? q.lay.rows * q.lay.groups : 0) + (trainLora ? rank * (q.lay.rows + q.lay.cols) : 0);
     reportTrainable(ctx, "DL-QAT", trainable, m_mods.size());
 
-    // Stage 1: calibration of s and z, W0 fixed (LoRA B = 0 and m = 1 leave W_hat = Q(W0)).
+    // Stage 1: calibration of s and z, W0 fixed, W_hat = Q(W0) (m and LoRA do not exist yet).
     const int64_t calibSteps = m_opts.value("calib_steps", int64_t(1000));
     if (calibSteps > 0 && resumePhase != "training") {
         ctx.sink.phase("calibration");
