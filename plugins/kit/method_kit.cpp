@@ -95,9 +95,9 @@ void finishMethod(RunContext& ctx, std::vector<QuantLinear>& modules)
         if (w.scalar_type() != dtype) w = w.to(dtype);
     }
     ctx.finalHook = nullptr;
-    // Their tensors (log s, z, m, LoRA, grids, W0 where it is not the model's memory) are freed here, before the
-    // engine's final evaluation, not with the method: ~0.9 GiB at LLaMA-2-7B W3 g128, which put the evaluation
-    // above a training step's peak.
+    // Their tensors (log s, z, m, LoRA, grids, W0 where it is not the model's memory) are freed here, before
+    // the engine's final evaluation, not with the method: ~0.9 GiB at LLaMA-2-7B W3 g128, which put the
+    // evaluation above a training step's peak.
     modules.clear();
     modules.shrink_to_fit();
 }
@@ -145,6 +145,10 @@ RunOutcome trainModules(RunContext& ctx, TrainLoop& loop, std::vector<QuantLinea
     };
     loop.onEval = [&](int64_t step) { reportEval(ctx, fwd.hook, step, refresh); };
     if (auto s = resumeLoop(ctx, loop, sampler)) loadModuleTensors(*s, modules, fields);
+    if (!fwd.checkpointBlocks) { // the batch split over the CPU's threads
+        loop.beforeBatch = beforeStep;
+        loop.partLoss = [&](const at::Tensor& w) { return nextTokenLoss(ctx.model, w, fwd); };
+    }
     ctx.sink.phase("training");
     return loop.run(
         sampler,

@@ -70,8 +70,10 @@ std::optional<CheckpointState> resumeLoop(RunContext& ctx, TrainLoop& loop, Wind
 // The plain training stage (phase "training"): windows of the training text (sampler seed 2 seed + 2), the
 // next-token loss through fwd, a checkpoint of fields(q) per module with the loop's state, resume from the
 // work dir, and eval reports through fwd.hook at eval_every steps (refresh as for reportEval); beforeStep
-// runs before every step's forward (e.g. projecting a learned z into the code range). Returns Stopped when
-// the run was asked to stop.
+// runs before every step's forward (e.g. projecting a learned z into the code range). On the CPU each batch
+// is split over the threads (TrainLoop::partLoss) unless fwd checkpoints blocks: fwd.hook's linear() is then
+// called from several threads at once and must keep no state in grad mode. Returns Stopped when the run was
+// asked to stop.
 RunOutcome trainModules(RunContext& ctx, TrainLoop& loop, std::vector<QuantLinear>& modules,
                         const ModuleFields& fields, const ForwardOptions& fwd, uint64_t seed,
                         const std::function<void()>& refresh = {},
