@@ -192,11 +192,6 @@ struct TrainTiming
 // --train-steps). On the CPU with more than one thread ours splits each batch over the threads as the
 // engine's training loop does (qat::backwardOverThreads; QATBENCH_CPU_SPLIT=0: the whole batch through every
 // op's threads).
-bool splitsBatch(const at::Device& device, int64_t batch)
-{
-    return device.is_cpu() && cpuBatchSplitEnabled() && at::get_num_threads() > 1 && batch > 1;
-}
-
 TrainTiming trainSteps(LlamaModel& model, const at::Tensor& windows, const Options& o)
 {
     std::vector<at::Tensor> params;
@@ -222,7 +217,7 @@ TrainTiming trainSteps(LlamaModel& model, const at::Tensor& windows, const Optio
         const at::Tensor logits = model.forward(ids).slice(1, 0, -1);
         return at::cross_entropy_loss(logits.reshape({-1, logits.size(-1)}), ids.slice(1, 1).reshape({-1}));
     };
-    const bool split = splitsBatch(model.weights().embed.device(), batch);
+    const bool split = batchSplitApplies(model.weights().embed.device(), batch);
     auto step = [&](int64_t i) {
         const int64_t b = (i * batch) % (n - batch + 1);
         const at::Tensor ids = windows.slice(0, b, b + batch).to(model.weights().embed.device());
@@ -257,7 +252,7 @@ int trainBench(const Options& o, const at::Tensor& windows, const at::Device& de
     const int64_t batch = std::min(o.batch, windows.size(0));
     std::printf("training: %lld steps of %lld x %lld per round, all weights, AdamW, %d threads%s\n",
                 (long long)o.trainSteps, (long long)batch, (long long)windows.size(1), at::get_num_threads(),
-                splitsBatch(device, batch) ? ", ours with the batch split over them" : "");
+                batchSplitApplies(device, batch) ? ", ours with the batch split over them" : "");
     std::vector<double> ratios, cpuRatios;
     std::string peerError;
     for (int64_t r = 0; r < o.rounds; ++r) {

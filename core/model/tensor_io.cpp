@@ -134,24 +134,33 @@ template <class Bits> bool exponentsFinite(const std::byte* data, int64_t n, Bit
     return finite;
 }
 
-} // namespace
-
-bool storedValuesFinite(const SafetensorsFile& file, const StTensorInfo& info)
+bool bitsFinite(const std::byte* data, int64_t n, at::ScalarType dtype)
 {
-    const std::byte* data = file.data(info);
-    const int64_t n = info.numel();
-    switch (info.dtype) {
-    case StDType::BF16:
+    switch (dtype) {
+    case at::kBFloat16:
         return exponentsFinite<uint16_t>(data, n, 0x7F80);
-    case StDType::F16:
+    case at::kHalf:
         return exponentsFinite<uint16_t>(data, n, 0x7C00);
-    case StDType::F32:
+    case at::kFloat:
         return exponentsFinite<uint32_t>(data, n, 0x7F800000u);
-    case StDType::F64:
+    case at::kDouble:
         return exponentsFinite<uint64_t>(data, n, 0x7FF0000000000000ull);
     default:
         return true;
     }
+}
+
+} // namespace
+
+bool storedValuesFinite(const SafetensorsFile& file, const StTensorInfo& info)
+{
+    return bitsFinite(file.data(info), info.numel(), toScalarType(info.dtype));
+}
+
+bool valuesFinite(const at::Tensor& t)
+{
+    if (!t.is_cpu() || !t.is_contiguous()) throw Error("valuesFinite: expects a contiguous CPU tensor");
+    return bitsFinite(static_cast<const std::byte*>(t.data_ptr()), t.numel(), t.scalar_type());
 }
 
 at::Tensor readTensor(const SafetensorsFile& file, const std::string& name)

@@ -281,6 +281,11 @@ bool cpuBatchSplitEnabled()
     return splitFlag();
 }
 
+bool batchSplitApplies(const at::Device& device, int64_t batch)
+{
+    return cpuBatchSplitEnabled() && device.is_cpu() && at::get_num_threads() > 1 && batch > 1;
+}
+
 at::Tensor backwardOverThreads(const at::Tensor& windows,
                                const std::function<at::Tensor(const at::Tensor&)>& partLoss,
                                const std::vector<at::Tensor>& params, double scale)
@@ -349,8 +354,7 @@ RunOutcome TrainLoop::run(WindowSampler& sampler, const LossFn& lossFn, RunConte
         throw;
     };
     if (parallel) dist::checkBatch(s.batch);
-    const bool split = partLoss && cpuBatchSplitEnabled() && device.is_cpu() && !parallel &&
-                       at::get_num_threads() > 1 && s.batch > 1;
+    const bool split = partLoss && !parallel && batchSplitApplies(device, s.batch);
     while (m_step < s.steps) {
         bool go = ctx.sink.progress(
             Progress{s.phase, m_step, s.steps, now() - t0,

@@ -79,7 +79,9 @@ QAT_TEST(nonFiniteStoredValuesAreFoundInEveryFloatType)
                 QAT_CHECK_MSG(!storedValuesFinite(f, *f.find("t")), std::string(c10::toString(dtype)) + " " +
                                                                         std::to_string(bad) + " at " +
                                                                         std::to_string(pos));
+                QAT_CHECK(!valuesFinite(readTensor(f, "t"))); // the same scan of the bytes once read
                 QAT_CHECK(storedValuesFinite(f, *f.find("big")));
+                QAT_CHECK(valuesFinite(readTensor(f, "big")));
                 QAT_CHECK(storedValuesFinite(f, *f.find("ids")));
                 QAT_CHECK(readTensor(f, *f.find("big"), at::Device(at::kCPU)).equal(big));
             }

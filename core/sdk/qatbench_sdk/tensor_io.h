@@ -31,6 +31,8 @@ at::Tensor readTensor(const SafetensorsFile& file, const StTensorInfo& info, con
 // False when a floating-point tensor holds a NaN or an infinity: a scan of the stored bits in the mapping,
 // in parallel, allocating nothing (integer tensors are always finite).
 bool storedValuesFinite(const SafetensorsFile& file, const StTensorInfo& info);
+// The same scan of a contiguous CPU tensor's elements (e.g. one just read with readTensor).
+bool valuesFinite(const at::Tensor& t);
 
 // Every tensor of a file, as CPU copies.
 std::map<std::string, at::Tensor> readSafetensors(const std::string& path);

@@ -112,6 +112,9 @@ struct LoopSettings
 // once); tests and benches flip it here.
 void setCpuBatchSplitEnabled(bool on);
 bool cpuBatchSplitEnabled();
+// Whether a batch of `batch` windows on `device` is split: the switch on, the CPU, more than one LibTorch
+// thread, more than one window.
+bool batchSplitApplies(const at::Device& device, int64_t batch);
 
 // The split itself (TrainLoop::partLoss says how and when): windows cut into one part per LibTorch thread,
 // partLoss's forward and backward of each part on its own thread, the gradients of (the parts' share-weighted
