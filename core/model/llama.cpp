@@ -10,10 +10,12 @@
 #include "qatbench_sdk/cpu_attention.h"
 #include "qatbench_sdk/norm_rope.h"
 #include "qatbench_sdk/tensor_io.h"
+#include "util/switches.h"
 
 #include "qatbench_sdk/torch.h"
 #include <torch/version.h>
 
+#include <atomic>
 #include <mutex>
 
 namespace qat {
@@ -73,6 +75,56 @@ at::Tensor repeatKv(const at::Tensor& x, int64_t rep)
     return x.unsqueeze(2).expand({b, h, rep, t, d}).reshape({b, h * rep, t, d});
 }
 
+// Set on the thread that runs a checkpointed block again for its backward (BlockCheckpoint::backward), and on
+// it, around the block's last projection, the flag that makes linearOp skip the product's value.
+thread_local bool t_recomputing = false;
+thread_local bool t_valueUnread = false;
+
+std::atomic<bool>& skipDownFlag()
+{
+    static std::atomic<bool> flag(detail::onUnlessZero("QATBENCH_SKIP_DOWN_RECOMPUTE"));
+    return flag;
+}
+
+struct ScopedFlag
+{
+    ScopedFlag(bool& flag, bool value) : m_flag(flag), m_old(flag) { m_flag = value; }
+    ~ScopedFlag() { m_flag = m_old; }
+    ScopedFlag(const ScopedFlag&) = delete;
+    ScopedFlag& operator=(const ScopedFlag&) = delete;
+
+private:
+    bool& m_flag;
+    bool m_old;
+};
+
+// y = x W^T whose value is never read: forward returns zeros (one element, expanded), backward what
+// at::linear's backward computes, dX = g W and dW = g^T x (the product laid out as W, as autograd's mm
+// backward does for a transposed operand).
+class GradientOnlyLinear : public torch::autograd::Function<GradientOnlyLinear>
+{
+public:
+    static at::Tensor forward(torch::autograd::AutogradContext* ctx, const at::Tensor& x, const at::Tensor& w)
+    {
+        ctx->save_for_backward({x, w});
+        std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
+        shape.back() = w.size(0);
+        return at::zeros({1}, x.options()).expand(shape);
+    }
+
+    static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                   torch::autograd::variable_list grads)
+    {
+        const auto saved = ctx->get_saved_variables();
+        const at::Tensor &x = saved[0], &w = saved[1];
+        const at::Tensor g = grads[0].reshape({-1, w.size(0)});
+        at::Tensor dx, dw;
+        if (ctx->needs_input_grad(0)) dx = g.mm(w).view(x.sizes());
+        if (ctx->needs_input_grad(1)) dw = g.t().mm(x.reshape({-1, x.size(-1)}));
+        return {dx, dw};
+    }
+};
+
 // Gradient checkpointing per block: forward runs the block without building a graph; backward runs it again
 // with grad enabled and backpropagates through that copy. The hook's trainable tensors are leaves reached by
 // the inner backward, so their .grad accumulates there (torch.utils.checkpoint's reentrant scheme).
@@ -103,6 +155,7 @@ public:
         at::Tensor out;
         {
             at::AutoGradMode enable(true);
+            const ScopedFlag recomputing(t_recomputing, true);
             out = m->block(x, layer, {saved[1], saved[2]}, hook);
         }
         torch::autograd::backward({out}, {grads[0]});
@@ -232,7 +285,7 @@ at::Tensor LlamaModel::attention(const at::Tensor& x, int layer, const RopeTable
 {
     const auto& w = m_weights.layers[size_t(layer)];
     auto lin = [&](const at::Tensor& in, LinearKind k) {
-        return hook ? hook->linear(in, layer, k, w[k]) : at::linear(in, w[k]);
+        return hook ? hook->linear(in, layer, k, w[k]) : linearOp(in, w[k]);
     };
     const int64_t b = x.size(0), t = x.size(1), d = m_config.headDim;
     at::Tensor q = lin(x, LinearKind::Q).view({b, t, m_config.numHeads, d}).transpose(1, 2);
@@ -266,7 +319,7 @@ at::Tensor LlamaModel::block(const at::Tensor& x, int layer, const RopeTables& r
 {
     const auto& w = m_weights.layers[size_t(layer)];
     auto lin = [&](const at::Tensor& in, LinearKind k) {
-        return hook ? hook->linear(in, layer, k, w[k]) : at::linear(in, w[k]);
+        return hook ? hook->linear(in, layer, k, w[k]) : linearOp(in, w[k]);
     };
     const double eps = m_config.rmsNormEps;
     at::Tensor h = x + attention(rmsNorm(x, w.inputNorm, eps), layer, rope, hook, cache);
@@ -275,7 +328,26 @@ at::Tensor LlamaModel::block(const at::Tensor& x, int layer, const RopeTables& r
     // (a hook's block-output MSE adds its terms in it).
     const at::Tensor up = lin(n, LinearKind::Up);
     at::Tensor mlp = swiGlu(lin(n, LinearKind::Gate), up);
+    // Recomputed for backward: only the gradient flows through down_proj (linearOp skips its GEMM).
+    const ScopedFlag unread(t_valueUnread, t_recomputing && !cache && skipDownRecompute());
     return h + lin(mlp, LinearKind::Down);
+}
+
+at::Tensor linearOp(const at::Tensor& x, const at::Tensor& weight)
+{
+    if (t_valueUnread && at::GradMode::is_enabled() && (x.requires_grad() || weight.requires_grad()))
+        return GradientOnlyLinear::apply(x, weight);
+    return at::linear(x, weight);
+}
+
+void setSkipDownRecompute(bool on)
+{
+    skipDownFlag() = on;
+}
+
+bool skipDownRecompute()
+{
+    return skipDownFlag();
 }
 
 at::Tensor LlamaModel::runBlocks(at::Tensor x, const RopeTables& rope, const ForwardOptions& options,

@@ -185,7 +185,7 @@ at::Tensor QuantHook::linear(const at::Tensor& x, int layer, LinearKind kind, co
 {
     const auto key = std::make_pair(layer, int(kind));
     auto it = m_index.find(key);
-    if (it == m_index.end()) return at::linear(x, weight);
+    if (it == m_index.end()) return linearOp(x, weight);
     const QuantLinear& q = m_modules[it->second];
     at::Tensor w;
     if (!at::GradMode::is_enabled() && !x.is_cuda()) {
@@ -201,7 +201,7 @@ at::Tensor QuantHook::linear(const at::Tensor& x, int layer, LinearKind kind, co
     } else {
         w = q.weight(x.scalar_type());
     }
-    at::Tensor y = at::linear(x, w);
+    at::Tensor y = linearOp(x, w);
     if (m_collectMse && at::GradMode::is_enabled()) {
         at::Tensor ref;
         {

@@ -32,7 +32,7 @@ public:
             h = h.defined() ? h.add_(xtx) : xtx;
             m_rows[int(kind)] += x2.size(0);
         }
-        return at::linear(x, weight);
+        return linearOp(x, weight);
     }
     // 2 X^T X / n, the GPTQ Hessian of the layer-wise squared error.
     at::Tensor hessian(LinearKind k) const

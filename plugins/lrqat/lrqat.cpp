@@ -79,8 +79,8 @@ public:
     at::Tensor linear(const at::Tensor& x, int layer, LinearKind kind, const at::Tensor& w) override
     {
         auto it = m_index.find({layer, int(kind)});
-        if (it == m_index.end()) return at::linear(x, w);
-        if (at::GradMode::is_enabled()) return at::linear(x, weight(it->second).to(x.scalar_type()));
+        if (it == m_index.end()) return linearOp(x, w);
+        if (at::GradMode::is_enabled()) return linearOp(x, weight(it->second).to(x.scalar_type()));
         std::vector<int64_t> state = m_mods[it->second].versionState();
         state.push_back(int64_t(x.scalar_type()));
         auto c = m_cache.find(it->second);
@@ -89,7 +89,7 @@ public:
                     .insert_or_assign(
                         it->second, std::make_pair(std::move(state), weight(it->second).to(x.scalar_type())))
                     .first;
-        return at::linear(x, c->second.second);
+        return linearOp(x, c->second.second);
     }
     void invalidate() { m_cache.clear(); }
 

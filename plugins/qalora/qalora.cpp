@@ -41,7 +41,7 @@ public:
     at::Tensor linear(const at::Tensor& x, int layer, LinearKind kind, const at::Tensor& weight) override
     {
         auto it = m_index.find({layer, int(kind)});
-        if (it == m_index.end()) return at::linear(x, weight);
+        if (it == m_index.end()) return linearOp(x, weight);
         const QuantLinear& q = m_mods[it->second];
         const PooledLora& l = m_lora[it->second];
         std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
@@ -50,7 +50,7 @@ public:
         at::Tensor padded = q.lay.partial() ? at::constant_pad_nd(x, {0, q.lay.padded() - q.lay.cols}) : x;
         at::Tensor pooled = padded.reshape(shape).to(at::kFloat).sum(-1) / l.lens;
         at::Tensor upd = at::linear(at::linear(pooled, l.A), l.B) * m_scale;
-        return at::linear(x, l.base) + upd.to(x.scalar_type());
+        return linearOp(x, l.base) + upd.to(x.scalar_type());
     }
 
 private:

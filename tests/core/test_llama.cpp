@@ -85,7 +85,7 @@ public:
     at::Tensor linear(const at::Tensor& x, int layer, LinearKind kind, const at::Tensor& w) override
     {
         ++calls;
-        at::Tensor y = at::linear(x, w);
+        at::Tensor y = linearOp(x, w);
         if (kind != LinearKind::Q) return y;
         return y + at::linear(at::linear(x, a[size_t(layer)]), b[size_t(layer)]);
     }
@@ -166,6 +166,70 @@ QAT_TEST(checkpointGradientsEqualPlain)
             QAT_CHECK(test::maxAbsDiff(grads[0][i], grads[1][i]) <= 1e-6);
         }
         QAT_CHECK_EQ(calls[1], 2 * calls[0]); // recompute calls the hook again
+    }
+}
+
+namespace {
+// Trains every layer's down_proj weight (a leaf copy) and a LoRA pair on it; notes whether the recomputed
+// down_proj product was skipped (linearOp's zeros are one element, expanded).
+class DownHook : public LinearHook
+{
+public:
+    DownHook(const LlamaWeights& weights, const at::Device& device)
+    {
+        torch::manual_seed(11);
+        for (const auto& l : weights.layers) {
+            const at::Tensor& w = l[LinearKind::Down];
+            down.push_back(w.detach().clone().to(device).requires_grad_(true));
+            a.push_back((at::randn({3, w.size(1)}) * 0.1).to(device).requires_grad_(true));
+            b.push_back((at::randn({w.size(0), 3}) * 0.1).to(device).requires_grad_(true));
+        }
+    }
+    at::Tensor linear(const at::Tensor& x, int layer, LinearKind kind, const at::Tensor& w) override
+    {
+        if (kind != LinearKind::Down) return linearOp(x, w);
+        const size_t l = size_t(layer);
+        at::Tensor y = linearOp(x, down[l]);
+        if (at::GradMode::is_enabled()) ++(y.stride(-1) == 0 ? skipped : computed);
+        return y + at::linear(at::linear(x, a[l]), b[l]);
+    }
+    std::vector<at::Tensor> down, a, b;
+    int skipped = 0, computed = 0;
+};
+} // namespace
+
+QAT_TEST(recomputeSkipsTheDownProjectionsProduct)
+{
+    // The checkpointed backward without down_proj's recomputed GEMM gives the gradients of plain backward
+    // (through the projection's input, its weight and a LoRA pair beside it); with the skip off, the same.
+    const ModelConfig c = tinyConfig();
+    for (const auto& device : test::devices()) {
+        LlamaModel model(c, randomWeights(c), {device, at::kFloat});
+        at::Tensor ids = at::randint(0, c.vocabSize, {2, 12}, at::TensorOptions().dtype(at::kLong));
+        std::vector<std::vector<at::Tensor>> grads;
+        for (int mode : {0, 1, 2}) { // plain, checkpointed with the skip, checkpointed without
+            setSkipDownRecompute(mode != 2);
+            DownHook hook(model.weights(), device);
+            ForwardOptions opt;
+            opt.hook = &hook;
+            opt.checkpointBlocks = mode != 0;
+            at::Tensor logits = model.forward(ids, opt);
+            at::cross_entropy_loss(logits.view({-1, c.vocabSize}), ids.view({-1}).to(device)).backward();
+            QAT_CHECK_EQ(hook.skipped, mode == 1 ? int(c.numLayers) : 0);
+            QAT_CHECK_EQ(hook.computed, mode == 1 ? 0 : int(c.numLayers));
+            std::vector<at::Tensor> g;
+            for (const auto* v : {&hook.down, &hook.a, &hook.b})
+                for (const auto& t : *v) {
+                    QAT_CHECK(t.grad().defined() && t.grad().abs().max().item<double>() > 0);
+                    g.push_back(t.grad().clone());
+                }
+            grads.push_back(g);
+        }
+        setSkipDownRecompute(true);
+        for (size_t i = 0; i < grads[0].size(); ++i) {
+            QAT_CHECK(test::maxAbsDiff(grads[0][i], grads[1][i]) <= 1e-6);
+            QAT_CHECK(test::maxAbsDiff(grads[2][i], grads[1][i]) <= 1e-6);
+        }
     }
 }
 

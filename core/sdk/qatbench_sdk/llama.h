@@ -40,12 +40,23 @@ struct LlamaWeights
 // With ForwardOptions::checkpointBlocks the block is run again in backward, so linear() is called a second
 // time per block (with grad enabled); trainable tensors used inside it receive their gradients through .grad
 // as with torch.utils.checkpoint's reentrant variant (use tensor.backward(), not torch::autograd::grad()).
+// A hook computes its product x W^T with linearOp (below), not at::linear: the recompute then skips the GEMM
+// of the block's last projection, whose value nothing reads there.
 class LinearHook
 {
 public:
     virtual ~LinearHook() = default;
     virtual at::Tensor linear(const at::Tensor& x, int layer, LinearKind kind, const at::Tensor& weight) = 0;
 };
+
+// x W^T, as at::linear. When a checkpointed block is run again for its backward, the output of its last
+// projection (down_proj) only feeds the block's output, whose gradient is already known: there linearOp
+// returns zeros without a GEMM and computes dX = g W and dW = g^T x in backward (as at::linear's backward
+// does). Everywhere else it is at::linear. QATBENCH_SKIP_DOWN_RECOMPUTE=0 / setSkipDownRecompute(false) turns
+// the skip off.
+at::Tensor linearOp(const at::Tensor& x, const at::Tensor& weight);
+void setSkipDownRecompute(bool on);
+bool skipDownRecompute();
 
 struct LoadOptions
 {
