@@ -33,6 +33,12 @@ std::atomic<bool>& tilesFlag()
     return flag;
 }
 
+std::atomic<bool>& loraPartsFlag()
+{
+    static std::atomic<bool> flag(detail::onUnlessZero("QATBENCH_FUSED_LORA_PARTS"));
+    return flag;
+}
+
 bool aligned(const at::Tensor& t, uintptr_t bytes)
 {
     return reinterpret_cast<uintptr_t>(t.data_ptr()) % bytes == 0;
@@ -150,8 +156,18 @@ public:
         cuda::FqGrads gr;
         gr.grad = g.data_ptr();
         gr.gradType = fqType(g.scalar_type());
-        at::Tensor dlat, dm, ds, dz;
-        if (needW0 || needLora) {
+        at::Tensor dlat, dm, ds, dz, dBparts, dAparts;
+        // The LoRA gradients from the tile kernel's own pass (partial sums, no d latent in memory), unless
+        // W0 is trained or float32 products are asked for.
+        const bool inPass =
+            needLora && !needW0 && !loraGradFloat32() && loraPartsFlag() && cuda::fqLoraPartsApply(a);
+        if (inPass) {
+            const cuda::FqLoraParts shape = cuda::fqLoraParts(a);
+            dBparts = at::empty({shape.strips, a.rows, 16}, fopts);
+            dAparts = at::empty({shape.blockRows, 16, a.cols}, fopts);
+            gr.dBparts = dBparts.data_ptr<float>();
+            gr.dAparts = dAparts.data_ptr<float>();
+        } else if (needW0 || needLora) {
             // W0's own gradient needs float32; the LoRA products take bf16 operands unless
             // QATBENCH_FUSED_LORA_GRAD=float32.
             const bool floatLatent = needW0 || loraGradFloat32();
@@ -165,7 +181,11 @@ public:
         if (ctx->needs_input_grad(4)) gr.dz = (dz = at::zeros(s.sizes(), fopts)).data_ptr<float>();
         cuda::fqBackward(a, gr);
         if (needLora) {
-            if (dlat.scalar_type() == at::kBFloat16) {
+            if (inPass) {
+                const int64_t r = A.size(0);
+                out[1] = dAparts.sum(0).narrow(0, 0, r).contiguous();
+                out[2] = dBparts.sum(0).narrow(1, 0, r).contiguous();
+            } else if (dlat.scalar_type() == at::kBFloat16) {
                 at::Tensor a16 = A.to(at::kBFloat16).contiguous(), b16 = B.to(at::kBFloat16).contiguous();
                 out[1] = at::empty(A.sizes(), fopts);
                 out[2] = at::empty(B.sizes(), fopts);
@@ -218,6 +238,16 @@ void setFusedQuantTiles(bool on)
 bool fusedQuantTiles()
 {
     return tilesFlag();
+}
+
+void setFusedLoraPartsEnabled(bool on)
+{
+    loraPartsFlag() = on;
+}
+
+bool fusedLoraPartsEnabled()
+{
+    return loraPartsFlag();
 }
 
 bool fusedQuantApplies(const QuantLinear& q, at::ScalarType dtype)

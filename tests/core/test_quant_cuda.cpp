@@ -10,7 +10,8 @@
 //          tensor-core products good to ~2^-16, cuBLAS in another: a few ulp apart there)
 //   W_hat: equal to bf16 rounding (|diff| <= 2^-8 |W_hat|) wherever the codes are equal
 //   dm, ds, dz, dW0: 1e-4 (float32 sums in another order)
-//   dA, dB: 1e-2 (the LoRA products take bf16 operands, as PEFT's bf16 training does)
+//   dA, dB: 1e-2 (the LoRA products take bf16 operands, as PEFT's bf16 training does); summed in the tile
+//           kernel's pass against the same operands through cuBLAS: 1e-4
 // On a machine without CUDA (or without the kernels) the CUDA tests report SKIP.
 #include "qat_test.h"
 #include "torch_test.h"
@@ -314,6 +315,42 @@ QAT_TEST(fusedTrainingGradientsMatchAten)
             QAT_CHECK_MSG(relErr(gf[2], ga[2]) < 1e-2, what + ": dB " + std::to_string(relErr(gf[2], ga[2])));
         }
     });
+}
+
+QAT_TEST(loraGradientsInTheKernelPassMatchCublas)
+{
+    // dA and dB summed on tensor cores in the tile backward's pass against the same bf16 operands through d
+    // latent and cuBLAS: only the float32 sums' order differs. Every layout the tile kernels take, plus
+    // shapes with several tiles and rows of blocks per matrix and a part-empty block of strips.
+    requireKernels();
+    torch::manual_seed(12);
+    std::vector<Case> cases;
+    for (const Case& c : allCases())
+        if (c.group % 8 == 0 && c.cols % 8 == 0) cases.push_back(c);
+    cases.push_back({1000, 1088, 3, 64, false, 16, qat::RangeInit::MinMax});
+    cases.push_back({4096, 1024, 4, 128, false, 16, qat::RangeInit::MinMax});
+    cases.push_back({517, 2056, 2, 8, false, 5, qat::RangeInit::MinMaxZero});
+    for (const auto wtype : {at::kBFloat16, at::kFloat})
+        for (const Case& c : cases) {
+            const std::string what = describe(c) + (wtype == at::kFloat ? " float32 W0" : " bf16 W0");
+            qat::QuantLinear q = makeModule(c, wtype, false);
+            QAT_CHECK_MSG(qat::fusedQuantUsesTiles(q), what);
+            q.m.requires_grad_(true);
+            q.A.requires_grad_(true);
+            q.B.requires_grad_(true);
+            const at::Tensor r = torch::randn(q.w0.sizes(), q.w0.options()).to(torch::kFloat);
+            std::vector<at::Tensor> g[2];
+            for (bool inPass : {true, false}) {
+                qat::setFusedLoraPartsEnabled(inPass);
+                g[inPass ? 0 : 1] = grads(q, wtype, r, {q.m, q.A, q.B});
+            }
+            qat::setFusedLoraPartsEnabled(true);
+            QAT_CHECK_MSG(relErr(g[0][0], g[1][0]) < 1e-6, what + ": dm");
+            QAT_CHECK_MSG(relErr(g[0][1], g[1][1]) < 1e-4,
+                          what + ": dA " + std::to_string(relErr(g[0][1], g[1][1])));
+            QAT_CHECK_MSG(relErr(g[0][2], g[1][2]) < 1e-4,
+                          what + ": dB " + std::to_string(relErr(g[0][2], g[1][2])));
+        }
 }
 
 QAT_TEST(fusedCalibrationGradientsMatchAten)

@@ -126,12 +126,27 @@ void fqForward(const FqArgs& a, void* out, FqType outType, uint8_t* codes)
 void fqBackward(const FqArgs& a, const FqGrads& g)
 {
     checkArgs(a);
+    if ((g.dBparts != nullptr) != (g.dAparts != nullptr) || (g.dBparts && !tilesLoraPartsApply(a)))
+        throw std::runtime_error(
+            "fused quantizer: the LoRA gradients' partial sums need both buffers and the "
+            "tile kernels");
     if (a.rows == 0 || a.cols == 0) return;
     check(cudaSetDevice(a.device), "set device");
     if (a.w0Type == FqType::Float32)
         backwardGrad<float>(a, g);
     else
         backwardGrad<__nv_bfloat16>(a, g);
+}
+
+bool fqLoraPartsApply(const FqArgs& a)
+{
+    return tilesLoraPartsApply(a);
+}
+
+FqLoraParts fqLoraParts(const FqArgs& a)
+{
+    check(cudaSetDevice(a.device), "set device");
+    return tilesLoraParts(a);
 }
 
 void fqLoraGrads(const FqArgs& a, const void* dlat16, const void* A16, const void* B16, float* dA, float* dB)

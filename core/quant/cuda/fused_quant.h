@@ -16,8 +16,8 @@
 // Intended usage (device pointers, all contiguous, float32 unless stated):
 //   1. FqArgs a{...};                                  // shapes, W0, A, B, s, z, m, stream
 //   2. fqForward(a, out, FqType::BFloat16, codes);     // W_hat and/or uint8 codes
-//   3. fqBackward(a, grads);                           // dm, ds, dz per group and d latent (zeroed by
-//   caller)
+//   3. fqBackward(a, grads);                           // dm, ds, dz per group (zeroed by caller) and
+//                                                      // d latent, or the LoRA gradients' partial sums
 //   4. fqLoraGrads(a, dlat16, A16, B16, dA, dB);       // the LoRA matmuls on d latent (bf16 in, float out)
 
 #include <cstdint>
@@ -70,6 +70,15 @@ struct FqGrads
     float* dm = nullptr; // [rows, groups], zeroed; accumulated with atomics, or null
     float* ds = nullptr;
     float* dz = nullptr;
+    // The LoRA gradients' partial sums, computed in the same pass (tile kernels only: fqLoraPartsApply),
+    // scaled by c, bf16 operands as fqLoraGrads takes them; both or neither. Shapes from fqLoraParts:
+    float* dBparts = nullptr; // [strips, rows, 16]: dB over one strip's 64 columns; dB = their sum
+    float* dAparts = nullptr; // [blockRows, 16, cols]: dA over one block's rows; dA = their sum
+};
+
+struct FqLoraParts
+{
+    int64_t strips = 0, blockRows = 0;
 };
 
 // Whether fqForward / fqBackward take the tile kernels for a (else the row kernels).
@@ -80,6 +89,10 @@ void fqForward(const FqArgs& a, void* out, FqType outType, uint8_t* codes);
 // W0 and the LoRA matmuls).
 void fqBackward(const FqArgs& a, const FqGrads& g);
 // dB = c dlat A^T [rows, rank], dA = c B^T dlat [rank, cols] through cuBLAS, bf16 operands, float32 results.
+// Where the tile kernels apply, fqBackward can instead leave them as partial sums (FqGrads::dBparts,
+// dAparts; ranks past `rank` are zero), without writing d latent.
+bool fqLoraPartsApply(const FqArgs& a);
+FqLoraParts fqLoraParts(const FqArgs& a);
 void fqLoraGrads(const FqArgs& a, const void* dlat16, const void* A16, const void* B16, float* dA, float* dB);
 
 } // namespace qat::cuda

@@ -26,7 +26,7 @@ namespace {
 
 constexpr int kTileRows = 16, kStrip = 64, kTileWarps = 4, kTileThreads = 32 * kTileWarps;
 // Blocks per multiprocessor (at most 128 registers per thread).
-constexpr int kFwdTileBlocks = 4, kBwdTileBlocks = 4;
+constexpr int kFwdTileBlocks = 4, kBwdTileBlocks = 4, kBwdLoraBlocks = 4;
 
 // 8 consecutive values of T held as raw registers (loaded ahead of their use), 16-byte aligned.
 template <typename T> struct Chunk8;
@@ -185,6 +185,140 @@ struct TileLora
     }
 };
 
+// An 8 x 8 bf16 fragment (lane: row g, columns 2t, 2t + 1) transposed across the warp.
+__device__ __forceinline__ uint32_t transpose8x8(uint32_t x)
+{
+#if __CUDA_ARCH__ >= 800
+    uint32_t y;
+    asm volatile("movmatrix.sync.aligned.m8n8.trans.b16 %0, %1;\n" : "=r"(y) : "r"(x));
+    return y;
+#else
+    __trap();
+    return x;
+#endif
+}
+
+__device__ __forceinline__ uint32_t packBf16(float lo, float hi)
+{
+    const __nv_bfloat162 h = __floats2bfloat162_rn(lo, hi);
+    uint32_t u;
+    memcpy(&u, &h, 4);
+    return u;
+}
+
+// The LoRA gradients in the backward's own pass (FqGrads::dBparts, dAparts), on tensor cores, from the d
+// latent the thread has just computed, rounded to bf16 as fqLoraGrads' operands are: pair[r][j] holds d
+// latent at row g + 8 r, columns 32 h + 8 t + 2 j and + 1 of the strip (chunk h).
+//  dB (rows x rank) = c dlat A^T: per tile and chunk two m16n8k16 k-steps per 8 ranks; the k index (column)
+//    is permuted so that the A operand is the thread's own pairs (k = 2t + e: column 32 h + 8 t + 4 half + e,
+//    k = 2t + 8 + e: the same + 2), and the B operand, A at those columns, is loaded once per strip.
+//  dA (rank x cols) = c B^T dlat: the tile's 16 rows are k. A pair register is an 8 x 8 fragment (row g,
+//    logical columns 2t, 2t + 1 = columns 32 h + 8 t + 2 j + e) and movmatrix turns it into the B operand
+//    (rows 2t, 2t + 1 of logical column g); the accumulators (ranks g and g + 8 at the thread's own columns)
+//    stay in the lane's own shared-memory slots, written out when the warp's last tile is done.
+struct TileLoraGrads
+{
+    uint4* bFrag;   // [4] at bFrag[32 i], i = 2 h + half: (ranks 0-7: b0 b1, ranks 8-15: b0 b1)
+    float4* acc;    // [8] at acc[32 n], n = 4 h + j: dA's accumulators (d0 d1: rank g, d2 d3: rank g + 8)
+    uint32_t bt[4]; // B^T of the current tile as dA's A operand (ranks g, g + 8 x rows 2t.., 2t + 8..)
+
+    __device__ void init(const FqArgs& p, uint4* fragSlots, float4* accSlots, int64_t strip, int lane)
+    {
+        const int g = lane >> 2, t = lane & 3;
+        bFrag = fragSlots + lane;
+        acc = accSlots + lane;
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+            const int64_t c0 = strip + 32 * (i >> 1) + 8 * t + 4 * (i & 1);
+            uint32_t f[4];
+#pragma unroll
+            for (int nt = 0; nt < 2; ++nt) {
+                const int k = 8 * nt + g;
+                float v[4];
+#pragma unroll
+                for (int e = 0; e < 4; ++e)
+                    v[e] = k < p.rank && c0 + e < p.cols ? __ldg(p.A + int64_t(k) * p.cols + c0 + e) : 0.f;
+                f[2 * nt] = packBf16(v[0], v[1]);
+                f[2 * nt + 1] = packBf16(v[2], v[3]);
+            }
+            bFrag[32 * i] = make_uint4(f[0], f[1], f[2], f[3]);
+        }
+#pragma unroll
+        for (int n = 0; n < 8; ++n)
+            acc[32 * n] = make_float4(0.f, 0.f, 0.f, 0.f);
+    }
+
+    // B^T's fragment for the tile at row0 (zero past the rows and the rank).
+    __device__ void setRows(const FqArgs& p, int64_t row0, int g, int t)
+    {
+#pragma unroll
+        for (int i = 0; i < 4; ++i) {
+            const int k = g + 8 * (i & 1);
+            float v[2];
+#pragma unroll
+            for (int e = 0; e < 2; ++e) {
+                const int64_t o = row0 + 2 * t + 8 * (i >> 1) + e;
+                v[e] = o < p.rows && k < p.rank ? __ldg(p.B + o * p.rank + k) : 0.f;
+            }
+            bt[i] = packBf16(v[0], v[1]);
+        }
+    }
+
+    // Chunk h's contribution: dB's two k-steps into db (ranks 0-7, 8-15), dA's four n-tiles into acc.
+    __device__ void chunk(int h, const uint32_t pair[2][4], float db[2][4]) const
+    {
+#pragma unroll
+        for (int half = 0; half < 2; ++half) {
+            const uint32_t a[4] = {pair[0][2 * half], pair[1][2 * half], pair[0][2 * half + 1],
+                                   pair[1][2 * half + 1]};
+            const uint4 f = bFrag[32 * (2 * h + half)];
+            mma16816(db[0], a, f.x, f.y);
+            mma16816(db[1], a, f.z, f.w);
+        }
+#pragma unroll
+        for (int j = 0; j < 4; ++j) {
+            const uint32_t b0 = transpose8x8(pair[0][j]), b1 = transpose8x8(pair[1][j]);
+            float4& slot = acc[32 * (4 * h + j)];
+            float d[4] = {slot.x, slot.y, slot.z, slot.w};
+            mma16816(d, bt, b0, b1);
+            slot = make_float4(d[0], d[1], d[2], d[3]);
+        }
+    }
+
+    // dB of the tile's rows over this strip, times c, into dBparts[strip][row][16]. (Summing a block's four
+    // strips first, with shared-memory atomics, made the kernel 1.5x slower on the H200.)
+    static __device__ void storeRows(const FqArgs& p, const FqGrads& gr, int64_t strip, int64_t row0, int g,
+                                     int t, const float db[2][4])
+    {
+        float* base = gr.dBparts + (strip / kStrip) * p.rows * 16;
+#pragma unroll
+        for (int r = 0; r < 2; ++r) {
+            const int64_t o = row0 + g + 8 * r;
+            if (o >= p.rows) continue;
+#pragma unroll
+            for (int nt = 0; nt < 2; ++nt)
+                *reinterpret_cast<float2*>(base + o * 16 + 8 * nt + 2 * t) =
+                    make_float2(db[nt][2 * r] * p.loraScale, db[nt][2 * r + 1] * p.loraScale);
+        }
+    }
+
+    // dA over this block's rows at the strip's columns, times c, into dAparts[blockRow][16][cols].
+    __device__ void storeColumns(const FqArgs& p, const FqGrads& gr, int64_t strip, int g, int t) const
+    {
+        float* base = gr.dAparts + int64_t(blockIdx.y) * 16 * p.cols;
+#pragma unroll
+        for (int n = 0; n < 8; ++n) {
+            const int64_t c = strip + 32 * (n >> 2) + 8 * t + 2 * (n & 3);
+            if (c >= p.cols) continue;
+            const float4 d = acc[32 * n];
+            *reinterpret_cast<float2*>(base + int64_t(g) * p.cols + c) =
+                make_float2(d.x * p.loraScale, d.y * p.loraScale);
+            *reinterpret_cast<float2*>(base + int64_t(g + 8) * p.cols + c) =
+                make_float2(d.z * p.loraScale, d.w * p.loraScale);
+        }
+    }
+};
+
 // The columns a thread owns in its strip, and their groups.
 struct TileColumns
 {
@@ -314,16 +448,34 @@ __device__ __forceinline__ void addGroup(const FqGrads& gr, int64_t gi, float pm
     if (gr.dz) atomicAdd(gr.dz + gi, pz);
 }
 
-template <typename W0T, typename GradT, typename DlatT>
-__global__ void __launch_bounds__(kTileThreads, kBwdTileBlocks)
+// Shared memory of the LoRA-gradient variant (empty otherwise).
+template <bool LoraGrads> struct LoraGradSlots
+{
+    __device__ void bind(TileLoraGrads&, const FqArgs&, int64_t, int, int) {}
+};
+template <> struct LoraGradSlots<true>
+{
+    uint4 frag[kTileWarps][4 * 32];
+    float4 acc[kTileWarps][8 * 32];
+    __device__ void bind(TileLoraGrads& lg, const FqArgs& p, int64_t strip, int warp, int lane)
+    {
+        lg.init(p, frag[warp], acc[warp], strip, lane);
+    }
+};
+
+template <typename W0T, typename GradT, typename DlatT, bool LoraGrads, int Blocks>
+__global__ void __launch_bounds__(kTileThreads, Blocks)
     backwardTileKernel(const FqArgs p, const FqGrads gr, int tilesPerBlock)
 {
     __shared__ uint4 slots[kTileWarps][8 * 32];
+    __shared__ LoraGradSlots<LoraGrads> gradSlots;
     const int lane = int(threadIdx.x) & 31, g = lane >> 2, t = lane & 3, warp = int(threadIdx.x) >> 5;
     const int64_t strip = (int64_t(blockIdx.x) * kTileWarps + warp) * kStrip;
     if (strip >= p.cols) return; // a whole warp leaves: the quad shuffles below stay convergent
     TileLora lora;
     lora.init(p, slots[warp], strip, lane);
+    TileLoraGrads lg;
+    if constexpr (LoraGrads) gradSlots.bind(lg, p, strip, warp, lane);
     const TileColumns tc(p, strip, t);
     const GradT* grad = static_cast<const GradT*>(gr.grad);
     DlatT* dlat = static_cast<DlatT*>(gr.dlat);
@@ -348,11 +500,14 @@ __global__ void __launch_bounds__(kTileThreads, kBwdTileBlocks)
         float b[8];
         TileLora::fetchRows(p, row0, g, t, b);
         lora.setRows(b);
+        if (LoraGrads) lg.setRows(p, row0, g, t);
         float pm[2][2] = {}, ps[2][2] = {}, pz[2][2] = {};
+        float db[2][4] = {};
 #pragma unroll
         for (int h = 0; h < 2; ++h) {
             float lat[2][8];
             lora.chunk(h, lat);
+            uint32_t pair[2][4] = {}; // d latent in bf16 pairs, zero outside the matrix
 #pragma unroll
             for (int r = 0; r < 2; ++r) {
                 const int64_t o = row0 + g + 8 * r;
@@ -376,8 +531,17 @@ __global__ void __launch_bounds__(kTileThreads, kBwdTileBlocks)
                     dl[v] = inside ? divRn(__fmul_rn(dq, gp.s), gp.s, rs) : 0.f;
                 }
                 if (dlat) store8(dlat + o * p.cols + tc.col[h], dl);
+                if (LoraGrads)
+#pragma unroll
+                    for (int j = 0; j < 4; ++j)
+                        pair[r][j] = packBf16(dl[2 * j], dl[2 * j + 1]);
+            }
+            if (LoraGrads) {
+                __syncwarp(); // mma and movmatrix take the whole warp, after the rows' branches
+                lg.chunk(h, pair, db);
             }
         }
+        if constexpr (LoraGrads) TileLoraGrads::storeRows(p, gr, strip, row0, g, t, db);
         if (reduce) {
             if (quad) {
 #pragma unroll
@@ -407,6 +571,7 @@ __global__ void __launch_bounds__(kTileThreads, kBwdTileBlocks)
         }
         if (ahead) cur = next;
     }
+    if constexpr (LoraGrads) lg.storeColumns(p, gr, strip, g, t);
 }
 
 // Blocks of 4 strips (256 columns) by a range of 16-row tiles: about one wave of the kernel's blocks per
@@ -447,10 +612,27 @@ template <typename W0T, typename OutT> void tilesForward(const FqArgs& a, OutT* 
 
 template <typename W0T, typename GradT, typename DlatT> void tilesBackward(const FqArgs& a, const FqGrads& g)
 {
-    const Launch l = tileShape(a, kBwdTileBlocks);
-    backwardTileKernel<W0T, GradT, DlatT>
-        <<<l.grid, l.block, 0, static_cast<cudaStream_t>(a.stream)>>>(a, g, l.perBlock);
+    const auto stream = static_cast<cudaStream_t>(a.stream);
+    if (g.dBparts) {
+        const Launch l = tileShape(a, kBwdLoraBlocks);
+        backwardTileKernel<W0T, GradT, DlatT, true, kBwdLoraBlocks>
+            <<<l.grid, l.block, 0, stream>>>(a, g, l.perBlock);
+    } else {
+        const Launch l = tileShape(a, kBwdTileBlocks);
+        backwardTileKernel<W0T, GradT, DlatT, false, kBwdTileBlocks>
+            <<<l.grid, l.block, 0, stream>>>(a, g, l.perBlock);
+    }
     check(cudaGetLastError(), "backward launch");
+}
+
+bool tilesLoraPartsApply(const FqArgs& a)
+{
+    return tilesApply(a);
+}
+
+FqLoraParts tilesLoraParts(const FqArgs& a)
+{
+    return {(a.cols + kStrip - 1) / kStrip, int64_t(tileShape(a, kBwdLoraBlocks).grid.y)};
 }
 
 QAT_FQ_INSTANTIATE(tilesForward, tilesBackward)
