@@ -98,9 +98,9 @@ private:
     bool m_old;
 };
 
-// y = x W^T whose value is never read: forward returns zeros (one element, expanded), backward what
-// at::linear's backward computes, dX = g W and dW = g^T x (the product laid out as W, as autograd's mm
-// backward does for a transposed operand).
+// y = x W^T whose value is never read: forward returns zeros (a real tensor, so that a hook may still add to
+// it in place), backward what at::linear's backward computes, dX = g W and dW = g^T x (the product laid out
+// as W, as autograd's mm backward does for a transposed operand).
 class GradientOnlyLinear : public torch::autograd::Function<GradientOnlyLinear>
 {
 public:
@@ -109,7 +109,7 @@ public:
         ctx->save_for_backward({x, w});
         std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
         shape.back() = w.size(0);
-        return at::zeros({1}, x.options()).expand(shape);
+        return at::zeros(shape, x.options());
     }
 
     static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,

@@ -171,7 +171,7 @@ QAT_TEST(checkpointGradientsEqualPlain)
 
 namespace {
 // Trains every layer's down_proj weight (a leaf copy) and a LoRA pair on it; notes whether the recomputed
-// down_proj product was skipped (linearOp's zeros are one element, expanded).
+// down_proj product was skipped (linearOp's output is then all zeros) and adds to it in place.
 class DownHook : public LinearHook
 {
 public:
@@ -190,8 +190,8 @@ public:
         if (kind != LinearKind::Down) return linearOp(x, w);
         const size_t l = size_t(layer);
         at::Tensor y = linearOp(x, down[l]);
-        if (at::GradMode::is_enabled()) ++(y.stride(-1) == 0 ? skipped : computed);
-        return y + at::linear(at::linear(x, a[l]), b[l]);
+        if (at::GradMode::is_enabled()) ++(y.abs().max().item<double>() == 0 ? skipped : computed);
+        return y.add_(at::linear(at::linear(x, a[l]), b[l]));
     }
     std::vector<at::Tensor> down, a, b;
     int skipped = 0, computed = 0;
