@@ -126,7 +126,7 @@ void fqForward(const FqArgs& a, void* out, FqType outType, uint8_t* codes)
 void fqBackward(const FqArgs& a, const FqGrads& g)
 {
     checkArgs(a);
-    if ((g.dBparts != nullptr) != (g.dAparts != nullptr) || (g.dBparts && !tilesLoraPartsApply(a)))
+    if ((g.dBparts != nullptr) != (g.dAparts != nullptr) || (g.dBparts && !tilesApply(a)))
         throw std::runtime_error(
             "fused quantizer: the LoRA gradients' partial sums need both buffers and the "
             "tile kernels");
@@ -140,7 +140,7 @@ void fqBackward(const FqArgs& a, const FqGrads& g)
 
 bool fqLoraPartsApply(const FqArgs& a)
 {
-    return tilesLoraPartsApply(a);
+    return tilesApply(a);
 }
 
 FqLoraParts fqLoraParts(const FqArgs& a)

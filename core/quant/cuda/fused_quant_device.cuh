@@ -168,9 +168,7 @@ template <typename W0T, typename GradT, typename DlatT> void rowsBackward(const 
 bool tilesApply(const FqArgs& a);
 template <typename W0T, typename OutT> void tilesForward(const FqArgs& a, OutT* out, uint8_t* codes);
 template <typename W0T, typename GradT, typename DlatT> void tilesBackward(const FqArgs& a, const FqGrads& g);
-// Whether the tile backward can write the LoRA gradients' partial sums (FqGrads::dBparts, dAparts), and
-// their shapes.
-bool tilesLoraPartsApply(const FqArgs& a);
+// The shapes of the LoRA gradients' partial sums the tile backward writes (FqGrads::dBparts, dAparts).
 FqLoraParts tilesLoraParts(const FqArgs& a);
 
 // Instantiates a design's launchers (in its own file) for every operand type fused_quant.cu dispatches on.

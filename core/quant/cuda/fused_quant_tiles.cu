@@ -26,7 +26,7 @@ namespace {
 
 constexpr int kTileRows = 16, kStrip = 64, kTileWarps = 4, kTileThreads = 32 * kTileWarps;
 // Blocks per multiprocessor (at most 128 registers per thread).
-constexpr int kFwdTileBlocks = 4, kBwdTileBlocks = 4, kBwdLoraBlocks = 4;
+constexpr int kFwdTileBlocks = 4, kBwdTileBlocks = 4;
 
 // 8 consecutive values of T held as raw registers (loaded ahead of their use), 16-byte aligned.
 template <typename T> struct Chunk8;
@@ -463,8 +463,8 @@ template <> struct LoraGradSlots<true>
     }
 };
 
-template <typename W0T, typename GradT, typename DlatT, bool LoraGrads, int Blocks>
-__global__ void __launch_bounds__(kTileThreads, Blocks)
+template <typename W0T, typename GradT, typename DlatT, bool LoraGrads>
+__global__ void __launch_bounds__(kTileThreads, kBwdTileBlocks)
     backwardTileKernel(const FqArgs p, const FqGrads gr, int tilesPerBlock)
 {
     __shared__ uint4 slots[kTileWarps][8 * 32];
@@ -612,27 +612,18 @@ template <typename W0T, typename OutT> void tilesForward(const FqArgs& a, OutT* 
 
 template <typename W0T, typename GradT, typename DlatT> void tilesBackward(const FqArgs& a, const FqGrads& g)
 {
+    const Launch l = tileShape(a, kBwdTileBlocks);
     const auto stream = static_cast<cudaStream_t>(a.stream);
-    if (g.dBparts) {
-        const Launch l = tileShape(a, kBwdLoraBlocks);
-        backwardTileKernel<W0T, GradT, DlatT, true, kBwdLoraBlocks>
-            <<<l.grid, l.block, 0, stream>>>(a, g, l.perBlock);
-    } else {
-        const Launch l = tileShape(a, kBwdTileBlocks);
-        backwardTileKernel<W0T, GradT, DlatT, false, kBwdTileBlocks>
-            <<<l.grid, l.block, 0, stream>>>(a, g, l.perBlock);
-    }
+    if (g.dBparts)
+        backwardTileKernel<W0T, GradT, DlatT, true><<<l.grid, l.block, 0, stream>>>(a, g, l.perBlock);
+    else
+        backwardTileKernel<W0T, GradT, DlatT, false><<<l.grid, l.block, 0, stream>>>(a, g, l.perBlock);
     check(cudaGetLastError(), "backward launch");
-}
-
-bool tilesLoraPartsApply(const FqArgs& a)
-{
-    return tilesApply(a);
 }
 
 FqLoraParts tilesLoraParts(const FqArgs& a)
 {
-    return {(a.cols + kStrip - 1) / kStrip, int64_t(tileShape(a, kBwdLoraBlocks).grid.y)};
+    return {(a.cols + kStrip - 1) / kStrip, int64_t(tileShape(a, kBwdTileBlocks).grid.y)};
 }
 
 QAT_FQ_INSTANTIATE(tilesForward, tilesBackward)

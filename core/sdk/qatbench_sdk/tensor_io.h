@@ -23,9 +23,9 @@ at::ScalarType toScalarType(StDType t);
 // A CPU copy of one tensor in its stored dtype; InputError(file, name) when it is missing.
 at::Tensor readTensor(const SafetensorsFile& file, const std::string& name);
 at::Tensor readTensor(const SafetensorsFile& file, const StTensorInfo& info);
-// The same tensor on `device`, stored dtype. For a GPU through pinned staging chunks: the host threads copy
-// one chunk out of the mapping while the GPU takes the previous one, asynchronously on the current stream
-// (the mapping is not read after this returns; the GPU's copy may still be running, ordered before any later
+// The same tensor on `device`, stored dtype. For a GPU through pinned staging chunks: the host threads read
+// one chunk from the file (pread) while the GPU takes the previous one, asynchronously on the current stream
+// (the file is not read after this returns; the GPU's copy may still be running, ordered before any later
 // work on that stream).
 at::Tensor readTensor(const SafetensorsFile& file, const StTensorInfo& info, const at::Device& device);
 // False when a floating-point tensor holds a NaN or an infinity: a scan of the stored bits in the mapping,
